@@ -1,0 +1,53 @@
+"""The one Settings object. Nothing else in the project reads ``os.environ``.
+
+Every field can be set by a ``NOTONELESS_<FIELD>`` environment variable, e.g.
+``NOTONELESS_GRAPH_URI=neo4j://db.example:7687``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTONELESS_", extra="ignore")
+
+    # Where runs keep their DuckDB workspace, the local Neo4j's data, its password,
+    # the linkage model and the person-id history.
+    workspace: Path = Path(".notoneless")
+
+    # A Neo4j server of your own (Aura, a cluster, Enterprise, Community).
+    # Unset: the project starts its own local Neo4j Community server.
+    graph_uri: str | None = None
+    graph_user: str = "neo4j"
+    graph_password: SecretStr | None = None
+    graph_database: str | None = None
+
+    # The local server (only used when graph_uri is unset).
+    graph_port: int = 7688
+    graph_heap: str = "1g"
+    graph_pagecache: str = "512m"
+    java_home: Path | None = None
+
+    # Writes to the graph go in UNWIND batches of this many rows.
+    graph_batch_size: int = 10_000
+
+    # The HTTP API.
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    @property
+    def local_graph(self) -> bool:
+        return self.graph_uri is None
+
+    def local_graph_dir(self) -> Path:
+        return self.workspace / "neo4j"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,209 @@
+"""Resident identity numbers (居民身份证号码, GB 11643): cleaning, validation, repair.
+
+``normalize_id(raw)`` turns whatever a clerk typed or Excel exported into an
+:class:`IdResult`. It never raises. The check digit and the embedded birth date are
+validated with python-stdnum's ``stdnum.cn.ric`` (``calc_check_digit`` and
+``get_birth_date``). We do not call ``ric.is_valid`` itself: it also looks the first
+six digits up in stdnum's bundled place database, which rejects numbers issued under
+county codes newer than that database (and raises ``KeyError`` on some prefecture
+codes, e.g. ``431299…``), so a real child's correct number could be marked invalid.
+A number is *valid* here when it has 17 digits plus a digit or ``X``, the check digit
+fits, the birth date is a real date between 1900 and today, and the first two digits
+are a province code of GB/T 2260.
+
+``id_issue`` says what was wrong with the input (workspace.md):
+
+- ``ok``: already in canonical form and valid;
+- ``missing``: empty or a placeholder (无, NULL, -, …);
+- ``cosmetic``: valid after removing spaces/apostrophes, full-width digits, lower ``x``;
+- ``len15``: the legacy 15-digit form, converted (century 19, computed check digit);
+- ``bad_check``: 18 characters that fail the check; ``id_candidates`` holds the valid
+  numbers one substituted digit or one adjacent transposition away (never substituted);
+- ``sci_notation``: Excel's scientific notation (``4.31225E+17``), unrecoverable;
+  ``id_prefix`` keeps the leading digits that are certain;
+- ``disability_cert``: a 20-digit 残疾人证号 (the ID followed by category and grade
+  digits); the first 18 digits are taken as the ID;
+- ``malformed``: anything else (wrong length, letters, an impossible birth date with
+  a fitting check digit).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from stdnum.cn import ric
+
+ISSUES = ("ok", "missing", "cosmetic", "len15", "bad_check", "sci_notation", "disability_cert", "malformed")
+
+# GB/T 2260 province-level codes (first two digits of every valid ID number).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+_PLACEHOLDERS = frozenset({"", "无", "空", "NULL", "NONE", "NAN", "N/A", "NA", "-", "--", "/", "0", "暂无", "未知"})
+# Characters a clerk or an export puts around or inside the number.
+_STRIP_RE = re.compile(r"[\s'\"`‘’“”\-_,，.。:：;；()（）\[\]【】]")
+_SCI_RE = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})$")
+_ID18_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_ANY18_RE = re.compile(r"^[0-9X]{18}$")
+_MIN_YEAR = 1900
+
+
+@dataclass(frozen=True, slots=True)
+class IdResult:
+    """What one raw ID value normalises to (columns of ``person_records``)."""
+
+    id_norm: str | None
+    id_valid: bool
+    id_issue: str
+    id_candidates: tuple[str, ...] = field(default=())
+    id_prefix: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None  # 'M' / 'F'
+    birth_county: str | None = None
+
+
+def clean_id(raw: object) -> str:
+    """Cosmetic cleaning only: NFKC (full-width → half-width), drop spaces, quotes,
+    separators, upper-case. Keeps a dot and ``E`` so that scientific notation stays
+    recognisable (the caller checks for it before removing dots)."""
+    if raw is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(raw)).strip().upper()
+    s = re.sub(r"[\s'\"`‘’“”]", "", s)
+    return s
+
+
+def _birth_date(number18: str) -> date | None:
+    try:
+        d = ric.get_birth_date(number18)
+    except Exception:  # stdnum raises InvalidComponent or ValueError on bad digits
+        return None
+    if d.year < _MIN_YEAR or d > date.today():
+        return None
+    return d
+
+
+@lru_cache(maxsize=65536)
+def _date_ok(segment: str) -> bool:
+    # cache by the 8-digit YYYYMMDD segment: there are few distinct birth dates
+    return _birth_date("000000" + segment + "0000") is not None
+
+
+def is_valid_id(number: str) -> bool:
+    """True when ``number`` is a canonical valid 18-character ID number (see module doc)."""
+    if not isinstance(number, str) or not _ID18_RE.match(number):
+        return False
+    if number[:2] not in PROVINCE_CODES:
+        return False
+    if ric.calc_check_digit(number) != number[17]:
+        return False
+    return _date_ok(number[6:14])
+
+
+def _valid_result(number: str, issue: str, prefix: str | None = None) -> IdResult:
+    return IdResult(
+        id_norm=number,
+        id_valid=True,
+        id_issue=issue,
+        id_prefix=prefix,
+        birth_date=_birth_date(number),
+        sex="M" if int(number[16]) % 2 == 1 else "F",
+        birth_county=number[:6],
+    )
+
+
+def repair_candidates(number: str) -> tuple[str, ...]:
+    """Valid ID numbers one substituted character or one adjacent transposition away
+    from an 18-character ``number`` (which is itself invalid). Sorted, without
+    ``number`` itself. Evidence for linkage, never a silent substitution."""
+    if not _ANY18_RE.match(number):
+        return ()
+    chars = list(number)
+    found: set[str] = set()
+    # one wrong character (any of the 18, including the check digit itself)
+    for i in range(18):
+        orig = chars[i]
+        alphabet = "0123456789X" if i == 17 else "0123456789"  # X only as check digit
+        for d in alphabet:
+            if d == orig:
+                continue
+            chars[i] = d
+            cand = "".join(chars)
+            if is_valid_id(cand):
+                found.add(cand)
+        chars[i] = orig
+    # two adjacent characters swapped
+    for i in range(17):
+        if chars[i] == chars[i + 1]:
+            continue
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        cand = "".join(chars)
+        if is_valid_id(cand):
+            found.add(cand)
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    found.discard(number)
+    return tuple(sorted(found))
+
+
+def _sci_prefix(mantissa_int: str, mantissa_frac: str, exponent: int) -> str | None:
+    # The displayed mantissa is rounded in its last digit; only the digits before it
+    # are certain, and a float never holds more than 15 certain decimal digits.
+    digits = (mantissa_int + (mantissa_frac or "")).rstrip("0") or mantissa_int
+    certain = digits[:-1] if len(digits) > 1 else ""
+    certain = certain[: min(15, exponent + 1)]
+    return certain or None
+
+
+def normalize_id(raw: object) -> IdResult:
+    """Normalise one raw ID value. Never raises."""
+    try:
+        return _normalize_id(raw)
+    except Exception:  # pragma: no cover - defensive: a normaliser must never stop a run
+        return IdResult(None, False, "malformed")
+
+
+def _normalize_id(raw: object) -> IdResult:
+    s = clean_id(raw)
+    if s in _PLACEHOLDERS:
+        return IdResult(None, False, "missing")
+    m = _SCI_RE.match(s)
+    if m:
+        return IdResult(None, False, "sci_notation", id_prefix=_sci_prefix(m.group(1), m.group(2) or "", int(m.group(3))))
+    if s.endswith(".0") and s[:-2].isdigit():  # a number exported from a float cell
+        s = s[:-2]
+    s = _STRIP_RE.sub("", s)
+    raw_str = "" if raw is None else str(raw).strip()
+    cosmetic = s != raw_str
+    if _ID18_RE.match(s):
+        if is_valid_id(s):
+            return _valid_result(s, "cosmetic" if cosmetic else "ok")
+        if ric.calc_check_digit(s) == s[17]:
+            # the check digit fits but the date or region cannot be: two errors or a
+            # made-up number; no single repair explains it
+            return IdResult(s, False, "malformed")
+        return IdResult(s, False, "bad_check", id_candidates=repair_candidates(s))
+    if _ANY18_RE.match(s) and s.count("X") == 1:
+        # an X moved off the check position (e.g. the last two characters swapped)
+        return IdResult(s, False, "bad_check", id_candidates=repair_candidates(s))
+    if len(s) == 15 and s.isdigit():
+        body = s[:6] + "19" + s[6:]
+        full = body + ric.calc_check_digit(body + "0")
+        if is_valid_id(full):
+            return _valid_result(full, "len15")
+        return IdResult(None, False, "malformed")
+    if len(s) == 20 and s.isdigit() or (len(s) == 20 and _ID18_RE.match(s[:18]) and s[18:].isdigit()):
+        head = s[:18]
+        if is_valid_id(head):
+            return _valid_result(head, "disability_cert")
+        return IdResult(head, False, "disability_cert", id_candidates=repair_candidates(head))
+    return IdResult(None, False, "malformed")
+
+
+def birth_date_from_id(number: str) -> date | None:
+    """The birth date embedded in a valid ID number, else None."""
+    return _birth_date(number) if is_valid_id(number) else None

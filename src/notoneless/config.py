@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,7 +31,10 @@ class Settings(BaseSettings):
     graph_port: int = 7688
     graph_heap: str = "1g"
     graph_pagecache: str = "512m"
+    # The JDK (21+) that builds and runs the local server: NOTONELESS_JAVA_HOME must fit;
+    # the usual JAVA_HOME is used when it fits, else /usr/lib/jvm/* is searched.
     java_home: Path | None = None
+    system_java_home: Path | None = Field(default=None, validation_alias="JAVA_HOME")
 
     # Writes to the graph go in UNWIND batches of this many rows.
     graph_batch_size: int = 10_000

@@ -1,0 +1,181 @@
+"""``link``: from ``person_records`` to ``predictions``, ``clusters`` and ``entities``.
+
+Stages (each timed into ``linkage_stats``): prepare the input, train (or load) the
+model, block (candidate pairs, counted per blocking rule), predict (score the pairs),
+cluster (connected components + the twin guard, clustering.py) and assign stable
+person ids (stable_ids.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from splink import DuckDBAPI, Linker
+
+from notoneless.config import Settings
+from notoneless.errors import LinkageError
+from notoneless.linkage import model, training
+
+PREDICTIONS_TABLE = "predictions"
+
+
+@dataclass
+class LinkReport:
+    """What a linkage run did: counts and seconds per stage."""
+
+    records: int
+    pairs_compared: int
+    persons: int
+    conflicts: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    pairs_per_rule: dict[str, int] = field(default_factory=dict)
+    trained: bool = False
+    model_path: Path | None = None
+
+    def summary_zh(self) -> str:
+        return (
+            f"记录 {self.records:,} 条，比较 {self.pairs_compared:,} 对，"
+            f"识别为 {self.persons:,} 人，待核身份冲突 {self.conflicts:,} 处，"
+            f"用时 {sum(self.seconds.values()):.1f} 秒"
+        )
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def make_linker(
+    con: duckdb.DuckDBPyConnection, model_spec: dict | Path | str, *, table: str = model.INPUT_TABLE
+) -> Linker:
+    """A Splink linker over ``table`` in ``con`` with a model (dict or JSON path)."""
+    db_api = DuckDBAPI(connection=con)
+    sdf = db_api.register(table)
+    linker = Linker(sdf, model_spec, log_level=None)
+    _quiet_splink()
+    return linker
+
+
+def start_model(settings: Settings) -> Path:
+    """The model a run starts from: the workspace's last one, else the committed default."""
+    ws_model = settings.workspace / "linkage_model.json"
+    return ws_model if ws_model.is_file() else training.default_model_path()
+
+
+def link(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    run_id: str,
+    on_progress: Callable[[str], None] | None = None,
+    retrain: bool | None = None,
+    start_from: Path | None = None,
+) -> LinkReport:
+    """Link ``person_records`` into persons.
+
+    Writes ``linkage_input``, ``predictions(record_key_l, record_key_r, match_weight,
+    match_probability)`` (pairs with weight above ``model.KEEP_WEIGHT``), then the
+    clustering's ``clusters`` and ``identity_conflicts``, stable ids' ``entities``, and
+    ``linkage_stats(stage, seconds, pairs)``; saves the model to
+    ``<workspace>/linkage_model.json``.
+
+    ``retrain``: None (default) re-estimates the parameters on this data when it has
+    at least ``training.MIN_RECORDS_TO_TRAIN`` records and otherwise keeps the
+    starting model's; True/False force it. ``start_from``: a model JSON to start from
+    (default: the workspace's last model, else the committed default).
+    """
+    from notoneless.linkage import clustering, stable_ids  # H4b's stage
+
+    say = on_progress or (lambda _m: None)
+    seconds: dict[str, float] = {}
+    stats: list[tuple[str, float, int | None]] = []
+
+    t = time.perf_counter()
+    say("准备连接输入")
+    n = model.prepare_input(con)
+    if n == 0:
+        raise LinkageError("没有可连接的人员记录：请检查数据包中的六个人员文件是否为空或全部被拒收。")
+    seconds["prepare"] = time.perf_counter() - t
+    stats.append(("prepare", seconds["prepare"], None))
+
+    t = time.perf_counter()
+    spec_path = Path(start_from) if start_from else start_model(settings)
+    spec = training.load_model_dict(spec_path)
+    linker = make_linker(con, spec)
+    do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
+    if do_train:
+        train_seconds = training.train(linker, on_progress=say)
+        for step, s in train_seconds.items():
+            stats.append((f"training:{step}", s, None))
+    settings.workspace.mkdir(parents=True, exist_ok=True)
+    model_path = settings.workspace / "linkage_model.json"
+    linker.misc.save_model_to_json(str(model_path), overwrite=True)
+    seconds["training"] = time.perf_counter() - t
+    stats.append(("training", seconds["training"], None))
+
+    t = time.perf_counter()
+    say("分块生成候选记录对")
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    per_rule = dict(
+        con.execute(
+            f"SELECT match_key, count(*) FROM {blocked.physical_name} GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    )
+    pairs_per_rule = {
+        model.BLOCKING_RULE_LABELS[int(k)]: int(v) for k, v in sorted(per_rule.items(), key=lambda kv: int(kv[0]))
+    }
+    pairs = sum(pairs_per_rule.values())
+    seconds["blocking"] = time.perf_counter() - t
+    stats.append(("blocking", seconds["blocking"], pairs))
+    for label, c in pairs_per_rule.items():
+        stats.append((f"blocking:{label}", 0.0, c))
+
+    t = time.perf_counter()
+    say(f"为 {pairs:,} 对记录打分")
+    predicted = linker.inference.predict(threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {PREDICTIONS_TABLE} AS
+        SELECT record_key_l, record_key_r, match_weight, match_probability
+        FROM {predicted.physical_name}
+        """
+    )
+    predicted.drop_table_from_database_and_remove_from_cache()
+    blocked.drop_table_from_database_and_remove_from_cache()
+    (kept,) = con.execute(f"SELECT count(*) FROM {PREDICTIONS_TABLE}").fetchall()[0]
+    seconds["prediction"] = time.perf_counter() - t
+    stats.append(("prediction", seconds["prediction"], int(kept)))
+
+    t = time.perf_counter()
+    say("聚类（含双胞胎防护）")
+    clustering.cluster_records(
+        con, threshold_probability=model.MATCH_THRESHOLD, review_band=model.REVIEW_BAND
+    )
+    seconds["clustering"] = time.perf_counter() - t
+    stats.append(("clustering", seconds["clustering"], None))
+
+    t = time.perf_counter()
+    say("分配稳定的人员编号")
+    stable_ids.assign_person_ids(con, history_path=settings.workspace / "history.duckdb", run_id=run_id)
+    seconds["person_ids"] = time.perf_counter() - t
+    stats.append(("person_ids", seconds["person_ids"], None))
+
+    con.execute("CREATE OR REPLACE TABLE linkage_stats (stage VARCHAR, seconds DOUBLE, pairs BIGINT)")
+    con.executemany("INSERT INTO linkage_stats VALUES (?, ?, ?)", stats)
+    (persons,) = con.execute("SELECT count(DISTINCT person_id) FROM entities").fetchall()[0]
+    (conflicts,) = con.execute("SELECT count(*) FROM identity_conflicts").fetchall()[0]
+    return LinkReport(
+        records=n,
+        pairs_compared=pairs,
+        persons=int(persons),
+        conflicts=int(conflicts),
+        seconds=seconds,
+        pairs_per_rule=pairs_per_rule,
+        trained=do_train,
+        model_path=model_path,
+    )

@@ -1,0 +1,129 @@
+"""Estimating the model's parameters on the data itself, with Splink's own estimators.
+
+Never on the generator's truth files: those are for measuring only (benchmarks/).
+
+- ``u`` (how often a level occurs among different people): Splink's random sampling
+  of record pairs, ``estimate_u_using_random_sampling``.
+- ``m`` (how often a level occurs among records of one person): Splink's EM,
+  ``estimate_parameters_using_expectation_maximisation``, in two sessions whose
+  blocking rules do not share columns, so every comparison is estimated once:
+  (a) pairs with the same normalised ID estimate names, dates, sex, place,
+  household and 学籍号; (b) pairs with the same birth date and surname estimate the
+  ID comparison (and sex, place, household, 学籍号 again).
+- The prior (how likely two random records are one person) from a deterministic
+  rule with an assumed recall (Splink's ``estimate_probability_two_random_records_match``).
+
+Where the data cannot teach a level (the two 'valid but different ID' levels: the
+GB 11643 check digit makes a typo that yields another valid number all but
+impossible, so true matches almost never reach them), a floor keeps them strongly
+negative: see ``enforce_domain_floors``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from splink import Linker, block_on
+
+from notoneless.errors import LinkageError
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "linkage_models" / "default_model.json"
+
+# Below this many records EM has too few pairs per level to be trusted: the run keeps
+# the committed default model's parameters (they were trained on a generated bundle).
+MIN_RECORDS_TO_TRAIN = 20_000
+
+# The weight floor of the levels that mean "two different valid ID numbers".
+VALID_DIFFERENT_MAX_WEIGHT = -12.0
+_VALID_DIFFERENT_LABELS = ("两个有效号码不同",)
+
+
+def default_model_path() -> Path:
+    return DEFAULT_MODEL_PATH
+
+
+def load_model_dict(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LinkageError(
+            f"无法读取连接模型 {path}：{exc}。删除该文件即可改用项目自带的默认模型。"
+        ) from exc
+    if "comparisons" not in data or "blocking_rules_to_generate_predictions" not in data:
+        raise LinkageError(f"连接模型 {path} 不是 Splink 模型文件：删除它即可改用默认模型。")
+    return data
+
+
+def train(
+    linker: Linker,
+    *,
+    seed: int = 42,
+    u_max_pairs: float = 3e6,
+    em_max_pairs: float = 1.5e6,
+    on_progress: Callable[[str], None] | None = None,
+) -> dict[str, float]:
+    """Estimate prior, u and m on the linker's input. Returns seconds per step."""
+    say = on_progress or (lambda _m: None)
+    seconds: dict[str, float] = {}
+
+    t = time.perf_counter()
+    say("估计先验匹配概率")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("id_norm"), block_on("name_norm", "birth_any", "village_code")],
+        recall=0.8,
+    )
+    seconds["prior"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("随机抽样估计 u 参数")
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    seconds["u"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("EM 估计 m 参数（按身份证号分块）")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("id_norm"), max_pairs=em_max_pairs
+    )
+    say("EM 估计 m 参数（按出生日期+姓氏分块）")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_any", "surname_pinyin"), max_pairs=em_max_pairs
+    )
+    seconds["em"] = time.perf_counter() - t
+    enforce_domain_floors(linker)
+    return seconds
+
+
+def enforce_domain_floors(linker: Linker) -> list[str]:
+    """Keep the 'two different valid IDs' levels at or below VALID_DIFFERENT_MAX_WEIGHT.
+
+    EM cannot learn these from the data: the pairs that reach them are twins,
+    siblings and namesakes who agree on almost everything else, so EM is tempted to
+    call some of them matches. Domain knowledge (the check digit) says otherwise.
+    Returns the labels of the levels that were lowered.
+    """
+    changed = []
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or not level.label_for_charts.startswith(_VALID_DIFFERENT_LABELS):
+                continue
+            u = level.u_probability
+            m = level.m_probability
+            if u is None or m is None or u <= 0:
+                continue
+            weight = math.log2(m / u) if m > 0 else -math.inf
+            if weight > VALID_DIFFERENT_MAX_WEIGHT:
+                level.m_probability = u * 2**VALID_DIFFERENT_MAX_WEIGHT
+                changed.append(level.label_for_charts)
+    return changed
+
+
+def fresh_model_dict() -> dict[str, Any]:
+    """The untrained model as the code defines it (model.py + comparisons.py)."""
+    from notoneless.linkage.model import settings_creator
+
+    return settings_creator().create_settings_dict("duckdb")

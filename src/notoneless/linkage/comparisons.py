@@ -207,5 +207,17 @@ def xueji_number() -> CustomComparison:
     )
 
 
+# Chinese name of each comparison and the input columns shown to an officer.
+DISPLAY = {
+    "id": ("身份证号", ("id_norm",)),
+    "name": ("姓名", ("name_norm",)),
+    "birth": ("出生日期", ("birth_any",)),
+    "sex": ("性别", ("sex",)),
+    "location": ("户籍地", ("village_code", "county_code")),
+    "household": ("户号/户主/监护人", ("household_key", "carers")),
+    "xueji_no": ("学籍号", ("xueji_no",)),
+}
+
+
 def all_comparisons() -> list[CustomComparison]:
     return [id_number(), name(), birth_date(), sex(), location(), household(), xueji_number()]

@@ -1,0 +1,185 @@
+"""Why two records are, or are not, one person: Splink's waterfall, told in Chinese.
+
+``explain_pair`` scores the pair with the run's model (``<workspace>/linkage_model.json``,
+else the committed default), lists each comparison's level and match weight (the
+term-frequency adjustment of a common or rare name folded into the name's weight),
+the prior, the total weight and probability, and the cluster decision read from the
+run's ``entities``, ``predictions`` and ``identity_conflicts`` tables.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+from splink.internals.waterfall_chart import records_to_waterfall_data
+
+from notoneless.config import Settings
+from notoneless.errors import LinkageError
+from notoneless.linkage import model, training
+from notoneless.linkage.comparisons import DISPLAY
+from notoneless.linkage.scoring import make_linker, start_model
+
+
+@dataclass(frozen=True)
+class ExplanationRow:
+    comparison: str  # Chinese name of the comparison (先验 for the prior)
+    level: str  # Chinese label of the level the pair fell into
+    value_a: str
+    value_b: str
+    match_weight: float  # log2 Bayes factor, tf adjustment included
+
+
+@dataclass
+class Explanation:
+    key_a: str
+    key_b: str
+    rows: list[ExplanationRow]
+    match_weight: float
+    match_probability: float
+    person_a: str | None = None
+    person_b: str | None = None
+    same_person: bool | None = None
+    decision: str = ""  # Chinese: the cluster decision and why
+    notes: list[str] = field(default_factory=list)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return rows[0][0] > 0
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) if value else "—"
+    s = str(value)
+    return "—" if s in ("", "None", "[]") else s
+
+
+def _show(rec: dict[str, Any], cols: tuple[str, ...]) -> str:
+    for c in cols:
+        v = _fmt(rec.get(c))
+        if v != "—":
+            return v
+    return "—"
+
+
+def _record(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
+    cur = con.execute(f"SELECT * FROM {model.INPUT_TABLE} WHERE record_key = ?", [key])
+    cols = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    if not rows:
+        raise LinkageError(f"找不到记录 {key}：记录键的格式是 <系统>:<行号>，例如 xueji:17，请核对后重试。")
+    return dict(zip(cols, rows[0], strict=True))
+
+
+def explain_pair(
+    con: duckdb.DuckDBPyConnection, key_a: str, key_b: str, settings: Settings
+) -> Explanation:
+    """Explain the pair (key_a, key_b) with the last run's model and decisions."""
+    if not _has_table(con, model.INPUT_TABLE):
+        if not _has_table(con, "person_records"):
+            raise LinkageError("工作区中没有已读取的数据：请先运行 notoneless run 再查看解释。")
+        model.prepare_input(con)
+    rec_a, rec_b = _record(con, key_a), _record(con, key_b)
+
+    spec = training.load_model_dict(start_model(settings))
+    spec["retain_intermediate_calculation_columns"] = True
+    spec["retain_matching_columns"] = True
+    linker = make_linker(con, spec)
+    linker.table_management.compute_tf_table("name_norm")
+    scored = linker.inference.score_pair(rec_a, rec_b).as_record_list()
+    if not scored:
+        raise LinkageError(f"无法为 {key_a} 与 {key_b} 打分。")
+    record = scored[0]
+    waterfall = records_to_waterfall_data([record], linker._settings_obj, hide_details=False)
+
+    rows: list[ExplanationRow] = []
+    by_comparison: dict[str, int] = {}
+    for w in waterfall:
+        col = w["column_name"]
+        weight = float(w["log2_bayes_factor"] or 0.0)
+        if col == "Prior":
+            rows.append(ExplanationRow("先验", "任意两条记录为同一人的先验", "", "", weight))
+        elif col == "Final score":
+            continue
+        elif w["term_frequency_adjustment"]:
+            base = col.removeprefix("tf_")
+            i = by_comparison[base]
+            r = rows[i]
+            rows[i] = ExplanationRow(r.comparison, r.level, r.value_a, r.value_b, r.match_weight + weight)
+            if abs(weight) > 1e-9:
+                kind = "常见" if weight < 0 else "少见"
+                rows[i] = ExplanationRow(
+                    r.comparison, f"{r.level}（{kind}姓名调整 {weight:+.2f}）", r.value_a, r.value_b, r.match_weight + weight
+                )
+        else:
+            by_comparison[col] = len(rows)
+            label, shown = DISPLAY.get(col, (col, ()))
+            rows.append(
+                ExplanationRow(
+                    label,
+                    str(w["label_for_charts"]),
+                    _show(rec_a, shown),
+                    _show(rec_b, shown),
+                    weight,
+                )
+            )
+    total = float(record["match_weight"])
+    prob = float(record["match_probability"])
+    ex = Explanation(key_a, key_b, rows, total, prob)
+    _decide(con, ex)
+    return ex
+
+
+def _decide(con: duckdb.DuckDBPyConnection, ex: Explanation) -> None:
+    threshold = model.MATCH_THRESHOLD
+    lo, _hi = model.REVIEW_BAND
+    if not _has_table(con, "entities"):
+        ex.decision = "尚未聚类（工作区中没有 entities 表）：请先运行 notoneless run。"
+        return
+    pid = dict(
+        con.execute(
+            "SELECT record_key, person_id FROM entities WHERE record_key IN (?, ?)", [ex.key_a, ex.key_b]
+        ).fetchall()
+    )
+    ex.person_a, ex.person_b = pid.get(ex.key_a), pid.get(ex.key_b)
+    ex.same_person = ex.person_a is not None and ex.person_a == ex.person_b
+    conflicts: list[tuple] = []
+    if _has_table(con, "identity_conflicts"):
+        conflicts = con.execute(
+            "SELECT code, reason, match_weight FROM identity_conflicts "
+            "WHERE (record_key_l = ? AND record_key_r = ?) OR (record_key_l = ? AND record_key_r = ?)",
+            [ex.key_a, ex.key_b, ex.key_b, ex.key_a],
+        ).fetchall()
+    for code, reason, _w in conflicts:
+        ex.notes.append(f"身份冲突 {code}：{reason}")
+    p = ex.match_probability
+    above = p >= threshold
+    if ex.same_person:
+        if above:
+            ex.decision = f"同一人（人员编号 {ex.person_a}）：匹配概率 {p:.4f} 达到阈值 {threshold}。"
+        else:
+            ex.decision = (
+                f"同一人（人员编号 {ex.person_a}）：这两条记录本身的匹配概率 {p:.4f} 低于阈值 {threshold}，"
+                "但它们分别与同一人的其他记录相连。"
+            )
+    else:
+        who = f"（人员编号 {_fmt(ex.person_a)} 与 {_fmt(ex.person_b)}）"
+        if above:
+            ex.decision = (
+                f"不是同一人{who}：匹配概率 {p:.4f} 虽达到阈值 {threshold}，"
+                "但聚类防护把它们分开（同一聚类中出现两个不同的有效身份证号，如双胞胎或同名同生日者）。"
+            )
+        elif p >= lo:
+            ex.decision = f"不是同一人{who}：匹配概率 {p:.4f} 低于阈值 {threshold}，处于人工复核区间，已列入身份冲突待核。"
+        else:
+            ex.decision = f"不是同一人{who}：匹配概率 {p:.4f} 低于阈值 {threshold}。"
+    if math.isnan(ex.match_weight):
+        ex.notes.append("匹配权重无法计算。")

@@ -1,0 +1,15 @@
+// Uniqueness constraints on the model's keys (each also gives the key an index).
+// Applied by `notoneless graph init` / GraphStore.init_schema(); idempotent.
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.person_id IS UNIQUE;
+CREATE CONSTRAINT source_record_key IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.record_key IS UNIQUE;
+CREATE CONSTRAINT household_key IF NOT EXISTS FOR (n:Household) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT division_code IF NOT EXISTS FOR (n:Division) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT school_id IF NOT EXISTS FOR (n:School) REQUIRE n.school_id IS UNIQUE;
+CREATE CONSTRAINT payment_record_key IF NOT EXISTS FOR (n:Payment) REQUIRE n.record_key IS UNIQUE;
+CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (n:Contact) REQUIRE n.contact_id IS UNIQUE;
+CREATE CONSTRAINT visit_key IF NOT EXISTS FOR (n:Visit) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:Run) REQUIRE n.run_id IS UNIQUE;
+CREATE CONSTRAINT case_id IF NOT EXISTS FOR (n:Case) REQUIRE n.case_id IS UNIQUE;
+CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (n:CaseEvent) REQUIRE n.event_id IS UNIQUE;
+// One case per child and duty for life (一生一案): reconciliation finds cases by this key.
+CREATE CONSTRAINT case_match_key IF NOT EXISTS FOR (n:Case) REQUIRE n.match_key IS UNIQUE;

@@ -1,0 +1,6 @@
+// Deletes every node with its relationships, 10,000 per transaction; the schema stays
+// (GraphStore.clear(), for tests). Runs in an auto-commit transaction.
+MATCH (n)
+CALL (n) {
+  DETACH DELETE n
+} IN TRANSACTIONS OF 10000 ROWS

@@ -1,0 +1,2 @@
+"""The graph: the local Neo4j server (``server``), the store every query goes through
+(``store``), the ``.cypher`` files (``cypher_files``) and the load of a run (``load``)."""

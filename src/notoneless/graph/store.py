@@ -1,0 +1,285 @@
+"""The graph store: the one module that talks to Neo4j (the official ``neo4j`` driver, Bolt).
+
+Every statement is a named query, a file under ``graph_schema/queries/`` (see
+``graph_schema/README.md``, "Query files"); values always travel as parameters.
+Writes go in ``UNWIND $rows`` batches, each batch one managed transaction that the
+driver retries on transient errors (deadlocks, leader switches, lost connections).
+
+    with open_graph() as graph:
+        graph.init_schema()
+        graph.write_rows("load/persons", rows)
+        graph.query("checks/unmatched_children", county="522631")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from notoneless.config import Settings, get_settings
+from notoneless.errors import ConfigError, GraphError
+from notoneless.graph import cypher_files, server
+
+T = TypeVar("T")
+
+__all__ = ["GraphStore", "ManagedTransaction", "open_graph"]
+
+
+def _graph_error(exc: Exception, doing: str) -> GraphError:
+    if isinstance(exc, Neo4jError):
+        detail = f"{exc.code}: {exc.message}"
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+    return GraphError(f"Neo4j failed while {doing} ({' '.join(detail.split())[:500]})")
+
+
+class GraphStore:
+    """Sessions from one driver, named queries, batched writes."""
+
+    def __init__(self, driver: Driver, uri: str, database: str | None, batch_size: int, schema_dir: Path) -> None:
+        self._driver = driver
+        self.uri = uri
+        self.database = database
+        self.batch_size = batch_size
+        self.schema_dir = schema_dir
+
+    @classmethod
+    def connect(
+        cls,
+        uri: str,
+        user: str,
+        password: str,
+        database: str | None = None,
+        *,
+        batch_size: int = 10_000,
+        schema_dir: Path | None = None,
+    ) -> GraphStore:
+        """Connect and check the credentials (raises GraphError, caused by the driver's error)."""
+        try:
+            driver = GraphDatabase.driver(uri, auth=(user, password))
+        except (DriverError, ValueError) as exc:
+            raise GraphError(f"Cannot use the graph URI {uri!r} ({exc}): check NOTONELESS_GRAPH_URI.") from exc
+        try:
+            driver.verify_connectivity()
+        except AuthError as exc:
+            driver.close()
+            raise GraphError(
+                f"Neo4j at {uri} refused the credentials of user {user!r}: check NOTONELESS_GRAPH_USER and "
+                "NOTONELESS_GRAPH_PASSWORD (the local server keeps its own in <workspace>/neo4j/password)."
+            ) from exc
+        except (ServiceUnavailable, DriverError, Neo4jError, OSError) as exc:
+            driver.close()
+            raise GraphError(
+                f"Cannot reach Neo4j at {uri} ({type(exc).__name__}): start the local server with "
+                "`notoneless graph start`, or check NOTONELESS_GRAPH_URI."
+            ) from exc
+        return cls(driver, uri, database, batch_size, schema_dir or cypher_files.default_schema_dir())
+
+    # --- named queries -------------------------------------------------------------
+
+    def cypher(self, name: str) -> str:
+        """The text of ``graph_schema/queries/<name>.cypher``, e.g. ``checks/unmatched_children``."""
+        return cypher_files.query_text(self.schema_dir, name)
+
+    def query(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run a named query in one managed transaction; the records as dicts."""
+        text = self.cypher(name)
+        try:
+            records, _, _ = self._driver.execute_query(Query(text), parameters_=params, database_=self.database)
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, f"running {name}") from exc
+        return [record.data() for record in records]
+
+    def write_rows(
+        self,
+        name: str,
+        rows: Iterable[dict[str, Any]],
+        *,
+        batch_size: int | None = None,
+        on_batch: Callable[[int], None] | None = None,
+        workers: int = 1,
+    ) -> int:
+        """Write ``rows`` with the named query (which reads them as ``UNWIND $rows``), in batches.
+
+        Each batch is one transaction, retried by the driver on transient errors.
+        ``on_batch(n)`` is called with the number of rows of each batch written.
+        ``workers > 1`` writes that many batches at once, each in its own session: give
+        rows ordered so that batches touch mostly disjoint nodes (e.g. sorted by village),
+        otherwise the writers wait on each other's locks (still correct: a deadlock is a
+        transient error and its batch is retried). Returns the number of rows written.
+        """
+        text = self.cypher(name)
+        if "rows" not in cypher_files.parameter_names(text):
+            raise GraphError(f"Query {name} does not read $rows, so write_rows cannot feed it: use query().")
+        size = batch_size or self.batch_size
+        batches = _batches(rows, size)
+
+        def write(batch: list[dict[str, Any]]) -> int:
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(lambda tx: tx.run(text, rows=batch).consume())
+            return len(batch)
+
+        written = 0
+        try:
+            if workers <= 1:
+                for batch in batches:
+                    written += write(batch)
+                    if on_batch:
+                        on_batch(len(batch))
+                return written
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="graph-write") as pool:
+                pending: set[Future[int]] = set()
+                for batch in batches:
+                    if len(pending) >= 2 * workers:
+                        written += _collect(pending, on_batch)
+                    pending.add(pool.submit(write, batch))
+                while pending:
+                    written += _collect(pending, on_batch)
+            return written
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, f"writing rows with {name} after {written} rows") from exc
+
+    def execute_write(self, fn: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``fn(tx)`` in one write transaction (retried on transient errors, so keep it
+        free of side effects outside the graph). Inside, use ``tx.run(store.cypher(name), params)``."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(fn)
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, "running a write transaction") from exc
+
+    def execute_read(self, fn: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``fn(tx)`` in one read transaction."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_read(fn)
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, "running a read transaction") from exc
+
+    # --- schema and housekeeping -----------------------------------------------------
+
+    def init_schema(self) -> None:
+        """Apply ``constraints.cypher`` then ``indexes.cypher`` (idempotent: IF NOT EXISTS),
+        then wait until every index is online."""
+        for file_name in cypher_files.SCHEMA_FILES:
+            path = self.schema_dir / file_name
+            if not path.is_file():
+                continue
+            for statement in cypher_files.read_statements(path):
+                self._run_auto_commit(statement.text, {}, f"applying {statement.label}")
+        self._run_auto_commit(self.cypher("store/await_indexes"), {}, "waiting for the indexes")
+
+    def node_counts(self) -> dict[str, int]:
+        """Nodes per label (from Neo4j's count store, cheap on any size)."""
+        return {row["label"]: row["nodes"] for row in self.query("store/node_counts")}
+
+    def server_version(self) -> str:
+        """E.g. ``2026.08.1 community``, from ``dbms.components()``."""
+        rows = self.query("store/server_version")
+        return rows[0]["version"] if rows else "unknown"
+
+    def notifications_for(self, text: str, params: dict[str, Any]) -> list[str]:
+        """Run one statement (auto-commit) and return every notification Neo4j gives for it,
+        warnings and information alike, as ``"<GQLSTATUS> <severity>: <description>"``."""
+        found: list[str] = []
+        try:
+            with self._driver.session(
+                database=self.database,
+                notifications_min_severity="INFORMATION",
+                notifications_disabled_classifications=[],
+            ) as session:
+                summary = session.run(Query(text), params).consume()
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, "running a statement") from exc
+        for status in summary.gql_status_objects:
+            if status.is_notification or not status.gql_status.startswith(("00", "02")):
+                line = f"{status.gql_status} {status.raw_severity}: {status.status_description}"
+                if line not in found:
+                    found.append(line)
+        return found
+
+    def clear(self) -> None:
+        """Delete every node and relationship (the schema stays). For tests and re-loads."""
+        self._run_auto_commit(self.cypher("store/clear"), {}, "clearing the graph")
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run_auto_commit(self, text: str, params: dict[str, Any], doing: str) -> None:
+        # Auto-commit: schema commands and CALL { … } IN TRANSACTIONS cannot run in a managed transaction.
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(Query(text), params).consume()
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, doing) from exc
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    if size < 1:
+        raise GraphError(f"Batch size must be at least 1, not {size}: check NOTONELESS_GRAPH_BATCH_SIZE.")
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _collect(pending: set[Future[int]], on_batch: Callable[[int], None] | None) -> int:
+    """Wait for at least one pending batch; return the rows the finished ones wrote."""
+    done, not_done = wait(pending, return_when=FIRST_COMPLETED)
+    pending.intersection_update(not_done)
+    written = 0
+    for future in done:
+        count = future.result()  # re-raises the batch's error
+        written += count
+        if on_batch:
+            on_batch(count)
+    return written
+
+
+@contextmanager
+def open_graph(settings: Settings | None = None) -> Iterator[GraphStore]:
+    """The graph of the configuration.
+
+    ``Settings.graph_uri`` set: that server, with ``graph_user``/``graph_password``.
+    Unset: the local server, started if it is not running and then stopped at the end,
+    but only if this call started it.
+    """
+    settings = settings or get_settings()
+    if settings.graph_uri:
+        if settings.graph_password is None:
+            raise ConfigError(
+                "NOTONELESS_GRAPH_URI is set but NOTONELESS_GRAPH_PASSWORD is not: set the password of "
+                f"user {settings.graph_user!r} (or unset the URI to use the local server)."
+            )
+        store = GraphStore.connect(
+            settings.graph_uri,
+            settings.graph_user,
+            settings.graph_password.get_secret_value(),
+            settings.graph_database,
+            batch_size=settings.graph_batch_size,
+        )
+        with store:
+            yield store
+        return
+    running = server.start(settings)
+    try:
+        assert running.uri is not None
+        with GraphStore.connect(
+            running.uri, "neo4j", server.read_password(settings), None, batch_size=settings.graph_batch_size
+        ) as store:
+            yield store
+    finally:
+        if running.started:
+            server.stop(settings)

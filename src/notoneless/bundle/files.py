@@ -1,0 +1,203 @@
+"""Finding and reading the files of a bundle: CSV (UTF-8, UTF-8 with BOM, GB18030/GBK,
+detected from the bytes) or XLSX (first sheet, every cell as text).
+
+Row numbering (contract §2): data row *n* is the *n*-th row after the header, as a
+spreadsheet shows it, so ``hukou:17`` is row 18 in Excel. Blank rows after the last
+data row are not data rows (Excel and exports leave them); a blank row *between* data
+rows is a data row and is rejected as ``EMPTY_ROW`` so the numbering of the rows below
+it stays what the officer sees. A CSV row with fewer fields than the header, or with
+more fields of which an extra one is not empty, is rejected as ``MALFORMED_ROW``; in
+XLSX a short row is padded (cells cannot shift there).
+
+XLSX cells become text without loss: strings as they are, integers exactly, dates as
+``YYYY-MM-DD``; a float of 15 or more digits (an ID number that Excel already stored
+as a number and so rounded) becomes scientific notation, which the ID normaliser
+marks ``sci_notation`` (unrecoverable) instead of inventing digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from notoneless.bundle.aliases import Aliases, resolve_columns
+from notoneless.bundle.rejects import RejectCode
+from notoneless.bundle.schema import FILES
+from notoneless.errors import BundleError
+
+csv.field_size_limit(10_000_000)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class RawFile:
+    """One file of the bundle, read: the accepted-shape rows as columns of text."""
+
+    stem: str
+    path: Path
+    encoding: str  # utf-8, utf-8-sig, gb18030 or xlsx
+    headers: list[str]
+    columns: dict[str, int | None]  # field → index into headers (None: optional, absent)
+    row_nos: list[int] = field(default_factory=list)  # 1-based data row of each kept row
+    values: dict[str, list[str | None]] = field(default_factory=dict)  # field → values of kept rows
+    structural_rejects: list[tuple[int, RejectCode]] = field(default_factory=list)
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.row_nos) + len(self.structural_rejects)
+
+
+def find_file(bundle_dir: Path, stem: str) -> Path:
+    """``<stem>.csv`` or ``<stem>.xlsx`` (extension in any case); BundleError when it is
+    missing or both exist."""
+    hits = sorted(
+        p for p in bundle_dir.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in (".csv", ".xlsx")
+    )
+    if not hits:
+        legacy = [p for p in bundle_dir.iterdir() if p.stem == stem and p.suffix.lower() in (".xls", ".txt", ".et")]
+        if legacy:
+            raise BundleError(f"{legacy[0].name} 的格式不受支持；请另存为 {stem}.csv 或 {stem}.xlsx")
+        spec = FILES[stem]
+        raise BundleError(
+            f"数据包缺少文件 {stem}.csv 或 {stem}.xlsx（{spec.label}）：{bundle_dir}；"
+            "合同要求十个文件都在，某系统无数据时请放一个只有表头的文件"
+        )
+    if len(hits) > 1:
+        raise BundleError(f"数据包中 {stem} 有多个文件（{', '.join(p.name for p in hits)}）；请只保留一个")
+    return hits[0]
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding of a CSV/JSON file: UTF-8 (with or without BOM) or GB18030
+    (a superset of GBK and GB2312). Anything else is a BundleError naming the file."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(name, exc) from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:65536]:
+        raise BundleError(f"{name} 的编码不受支持（疑似 UTF-16 或二进制文件）；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(name, exc) from exc
+    # GB18030 decodes many byte strings; text full of control characters is not text
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    if controls:
+        raise BundleError(f"{name} 不是 UTF-8 或 GB18030（GBK）编码的文本；请另存为 CSV（UTF-8）")
+    return text, "gb18030"
+
+
+def _encoding_error(name: str, exc: UnicodeDecodeError) -> BundleError:
+    return BundleError(
+        f"{name} 的编码无法识别（第 {exc.start} 字节处既不是 UTF-8 也不是 GB18030/GBK）；请另存为 UTF-8 或 GBK 编码的 CSV"
+    )
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)  # ≥ 1e15: '4.3122520120305e+17', recognised as scientific notation
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    return str(v)
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise BundleError(f"{path.name} 无法作为 XLSX 打开（{exc}）；请用 Excel 另存为 .xlsx 或 CSV") from exc
+    try:
+        if not wb.worksheets:
+            raise BundleError(f"{path.name} 没有工作表；请把数据放在第一个工作表")
+        ws = wb.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _csv_rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
+    text, encoding = decode_bytes(data, path.name)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "," not in first_line and "\t" in first_line else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise BundleError(f"{path.name} 不是有效的 CSV（{exc}）；请检查引号是否成对") from exc
+    return rows, encoding
+
+
+def _blank(row: list[str]) -> bool:
+    return all(not c.strip() for c in row)
+
+
+def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
+    """Read one file of the bundle into columns of text, keyed by the contract's
+    field names, with the rows that cannot be used structurally set aside."""
+    path = find_file(bundle_dir, stem)
+    data = path.read_bytes()
+    if data.startswith(_ZIP_MAGIC):  # decided by the bytes, not the extension
+        rows, encoding, is_xlsx = _xlsx_rows(path), "xlsx", True
+    else:
+        rows, encoding = _csv_rows(path, data)
+        is_xlsx = False
+    del data
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise BundleError(f"{path.name} 是空文件（没有表头）；请至少保留表头行")
+    headers = [h.strip() for h in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    spec = FILES[stem]
+    columns = resolve_columns(spec, headers, path.name, aliases)
+    width = len(headers)
+    raw = RawFile(stem=stem, path=path, encoding=encoding, headers=headers, columns=columns)
+    kept: list[list[str]] = []
+    for row_no, row in enumerate(rows[1:], start=1):
+        n = len(row)
+        if n != width:
+            if n > width and _blank(row[width:]):
+                row = row[:width]
+            elif n < width and is_xlsx:
+                row = row + [""] * (width - n)
+            elif not (n == 0 or _blank(row)):
+                raw.structural_rejects.append((row_no, RejectCode.MALFORMED_ROW))
+                continue
+        if _blank(row):
+            raw.structural_rejects.append((row_no, RejectCode.EMPTY_ROW))
+            continue
+        kept.append(row)
+        raw.row_nos.append(row_no)
+    cols = list(zip(*kept)) if kept else [()] * width
+    for fld, idx in columns.items():
+        raw.values[fld] = list(cols[idx]) if idx is not None else [None] * len(kept)
+    assert raw.rows_in == len(rows) - 1, (stem, raw.rows_in, len(rows) - 1)
+    return raw

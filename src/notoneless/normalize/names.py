@@ -94,8 +94,16 @@ def clean_name(raw: object) -> str | None:
     s = _SPACE_RE.sub("", s)
     if s.upper() in _PLACEHOLDERS:
         return None
-    s = _T2S.convert(s)
-    s = _DOT_RE.sub("·", s).strip("·")
+    # t2s, dot unification and space removal can each create a sequence that the
+    # others (or NFKC) would change again; repeat until stable so that cleaning is
+    # idempotent (at most a few passes in practice)
+    for _ in range(4):
+        before = s
+        s = _T2S.convert(s)
+        s = _DOT_RE.sub("·", s).strip("·")
+        s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", s))
+        if s == before:
+            break
     return s or None
 
 

@@ -1,0 +1,74 @@
+"""The five checks in the contract's order, run over the graph, and their findings
+recorded in the graph (``Finding`` nodes, for the case ledger and the trail)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from notoneless.checks import (
+    contact_gaps,
+    cross_county_students,
+    duplicate_subsidies,
+    missed_subsidies,
+    unmatched_children,
+)
+from notoneless.checks.findings import CheckContext, Finding
+
+CHECKS: tuple[ModuleType, ...] = (
+    unmatched_children,
+    cross_county_students,
+    duplicate_subsidies,
+    missed_subsidies,
+    contact_gaps,
+)
+KINDS: tuple[str, ...] = tuple(c.KIND for c in CHECKS)
+LABELS: dict[str, str] = {c.KIND: c.LABEL for c in CHECKS}
+COLUMNS: dict[str, tuple[str, ...]] = {c.KIND: c.COLUMNS for c in CHECKS}
+
+
+def sort_findings(check: ModuleType, findings: list[Finding]) -> list[Finding]:
+    """The stable order of a finding file (each check's ``sort_key``)."""
+    return sorted(findings, key=lambda f: check.sort_key(f.row))
+
+
+def run_checks(
+    store: Any, ctx: CheckContext, *, on_check: Callable[[str, int, float], None] | None = None
+) -> dict[str, list[Finding]]:
+    """Derive the persons' status (``checks/person_status``), then run every check.
+
+    Returns the findings per kind, each list in its stable order.
+    """
+    store.query("checks/person_status", **ctx.status_params())
+    results: dict[str, list[Finding]] = {}
+    for check in CHECKS:
+        started = time.perf_counter()
+        results[check.KIND] = sort_findings(check, check.find(store, ctx))
+        if on_check:
+            on_check(check.KIND, len(results[check.KIND]), time.perf_counter() - started)
+    return results
+
+
+def record_findings(store: Any, run_id: str, findings: dict[str, list[Finding]]) -> dict[str, int]:
+    """Write the run's findings as ``Finding`` nodes (MERGE on the finding key, linked to the
+    Run, the Person and the Division they are about); findings of earlier runs not found
+    again are marked ``active = false`` (kept: the ledger reconciles them)."""
+    rows = [
+        {
+            "key": f.key,
+            "kind": f.kind,
+            "label": LABELS[f.kind],
+            "person_id": f.person_id,
+            "division_code": f.division_code,
+            "columns": list(f.row.keys()),
+            "values": list(f.row.values()),
+            "run_id": run_id,
+        }
+        for kind in KINDS
+        for f in findings.get(kind, [])
+    ]
+    written = store.write_rows("findings/record", rows) if rows else 0
+    retired = store.query("findings/retire", run_id=run_id)
+    return {"written": written, "retired": retired[0]["retired"] if retired else 0}

@@ -127,12 +127,13 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _xlsx_rows(path: Path, data: bytes) -> list[list[str]]:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise BundleError(f"{path.name} 无法作为 XLSX 打开（{exc}）；请用 Excel 另存为 .xlsx 或 CSV") from exc
     try:
         if not wb.worksheets:
@@ -164,7 +165,7 @@ def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
     path = find_file(bundle_dir, stem)
     data = path.read_bytes()
     if data.startswith(_ZIP_MAGIC):  # decided by the bytes, not the extension
-        rows, encoding, is_xlsx = _xlsx_rows(path), "xlsx", True
+        rows, encoding, is_xlsx = _xlsx_rows(path, data), "xlsx", True
     else:
         rows, encoding = _csv_rows(path, data)
         is_xlsx = False

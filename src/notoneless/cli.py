@@ -7,6 +7,7 @@ stderr with a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -106,6 +107,34 @@ def explain_command(
     from notoneless.config import get_settings
 
     run_explain(record_key_a, record_key_b, get_settings(), console)
+
+
+# --- run: the whole job, and a child's trail ---------------------------------------
+@app.command("run")
+def run_command(
+    bundle: Path = typer.Argument(..., help="数据包目录（manifest.json 与各系统文件）"),
+    out: Path = typer.Option(..., "--out", "-o", help="结果目录：entities.csv、rejects.csv、findings/*.csv、findings.xlsx"),
+) -> None:
+    """比对：读取数据包 → 人员比对 → 写入图数据库 → 五项检查，结果写入 OUT。
+    Run the whole job on a bundle and write the contract's outputs into OUT."""
+    from notoneless.config import get_settings
+    from notoneless.run import run_bundle
+
+    run_bundle(bundle, out, get_settings(), console=console)
+
+
+@app.command("trail")
+def trail_command(
+    key: str = typer.Argument(..., help="人员编号、身份证号或学籍号"),
+) -> None:
+    """查看一名儿童的完整档案：各系统记录、户、学校、资助、联系人、走访、问题线索。
+    Print a child's whole record from the graph (person_id, ID number or 学籍号)."""
+    from notoneless.config import get_settings
+    from notoneless.graph.store import open_graph
+    from notoneless.trail import trail_command as print_trails
+
+    with open_graph(get_settings()) as store:
+        print_trails(key, store, console)
 
 
 def main() -> None:

@@ -1,0 +1,156 @@
+"""A child's whole record (档案), from one graph query (``queries/trail.cypher``).
+
+``notoneless trail KEY`` takes a person_id, an ID number (typed any way: spaces,
+lower-case x, full-width digits, the 15-digit form) or a 学籍号, and prints every
+source record, household, school, payment, contact, visit and finding in Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from notoneless.checks.findings import text
+from notoneless.errors import NotOneLessError
+from notoneless.normalize.idnumber import clean_id, normalize_id
+
+SOURCE_LABELS = {
+    "hukou": "户籍",
+    "xueji": "学籍",
+    "fupin": "建档立卡",
+    "canlian": "残联",
+    "minzheng": "民政救助",
+    "zizhu": "资助发放",
+}
+# What each source record shows beyond name/ID/birth date: (property, Chinese label).
+RECORD_FIELDS = {
+    "hukou": (("hukou_status", "户籍状态"), ("relation", "与户主关系"), ("ethnicity", "民族")),
+    "xueji": (("xueji_no", "学籍号"), ("enrol_status", "学籍状态"), ("grade", "年级"), ("hukou_code", "户口所在地"),
+              ("guardian_name", "监护人"), ("boarding", "寄宿")),
+    "fupin": (("poverty_type", "贫困户属性"), ("relation", "与户主关系")),
+    "canlian": (("disability_type", "残疾类别"), ("disability_grade", "残疾等级")),
+    "minzheng": (("relief_type", "救助类型"),),
+    "zizhu": (("xueji_no", "学籍号"), ("project", "资助项目"), ("amount", "金额"), ("term", "学期"),
+              ("paid_date", "发放日期"), ("pay_method", "发放方式")),
+}
+STATUS_FLAGS = (
+    ("compulsory_age", "义务教育年龄"),
+    ("enrolled", "在籍（在读/休学）"),
+    ("unmatched", "疑似失学辍学"),
+    ("target", "三包对象"),
+    ("fupin", "建档立卡"),
+    ("dibao", "农村低保"),
+    ("tekun", "农村特困"),
+    ("disabled", "残疾"),
+)
+
+
+class PersonNotFound(NotOneLessError):
+    code = "PERSON_NOT_FOUND"
+    http_status = 404
+    exit_code = 1
+
+
+def lookup_keys(key: str) -> list[str]:
+    """The forms of a typed key to look up: as cleaned, and as a normalised ID number."""
+    cleaned = clean_id(key)
+    keys = [key.strip(), cleaned]
+    result = normalize_id(key)
+    if result.id_norm:
+        keys.append(result.id_norm)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
+    """Every person the key names (usually one), each with the whole record."""
+    found: dict[str, dict[str, Any]] = {}
+    for k in lookup_keys(key):
+        for row in store.query("trail", key=k):
+            found.setdefault(row["person"]["person_id"], row)
+        if found:
+            break
+    return list(found.values())
+
+
+def print_trail(console: Console, trail: dict[str, Any]) -> None:
+    p = trail["person"]
+    console.rule(f"[bold]{text(p.get('name'))}[/]  人员编号 {p['person_id']}")
+    console.print(
+        f"身份证号 {text(p.get('id_number')) or '（无有效身份证号）'}   出生日期 {text(p.get('birth_date'))}   "
+        f"性别 {dict(M='男', F='女').get(p.get('sex'), '')}"
+    )
+    console.print(
+        f"户籍区划 {text(p.get('active_reg_code') or p.get('home_code'))}   户籍县 {text(p.get('reg_county'))}   "
+        f"学籍县 {text(p.get('study_county') or p.get('school_county'))}"
+    )
+    flags = [label for prop, label in STATUS_FLAGS if p.get(prop)]
+    console.print("状态：" + ("、".join(flags) if flags else "（无）"))
+
+    table = Table(title="源记录", show_lines=False)
+    for col in ("记录", "系统", "姓名", "证件号（原样）", "出生日期", "登记地", "户/学校", "其他"):
+        table.add_column(col)
+    for r in trail["records"]:
+        where = r.get("division") or {}
+        school = r.get("school") or {}
+        household = r.get("household") or {}
+        place = " ".join(x for x in (text(where.get("code")), text(where.get("name"))) if x)
+        if where.get("status"):
+            place += f"（{where['status']}）"
+        if school:
+            unit = f"{text(school.get('name')) or school.get('school_id')}（{text(school.get('county_code'))}）"
+        elif household:
+            unit = f"户 {household.get('number')}" + (f"（{household['relation']}）" if household.get("relation") else "")
+        elif r.get("paying_county"):
+            unit = f"发放县 {r['paying_county'].get('code')}"
+        else:
+            unit = ""
+        other = "；".join(
+            f"{label} {text(r.get(prop))}" for prop, label in RECORD_FIELDS.get(r.get("source"), ()) if r.get(prop) is not None
+        )
+        table.add_row(
+            r["record_key"], SOURCE_LABELS.get(r.get("source"), text(r.get("source"))), text(r.get("name_raw")),
+            text(r.get("id_raw")), text(r.get("birth_date")), place, unit, other,
+        )
+    console.print(table)
+
+    if trail["contacts"]:
+        t = Table(title="帮扶联系人（三包）")
+        for col in ("联系人编号", "姓名", "包保类型", "状态", "经由", "手机号", "单位"):
+            t.add_column(col)
+        for c in sorted(trail["contacts"], key=lambda c: (text(c.get("type")), text(c.get("contact_id")))):
+            t.add_row(*(text(c.get(k)) for k in ("contact_id", "name", "type", "status", "via", "phone", "unit")))
+        console.print(t)
+    else:
+        console.print("帮扶联系人：无")
+    if trail["visits"]:
+        t = Table(title="走访记录")
+        for col in ("日期", "方式", "联系人编号", "对象"):
+            t.add_column(col)
+        for v in sorted(trail["visits"], key=lambda v: text(v.get("date")), reverse=True):
+            t.add_row(text(v.get("date")), text(v.get("method")), text(v.get("contact_id")), text(v.get("via")))
+        console.print(t)
+    else:
+        console.print("走访记录：无")
+    if trail["findings"]:
+        t = Table(title="问题线索")
+        t.add_column("类型")
+        t.add_column("内容")
+        t.add_column("状态")
+        for f in trail["findings"]:
+            content = "；".join(f"{c} {v}" for c, v in zip(f["columns"], f["values"], strict=False) if v and c != "person_id")
+            t.add_row(text(f.get("label")), content, "本次发现" if f.get("active") else "已消除")
+        console.print(t)
+    else:
+        console.print("问题线索：无")
+
+
+def trail_command(key: str, store: Any, console: Console) -> int:
+    """Print the trail of ``key``; raises PersonNotFound when no person matches."""
+    trails = find_trail(store, key)
+    if not trails:
+        raise PersonNotFound(f"图中没有与 {key} 对应的人员：请核对人员编号、身份证号或学籍号，或先运行 notoneless run")
+    for trail in trails:
+        print_trail(console, trail)
+    return len(trails)

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import duckdb
-import opencc
-from pypinyin import Style, lazy_pinyin
 from stdnum.cn import ric
 
-_T2S = opencc.OpenCC("t2s")
-_SURNAME_READINGS = {"单": "shan", "曾": "zeng", "区": "ou", "仇": "qiu", "解": "xie", "查": "zha"}
-_COMPOUND = ("欧阳", "司马", "诸葛", "上官")
+from notoneless.normalize.idnumber import normalize_id
+from notoneless.normalize.names import normalize_name
+
 
 COLUMNS = {
     "record_key": "VARCHAR",
@@ -65,46 +63,12 @@ def _valid(idn: str) -> bool:
         date(int(idn[6:10]), int(idn[10:12]), int(idn[12:14]))
     except ValueError:
         return False
-    return ric.calc_check_digit(idn[:17]) == idn[17]
+    return ric.calc_check_digit(idn) == idn[17]
 
 
 def make_id(region: str, birth: date, seq: int) -> str:
     body = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
-
-
-def repair_candidates(idn: str) -> list[str]:
-    """Valid numbers one digit or one adjacent transposition away (ingest's job; mirrored here)."""
-    if len(idn) != 18 or _valid(idn):
-        return []
-    out: set[str] = set()
-    for i in range(17):
-        for d in "0123456789":
-            cand = idn[:i] + d + idn[i + 1 :]
-            if cand != idn and _valid(cand):
-                out.add(cand)
-    fixed = idn[:17] + ric.calc_check_digit(idn[:17])
-    if _valid(fixed):
-        out.add(fixed)
-    for i in range(17):
-        cand = idn[:i] + idn[i + 1] + idn[i] + idn[i + 2 :]
-        if cand != idn and _valid(cand):
-            out.add(cand)
-    return sorted(out)
-
-
-def _split(name: str) -> tuple[str, str]:
-    if "·" in name:
-        given, _, surname = name.partition("·")
-        return surname, given
-    for c in _COMPOUND:
-        if name.startswith(c):
-            return c, name[len(c) :]
-    return name[:1], name[1:]
-
-
-def _pinyin(text: str) -> str:
-    return "".join(lazy_pinyin(text, style=Style.NORMAL))
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects the check digit included
 
 
 @dataclass
@@ -125,17 +89,12 @@ class Rec:
 
 
 def to_row(rec: Rec, row_no: int) -> dict:
-    name_norm = _T2S.convert(rec.name.replace(" ", "")) if rec.name else None
-    surname, given = _split(name_norm) if name_norm else (None, None)
-    sp = _SURNAME_READINGS.get(surname) or (_pinyin(surname) if surname else None)
-    gp = _pinyin(given) if given else None
-    idn = rec.id_raw.strip().upper() if rec.id_raw else None
-    valid = bool(idn) and _valid(idn)
-    birth = rec.birth_date
-    sex = rec.sex
-    if valid:
-        birth = date(int(idn[6:10]), int(idn[10:12]), int(idn[12:14]))
-        sex = "M" if int(idn[16]) % 2 else "F"
+    nm = normalize_name(rec.name)
+    ident = normalize_id(rec.id_raw)
+    idn, valid = ident.id_norm, ident.id_valid
+    birth = ident.birth_date if valid else rec.birth_date
+    sex = ident.sex if valid else rec.sex
+    name_norm, surname, given = nm.name_norm, nm.surname, nm.given_name
     v = rec.village_code
     return {
         "record_key": f"{rec.source}:{row_no}",
@@ -145,18 +104,18 @@ def to_row(rec: Rec, row_no: int) -> dict:
         "id_raw": rec.id_raw,
         "id_norm": idn,
         "id_valid": valid,
-        "id_candidates": repair_candidates(idn) if idn and not valid else [],
-        "id_issue": "missing" if not idn else ("ok" if valid else "bad_check"),
-        "id_prefix": None,
+        "id_candidates": list(ident.id_candidates),
+        "id_issue": ident.id_issue,
+        "id_prefix": ident.id_prefix,
         "xueji_no": rec.xueji_no,
         "name_raw": rec.name,
         "name_norm": name_norm,
         "surname": surname,
         "given_name": given,
-        "name_pinyin": (sp or "") + (gp or "") if name_norm else None,
-        "surname_pinyin": sp,
-        "given_pinyin": gp,
-        "name_swapped": False,
+        "name_pinyin": nm.name_pinyin,
+        "surname_pinyin": nm.surname_pinyin,
+        "given_pinyin": nm.given_pinyin,
+        "name_swapped": nm.name_swapped,
         "birth_date": birth,
         "sex": sex,
         "village_code": v,
@@ -167,7 +126,7 @@ def to_row(rec: Rec, row_no: int) -> dict:
         "household_key": rec.household_key,
         "head_name": rec.head_name,
         "guardian_name": rec.guardian_name,
-        "birth_county": idn[:6] if valid else None,
+        "birth_county": ident.birth_county,
         "warnings": [],
         **rec.extra,
     }

@@ -67,6 +67,92 @@ def start_model(settings: Settings) -> Path:
     return ws_model if ws_model.is_file() else training.default_model_path()
 
 
+@dataclass
+class ScoreResult:
+    records: int
+    pairs: int
+    pairs_per_rule: dict[str, int]
+    stats: list[tuple[str, float, int | None]]
+    seconds: dict[str, float]
+    trained: bool
+    model_path: Path
+
+
+def score(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    on_progress: Callable[[str], None] | None = None,
+    retrain: bool | None = None,
+    start_from: Path | None = None,
+) -> ScoreResult:
+    """The model part of ``link``: prepare, train or load, block, predict.
+
+    Writes ``linkage_input`` and ``predictions`` and saves the model to
+    ``<workspace>/linkage_model.json``. See ``link`` for ``retrain`` and ``start_from``.
+    """
+    say = on_progress or (lambda _m: None)
+    seconds: dict[str, float] = {}
+    stats: list[tuple[str, float, int | None]] = []
+
+    t = time.perf_counter()
+    say("准备连接输入")
+    n = model.prepare_input(con)
+    if n == 0:
+        raise LinkageError("没有可连接的人员记录：请检查数据包中的六个人员文件是否为空或全部被拒收。")
+    seconds["prepare"] = time.perf_counter() - t
+    stats.append(("prepare", seconds["prepare"], None))
+
+    t = time.perf_counter()
+    spec_path = Path(start_from) if start_from else start_model(settings)
+    spec = training.load_model_dict(spec_path)
+    spec["retain_intermediate_calculation_columns"] = False
+    spec["retain_matching_columns"] = False
+    linker = make_linker(con, spec)
+    do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
+    if do_train:
+        train_seconds = training.train(linker, on_progress=say)
+        for step, s in train_seconds.items():
+            stats.append((f"training:{step}", s, None))
+    settings.workspace.mkdir(parents=True, exist_ok=True)
+    model_path = settings.workspace / "linkage_model.json"
+    linker.misc.save_model_to_json(str(model_path), overwrite=True)
+    seconds["training"] = time.perf_counter() - t
+    stats.append(("training", seconds["training"], None))
+
+    t = time.perf_counter()
+    say("分块生成候选记录对")
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    per_rule = con.execute(
+        f"SELECT match_key, count(*) FROM {blocked.physical_name} GROUP BY 1"
+    ).fetchall()
+    pairs_per_rule = {
+        model.BLOCKING_RULE_LABELS[int(k)]: int(v) for k, v in sorted(per_rule, key=lambda kv: int(kv[0]))
+    }
+    pairs = sum(pairs_per_rule.values())
+    seconds["blocking"] = time.perf_counter() - t
+    stats.append(("blocking", seconds["blocking"], pairs))
+    for label, c in pairs_per_rule.items():
+        stats.append((f"blocking:{label}", 0.0, c))
+
+    t = time.perf_counter()
+    say(f"为 {pairs:,} 对记录打分")
+    predicted = linker.inference.predict(threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {PREDICTIONS_TABLE} AS
+        SELECT record_key_l, record_key_r, match_weight, match_probability
+        FROM {predicted.physical_name}
+        """
+    )
+    predicted.drop_table_from_database_and_remove_from_cache()
+    blocked.drop_table_from_database_and_remove_from_cache()
+    (kept,) = con.execute(f"SELECT count(*) FROM {PREDICTIONS_TABLE}").fetchall()[0]
+    seconds["prediction"] = time.perf_counter() - t
+    stats.append(("prediction", seconds["prediction"], int(kept)))
+    return ScoreResult(n, pairs, pairs_per_rule, stats, seconds, do_train, model_path)
+
+
 def link(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -92,64 +178,8 @@ def link(
     from notoneless.linkage import clustering, stable_ids  # H4b's stage
 
     say = on_progress or (lambda _m: None)
-    seconds: dict[str, float] = {}
-    stats: list[tuple[str, float, int | None]] = []
-
-    t = time.perf_counter()
-    say("准备连接输入")
-    n = model.prepare_input(con)
-    if n == 0:
-        raise LinkageError("没有可连接的人员记录：请检查数据包中的六个人员文件是否为空或全部被拒收。")
-    seconds["prepare"] = time.perf_counter() - t
-    stats.append(("prepare", seconds["prepare"], None))
-
-    t = time.perf_counter()
-    spec_path = Path(start_from) if start_from else start_model(settings)
-    spec = training.load_model_dict(spec_path)
-    linker = make_linker(con, spec)
-    do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
-    if do_train:
-        train_seconds = training.train(linker, on_progress=say)
-        for step, s in train_seconds.items():
-            stats.append((f"training:{step}", s, None))
-    settings.workspace.mkdir(parents=True, exist_ok=True)
-    model_path = settings.workspace / "linkage_model.json"
-    linker.misc.save_model_to_json(str(model_path), overwrite=True)
-    seconds["training"] = time.perf_counter() - t
-    stats.append(("training", seconds["training"], None))
-
-    t = time.perf_counter()
-    say("分块生成候选记录对")
-    blocked = linker.inference.compute_blocked_pairs_for_predict()
-    per_rule = dict(
-        con.execute(
-            f"SELECT match_key, count(*) FROM {blocked.physical_name} GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-    )
-    pairs_per_rule = {
-        model.BLOCKING_RULE_LABELS[int(k)]: int(v) for k, v in sorted(per_rule.items(), key=lambda kv: int(kv[0]))
-    }
-    pairs = sum(pairs_per_rule.values())
-    seconds["blocking"] = time.perf_counter() - t
-    stats.append(("blocking", seconds["blocking"], pairs))
-    for label, c in pairs_per_rule.items():
-        stats.append((f"blocking:{label}", 0.0, c))
-
-    t = time.perf_counter()
-    say(f"为 {pairs:,} 对记录打分")
-    predicted = linker.inference.predict(threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE {PREDICTIONS_TABLE} AS
-        SELECT record_key_l, record_key_r, match_weight, match_probability
-        FROM {predicted.physical_name}
-        """
-    )
-    predicted.drop_table_from_database_and_remove_from_cache()
-    blocked.drop_table_from_database_and_remove_from_cache()
-    (kept,) = con.execute(f"SELECT count(*) FROM {PREDICTIONS_TABLE}").fetchall()[0]
-    seconds["prediction"] = time.perf_counter() - t
-    stats.append(("prediction", seconds["prediction"], int(kept)))
+    scored = score(con, settings, on_progress=on_progress, retrain=retrain, start_from=start_from)
+    seconds, stats = scored.seconds, scored.stats
 
     t = time.perf_counter()
     say("聚类（含双胞胎防护）")
@@ -170,12 +200,12 @@ def link(
     (persons,) = con.execute("SELECT count(DISTINCT person_id) FROM entities").fetchall()[0]
     (conflicts,) = con.execute("SELECT count(*) FROM identity_conflicts").fetchall()[0]
     return LinkReport(
-        records=n,
-        pairs_compared=pairs,
+        records=scored.records,
+        pairs_compared=scored.pairs,
         persons=int(persons),
         conflicts=int(conflicts),
         seconds=seconds,
-        pairs_per_rule=pairs_per_rule,
-        trained=do_train,
-        model_path=model_path,
+        pairs_per_rule=scored.pairs_per_rule,
+        trained=scored.trained,
+        model_path=scored.model_path,
     )

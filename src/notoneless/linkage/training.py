@@ -38,8 +38,12 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "linkage_models" / "d
 # the committed default model's parameters (they were trained on a generated bundle).
 MIN_RECORDS_TO_TRAIN = 20_000
 
-# The weight floor of the levels that mean "two different valid ID numbers".
-VALID_DIFFERENT_MAX_WEIGHT = -12.0
+# The weight ceiling of the levels that mean "two different valid ID numbers": low
+# enough that no agreement elsewhere (same household, birth date, village, similar
+# names: twins agree on all of these, up to about +45 together) can outweigh it.
+# A true match with two different valid numbers is all but impossible (the check
+# digit), and the clustering guard would split such a cluster anyway.
+VALID_DIFFERENT_MAX_WEIGHT = -40.0
 _VALID_DIFFERENT_LABELS = ("两个有效号码不同",)
 
 

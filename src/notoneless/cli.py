@@ -137,6 +137,25 @@ def trail_command(
         print_trails(key, store, console)
 
 
+# --- generate: the sample bundle with its answer key -----------------------------
+@app.command("generate")
+def generate_command(
+    out: Path = typer.Argument(..., help="输出目录：OUT/bundle（数据包）与 OUT/truth（答案）"),
+    counties: int = typer.Option(4, "--counties", help="县的数量（怀化市起，最多 25）"),
+    children_per_county: int = typer.Option(15_000, "--children-per-county", help="每县儿童数"),
+    seed: int = typer.Option(20251015, "--seed", help="随机种子：相同种子生成逐字节相同的文件"),
+    formats: str = typer.Option(
+        "csv,bom,gb18030,xlsx", "--formats",
+        help="文件格式，逗号分隔：csv (UTF-8)、bom (UTF-8 带 BOM)、gb18030、xlsx；只写 csv 则全部为 UTF-8 CSV",
+    ),
+) -> None:
+    """生成模拟的样例数据包（湖南怀化等县，含脏数据与疑难情形）及其答案。
+    Generate a simulated sample bundle with known truth (OUT/bundle, OUT/truth)."""
+    from notoneless.commands.generate import run as run_generate
+
+    run_generate(out, counties, children_per_county, seed, formats, console)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

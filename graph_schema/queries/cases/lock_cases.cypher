@@ -1,0 +1,11 @@
+// Takes the write lock of every case of the given types and returns what reconciliation
+// needs (cases/ledger.py reconcile): officers' actions on these cases wait until the
+// run's reconciliation has committed, and it sees every action committed before it.
+// @example {"case_types": ["dropout", "missed_subsidy"], "at": "2025-10-20T08:00:00Z"}
+MATCH (c:Case)
+WHERE c.case_type IN $case_types
+SET c.updated_at = $at
+RETURN c.case_id AS case_id, c.case_type AS case_type, c.match_key AS match_key, c.state AS state,
+       c.version AS version, c.person_id AS person_id, c.resume_state AS resume_state,
+       c.reason_code AS reason_code, c.attempts AS attempts, c.notice_deadline AS notice_deadline,
+       toString(c.opened_at) AS opened_at

@@ -1,0 +1,483 @@
+"""The ledger (台账) in the graph: Case nodes, their immutable CaseEvent nodes, reconciliation.
+
+Model (queries under ``graph_schema/queries/cases/``):
+
+- ``(:Case)`` one per child and duty (一生一案), keyed by ``case_id`` and, uniquely,
+  by ``match_key``; holds the current ``state`` and a ``version`` that every event
+  increments.
+- ``(:Case)-[:HAS_EVENT]->(:CaseEvent)`` one per thing that happened (who, when,
+  from/to state, action, reason code, evidence refs, note, details), created and
+  never updated or deleted. ``seq`` equals the case version the event produced.
+- ``(:Case)-[:ABOUT]->(:Person)``, ``-[:RESPONSIBLE_COUNTY]->(:Division)``,
+  ``-[:OPENED_IN]->(:Run)`` where those nodes exist.
+
+Consistency: an event and its case's new state are written by one statement in one
+transaction. Concurrency: ``act`` first takes the case's write lock (``cases/lock_case``),
+validates the transition against the state it then reads (and, if given, the version
+the officer saw), and writes only if the version is unchanged; a second officer
+acting at the same moment waits for the lock and is then judged against the first
+officer's result (``CaseError`` ``CASE_CONFLICT`` or ``CASE_ILLEGAL_TRANSITION``).
+``reconcile`` locks every case the same way for the length of its transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from notoneless.cases.machine import (
+    ACTION_LABELS,
+    Action,
+    ActionRequest,
+    CaseView,
+    State,
+    Step,
+    apply,
+    parse_action,
+)
+from notoneless.cases.reasons import Evidence, parse_evidence
+from notoneless.cases.reconcile import (
+    SYSTEM,
+    ChangeSummary,
+    ExistingCase,
+    drafts_from_findings,
+    plan,
+)
+from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType
+from notoneless.config import get_settings
+from notoneless.errors import CaseError
+
+_BATCH = 5_000
+
+
+def _native(value: Any) -> Any:
+    """Neo4j temporal values → Python ones (the driver's own types have ``to_native``)."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
+
+
+def _native_map(m: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _native(v) for k, v in m.items()}
+
+
+@dataclass(frozen=True)
+class CaseEventRecord:
+    event_id: str
+    case_id: str
+    seq: int
+    at: datetime
+    by: str
+    action: str
+    from_state: str | None
+    to_state: str
+    reason_code: str | None = None
+    evidence: tuple[str, ...] = ()
+    note: str | None = None
+    deadline: date | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    run_id: str | None = None
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return ACTION_LABELS[Action(self.action)]
+        except ValueError:
+            return self.action
+
+    @classmethod
+    def from_props(cls, p: Mapping[str, Any]) -> CaseEventRecord:
+        p = _native_map(p)
+        return cls(
+            event_id=p["event_id"],
+            case_id=p["case_id"],
+            seq=int(p["seq"]),
+            at=p["at"],
+            by=p["by"],
+            action=p["action"],
+            from_state=p.get("from_state"),
+            to_state=p["to_state"],
+            reason_code=p.get("reason_code"),
+            evidence=tuple(p.get("evidence") or ()),
+            note=p.get("note"),
+            deadline=p.get("deadline"),
+            details=json.loads(p["details_json"]) if p.get("details_json") else {},
+            run_id=p.get("run_id"),
+        )
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case as stored (``props`` holds every property, natively typed)."""
+
+    props: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.props[name]
+        except KeyError:
+            if name in _CASE_FIELDS:
+                return None
+            raise AttributeError(name) from None
+
+    @property
+    def type(self) -> CaseType:
+        return CaseType(self.props["case_type"])
+
+    @property
+    def type_label(self) -> str:
+        return CASE_TYPES[self.type].label
+
+    @property
+    def finding(self) -> dict[str, str]:
+        return json.loads(self.props.get("finding_json") or "{}")
+
+    def overdue(self, today: date) -> bool:
+        deadline = self.props.get("deadline")
+        return self.props.get("state") != State.CLOSED.value and deadline is not None and deadline < today
+
+    def view(self) -> CaseView:
+        p = self.props
+        return CaseView(
+            CaseType(p["case_type"]),
+            State(p["state"]),
+            p["case_id"],
+            p.get("reason_code"),
+            State(p["resume_state"]) if p.get("resume_state") else None,
+            int(p.get("attempts") or 0),
+            p.get("notice_deadline"),
+        )
+
+
+_CASE_FIELDS = {
+    "case_id", "case_type", "match_key", "state", "version", "person_id", "subject", "title",
+    "responsible_county", "responsible_town", "responsible_village", "responsible_school",
+    "opened_run", "opened_at", "last_seen_run", "deadline", "reason_code", "resume_state",
+    "attempts", "notice_deadline", "team", "closed_at", "updated_at", "finding_json", "name",
+}  # fmt: skip
+
+
+# --- officers' actions ------------------------------------------------------------
+
+
+def act(
+    store: Any,
+    case_id: str,
+    action: Action | str,
+    *,
+    by: str,
+    reason: str | None = None,
+    evidence: Iterable[Evidence | str] = (),
+    note: str | None = None,
+    deadline: date | None = None,
+    details: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> CaseRecord:
+    """Apply one officer action to a case; returns the case after it.
+
+    Raises ``CaseError``: ``CASE_NOT_FOUND``; ``CASE_CONFLICT`` when ``expected_version``
+    is given and someone else acted first; the state machine's codes when the action is
+    not allowed or lacks its reason, evidence, details, note or deadline.
+    """
+    request = ActionRequest(
+        action=action if isinstance(action, Action) else parse_action(action),
+        by=by,
+        reason=reason,
+        evidence=tuple(e if isinstance(e, Evidence) else parse_evidence(e) for e in evidence),
+        note=note,
+        deadline=deadline,
+        details=dict(details or {}),
+    )
+    now = datetime.now(UTC)
+    day = today or date.today()
+
+    def work(tx: Any) -> None:
+        rows = tx.run(store.cypher("cases/lock_case"), case_id=case_id, at=now).data()
+        if not rows:
+            raise CaseError(f"案件 {case_id} 不存在：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND")
+        case = CaseRecord(_native_map(rows[0]["case"]))
+        if expected_version is not None and case.version != expected_version:
+            raise CaseError(
+                f"案件 {case_id} 已被他人更新（现为「{case.state}」，第 {case.version} 版；您看到的是第 {expected_version} 版）："
+                "请重新查看案件后再操作。",
+                code="CASE_CONFLICT",
+            )
+        step = apply(case.view(), request, today=day)
+        _append(tx, store, [_event_row(case_id, case.version, step, by.strip(), now)])
+
+    store.execute_write(work)
+    return get_case(store, case_id)
+
+
+def _event_row(
+    case_id: str,
+    version: int,
+    step: Step,
+    by: str,
+    at: datetime,
+    run_id: str | None = None,
+    extra_updates: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    seq = version + 1
+    updates: dict[str, Any] = {**step.case_updates, "updated_at": at, **(extra_updates or {})}
+    if step.to_state is State.CLOSED:
+        updates["closed_at"] = at
+    elif step.from_state is State.CLOSED:
+        updates["closed_at"] = None
+    event = {
+        "event_id": f"{case_id}#{seq}",
+        "case_id": case_id,
+        "seq": seq,
+        "at": at,
+        "by": by,
+        "action": step.action.value,
+        "action_label": ACTION_LABELS[step.action],
+        "from_state": step.from_state.value,
+        "to_state": step.to_state.value,
+        "reason_code": step.reason_code,
+        "evidence": [str(e) for e in step.evidence],
+        "note": step.note,
+        "deadline": step.deadline,
+        "details_json": json.dumps(step.details, ensure_ascii=False, sort_keys=True) if step.details else None,
+        "run_id": run_id,
+    }
+    return {"case_id": case_id, "version": version, "updates": updates, "event": {k: v for k, v in event.items() if v is not None}}
+
+
+def _append(tx: Any, store: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Write events (at most one per case); roll back (raise) unless every one applied."""
+    for start in range(0, len(rows), _BATCH):
+        batch = list(rows[start : start + _BATCH])
+        written = tx.run(store.cypher("cases/append_events"), rows=batch).single()["written"]
+        if written != len(batch):
+            raise CaseError(
+                "案件已被他人同时更新，本次操作未保存：请重新查看案件后再操作。",
+                code="CASE_CONFLICT",
+            )
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def get_case(store: Any, case_id: str) -> CaseRecord:
+    rows = store.query("cases/get_case", case_id=case_id)
+    if not rows:
+        raise CaseError(f"案件 {case_id} 不存在：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND")
+    return CaseRecord(_native_map(rows[0]["case"]))
+
+
+def case_events(store: Any, case_id: str) -> list[CaseEventRecord]:
+    return [CaseEventRecord.from_props(r["event"]) for r in store.query("cases/case_events", case_id=case_id)]
+
+
+def list_cases(
+    store: Any,
+    *,
+    county: str | None = None,
+    state: str | None = None,
+    case_type: CaseType | str | None = None,
+    overdue: bool = False,
+    today: date | None = None,
+) -> list[CaseRecord]:
+    """Cases by responsible county, state, type, overdue (deadline passed, not 销号)."""
+    if state is not None and state not in {s.value for s in State}:
+        raise CaseError(f"状态「{state}」不存在。可用状态：{'、'.join(s.value for s in State)}", code="CASE_STATE_UNKNOWN")
+    ct = None
+    if case_type is not None:
+        from notoneless.cases.types import parse_case_type
+
+        ct = parse_case_type(str(case_type)).value
+    rows = store.query(
+        "cases/list_cases", county=county, state=state, case_type=ct, overdue=overdue, today=today or date.today()
+    )
+    return [CaseRecord(_native_map(r["case"])) for r in rows]
+
+
+# --- reconciliation after a run -------------------------------------------------------
+
+
+def load_person_merges(history_path: Path | None = None) -> dict[str, str]:
+    """``old_person_id → into_person_id`` from ``history.duckdb`` (empty when there is none yet)."""
+    import duckdb
+
+    path = history_path or get_settings().workspace / "history.duckdb"
+    if not path.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise CaseError(f"无法读取人员编号合并历史 {path}（{exc}）：请确认没有其他程序正在写入该文件。") from exc
+    try:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'person_id_merges'"
+        ).fetchone()[0]
+        if not exists:
+            return {}
+        rows = con.execute(
+            "SELECT old_person_id, into_person_id FROM person_id_merges "
+            "WHERE old_person_id IS NOT NULL AND into_person_id IS NOT NULL AND old_person_id <> into_person_id "
+            "ORDER BY run_id, old_person_id"
+        ).fetchall()
+    finally:
+        con.close()
+    return {old: new for old, new in rows}  # a later run's merge of the same id wins
+
+
+def read_findings_dir(findings_dir: Path) -> dict[str, list[dict[str, str]]]:
+    """The contract's ``OUT/findings/*.csv`` as rows per finding kind (kinds without a file are left out)."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for kind in FINDING_KINDS:
+        path = findings_dir / f"{kind}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                found[kind] = list(csv.DictReader(fh))
+    return found
+
+
+def reconcile(
+    store: Any,
+    run_id: str,
+    findings: Mapping[str, Iterable[Mapping[str, Any]]],
+    *,
+    merges: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> ChangeSummary:
+    """Bring the ledger up to date with one run's findings (see ``cases/reconcile.py``).
+
+    ``findings``: rows per finding kind (``unmatched_children``, ``cross_county_students``,
+    ``duplicate_subsidies``, ``missed_subsidies``, ``contact_gaps``), each a mapping with
+    the contract's columns. A kind left out was not checked: its cases are left alone.
+    ``merges``: ``old_person_id → into_person_id``; default: read from the workspace's
+    ``history.duckdb``. Idempotent for a repeated ``run_id`` with the same findings.
+    """
+    merges = load_person_merges() if merges is None else dict(merges)
+    day = today or date.today()
+    now = datetime.now(UTC)
+    drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges)
+
+    def work(tx: Any) -> tuple[Any, dict[str, str]]:
+        rows = tx.run(store.cypher("cases/lock_cases"), case_types=[t.value for t in CaseType], at=now).data()
+        existing = [_existing(r) for r in rows]
+        p = plan(existing, drafts, checked, merges, run_id=run_id, today=day)
+
+        new_ids = {d.match_key: d.case_id(run_id) for d in p.new}
+        new_rows = [_new_case_row(d, new_ids[d.match_key], run_id, now) for d in p.new]
+        for start in range(0, len(new_rows), _BATCH):
+            tx.run(store.cypher("cases/create_cases"), rows=new_rows[start : start + _BATCH]).consume()
+
+        if p.rekey_first:
+            rekey = [{"case_id": k, "match_key": v} for k, v in p.rekey_first.items()]
+            tx.run(store.cypher("cases/set_match_keys"), rows=rekey).consume()
+
+        versions = {c.case_id: c.version for c in existing}
+        rnd = 0
+        while True:  # one event per case per statement: the version check stays exact
+            batch = []
+            for case_id, events in p.events.items():
+                if rnd < len(events):
+                    ev = events[rnd]
+                    batch.append(_event_row(case_id, versions[case_id], ev.step, SYSTEM, now, run_id, ev.extra_updates))
+                    versions[case_id] += 1
+            if not batch:
+                break
+            _append(tx, store, batch)
+            rnd += 1
+
+        refresh = [_refresh_row(case_id, d) for case_id, d in p.refresh.items()]
+        for start in range(0, len(refresh), _BATCH):
+            tx.run(store.cypher("cases/refresh_cases"), run_id=run_id, rows=refresh[start : start + _BATCH]).consume()
+        return p, new_ids
+
+    p, new_ids = store.execute_write(work)
+    link_cases(store)
+    return ChangeSummary(
+        run_id=run_id,
+        new=tuple(sorted(new_ids.values())),
+        still_open=tuple(sorted(p.still_open)),
+        resolved_by_data=tuple(sorted(p.resolved_by_data)),
+        reopened=tuple(sorted(p.reopened)),
+        merged=tuple(sorted(p.merged)),
+    )
+
+
+def link_cases(store: Any) -> int:
+    """(Re)link every case to its Person, county Division and opening Run where they exist."""
+    rows = [
+        {"case_id": r["case_id"], "person_id": r["person_id"], "county": r["county"], "opened_run": r["opened_run"]}
+        for r in store.query("cases/link_keys")
+    ]
+    return store.write_rows("cases/link_cases", rows) if rows else 0
+
+
+def _existing(r: Mapping[str, Any]) -> ExistingCase:
+    r = _native_map(r)
+    return ExistingCase(
+        case_id=r["case_id"],
+        case_type=CaseType(r["case_type"]),
+        match_key=r["match_key"],
+        state=State(r["state"]),
+        version=int(r["version"]),
+        person_id=r.get("person_id"),
+        resume_state=State(r["resume_state"]) if r.get("resume_state") else None,
+        reason_code=r.get("reason_code"),
+        attempts=int(r.get("attempts") or 0),
+        notice_deadline=r.get("notice_deadline"),
+        opened_at=r.get("opened_at") or "",
+    )
+
+
+def _refresh_row(case_id: str, d: CaseDraft) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "title": d.title,
+        "finding_json": json.dumps(d.finding, ensure_ascii=False, sort_keys=True),
+        "responsible_county": d.responsible_county,
+        "responsible_town": d.responsible_town,
+        "responsible_village": d.responsible_village,
+        "responsible_school": d.responsible_school,
+    }
+
+
+def _new_case_row(d: CaseDraft, case_id: str, run_id: str, now: datetime) -> dict[str, Any]:
+    from notoneless.cases.machine import INITIAL_STATE
+
+    state = INITIAL_STATE[d.case_type].value
+    case = {
+        **_refresh_row(case_id, d),
+        "case_type": d.case_type.value,
+        "type_label": CASE_TYPES[d.case_type].label,
+        "match_key": d.match_key,
+        "subject": d.subject,
+        "person_id": d.person_id,
+        "name": d.finding.get("姓名") or None,
+        "state": state,
+        "version": 1,
+        "attempts": 0,
+        "deadline": d.deadline,
+        "opened_run": run_id,
+        "last_seen_run": run_id,
+        "opened_at": now,
+        "updated_at": now,
+    }
+    event = {
+        "event_id": f"{case_id}#1",
+        "case_id": case_id,
+        "seq": 1,
+        "at": now,
+        "by": SYSTEM,
+        "action": Action.OPEN.value,
+        "action_label": ACTION_LABELS[Action.OPEN],
+        "to_state": state,
+        "evidence": [],
+        "note": f"比对发现（运行 {run_id}）：{d.title}",
+        "run_id": run_id,
+    }
+    return {"case": {k: v for k, v in case.items() if v is not None}, "event": event}

@@ -1,0 +1,242 @@
+"""Reconciling a run's findings with the ledger (pure planning; ``ledger.py`` writes the plan).
+
+A new comparison updates the ledger rather than replacing it:
+
+- a finding whose key (case type, subject, key fields) has no case → **new** case;
+- a finding whose case is being worked → **still open** (its attribution and finding
+  snapshot refreshed; a case parked at 数据已消除 goes back to where it was);
+- a finding whose case was closed (销号) → **reopened** with a new event;
+- a case being worked whose finding is gone → **resolved by data**: moved to
+  数据已消除·待确认销号 for an officer to confirm, never closed automatically.
+
+Person ids follow linkage's merge history (``person_id_merges``): a case about a
+person merged into another is re-keyed to the surviving id with an audit event; if
+two cases then share one key, the older open one is kept and the other is parked
+at 数据已消除 with a note naming the case it duplicates (none duplicated, none lost).
+
+Only case types whose finding kind is present in the run's findings are resolved:
+a kind that was not checked this run leaves its cases alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from notoneless.cases.machine import Action, ActionRequest, CaseView, State, Step, apply, open_states
+from notoneless.cases.types import (
+    CASE_TYPE_BY_KIND,
+    CaseDraft,
+    CaseType,
+    draft_from_finding,
+    match_key,
+    split_match_key,
+)
+from notoneless.errors import CaseError
+
+SYSTEM = "系统比对"
+
+
+@dataclass(frozen=True)
+class ExistingCase:
+    """What reconciliation needs of a case already in the ledger."""
+
+    case_id: str
+    case_type: CaseType
+    match_key: str
+    state: State
+    version: int
+    person_id: str | None = None
+    resume_state: State | None = None
+    reason_code: str | None = None
+    attempts: int = 0
+    notice_deadline: date | None = None
+    opened_at: str = ""  # sortable; the older case wins a merge
+
+    def view(self, state: State | None = None, resume: State | None | str = "keep") -> CaseView:
+        return CaseView(
+            self.case_type,
+            state or self.state,
+            self.case_id,
+            self.reason_code,
+            self.resume_state if resume == "keep" else resume,  # type: ignore[arg-type]
+            self.attempts,
+            self.notice_deadline,
+        )
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    case_id: str
+    step: Step
+    extra_updates: dict[str, Any] = field(default_factory=dict)  # non-state properties (keys, deadline)
+
+
+@dataclass
+class Plan:
+    new: list[CaseDraft] = field(default_factory=list)
+    # events per case, in order; the ledger writes them round by round
+    events: dict[str, list[PlannedEvent]] = field(default_factory=dict)
+    refresh: dict[str, CaseDraft] = field(default_factory=dict)  # case_id → the finding it matched
+    # match keys to move out of the way before any event is written (cases merged away)
+    rekey_first: dict[str, str] = field(default_factory=dict)
+    still_open: list[str] = field(default_factory=list)
+    resolved_by_data: list[str] = field(default_factory=list)
+    reopened: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+
+    def add(self, case_id: str, step: Step, **extra: Any) -> None:
+        self.events.setdefault(case_id, []).append(PlannedEvent(case_id, step, extra))
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """What a run changed in the ledger (case ids per outcome)."""
+
+    run_id: str
+    new: tuple[str, ...] = ()
+    still_open: tuple[str, ...] = ()
+    resolved_by_data: tuple[str, ...] = ()
+    reopened: tuple[str, ...] = ()
+    merged: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "still_open": len(self.still_open),
+            "resolved_by_data": len(self.resolved_by_data),
+            "reopened": len(self.reopened),
+            "merged": len(self.merged),
+        }
+
+    def describe(self) -> str:
+        """One line for officers."""
+        return (
+            f"台账更新（运行 {self.run_id}）：新立案 {len(self.new)} 件，仍在办 {len(self.still_open)} 件，"
+            f"数据已消除待确认销号 {len(self.resolved_by_data)} 件，重新打开 {len(self.reopened)} 件"
+            + (f"，因人员合并调整 {len(self.merged)} 件" if self.merged else "")
+        )
+
+
+def resolve_person(person_id: str, merges: Mapping[str, str]) -> str:
+    """Follow ``old → into`` merges to the surviving person id (cycles stop where they repeat)."""
+    seen = {person_id}
+    current = person_id
+    while current in merges:
+        nxt = merges[current]
+        if nxt in seen:
+            break
+        seen.add(nxt)
+        current = nxt
+    return current
+
+
+def drafts_from_findings(
+    findings: Mapping[str, Iterable[Mapping[str, Any]]], *, opened_on: date, merges: Mapping[str, str]
+) -> tuple[dict[str, CaseDraft], set[CaseType]]:
+    """Drafts keyed by match key (first row wins on a repeated key) and the case types checked."""
+    drafts: dict[str, CaseDraft] = {}
+    checked: set[CaseType] = set()
+    for kind, rows in findings.items():
+        if kind not in CASE_TYPE_BY_KIND:
+            raise CaseError(f"未知的比对结果种类「{kind}」：应为 {'、'.join(CASE_TYPE_BY_KIND)} 之一。", code="CASE_KIND_UNKNOWN")
+        checked.add(CASE_TYPE_BY_KIND[kind])
+        for row in rows:
+            d = draft_from_finding(kind, row, opened_on=opened_on)
+            if d.person_id is not None:
+                survivor = resolve_person(d.person_id, merges)
+                if survivor != d.person_id:
+                    d = d.with_subject(survivor)
+            drafts.setdefault(d.match_key, d)
+    return drafts, checked
+
+
+def plan(
+    existing: Iterable[ExistingCase],
+    drafts: Mapping[str, CaseDraft],
+    checked: set[CaseType],
+    merges: Mapping[str, str],
+    *,
+    run_id: str,
+    today: date,
+) -> Plan:
+    """Decide every case's fate for this run (see the module docstring)."""
+    p = Plan()
+    by_key: dict[str, list[ExistingCase]] = {}
+    rekey: dict[str, tuple[str, str | None]] = {}  # case_id → (new key, new person id)
+
+    for case in existing:
+        key, person = case.match_key, case.person_id
+        if case.person_id is not None:
+            survivor = resolve_person(case.person_id, merges)
+            if survivor != case.person_id:
+                ct, _, fields = split_match_key(case.match_key.split("#", 1)[0])
+                key, person = match_key(ct, survivor, fields), survivor
+                rekey[case.case_id] = (key, person)
+        by_key.setdefault(key, []).append(case)
+
+    def sys_step(case: ExistingCase, action: Action, state: State | None = None, resume: Any = "keep", **kw: Any) -> Step:
+        req = ActionRequest(action, by=SYSTEM, system=True, **kw)
+        return apply(case.view(state, resume), req, today=today)
+
+    keepers: dict[str, tuple[ExistingCase, State, State | None]] = {}  # key → (case, state after merges, resume)
+    for key, cases in by_key.items():
+        cases.sort(key=lambda c: (c.state in (State.CLOSED, State.DATA_RESOLVED), c.opened_at, c.case_id))
+        for i, case in enumerate(cases):
+            state, resume = case.state, case.resume_state
+            if case.case_id in rekey or i > 0:
+                new_key, new_person = rekey.get(case.case_id, (key, case.person_id))
+                if i > 0:
+                    new_key = f"{new_key}#并入{cases[0].case_id}"  # keeps match keys unique
+                    p.rekey_first[case.case_id] = new_key
+                step = sys_step(
+                    case,
+                    Action.MERGE_PERSON,
+                    details={"old_person_id": case.person_id or "", "new_person_id": new_person or ""},
+                    note=(
+                        f"人员编号 {case.person_id} 已合并为 {new_person}（运行 {run_id}）"
+                        if new_person != case.person_id
+                        else f"人员合并后与案件 {cases[0].case_id} 重复（运行 {run_id}）"
+                    ),
+                )
+                p.add(case.case_id, step, match_key=new_key, person_id=new_person, subject=new_person)
+                p.merged.append(case.case_id)
+            if i > 0 and state in open_states(case.case_type):
+                step = sys_step(
+                    case,
+                    Action.DATA_RESOLVED,
+                    note=f"人员合并后与案件 {cases[0].case_id} 为同一儿童同一事项，请在该案件中继续办理并确认本案销号",
+                )
+                p.add(case.case_id, step)
+                p.resolved_by_data.append(case.case_id)
+            if i == 0:
+                keepers[key] = (case, state, resume)
+
+    for key, draft in drafts.items():
+        found = keepers.get(key)
+        if found is None:
+            p.new.append(draft)
+            continue
+        case, state, resume = found
+        p.refresh[case.case_id] = draft
+        if state is State.CLOSED:
+            step = sys_step(case, Action.REOPEN, note=f"比对结果再次出现（运行 {run_id}），案件重新打开")
+            p.add(case.case_id, step, deadline=draft.deadline)
+            p.reopened.append(case.case_id)
+        elif state is State.DATA_RESOLVED:
+            step = sys_step(case, Action.DATA_REAPPEARED, note=f"比对结果再次出现（运行 {run_id}），恢复办理")
+            p.add(case.case_id, step)
+            p.still_open.append(case.case_id)
+        else:
+            p.still_open.append(case.case_id)
+
+    for key, (case, state, _) in keepers.items():
+        if key in drafts or case.case_type not in checked:
+            continue
+        if state in open_states(case.case_type):
+            step = sys_step(case, Action.DATA_RESOLVED, note=f"本次比对（运行 {run_id}）已无此结果，请核实后确认销号")
+            p.add(case.case_id, step)
+            p.resolved_by_data.append(case.case_id)
+    return p

@@ -1,0 +1,203 @@
+"""The ledger on the real local Neo4j: reconcile, act, re-run, merges, concurrency."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from notoneless.cases.ledger import act, case_events, get_case, list_cases, reconcile
+from notoneless.cases.machine import State
+from notoneless.errors import CaseError
+
+pytestmark = pytest.mark.graph
+
+DAY1 = date(2025, 10, 20)
+DAY2 = date(2025, 11, 20)
+
+
+def child(pid: str, name: str, village: str = "431222101203") -> dict[str, str]:
+    return {
+        "person_id": pid, "姓名": name, "身份证号": "", "出生日期": "2014-03-05", "户籍区划代码": village,
+        "责任县": village[:6], "建档立卡": "是", "低保特困": "否", "残疾": "否",
+    }  # fmt: skip
+
+
+RUN1 = {
+    "unmatched_children": [child("P1", "张一"), child("P2", "张二"), child("P3", "张三"), child("P4", "李四", "431202101001")],
+    "missed_subsidies": [{"person_id": "P6", "学期": "2025秋", "资格": "建档立卡", "责任县": "431222"}],
+    "contact_gaps": [
+        {"类型": "包村缺位", "对象": "431222101203", "区划代码": "431222101203", "联系人编号": "", "最近走访日期": ""},
+        {"类型": "走访逾期", "对象": "P1", "区划代码": "431222101203", "联系人编号": "C1", "最近走访日期": "2025-08-01"},
+    ],
+    "duplicate_subsidies": [
+        {"person_id": "P7", "学期": "2025秋", "资助项目": "生活补助", "笔数": "2", "发放县": "431222;431202", "应发县": "431202", "重复金额": "625.00"}
+    ],
+    "cross_county_students": [
+        {"person_id": "P8", "户籍县": "431222", "学籍县": "431202", "范围": "省内跨县", "资助责任县": "431202", "核实责任县": "431202"}
+    ],
+}
+
+RUN2 = {
+    # P2 now enrolled (gone); P3 and P6 reappear after closure; P4 merged into P9; P10 new
+    "unmatched_children": [child("P1", "张一"), child("P3", "张三"), child("P9", "李四", "431202101001"), child("P10", "王十")],
+    "missed_subsidies": [{"person_id": "P6", "学期": "2025秋", "资格": "建档立卡", "责任县": "431222"}],
+    "contact_gaps": [],  # both gaps filled
+    "cross_county_students": RUN1["cross_county_students"],
+    # duplicate_subsidies not checked this run: its case is left alone
+}
+
+
+def by_person(graph, case_type: str) -> dict[str, object]:
+    return {c.subject: c for c in list_cases(graph, case_type=case_type)}
+
+
+def test_reconcile_act_and_rerun(graph) -> None:
+    s1 = reconcile(graph, "run-1", RUN1, merges={}, today=DAY1)
+    assert len(s1.new) == 9 and not (s1.still_open or s1.resolved_by_data or s1.reopened)
+    assert "新立案 9 件" in s1.describe()
+    dropouts = by_person(graph, "dropout")
+    assert set(dropouts) == {"P1", "P2", "P3", "P4"}
+    p1 = dropouts["P1"]
+    assert (p1.state, p1.responsible_county, p1.responsible_town, p1.responsible_village) == (
+        "待核实", "431222", "431222101", "431222101203",
+    )  # fmt: skip
+    assert p1.deadline == date(2025, 11, 19) and p1.name == "张一" and p1.finding["户籍区划代码"] == "431222101203"
+    assert by_person(graph, "missed_subsidy")["P6"].deadline == date(2025, 11, 30)
+    assert {c.subject for c in list_cases(graph, county="431202")} == {"P4", "P7", "P8"}
+
+    # officers work some cases
+    act(graph, p1.case_id, "start_verification", by="李校长", today=DAY1)
+    act(graph, p1.case_id, "确认辍学", by="李校长", reason="A2", today=DAY1)
+    p3 = dropouts["P3"].case_id
+    act(graph, p3, "start_verification", by="陈老师", today=DAY1)
+    with pytest.raises(CaseError, match="学籍所在省"):
+        act(graph, p3, "exclude", by="陈老师", reason="B2", evidence=["学籍号=G1", "学校名称=一中"], today=DAY1)
+    act(graph, p3, "exclude", by="陈老师", reason="B2", evidence=["学籍号=G1", "学籍所在省=湖南", "学校名称=一中"], today=DAY1)
+    act(graph, p3, "close", by="教育局", today=DAY1)
+    p6 = by_person(graph, "missed_subsidy")["P6"].case_id
+    act(graph, p6, "pay", by="资助中心", evidence=["发放凭证=2025-118"], details={"date": "2025-10-30", "amount": "625"}, today=DAY1)
+    act(graph, p6, "close", by="资助中心", today=DAY1)
+    assert get_case(graph, p3).state == "销号" and get_case(graph, p3).closed_at is not None
+    assert [e.action for e in case_events(graph, p3)] == ["open", "start_verification", "exclude", "close"]
+    before = {c.case_id: case_events(graph, c.case_id) for c in list_cases(graph)}
+
+    # the next month's run
+    s2 = reconcile(graph, "run-2", RUN2, merges={"P4": "P9"}, today=DAY2)
+    dropouts = by_person(graph, "dropout")
+    gaps = list_cases(graph, case_type="contact_gap")
+    assert len(s2.new) == 1 and get_case(graph, s2.new[0]).subject == "P10"
+    assert set(s2.reopened) == {p3, p6}
+    assert set(s2.resolved_by_data) == {dropouts["P2"].case_id, *(g.case_id for g in gaps)}
+    assert set(s2.still_open) == {p1.case_id, dropouts["P9"].case_id, *(c.case_id for c in list_cases(graph, case_type="cross_county"))}
+    assert s2.merged == (dropouts["P9"].case_id,)
+    assert "P4" not in dropouts  # the merged person's case followed, no duplicate
+    assert dropouts["P9"].case_id in before
+    assert len(list_cases(graph)) == 10
+
+    assert get_case(graph, p1.case_id).state == "确认辍学"  # officers' work kept
+    assert get_case(graph, dropouts["P2"].case_id).state == State.DATA_RESOLVED.value
+    assert get_case(graph, dropouts["P2"].case_id).resume_state == "待核实"
+    assert get_case(graph, p3).state == "待核实" and get_case(graph, p3).reason_code is None
+    assert get_case(graph, p3).closed_at is None
+    assert get_case(graph, p6).state == "待处理"
+    assert by_person(graph, "duplicate_subsidy")["P7"].state == "待处理"  # kind not checked: untouched
+
+    # every earlier event intact, new ones appended after them
+    for case_id, old in before.items():
+        now = case_events(graph, case_id)
+        assert now[: len(old)] == old
+        assert [e.seq for e in now] == list(range(1, len(now) + 1))
+        assert get_case(graph, case_id).version == len(now)
+    assert [e.action for e in case_events(graph, p3)][-1] == "reopen"
+    assert case_events(graph, dropouts["P9"].case_id)[-1].details == {"old_person_id": "P4", "new_person_id": "P9"}
+
+    # the same run again changes nothing
+    s2b = reconcile(graph, "run-2", RUN2, merges={"P4": "P9"}, today=DAY2)
+    assert not (s2b.new or s2b.reopened or s2b.resolved_by_data or s2b.merged)
+    assert set(s2b.still_open) == set(s2.still_open) | set(s2.reopened) | set(s2.new)
+
+    # P2 reappears while parked at 数据已消除: back where it was, counted as still open
+    s3 = reconcile(graph, "run-3", {"unmatched_children": [*RUN2["unmatched_children"], child("P2", "张二")]}, merges={"P4": "P9"}, today=DAY2)
+    assert dropouts["P2"].case_id in s3.still_open and not s3.new
+    assert get_case(graph, dropouts["P2"].case_id).state == "待核实"
+
+    # an officer confirms a data-resolved case with evidence
+    gap = gaps[0].case_id
+    with pytest.raises(CaseError, match="佐证"):
+        act(graph, gap, "confirm_close", by="中心校", today=DAY2)
+    assert act(graph, gap, "confirm_close", by="中心校", evidence=["指派文件=2025-3"], today=DAY2).state == "销号"
+
+    overdue = list_cases(graph, overdue=True, today=date(2025, 12, 1))
+    assert p1.case_id in {c.case_id for c in overdue} and gap not in {c.case_id for c in overdue}
+
+
+def test_merge_of_two_open_cases_keeps_one(graph) -> None:
+    reconcile(graph, "run-1", {"unmatched_children": [child("P11", "赵一"), child("P12", "赵一")]}, merges={}, today=DAY1)
+    first = by_person(graph, "dropout")
+    s = reconcile(graph, "run-2", {"unmatched_children": [child("P11", "赵一")]}, merges={"P12": "P11"}, today=DAY2)
+    cases = list_cases(graph, case_type="dropout")
+    assert len(cases) == 2 and not s.new
+    keep = [c for c in cases if c.match_key == "dropout|P11"]
+    gone = [c for c in cases if c.match_key != "dropout|P11"]
+    assert len(keep) == 1 and len(gone) == 1
+    assert gone[0].person_id == "P11" and gone[0].state == State.DATA_RESOLVED.value
+    assert keep[0].case_id in s.still_open and gone[0].case_id in s.resolved_by_data
+    assert {first["P11"].case_id, first["P12"].case_id} == {keep[0].case_id, gone[0].case_id}
+
+
+def _race(fn_a, fn_b) -> list[object]:
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def run(i, fn):
+        barrier.wait()
+        try:
+            results[i] = fn()
+        except CaseError as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate((fn_a, fn_b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_two_officers_cannot_both_succeed(graph, round_: int) -> None:
+    rows = [child(f"Q{i}", f"钱{i}") for i in range(3)]
+    reconcile(graph, "run-c", {"unmatched_children": rows}, merges={}, today=DAY1)
+    for case in list_cases(graph):
+        # same action, no version given: the loser is judged against the winner's state
+        results = _race(
+            lambda: act(graph, case.case_id, "start_verification", by="甲", today=DAY1),
+            lambda: act(graph, case.case_id, "start_verification", by="乙", today=DAY1),
+        )
+        errors = [r for r in results if isinstance(r, CaseError)]
+        assert len(errors) == 1 and errors[0].code == "CASE_ILLEGAL_TRANSITION"
+        # conflicting actions on the version both officers saw
+        v = get_case(graph, case.case_id).version
+        results = _race(
+            lambda: act(graph, case.case_id, "confirm_dropout", by="甲", reason="A1", expected_version=v, today=DAY1),
+            lambda: act(graph, case.case_id, "exclude", by="乙", reason="B9", evidence=["公安证明=1"], expected_version=v, today=DAY1),
+        )
+        errors = [r for r in results if isinstance(r, CaseError)]
+        assert len(errors) == 1 and errors[0].code == "CASE_CONFLICT"
+        events = case_events(graph, case.case_id)
+        assert [e.seq for e in events] == [1, 2, 3]
+        assert get_case(graph, case.case_id).state == events[-1].to_state
+        assert events[-1].action in ("confirm_dropout", "exclude")
+
+
+def test_refused_action_leaves_no_trace(graph) -> None:
+    reconcile(graph, "run-1", {"unmatched_children": [child("P1", "张一")]}, merges={}, today=DAY1)
+    case = list_cases(graph)[0]
+    with pytest.raises(CaseError, match="可执行的操作"):
+        act(graph, case.case_id, "close", by="x", today=DAY1)
+    with pytest.raises(CaseError) as exc:
+        act(graph, "KB-NOPE", "close", by="x", today=DAY1)
+    assert exc.value.code == "CASE_NOT_FOUND"
+    assert len(case_events(graph, case.case_id)) == 1 and get_case(graph, case.case_id).version == 1

@@ -1,0 +1,57 @@
+"""``notoneless serve``, ``notoneless users add|list``, ``notoneless api openapi``."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from notoneless.config import Settings
+
+
+def serve(settings: Settings, console: Console, host: str | None = None, port: int | None = None) -> None:
+    import uvicorn
+
+    from notoneless.api.app import create_app
+
+    host = host or settings.api_host
+    port = port or settings.api_port
+    if settings.local_graph:
+        console.print("未配置 NOTONELESS_GRAPH_URI：使用本地 Neo4j（未运行则启动，退出时停止）。")
+    console.print(f"接口地址 http://{host}:{port}  文档 http://{host}:{port}/docs  （Ctrl+C 退出）")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def users_add(settings: Settings, console: Console, name: str, role: str, division: str, replace: bool) -> str:
+    from notoneless.api.access import create_user, parse_role
+    from notoneless.graph.store import open_graph
+
+    parsed = parse_role(role)
+    with open_graph(settings) as store:
+        token = create_user(store, name, parsed, division, replace=replace)
+    console.print(f"已创建用户「{name.strip()}」（{parsed.value}，辖区 {division.strip()}）。令牌只显示这一次，请妥善保存：")
+    # The token alone on its own line, unstyled, so that scripts can take it.
+    sys.stdout.write(token + "\n")
+    sys.stdout.flush()
+    return token
+
+
+def users_list(settings: Settings, console: Console) -> None:
+    from notoneless.api.access import list_users
+    from notoneless.graph.store import open_graph
+
+    with open_graph(settings) as store:
+        users = list_users(store)
+    table = Table(title=f"接口用户 {len(users)} 个")
+    for column in ("姓名", "角色", "辖区", "创建时间"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(u["name"], u["role"], u["division"], u["created_at"] or "")
+    console.print(table)
+
+
+def openapi(out: Console | None = None) -> None:
+    from notoneless.api.contract import openapi_text
+
+    sys.stdout.write(openapi_text())

@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ class CypherStatement:
 
 def parameter_names(text: str) -> set[str]:
     """Names of the ``$parameters`` a statement uses (comments and strings excluded)."""
-    return set(_PARAMETER.findall(_code_only(text)))
+    return set(_PARAMETER.findall(code_only(text)))
 
 
 def split_statements(text: str) -> list[str]:
@@ -91,10 +92,10 @@ def split_statements(text: str) -> list[str]:
             current.append(ch)
             i += 1
     statements.append("".join(current))
-    return [s.strip() for s in statements if _code_only(s).strip()]
+    return [s.strip() for s in statements if code_only(s).strip()]
 
 
-def _code_only(text: str) -> str:
+def code_only(text: str) -> str:
     """The text with comments and string literals blanked (for finding parameters)."""
     return re.sub(r"//[^\n]*|/\*.*?\*/|'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", " ", text, flags=re.S)
 
@@ -126,13 +127,12 @@ def read_statements(path: Path) -> list[CypherStatement]:
     return [CypherStatement(path, i, s, example) for i, s in enumerate(split_statements(text))]
 
 
-def query_path(schema_dir: Path, name: str) -> Path:
+def check_query_name(name: str) -> None:
     if not _NAME.match(name):
         raise GraphError(
             f"Invalid query name {name!r}: use the path under graph_schema/queries/ without "
             "'.cypher', in lower case, e.g. 'checks/unmatched_children'."
         )
-    return schema_dir / "queries" / f"{name}.cypher"
 
 
 @lru_cache(maxsize=None)
@@ -143,22 +143,21 @@ def _read_query(path: Path, mtime_ns: int) -> str:
     return statements[0].text
 
 
-def query_text(schema_dir: Path, name: str) -> str:
-    """The statement of ``queries/<name>.cypher`` (its comments kept, no trailing ``;``)."""
-    path = query_path(schema_dir, name)
-    try:
-        mtime_ns = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        raise GraphError(f"No query named {name!r}: {path} does not exist.") from None
-    return _read_query(path, mtime_ns)
+def query_text(query_dirs: Sequence[Path], name: str) -> str:
+    """The statement of ``<dir>/<name>.cypher`` from the first of ``query_dirs`` that has it
+    (its comments kept, no trailing ``;``)."""
+    check_query_name(name)
+    for directory in query_dirs:
+        path = directory / f"{name}.cypher"
+        try:
+            mtime_ns = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            continue
+        return _read_query(path, mtime_ns)
+    looked = ", ".join(str(d) for d in query_dirs)
+    raise GraphError(f"No query named {name!r}: no {name}.cypher in {looked}.")
 
 
-def query_names(schema_dir: Path) -> list[str]:
-    """Names of every query file under ``queries/``, sorted."""
-    root = schema_dir / "queries"
-    return sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.cypher"))
-
-
-def all_cypher_files(schema_dir: Path) -> list[Path]:
-    """Every ``.cypher`` file under ``graph_schema/``, sorted."""
-    return sorted(schema_dir.rglob("*.cypher"))
+def query_names(query_dir: Path) -> list[str]:
+    """Names of every query file under ``query_dir`` (e.g. ``graph_schema/queries``), sorted."""
+    return sorted(p.relative_to(query_dir).with_suffix("").as_posix() for p in query_dir.rglob("*.cypher"))

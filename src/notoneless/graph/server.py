@@ -322,6 +322,7 @@ def _java_command(java: JavaHome, server_dir: Path, paths: ServerPaths, port: in
     classpath = f"{_jar(server_dir)}{os.pathsep}{server_dir / 'target' / 'lib'}/*"
     return [
         str(java.java),
+        f"-Xms{settings.graph_heap}",
         f"-Xmx{settings.graph_heap}",
         *flags,
         "-cp",

@@ -13,7 +13,7 @@ driver retries on transient errors (deadlocks, leader switches, lost connections
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
@@ -43,12 +43,22 @@ def _graph_error(exc: Exception, doing: str) -> GraphError:
 class GraphStore:
     """Sessions from one driver, named queries, batched writes."""
 
-    def __init__(self, driver: Driver, uri: str, database: str | None, batch_size: int, schema_dir: Path) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        uri: str,
+        database: str | None,
+        batch_size: int,
+        schema_dir: Path,
+        query_dirs: Sequence[Path] = (),
+    ) -> None:
         self._driver = driver
         self.uri = uri
         self.database = database
         self.batch_size = batch_size
         self.schema_dir = schema_dir
+        # Named queries are looked up here, in order; the project's own come first.
+        self.query_dirs: tuple[Path, ...] = (schema_dir / "queries", *query_dirs)
 
     @classmethod
     def connect(
@@ -60,8 +70,13 @@ class GraphStore:
         *,
         batch_size: int = 10_000,
         schema_dir: Path | None = None,
+        query_dirs: Sequence[Path] = (),
     ) -> GraphStore:
-        """Connect and check the credentials (raises GraphError, caused by the driver's error)."""
+        """Connect and check the credentials (raises GraphError, caused by the driver's error).
+
+        ``schema_dir``: the ``graph_schema/`` folder (default: the repository's);
+        ``query_dirs``: more folders of named queries after ``<schema_dir>/queries``
+        (benchmarks and tests keep their own there)."""
         try:
             driver = GraphDatabase.driver(uri, auth=(user, password))
         except (DriverError, ValueError) as exc:
@@ -80,13 +95,13 @@ class GraphStore:
                 f"Cannot reach Neo4j at {uri} ({type(exc).__name__}): start the local server with "
                 "`notoneless graph start`, or check NOTONELESS_GRAPH_URI."
             ) from exc
-        return cls(driver, uri, database, batch_size, schema_dir or cypher_files.default_schema_dir())
+        return cls(driver, uri, database, batch_size, schema_dir or cypher_files.default_schema_dir(), query_dirs)
 
     # --- named queries -------------------------------------------------------------
 
     def cypher(self, name: str) -> str:
         """The text of ``graph_schema/queries/<name>.cypher``, e.g. ``checks/unmatched_children``."""
-        return cypher_files.query_text(self.schema_dir, name)
+        return cypher_files.query_text(self.query_dirs, name)
 
     def query(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run a named query in one managed transaction; the records as dicts."""

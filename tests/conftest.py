@@ -1,0 +1,51 @@
+"""Shared fixtures.
+
+The graph: ONE local Neo4j server for the whole test session (started in a temporary
+workspace on a free port, stopped at the end), with the project's schema applied.
+
+- ``graph_store``: that server's connected :class:`GraphStore` (session scope).
+- ``graph``: the same store, emptied (nodes and relationships; the schema stays) before the test.
+- ``graph_settings``: Settings whose local server is that one (for ``open_graph`` or the CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from notoneless.config import Settings
+from notoneless.graph import server
+from notoneless.graph.store import GraphStore
+
+
+@pytest.fixture(scope="session")
+def graph_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        workspace=tmp_path_factory.mktemp("graph-workspace"),
+        graph_uri=None,
+        graph_port=server.free_port(),
+        graph_heap="768m",
+        graph_pagecache="256m",
+    )
+
+
+@pytest.fixture(scope="session")
+def graph_store(graph_settings: Settings) -> Iterator[GraphStore]:
+    running = server.start(graph_settings)
+    try:
+        assert running.uri is not None
+        store = GraphStore.connect(running.uri, "neo4j", server.read_password(graph_settings))
+        try:
+            store.init_schema()
+            yield store
+        finally:
+            store.close()
+    finally:
+        server.stop(graph_settings)
+
+
+@pytest.fixture
+def graph(graph_store: GraphStore) -> Iterator[GraphStore]:
+    graph_store.clear()
+    yield graph_store

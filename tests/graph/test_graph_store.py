@@ -1,0 +1,84 @@
+"""The graph store against the real local Neo4j: batched writes, named queries, transactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notoneless.config import Settings
+from notoneless.errors import GraphError
+from notoneless.graph import server
+from notoneless.graph.store import GraphStore
+
+pytestmark = pytest.mark.graph
+
+TEST_QUERIES = Path(__file__).resolve().parents[1] / "fixtures" / "queries"
+
+
+@pytest.fixture
+def store(graph: GraphStore, graph_settings: Settings):
+    """The session's server, with the test-only queries of tests/fixtures/queries."""
+    with GraphStore.connect(
+        graph.uri, "neo4j", server.read_password(graph_settings), query_dirs=[TEST_QUERIES]
+    ) as store:
+        yield store
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_write_10k_nodes_in_batches_and_read_them_back(store: GraphStore, workers: int) -> None:
+    rows = [{"item_id": i, "value": f"值{i * 7 % 1000}"} for i in range(10_000)]
+    batches: list[int] = []
+    written = store.write_rows("roundtrip/write_items", iter(rows), batch_size=1_500, on_batch=batches.append, workers=workers)
+    assert written == 10_000
+    assert sorted(batches) == sorted([1_500] * 6 + [1_000])
+    assert store.query("roundtrip/read_items") == rows
+    assert store.node_counts()["WriteCheck"] == 10_000
+
+
+def test_clear_empties_the_graph_and_keeps_the_schema(store: GraphStore) -> None:
+    store.write_rows("roundtrip/write_items", [{"item_id": 1, "value": "a"}])
+    store.clear()
+    assert store.query("roundtrip/read_items") == []
+    store.init_schema()  # idempotent on an existing schema
+    assert store.node_counts().get("WriteCheck", 0) == 0
+    assert {"Person", "Case"} <= store.node_counts().keys()  # labels of the constraints stay
+
+
+def test_execute_write_is_one_transaction(store: GraphStore) -> None:
+    def add_two_then_fail(tx):
+        tx.run(store.cypher("roundtrip/add_item"), {"item_id": 1, "value": "a"}).consume()
+        tx.run(store.cypher("roundtrip/add_item"), {"item_id": 2, "value": "b"}).consume()
+        raise RuntimeError("not a graph error: the transaction must roll back")
+
+    with pytest.raises(RuntimeError):
+        store.execute_write(add_two_then_fail)
+    assert store.query("roundtrip/read_items") == []
+
+    ids = store.execute_write(
+        lambda tx: [tx.run(store.cypher("roundtrip/add_item"), {"item_id": i, "value": "c"}).single()["item_id"] for i in (3, 4)]
+    )
+    assert ids == [3, 4]
+    assert store.execute_read(lambda tx: tx.run(store.cypher("roundtrip/read_items")).data()) == [
+        {"item_id": 3, "value": "c"},
+        {"item_id": 4, "value": "c"},
+    ]
+
+
+def test_query_names_are_checked(store: GraphStore) -> None:
+    with pytest.raises(GraphError, match="No query named"):
+        store.query("roundtrip/no_such_query")
+    with pytest.raises(GraphError, match="Invalid query name"):
+        store.cypher("../graph_schema/constraints")
+    with pytest.raises(GraphError, match="does not read \\$rows"):
+        store.write_rows("roundtrip/read_items", [{"item_id": 1}])
+
+
+def test_a_failing_query_is_a_graph_error_naming_it(store: GraphStore) -> None:
+    with pytest.raises(GraphError, match="roundtrip/add_item.*ParameterMissing"):
+        store.query("roundtrip/add_item", item_id=1)
+
+
+def test_server_version_comes_from_dbms_components(store: GraphStore) -> None:
+    version = store.server_version()
+    assert version.endswith(" community") and version[0].isdigit()

@@ -156,7 +156,7 @@ def _csv_rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
 
 
 def _blank(row: list[str]) -> bool:
-    return all(not c.strip() for c in row)
+    return not "".join(row).strip()
 
 
 def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
@@ -192,7 +192,7 @@ def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
             elif not (n == 0 or _blank(row)):
                 raw.structural_rejects.append((row_no, RejectCode.MALFORMED_ROW))
                 continue
-        if _blank(row):
+        if not (row and row[0].strip()) and _blank(row):  # first cell filled: not blank
             raw.structural_rejects.append((row_no, RejectCode.EMPTY_ROW))
             continue
         kept.append(row)

@@ -72,13 +72,11 @@ def _build_map(
     fn: Callable[[str], tuple],
     cols: list[tuple[str, pa.DataType]],
 ) -> None:
-    out: list[list] = [[] for _ in cols]
-    for raw in raws:
-        for lst, v in zip(out, fn(raw)):
-            lst.append(v)
+    results = [fn(raw) for raw in raws]
+    out = list(zip(*results)) if results else [()] * len(cols)
     arrays = {"raw": pa.array(raws, _STR)}
-    for (col, typ), lst in zip(cols, out):
-        arrays[col] = pa.array(lst, typ)
+    for (col, typ), values in zip(cols, out):
+        arrays[col] = pa.array(values, typ)
     _register(con, name, pa.table(arrays))
 
 

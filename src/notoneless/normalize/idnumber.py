@@ -78,20 +78,24 @@ def clean_id(raw: object) -> str:
     return s
 
 
-def _birth_date(number18: str) -> date | None:
+_TODAY = date.today()
+
+
+@lru_cache(maxsize=131072)
+def _segment_date(segment: str) -> date | None:
+    # stdnum parses the YYYYMMDD segment; cached because there are few distinct dates
+    # and stdnum's own cleaning is slow per call
     try:
-        d = ric.get_birth_date(number18)
+        d = ric.get_birth_date("000000" + segment + "0000")
     except Exception:  # stdnum raises InvalidComponent or ValueError on bad digits
         return None
-    if d.year < _MIN_YEAR or d > date.today():
+    if d.year < _MIN_YEAR or d > _TODAY:
         return None
     return d
 
 
-@lru_cache(maxsize=65536)
-def _date_ok(segment: str) -> bool:
-    # cache by the 8-digit YYYYMMDD segment: there are few distinct birth dates
-    return _birth_date("000000" + segment + "0000") is not None
+def _birth_date(number18: str) -> date | None:
+    return _segment_date(number18[6:14])
 
 
 def is_valid_id(number: str) -> bool:
@@ -102,7 +106,7 @@ def is_valid_id(number: str) -> bool:
         return False
     if ric.calc_check_digit(number) != number[17]:
         return False
-    return _date_ok(number[6:14])
+    return _segment_date(number[6:14]) is not None
 
 
 def _valid_result(number: str, issue: str, prefix: str | None = None) -> IdResult:
@@ -168,6 +172,8 @@ def normalize_id(raw: object) -> IdResult:
 
 
 def _normalize_id(raw: object) -> IdResult:
+    if type(raw) is str and len(raw) == 18 and _ID18_RE.match(raw) and is_valid_id(raw):
+        return _valid_result(raw, "ok")  # the common case, without cleaning
     s = clean_id(raw)
     if s in _PLACEHOLDERS:
         return IdResult(None, False, "missing")

@@ -506,14 +506,16 @@ def _fill_weights_and_dedupe(con: duckdb.DuckDBPyConnection) -> None:
             SELECT DISTINCT record_key_l AS l, record_key_r AS r
             FROM {CONFLICTS_TABLE} WHERE match_weight IS NULL
         ),
+        both_ways AS (  -- two equi-joins: an OR condition would be a nested loop
+            SELECT u.l, u.r, p.match_weight, p.match_probability
+            FROM unscored u JOIN predictions p ON p.record_key_l = u.l AND p.record_key_r = u.r
+            UNION ALL
+            SELECT u.l, u.r, p.match_weight, p.match_probability
+            FROM unscored u JOIN predictions p ON p.record_key_l = u.r AND p.record_key_r = u.l
+        ),
         scored AS (
-            SELECT u.l, u.r, max(p.match_weight) AS match_weight,
-                   max(p.match_probability) AS match_probability
-            FROM unscored u
-            JOIN predictions p
-              ON (p.record_key_l = u.l AND p.record_key_r = u.r)
-              OR (p.record_key_l = u.r AND p.record_key_r = u.l)
-            GROUP BY u.l, u.r
+            SELECT l, r, max(match_weight) AS match_weight, max(match_probability) AS match_probability
+            FROM both_ways GROUP BY l, r
         )
         SELECT c.record_key_l, c.record_key_r,
                coalesce(c.match_weight, s.match_weight) AS match_weight,

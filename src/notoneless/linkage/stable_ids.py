@@ -18,7 +18,8 @@ database ATTACHed to the workspace connection):
 5. A cluster that is no old id's top gets a new id: the hash (SHA-256) of its
    smallest fingerprint, salted with an attempt counter when that id was ever minted
    before or another new cluster takes it first (ordered by the smallest fingerprint,
-   then a hash of all its fingerprints). The first run on a fresh history is thus as
+   then a hash of all its fingerprints; clusters with identical fingerprints, which
+   only duplicate rows make, by their smallest record key). The first run on a fresh history is thus as
    deterministic as every later one: the same bundle gives the same ids. If the
    cluster holds records of old ids (the smaller part of a split), the lineage goes
    to ``person_id_splits``.
@@ -208,7 +209,8 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
             SELECT o.person_id, o.cluster_id
             FROM __nol_overlap o JOIN __nol_cl c USING (cluster_id)
             QUALIFY row_number() OVER (
-                PARTITION BY o.person_id ORDER BY o.n DESC, c.size DESC, c.min_fp, c.content_key) = 1
+                PARTITION BY o.person_id
+                ORDER BY o.n DESC, c.size DESC, c.min_fp, c.content_key, c.cluster_id) = 1
         )
         SELECT t.cluster_id, t.person_id,
                row_number() OVER (
@@ -338,7 +340,7 @@ def _mint_new_ids(con: duckdb.DuckDBPyConnection) -> None:
             CREATE OR REPLACE TEMP TABLE __nol_losers AS
             SELECT cluster_id FROM (
                 SELECT cluster_id, person_id,
-                       row_number() OVER (PARTITION BY person_id ORDER BY min_fp, content_key) AS rn
+                       row_number() OVER (PARTITION BY person_id ORDER BY min_fp, content_key, cluster_id) AS rn
                 FROM __nol_new
             ) r
             WHERE rn > 1 OR person_id IN (SELECT person_id FROM {_H}.person_ids)

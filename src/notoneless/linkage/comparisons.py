@@ -31,6 +31,7 @@ COMPARED_COLUMNS = (
     "given_pinyin",
     "name_bag",
     "birth_any",
+    "birth_str",
     "sex",
     "village_code",
     "town_code",
@@ -71,9 +72,11 @@ def id_number() -> CustomComparison:
                 'list_has_any("id_keys_l", "id_keys_r")',
                 "纠错后一致（校验位修复或相邻两位对调）",
             ),
+            # Hamming, not Damerau-Levenshtein: both are 18 characters, an adjacent
+            # transposition is two positions, and Hamming is ~20x cheaper per pair.
             _level(
                 'NOT ("id_valid_l" AND "id_valid_r") '
-                'AND damerau_levenshtein("id_norm_l", "id_norm_r") <= 2',
+                'AND hamming("id_norm_l", "id_norm_r") <= 2',
                 "号码相差一两位（一方校验不通过）",
             ),
             _level(
@@ -135,11 +138,7 @@ def birth_date() -> CustomComparison:
                 'AND day("birth_any_l") = month("birth_any_r")',
                 "出生日期月日颠倒",
             ),
-            _level(
-                "damerau_levenshtein(strftime(\"birth_any_l\", '%Y%m%d'), "
-                "strftime(\"birth_any_r\", '%Y%m%d')) <= 1",
-                "出生日期相差一位数字",
-            ),
+            _level('hamming("birth_str_l", "birth_str_r") = 1', "出生日期相差一位数字"),
             _level(
                 'abs(date_diff(\'day\', "birth_any_l", "birth_any_r")) <= 366',
                 "出生日期相差一年以内",

@@ -59,6 +59,7 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
     - ``id_keys``: the numbers a record's ID may really be: itself when valid, its
       repair candidates when invalid (what the repair blocking rule explodes);
     - ``birth_any``: the birth date, else the birth segment of an invalid ID;
+      ``birth_str`` the same as ``YYYYMMDD`` (for the one-digit-apart level);
     - ``name_bag``: the name's characters sorted, equal for 伟张 and 张伟;
     - ``carers``: head-of-household and guardian names, for the household comparison.
 
@@ -91,11 +92,8 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             CASE WHEN nullif(name_norm, '') IS NOT NULL THEN
                 array_to_string(list_sort(string_split(replace(name_norm, '·', ''), '')), '')
             END AS name_bag,
-            coalesce(
-                birth_date,
-                CASE WHEN length(id_norm) = 18
-                     THEN try_strptime(substr(id_norm, 7, 8), '%Y%m%d')::DATE END
-            ) AS birth_any,
+            birth_any,
+            strftime(birth_any, '%Y%m%d') AS birth_str,
             sex,
             nullif(village_code, '') AS village_code,
             nullif(town_code, '') AS town_code,
@@ -104,7 +102,14 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             list_filter(
                 [nullif(head_name, ''), nullif(guardian_name, '')], lambda x: x IS NOT NULL
             ) AS carers
-        FROM {source_table}
+        FROM (
+            SELECT *, coalesce(
+                birth_date,
+                CASE WHEN length(id_norm) = 18
+                     THEN try_strptime(substr(id_norm, 7, 8), '%Y%m%d')::DATE END
+            ) AS birth_any
+            FROM {source_table}
+        )
         """
     )
     (n,) = con.execute(f"SELECT count(*) FROM {INPUT_TABLE}").fetchall()[0]

@@ -67,8 +67,8 @@ def train(
     linker: Linker,
     *,
     seed: int = 42,
-    u_max_pairs: float = 3e6,
-    em_max_pairs: float = 1.5e6,
+    u_max_pairs: float = 1e6,
+    em_max_pairs: float = 1e6,
     on_progress: Callable[[str], None] | None = None,
 ) -> dict[str, float]:
     """Estimate prior, u and m on the linker's input. Returns seconds per step."""

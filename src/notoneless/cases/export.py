@@ -1,0 +1,267 @@
+"""A county's ledgers as one XLSX workbook (``notoneless cases export``).
+
+Sheets (Chinese headers, frozen header row, filters, column widths):
+
+- 适龄儿童台账: every child of compulsory age registered or studying in the county;
+- 疑似辍学台账: every 疑似失学辍学 case of the county, whatever its state;
+- 辍学台账: the dropout cases confirmed (an A reason), with the persuasion work;
+- 资助台账: 漏助 and 重复资助 cases;
+- 三包缺位台账: contact-gap cases;
+- 跨县就读核实台账: cross-county verification cases;
+- 四个一汇总: per case type and township: open, closed, awaiting confirmation, overdue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from notoneless.cases.ledger import CaseRecord, _native, _native_map
+from notoneless.cases.machine import ACTION_LABELS, Action, State
+from notoneless.cases.reasons import REASONS
+from notoneless.cases.types import CASE_TYPES, CaseType
+from notoneless.errors import CaseError
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def _yn(v: Any) -> str:
+    return "是" if v is True else ("否" if v is False else "")
+
+
+def _reason(code: str | None) -> str:
+    return REASONS[code].display if code and code in REASONS else (code or "")
+
+
+class _Ctx:
+    def __init__(self, names: dict[str, str], today: date) -> None:
+        self.names = names
+        self.today = today
+
+    def town(self, c: CaseRecord) -> str:
+        code = c.responsible_town
+        return f"{self.names.get(code, '')}({code})" if code else ""
+
+    def village(self, c: CaseRecord) -> str:
+        code = c.responsible_village
+        return f"{self.names.get(code, '')}({code})" if code else ""
+
+
+def _common(c: CaseRecord, last: dict[str, Any] | None, ctx: _Ctx) -> tuple[Any, ...]:
+    last = last or {}
+    try:
+        action = ACTION_LABELS[Action(last.get("action"))]
+    except ValueError:
+        action = last.get("action") or ""
+    return (
+        c.state,
+        c.deadline,
+        "是" if c.overdue(ctx.today) else "否",
+        c.opened_run,
+        c.opened_at,
+        action,
+        last.get("by") or "",
+        last.get("at"),
+    )
+
+
+_COMMON = ("状态", "办理期限", "是否逾期", "立案批次", "立案时间", "最近操作", "经办人", "最近操作时间")
+
+CHILD_HEADERS = (
+    "人员编号", "姓名", "身份证号", "出生日期", "性别", "户籍地区划代码", "户籍县", "就读县",
+    "在校状态", "建档立卡", "低保", "特困", "残疾", "疑似失学辍学",
+)  # fmt: skip
+SUSPECTED_HEADERS = (
+    "案件编号", "人员编号", "姓名", "身份证号", "出生日期", "户籍区划代码", "乡镇", "村",
+    "建档立卡", "低保特困", "残疾", "核实结论",
+) + _COMMON  # fmt: skip
+DROPOUT_HEADERS = (
+    "案件编号", "人员编号", "姓名", "身份证号", "乡镇", "村", "辍学原因", "三帮一", "劝返次数", "书面通知期限",
+) + _COMMON  # fmt: skip
+SUBSIDY_HEADERS = (
+    "案件编号", "类型", "人员编号", "学期", "资助项目", "资格", "笔数", "发放县", "应发县", "重复金额", "处理结论",
+) + _COMMON  # fmt: skip
+GAP_HEADERS = ("案件编号", "缺位类型", "对象", "区划代码", "乡镇", "联系人编号", "最近走访日期") + _COMMON
+CROSS_HEADERS = ("案件编号", "人员编号", "户籍县", "学籍县", "范围", "资助责任县", "核实责任县") + _COMMON
+SUMMARY_HEADERS = ("案件类型", "乡镇", "合计", "在办", "待确认销号", "已销号", "逾期")
+
+SHEET_TITLES = ("适龄儿童台账", "疑似辍学台账", "辍学台账", "资助台账", "三包缺位台账", "跨县就读核实台账", "四个一汇总")
+
+
+def build_sheets(
+    cases: Sequence[tuple[CaseRecord, dict[str, Any] | None]],
+    children: Sequence[dict[str, Any]],
+    names: dict[str, str],
+    *,
+    today: date,
+) -> list[Sheet]:
+    """The workbook's sheets from the county's cases (with their latest event) and children."""
+    ctx = _Ctx(names, today)
+
+    def of(ct: CaseType) -> list[tuple[CaseRecord, dict[str, Any] | None]]:
+        return [(c, e) for c, e in cases if c.case_type == ct.value]
+
+    child_rows = []
+    for p in children:
+        status = "在读" if p.get("studying") else ("休学" if p.get("enrolled") else "未在籍")
+        sex = {"M": "男", "F": "女"}.get(p.get("sex") or "", p.get("sex") or "")
+        child_rows.append(
+            (
+                p["person_id"], p.get("name"), p.get("id_number"), _native(p.get("birth_date")), sex,
+                p.get("reg_code"), p.get("reg_county"), p.get("study_county"), status,
+                _yn(p.get("fupin")), _yn(p.get("dibao")), _yn(p.get("tekun")), _yn(p.get("disabled")),
+                _yn(p.get("unmatched")),
+            )
+        )  # fmt: skip
+
+    suspected = []
+    dropouts = []
+    for c, e in of(CaseType.DROPOUT):
+        f = c.finding
+        suspected.append(
+            (
+                c.case_id, c.person_id, f.get("姓名"), f.get("身份证号"), f.get("出生日期"), f.get("户籍区划代码"),
+                ctx.town(c), ctx.village(c), f.get("建档立卡"), f.get("低保特困"), f.get("残疾"), _reason(c.reason_code),
+                *_common(c, e, ctx),
+            )
+        )  # fmt: skip
+        if c.reason_code and c.reason_code.startswith("A"):
+            dropouts.append(
+                (
+                    c.case_id, c.person_id, f.get("姓名"), f.get("身份证号"), ctx.town(c), ctx.village(c),
+                    _reason(c.reason_code), "、".join(c.team or []), c.attempts or 0, c.notice_deadline,
+                    *_common(c, e, ctx),
+                )
+            )  # fmt: skip
+
+    subsidy = []
+    for ct in (CaseType.MISSED_SUBSIDY, CaseType.DUPLICATE_SUBSIDY):
+        for c, e in of(ct):
+            f = c.finding
+            subsidy.append(
+                (
+                    c.case_id, CASE_TYPES[ct].label, c.person_id, f.get("学期"), f.get("资助项目"), f.get("资格"),
+                    f.get("笔数"), f.get("发放县"), f.get("应发县"), f.get("重复金额"), _reason(c.reason_code),
+                    *_common(c, e, ctx),
+                )
+            )  # fmt: skip
+
+    gaps = [
+        (
+            c.case_id, c.finding.get("类型"), c.finding.get("对象"), c.finding.get("区划代码"), ctx.town(c),
+            c.finding.get("联系人编号"), c.finding.get("最近走访日期"), *_common(c, e, ctx),
+        )
+        for c, e in of(CaseType.CONTACT_GAP)
+    ]  # fmt: skip
+    cross = [
+        (
+            c.case_id, c.person_id, c.finding.get("户籍县"), c.finding.get("学籍县"), c.finding.get("范围"),
+            c.finding.get("资助责任县"), c.finding.get("核实责任县"), *_common(c, e, ctx),
+        )
+        for c, e in of(CaseType.CROSS_COUNTY)
+    ]  # fmt: skip
+
+    tally: dict[tuple[str, str], Counter[str]] = {}
+    for c, _ in cases:
+        key = (CASE_TYPES[CaseType(c.case_type)].label, ctx.town(c) or "（县级）")
+        t = tally.setdefault(key, Counter())
+        t["total"] += 1
+        if c.state == State.CLOSED.value:
+            t["closed"] += 1
+        elif c.state == State.DATA_RESOLVED.value:
+            t["parked"] += 1
+        else:
+            t["open"] += 1
+        t["overdue"] += c.overdue(today)
+    summary = [
+        (ct, town, t["total"], t["open"], t["parked"], t["closed"], t["overdue"]) for (ct, town), t in sorted(tally.items())
+    ]
+    if summary:
+        totals = [sum(r[i] for r in summary) for i in range(2, 7)]
+        summary.append(("合计", "", *totals))
+
+    return [
+        Sheet("适龄儿童台账", CHILD_HEADERS, child_rows),
+        Sheet("疑似辍学台账", SUSPECTED_HEADERS, suspected),
+        Sheet("辍学台账", DROPOUT_HEADERS, dropouts),
+        Sheet("资助台账", SUBSIDY_HEADERS, subsidy),
+        Sheet("三包缺位台账", GAP_HEADERS, gaps),
+        Sheet("跨县就读核实台账", CROSS_HEADERS, cross),
+        Sheet("四个一汇总", SUMMARY_HEADERS, summary),
+    ]
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.replace(tzinfo=None)  # Excel has no time zones
+    return v
+
+
+def _width(v: Any) -> int:
+    s = v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else str(v if v is not None else "")
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
+
+
+def write_workbook(sheets: Sequence[Sheet], out: Path) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    head_font = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title)
+        ws.append(list(sheet.headers))
+        for row in sheet.rows:
+            ws.append([_cell(v) for v in row])
+        for cell in ws[1]:
+            cell.font = head_font
+            cell.fill = head_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.freeze_panes = "A2"
+        if sheet.rows:
+            ws.auto_filter.ref = ws.dimensions
+        for i, header in enumerate(sheet.headers, start=1):
+            widest = max([_width(header), *(_width(r[i - 1]) for r in sheet.rows[:2000])])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(widest + 2, 8), 48)
+            values = [r[i - 1] for r in sheet.rows[:50] if r[i - 1] is not None]
+            fmt = "yyyy-mm-dd hh:mm" if any(isinstance(v, datetime) for v in values) else (
+                "yyyy-mm-dd" if any(isinstance(v, date) for v in values) else None
+            )
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = fmt
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        wb.save(out)
+    except OSError as exc:
+        raise CaseError(f"无法写入 {out}（{exc}）：请确认目录可写、文件没有在 Excel 中打开。") from exc
+
+
+def export_county(store: Any, county: str, out: Path, *, today: date | None = None) -> list[Sheet]:
+    """Write the county's ledgers to ``out`` (XLSX); returns the sheets written."""
+    if not (county.isdigit() and len(county) == 6):
+        raise CaseError(f"县级区划代码「{county}」应为 6 位数字，例如 431222。", code="CASE_COUNTY_FORMAT")
+    day = today or date.today()
+    cases = [
+        (CaseRecord(_native_map(r["case"])), _native_map(r["last_event"]) if r.get("last_event") else None)
+        for r in store.query("cases/export_cases", county=county)
+    ]
+    children = store.query("cases/export_children", county=county)
+    codes = sorted({code for c, _ in cases for code in (c.responsible_town, c.responsible_village) if code})
+    names = {r["code"]: r["name"] for r in store.query("cases/division_names", codes=codes) if r.get("name")} if codes else {}
+    sheets = build_sheets(cases, children, names, today=day)
+    write_workbook(sheets, out)
+    return sheets
+

@@ -1,0 +1,125 @@
+"""``notoneless cases …``: the ledger's work lists, one case's history, officer actions, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from notoneless.cases.ledger import CaseRecord, act, case_events, get_case, list_cases
+from notoneless.cases.machine import ACTION_LABELS, DETAIL_LABELS, allowed, parse_detail_key
+from notoneless.cases.reasons import parse_evidence
+from notoneless.config import Settings
+from notoneless.errors import CaseError
+from notoneless.graph.store import open_graph
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return str(v)
+
+
+def list_command(
+    settings: Settings, console: Console, county: str | None, state: str | None, case_type: str | None, overdue: bool
+) -> None:
+    today = date.today()
+    with open_graph(settings) as store:
+        cases = list_cases(store, county=county, state=state, case_type=case_type, overdue=overdue, today=today)
+    table = Table(title=f"案件台账（{len(cases)} 件）", show_lines=False)
+    for header in ("案件编号", "类型", "对象", "摘要", "责任县", "乡镇", "状态", "期限", "逾期"):
+        table.add_column(header, overflow="fold")
+    for c in cases:
+        table.add_row(
+            c.case_id, c.type_label, c.subject or "", c.title or "", c.responsible_county or "",
+            c.responsible_town or "", c.state, _fmt(c.deadline), "是" if c.overdue(today) else "",
+        )  # fmt: skip
+    console.print(table)
+
+
+def show_command(settings: Settings, console: Console, case_id: str) -> None:
+    with open_graph(settings) as store:
+        case = get_case(store, case_id)
+        events = case_events(store, case_id)
+    _print_case(console, case)
+    table = Table(title="办理记录（不可修改）")
+    for header in ("序号", "时间", "经办人", "操作", "原状态", "新状态", "原因", "佐证材料", "明细", "备注"):
+        table.add_column(header, overflow="fold")
+    for e in events:
+        table.add_row(
+            str(e.seq), _fmt(e.at), e.by, e.action_label, e.from_state or "", e.to_state, e.reason_code or "",
+            "；".join(_evidence_label(x) for x in e.evidence),
+            "；".join(f"{DETAIL_LABELS.get(k, k)}={v}" for k, v in e.details.items()), e.note or "",
+        )  # fmt: skip
+    console.print(table)
+    options = allowed(case.view())
+    if options:
+        console.print("可执行的操作：" + "、".join(f"{ACTION_LABELS[t.action]}({t.action.value})" for t in options))
+
+
+def _evidence_label(text: str) -> str:
+    try:
+        return parse_evidence(text).label
+    except CaseError:
+        return text
+
+
+def _print_case(console: Console, c: CaseRecord) -> None:
+    console.print(f"[bold]{c.case_id}[/] {c.type_label}：{c.title or ''}", highlight=False)
+    console.print(
+        f"状态「{c.state}」 第 {c.version} 版 · 对象 {c.subject} · 责任县 {c.responsible_county or ''}"
+        f"{' · 乡镇 ' + c.responsible_town if c.responsible_town else ''}"
+        f"{' · 村 ' + c.responsible_village if c.responsible_village else ''}"
+        f" · 期限 {_fmt(c.deadline)} · 立案批次 {c.opened_run}"
+        + (f" · 原因 {c.reason_code}" if c.reason_code else ""),
+        highlight=False,
+    )
+
+
+def act_command(
+    settings: Settings,
+    console: Console,
+    case_id: str,
+    action: str,
+    by: str,
+    reason: str | None,
+    evidence: list[str],
+    note: str | None,
+    deadline: str | None,
+    details: list[str],
+    version: int | None,
+) -> None:
+    parsed_details: dict[str, str] = {}
+    for item in details:
+        if "=" not in item:
+            raise CaseError(f"明细「{item}」格式不对：请写成 名称=值，例如 日期=2025-10-21。可用名称：{'、'.join(DETAIL_LABELS.values())}")
+        key, value = item.split("=", 1)
+        parsed_details[parse_detail_key(key)] = value.strip()
+    due = None
+    if deadline:
+        try:
+            due = date.fromisoformat(deadline.strip())
+        except ValueError:
+            raise CaseError(f"限期「{deadline}」应写成 YYYY-MM-DD，例如 2025-12-01。", code="CASE_DEADLINE_FORMAT") from None
+    with open_graph(settings) as store:
+        case = act(
+            store, case_id, action, by=by, reason=reason, evidence=evidence, note=note, deadline=due,
+            details=parsed_details, expected_version=version,
+        )  # fmt: skip
+    console.print(f"已保存：{case.case_id} 现为「{case.state}」（第 {case.version} 版）", highlight=False)
+
+
+def export_command(settings: Settings, console: Console, county: str, out: Path) -> None:
+    from notoneless.cases.export import export_county
+
+    with open_graph(settings) as store:
+        sheets = export_county(store, county, out)
+    console.print(
+        f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets),
+        highlight=False,
+    )
+

@@ -1,0 +1,134 @@
+"""The county workbook (openpyxl reads it back) and the ``notoneless cases`` commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from notoneless.cases.export import (
+    CHILD_HEADERS,
+    DROPOUT_HEADERS,
+    GAP_HEADERS,
+    SHEET_TITLES,
+    SUBSIDY_HEADERS,
+    SUMMARY_HEADERS,
+    SUSPECTED_HEADERS,
+    export_county,
+)
+from notoneless.cases.ledger import act, case_events, list_cases, reconcile
+from notoneless.cli import app
+from notoneless.config import get_settings
+from notoneless.errors import CaseError
+
+pytestmark = pytest.mark.graph
+
+DAY = date(2025, 10, 20)
+
+
+def child(pid: str, village: str = "431222101203") -> dict[str, str]:
+    return {"person_id": pid, "姓名": f"学生{pid}", "身份证号": "", "出生日期": "2014-03-05", "户籍区划代码": village,
+            "责任县": village[:6], "建档立卡": "是", "低保特困": "否", "残疾": "否"}  # fmt: skip
+
+
+FINDINGS = {
+    "unmatched_children": [child("P1"), child("P2"), child("P3", "431222102001"), child("P4", "431202101001")],
+    "missed_subsidies": [{"person_id": "P6", "学期": "2025秋", "资格": "建档立卡", "责任县": "431222"}],
+    "contact_gaps": [
+        {"类型": "包村缺位", "对象": "431222101203", "区划代码": "431222101203", "联系人编号": "", "最近走访日期": ""},
+        {"类型": "包人缺位", "对象": "P1", "区划代码": "431222101203", "联系人编号": "", "最近走访日期": ""},
+    ],
+    "duplicate_subsidies": [
+        {"person_id": "P7", "学期": "2025秋", "资助项目": "生活补助", "笔数": "2", "发放县": "431222;431202", "应发县": "431202", "重复金额": "625.00"}
+    ],
+}
+
+PERSONS = [  # what checks/person_status leaves on Person nodes, written with the load query
+    {"person_id": f"C{i}", "name": f"儿童{i}", "birth_date": date(2014, 1, 1), "sex": "F", "compulsory_age": age,
+     "reg_county": county, "study_county": None, "studying": False, "enrolled": False, "unmatched": True,
+     "active_reg_code": county + "101203", "fupin": True, "dibao": False, "tekun": False, "disabled": False, "run_id": "t"}
+    for i, (age, county) in enumerate([(True, "431222"), (True, "431222"), (True, "431222"), (True, "431202"), (False, "431222")])
+]  # fmt: skip
+
+
+def _ledger(graph) -> None:
+    graph.write_rows("load/persons", PERSONS)
+    graph.write_rows("load/divisions", [{"code": "431222101", "name": "城关镇", "level": "乡", "parent_code": "431222", "listed": True, "run_id": "t"}])
+    reconcile(graph, "run-1", FINDINGS, merges={}, today=DAY)
+    p1 = next(c for c in list_cases(graph, case_type="dropout") if c.subject == "P1")
+    act(graph, p1.case_id, "start_verification", by="李校长", today=DAY)
+    act(graph, p1.case_id, "confirm_dropout", by="李校长", reason="A2", today=DAY)
+
+
+def test_export_sheets_headers_and_rows(graph, tmp_path: Path) -> None:
+    _ledger(graph)
+    out = tmp_path / "台账.xlsx"
+    export_county(graph, "431222", out, today=date(2025, 12, 1))
+    wb = load_workbook(out)
+    assert tuple(wb.sheetnames) == SHEET_TITLES
+    expected = {
+        "适龄儿童台账": (CHILD_HEADERS, 3),
+        "疑似辍学台账": (SUSPECTED_HEADERS, 3),
+        "辍学台账": (DROPOUT_HEADERS, 1),
+        "资助台账": (SUBSIDY_HEADERS, 1),
+        "三包缺位台账": (GAP_HEADERS, 2),
+        "四个一汇总": (SUMMARY_HEADERS, 5),  # 疑似失学辍学 ×2 towns, 漏助, 三包缺位, 合计
+    }
+    for title, (headers, rows) in expected.items():
+        ws = wb[title]
+        assert tuple(c.value for c in ws[1]) == headers, title
+        assert ws.max_row - 1 == rows, title
+        assert ws.freeze_panes == "A2"
+        assert ws.column_dimensions["A"].width >= 8
+    dropouts = wb["辍学台账"]
+    row = {h: c.value for h, c in zip(DROPOUT_HEADERS, dropouts[2])}
+    assert row["辍学原因"] == "A2 厌学辍学" and row["状态"] == "确认辍学" and row["乡镇"] == "城关镇(431222101)"
+    assert row["经办人"] == "李校长" and row["是否逾期"] == "是"
+    summary = {(r[0].value, r[1].value): [c.value for c in r[2:]] for r in wb["四个一汇总"].iter_rows(min_row=2)}
+    assert summary[("疑似失学辍学", "城关镇(431222101)")] == [2, 2, 0, 0, 2]
+    assert summary[("合计", None)][0] == 6
+
+
+def test_export_refuses_a_bad_county(graph, tmp_path: Path) -> None:
+    with pytest.raises(CaseError, match="6 位"):
+        export_county(graph, "4312", tmp_path / "x.xlsx")
+
+
+def _cli(args: list[str], settings) -> object:
+    env = {"NOTONELESS_WORKSPACE": str(settings.workspace), "NOTONELESS_GRAPH_PORT": str(settings.graph_port)}
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, args, env=env)
+    finally:
+        get_settings.cache_clear()
+
+
+def test_cli_list_show_act_export(graph, graph_settings, tmp_path: Path) -> None:
+    _ledger(graph)
+    case = next(c for c in list_cases(graph, case_type="dropout") if c.subject == "P2")
+    r = _cli(["cases", "list", "--county", "431222", "--state", "待核实"], graph_settings)
+    assert r.exit_code == 0, r.output
+    assert "案件台账（2 件）" in r.output and "P2" in r.output and "P1" not in r.output  # P1 moved on
+
+    r = _cli(["cases", "act", case.case_id, "开始核实", "--by", "王老师"], graph_settings)
+    assert r.exit_code == 0 and "核实中" in r.output, r.output
+    r = _cli(["cases", "act", case.case_id, "排除", "--by", "王老师", "--reason", "B10", "--evidence", "护照=E1"], graph_settings)
+    assert isinstance(r.exception, CaseError) and "签证" in str(r.exception)
+    r = _cli(
+        ["cases", "act", case.case_id, "exclude", "--by", "王老师", "--reason", "B10", "--evidence", "护照=E1", "--evidence", "签证=V2", "--version", "2"],
+        graph_settings,
+    )
+    assert r.exit_code == 0, r.output
+    events = case_events(graph, case.case_id)
+    assert events[-1].evidence == ("passport=E1", "visa=V2") and events[-1].reason_code == "B10"
+
+    r = _cli(["cases", "show", case.case_id], graph_settings)
+    assert r.exit_code == 0 and "出国在外" not in r.output and "B10" in r.output and "销号(close)" in r.output, r.output
+
+    out = tmp_path / "ledger.xlsx"
+    r = _cli(["cases", "export", str(out), "--county", "431222"], graph_settings)
+    assert r.exit_code == 0 and out.exists(), r.output
+    assert "疑似辍学台账 3 行" in r.output

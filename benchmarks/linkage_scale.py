@@ -1,0 +1,74 @@
+"""Linkage at scale: about a million person records (issue 6 acceptance).
+
+    .venv/bin/python benchmarks/linkage_scale.py [--counties 16] [--children 15000] [--seed 777] [--out DIR]
+
+Generates and ingests the bundle (not timed as linkage), then links it in a fresh
+process with ``notoneless.linkage.link`` (DuckDB on 2 threads) and prints the time
+per stage (prepare, training, blocking, prediction, clustering, person ids), the
+number of compared pairs per blocking rule, and the peak memory of that process;
+then the same for a plain Splink 5 model (standard comparison library) on the same
+data, and the ratio. Targets: < 10 min and < 8 GiB (issue 6), and within about 2x of
+the plain model's time (the project's own bound). Accuracy against the truth is
+printed too (the same measure as linkage_accuracy.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import linkage_bench as lb  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--counties", type=int, default=16)
+    ap.add_argument("--children", type=int, default=15000)
+    ap.add_argument("--seed", type=int, default=777)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--reuse", action="store_true", help="reuse OUT/linkage.duckdb if it exists")
+    args = ap.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="notoneless-scale-"))
+    db = out / "linkage.duckdb"
+    if not (args.reuse and db.is_file()):
+        db = lb.prepare(out, counties=args.counties, children=args.children, seed=args.seed)
+
+    print(f"\nload average before linking: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine slows every figure)")
+    ours = lb.run_worker("ours", db, out / "ws_ours")
+    print(f"load average before plain Splink: {os.getloadavg()[0]:.1f}")
+    plain = lb.run_worker("plain", db, out / "ws_plain")
+
+    print("\nNotOneLess linkage:")
+    for stage, s in ours["seconds"].items():
+        print(f"  {stage:<12} {s:8.1f} s")
+    print(f"  {'total':<12} {ours['wall_seconds']:8.1f} s   peak memory {ours['peak_rss_gib']:.2f} GiB")
+    print(f"  compared pairs {ours['pairs']:,}:")
+    for rule, n in ours["pairs_per_rule"].items():
+        print(f"    {rule:<16} {n:>12,}")
+    print("\nplain Splink 5 on the same data:")
+    for stage, s in plain["seconds"].items():
+        print(f"  {stage:<12} {s:8.1f} s")
+    print(f"  {'total':<12} {plain['wall_seconds']:8.1f} s   peak memory {plain['peak_rss_gib']:.2f} GiB   "
+          f"compared pairs {plain['pairs']:,}")
+    ratio = ours["wall_seconds"] / plain["wall_seconds"]
+    print(f"\ntime ratio ours / plain: {ratio:.2f}x")
+    print("\naccuracy on this data:")
+    lb.print_result("NotOneLess", ours)
+    lb.print_result("plain Splink 5", plain)
+    print("\ntargets:")
+    for label, ok in [
+        ("under 10 minutes", ours["wall_seconds"] < 600),
+        ("under 8 GiB", ours["peak_rss_gib"] < 8),
+        ("within 2x of plain Splink's time", ratio <= 2.0),
+    ]:
+        print(f"  [{'met' if ok else 'NOT met'}] {label}")
+    print(f"\ndata kept in {out}")
+
+
+if __name__ == "__main__":
+    main()

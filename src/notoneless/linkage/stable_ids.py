@@ -18,8 +18,8 @@ database ATTACHed to the workspace connection):
 5. A cluster that is no old id's top gets a new id: the hash (SHA-256) of its
    smallest fingerprint, salted with an attempt counter when that id was ever minted
    before or another new cluster takes it first (ordered by the smallest fingerprint,
-   then a hash of all its fingerprints; clusters with identical fingerprints, which
-   only duplicate rows make, by their smallest record key). The first run on a fresh history is thus as
+   then its largest; clusters alike in both, which only duplicate rows make, by their
+   smallest record key). The first run on a fresh history is thus as
    deterministic as every later one: the same bundle gives the same ids. If the
    cluster holds records of old ids (the smaller part of a split), the lineage goes
    to ``person_id_splits``.
@@ -94,13 +94,17 @@ class IdReport:
         )
 
 
-def _id_sql(text_expr: str) -> str:
-    """SQL: ``P`` + 12 base32 characters of the first 60 bits of SHA-256(text)."""
-    bits = f"(('0x' || substr(sha256({text_expr}), 1, 15))::UBIGINT)"
+def _id_sql(bits: str) -> str:
+    """SQL: ``P`` + 12 base32 characters of the 60-bit integer column ``bits``."""
     return (
         f"'{ID_PREFIX}' || array_to_string(list_transform(range({ID_LENGTH}), lambda i: "
         f"substr('{ID_ALPHABET}', (({bits} >> (55 - 5 * i)::INT) & 31)::INT + 1, 1)), '')"
     )
+
+
+def _bits_sql(text_expr: str) -> str:
+    """SQL: the first 60 bits of SHA-256(text) as an integer."""
+    return f"('0x' || substr(sha256({text_expr}), 1, 15))::UBIGINT"
 
 
 def person_id_for(fingerprint: str, attempt: int = 0) -> str:
@@ -188,8 +192,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE __nol_cl AS
-        SELECT cluster_id, count(*) AS size, min(fingerprint) AS min_fp,
-               sha256(string_agg(fingerprint, '|' ORDER BY fingerprint)) AS content_key
+        SELECT cluster_id, count(*) AS size, min(fingerprint) AS min_fp, max(fingerprint) AS max_fp
         FROM __nol_cur GROUP BY cluster_id
         """
     )
@@ -210,7 +213,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
             FROM __nol_overlap o JOIN __nol_cl c USING (cluster_id)
             QUALIFY row_number() OVER (
                 PARTITION BY o.person_id
-                ORDER BY o.n DESC, c.size DESC, c.min_fp, c.content_key, c.cluster_id) = 1
+                ORDER BY o.n DESC, c.size DESC, c.min_fp, c.max_fp, c.cluster_id) = 1
         )
         SELECT t.cluster_id, t.person_id,
                row_number() OVER (
@@ -223,7 +226,8 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE __nol_new AS
-        SELECT c.cluster_id, c.min_fp, c.content_key, 0 AS attempt, CAST(NULL AS VARCHAR) AS person_id
+        SELECT c.cluster_id, c.min_fp, c.max_fp, 0 AS attempt, CAST(NULL AS UBIGINT) AS bits,
+               CAST(NULL AS VARCHAR) AS person_id
         FROM __nol_cl c ANTI JOIN (SELECT cluster_id FROM __nol_keep WHERE kept) k USING (cluster_id)
         """
     )
@@ -242,7 +246,6 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
         CREATE OR REPLACE TABLE {ENTITIES_TABLE} AS
         SELECT c.record_key, a.person_id
         FROM __nol_cur c JOIN __nol_assign a USING (cluster_id)
-        ORDER BY c.record_key
         """
     )
     records, persons, inherited, new_ids = con.execute(
@@ -262,7 +265,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
         con.execute(
             f"""
             INSERT INTO {_H}.person_ids
-            SELECT person_id, $seq, $run FROM __nol_new ORDER BY person_id
+            SELECT person_id, $seq, $run FROM __nol_new
             """,
             {"seq": seq, "run": run_id},
         )
@@ -272,7 +275,6 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
             SELECT DISTINCT c.fingerprint, a.person_id, $run
             FROM __nol_cur c JOIN __nol_assign a USING (cluster_id)
             WHERE c.has_fingerprint
-            ORDER BY 1, 2
             """,
             {"run": run_id},
         )
@@ -331,16 +333,17 @@ def _mint_new_ids(con: duckdb.DuckDBPyConnection) -> None:
     for _ in range(64):
         con.execute(
             f"""
-            UPDATE __nol_new SET person_id = {_id_sql("min_fp || CASE WHEN attempt = 0 THEN '' ELSE '#' || attempt END")}
+            UPDATE __nol_new SET bits = {_bits_sql("min_fp || CASE WHEN attempt = 0 THEN '' ELSE '#' || attempt END")}
             WHERE person_id IS NULL
             """
         )
+        con.execute(f"UPDATE __nol_new SET person_id = {_id_sql('bits')} WHERE person_id IS NULL")
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE __nol_losers AS
             SELECT cluster_id FROM (
                 SELECT cluster_id, person_id,
-                       row_number() OVER (PARTITION BY person_id ORDER BY min_fp, content_key, cluster_id) AS rn
+                       row_number() OVER (PARTITION BY person_id ORDER BY min_fp, max_fp, cluster_id) AS rn
                 FROM __nol_new
             ) r
             WHERE rn > 1 OR person_id IN (SELECT person_id FROM {_H}.person_ids)

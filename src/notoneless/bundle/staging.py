@@ -39,8 +39,8 @@ from notoneless.bundle.manifest import Manifest
 from notoneless.bundle.rejects import REASONS, RejectCode
 from notoneless.normalize import codes
 from notoneless.normalize.dates import parse_date
-from notoneless.normalize.idnumber import normalize_id
-from notoneless.normalize.names import normalize_name
+from notoneless.normalize.idnumber import normalize_id_row
+from notoneless.normalize.names import normalize_name, normalize_names
 from notoneless.normalize.targets import normalize_target
 
 _STR = pa.string()
@@ -71,8 +71,9 @@ def _build_map(
     raws: list[str],
     fn: Callable[[str], tuple],
     cols: list[tuple[str, pa.DataType]],
+    bulk: Callable[[list[str]], list[tuple]] | None = None,
 ) -> None:
-    results = [fn(raw) for raw in raws]
+    results = bulk(raws) if bulk else [fn(raw) for raw in raws]
     out = list(zip(*results)) if results else [()] * len(cols)
     arrays = {"raw": pa.array(raws, _STR)}
     for (col, typ), values in zip(cols, out):
@@ -81,13 +82,19 @@ def _build_map(
 
 
 def _id_tuple(raw: str) -> tuple:
-    r = normalize_id(raw)
-    return (r.id_norm, r.id_valid, r.id_issue, list(r.id_candidates), r.id_prefix, r.birth_date, r.sex, r.birth_county)
+    return normalize_id_row(raw)
 
 
 def _name_tuple(raw: str) -> tuple:
     r = normalize_name(raw)
     return (r.name_norm, r.surname, r.given_name, r.name_pinyin, r.surname_pinyin, r.given_pinyin, r.name_swapped)
+
+
+def _name_tuples(raws: list[str]) -> list[tuple]:
+    return [
+        (r.name_norm, r.surname, r.given_name, r.name_pinyin, r.surname_pinyin, r.given_pinyin, r.name_swapped)
+        for r in normalize_names(raws)
+    ]
 
 
 def _xno_tuple(raw: str) -> tuple:
@@ -180,6 +187,7 @@ def build_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None
         con, "_m_name", _distinct(con, name_src), _name_tuple,
         [("name_norm", _STR), ("surname", _STR), ("given_name", _STR), ("name_pinyin", _STR),
          ("surname_pinyin", _STR), ("given_pinyin", _STR), ("name_swapped", pa.bool_())],
+        bulk=_name_tuples,
     )
     date_src = [f"{c} AS v FROM raw_{s}" for s, c in _DATE_SOURCES if _has(raws, s, c)]
     _build_map(con, "_m_date", _distinct(con, date_src), lambda r: parse_date(r), [("d", pa.date32()), ("warn", _STR)])
@@ -524,18 +532,17 @@ def stage_persons(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> N
             f"FROM _w_{stem} WHERE _reject IS NULL ORDER BY row_no"
         )
     union = " UNION ALL ".join(
-        f"SELECT * EXCLUDE (_reject) FROM (SELECT {_PERSON_COLUMNS.replace('fingerprint, ', '_fp, ')}, _reject FROM _w_{s})"
-        f" WHERE _reject IS NULL"
-        for s in schema.PERSON_SOURCES
+        f"SELECT {_PERSON_COLUMNS.replace('fingerprint, ', '_fp, ')}, {i} AS _order FROM _w_{s} WHERE _reject IS NULL"
+        for i, s in enumerate(schema.PERSON_SOURCES)
     )
     cols = _PERSON_COLUMNS.replace(
-        "fingerprint, ",
-        "CASE WHEN row_number() OVER (PARTITION BY source, _fp ORDER BY row_no) = 1 THEN _fp "
-        "ELSE _fp || '#' || row_number() OVER (PARTITION BY source, _fp ORDER BY row_no) END AS fingerprint, ",
+        "fingerprint, ", "CASE WHEN _occ = 1 THEN _fp ELSE _fp || '#' || _occ END AS fingerprint, "
     )
+    # identical natural keys within a source get an occurrence suffix in row order
     con.execute(
-        f"CREATE OR REPLACE TABLE person_records AS SELECT {cols} FROM ({union}) "
-        "ORDER BY list_position(['hukou','xueji','fupin','canlian','minzheng','zizhu'], source), row_no"
+        f"CREATE OR REPLACE TABLE person_records AS SELECT {cols} FROM ("
+        f"  SELECT *, row_number() OVER (PARTITION BY source, _fp ORDER BY row_no) AS _occ FROM ({union})"
+        ") ORDER BY _order, row_no"
     )
 
 

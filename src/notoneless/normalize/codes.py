@@ -123,8 +123,13 @@ def normalize_household_key(raw: object) -> str | None:
     return s if s and s not in _PLACEHOLDERS else None
 
 
+_XUEJI_CLEAN_RE = re.compile(r"^[GL][0-9A-Z]{4,30}$")
+
+
 def normalize_xueji_no(raw: object) -> str | None:
     """学籍号: half-width, no spaces/quotes, upper-case (``g431…x`` → ``G431…X``)."""
+    if type(raw) is str and _XUEJI_CLEAN_RE.match(raw):
+        return raw
     s = clean_id(raw)
     s = re.sub(r"[\s'\-_]", "", s)
     return s if s and s not in _PLACEHOLDERS else None

@@ -210,6 +210,20 @@ def _normalize_id(raw: object) -> IdResult:
     return IdResult(None, False, "malformed")
 
 
+IdRow = tuple  # (id_norm, id_valid, id_issue, candidates list, id_prefix, birth_date, sex, birth_county)
+
+
+def normalize_id_row(raw: str) -> IdRow:
+    """``normalize_id`` as a plain tuple, for bulk normalisation of distinct values.
+    The canonical valid case (most values) skips the dataclass and the cleaning."""
+    if len(raw) == 18 and raw[:2] in PROVINCE_CODES and _ID18_RE.match(raw) and ric.calc_check_digit(raw) == raw[17]:
+        d = _segment_date(raw[6:14])
+        if d is not None:
+            return (raw, True, "ok", [], None, d, "M" if raw[16] in "13579" else "F", raw[:6])
+    r = normalize_id(raw)
+    return (r.id_norm, r.id_valid, r.id_issue, list(r.id_candidates), r.id_prefix, r.birth_date, r.sex, r.birth_county)
+
+
 def birth_date_from_id(number: str) -> date | None:
     """The birth date embedded in a valid ID number, else None."""
     return _birth_date(number) if is_valid_id(number) else None

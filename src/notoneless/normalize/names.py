@@ -86,10 +86,18 @@ class NameResult:
     name_swapped: bool = False
 
 
+_PLAIN_HAN_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
+
+
 def clean_name(raw: object) -> str | None:
     """The normalised spelling of a name, or None when there is none. Idempotent."""
     if raw is None:
         return None
+    if type(raw) is str and _PLAIN_HAN_RE.match(raw) and raw not in _PLACEHOLDERS:
+        # the common case: only Han characters, nothing to clean but t2s
+        s = _PRECONVERTED.get(raw) or _T2S.convert(raw)
+        if s == raw or _PLAIN_HAN_RE.match(s):
+            return s
     s = unicodedata.normalize("NFKC", str(raw))
     s = _SPACE_RE.sub("", s)
     if s.upper() in _PLACEHOLDERS:
@@ -107,17 +115,23 @@ def clean_name(raw: object) -> str | None:
     return s or None
 
 
-@lru_cache(maxsize=16384)
+_CHAR_PINYIN: dict[str, str] = {}
+
+
 def char_pinyin(ch: str) -> str:
     """Toneless default pinyin of one character (a non-Han character maps to itself,
-    lower-cased, keeping only letters and digits)."""
-    out = lazy_pinyin(ch, style=Style.NORMAL, errors="default", v_to_u=False)
-    s = "".join(out).lower()
-    return "".join(c for c in s if c.isascii() and c.isalnum())
+    lower-cased, keeping only letters and digits). Memoised per character."""
+    py = _CHAR_PINYIN.get(ch)
+    if py is None:
+        out = lazy_pinyin(ch, style=Style.NORMAL, errors="default", v_to_u=False)
+        s = "".join(out).lower()
+        py = _CHAR_PINYIN[ch] = "".join(c for c in s if c.isascii() and c.isalnum())
+    return py
 
 
 def pinyin(text: str) -> str:
-    return "".join(char_pinyin(c) for c in text)
+    get = _CHAR_PINYIN.get
+    return "".join([get(c) or char_pinyin(c) for c in text])
 
 
 def surname_pinyin(surname: str) -> str:
@@ -152,6 +166,24 @@ def swap_back(name: str) -> str:
     if len(name) >= 4 and name[-2:] in COMPOUND_SURNAMES:
         return name[-2:] + name[:-2]
     return name[-1:] + name[:-1]
+
+
+def normalize_names(raws: list[str]) -> list[NameResult]:
+    """``normalize_name`` over many values. Plain Han names (most of them) are
+    converted to simplified characters in one OpenCC call (one line per name; t2s
+    does not convert across a line break), which saves a call per name."""
+    plain = [r for r in raws if type(r) is str and _PLAIN_HAN_RE.match(r) and r not in _PLACEHOLDERS]
+    if plain:
+        converted = _T2S.convert("\n".join(plain)).split("\n")
+        if len(converted) == len(plain):
+            _PRECONVERTED.update(zip(plain, converted))
+    try:
+        return [normalize_name(r) for r in raws]
+    finally:
+        _PRECONVERTED.clear()
+
+
+_PRECONVERTED: dict[str, str] = {}
 
 
 def normalize_name(raw: object) -> NameResult:

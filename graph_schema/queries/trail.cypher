@@ -35,22 +35,22 @@ RETURN p {.*} AS person,
        COLLECT {
          MATCH (p)<-[x:RESPONSIBLE_FOR]-(c:Contact)
          RETURN {contact_id: c.contact_id, name: c.name, phone: c.phone, unit: c.unit, type: x.type,
-                 status: x.status, via: '本人', target: x.target_raw}
+                 status: x.status, via: '本人', target: x.target_raw} AS contact
          UNION
          MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:MEMBER_OF]->(h:Household)<-[x:RESPONSIBLE_FOR]-(c:Contact)
          RETURN {contact_id: c.contact_id, name: c.name, phone: c.phone, unit: c.unit, type: x.type,
-                 status: x.status, via: '户 ' + h.key, target: x.target_raw}
+                 status: x.status, via: '户 ' + h.key, target: x.target_raw} AS contact
          UNION
          MATCH (d:Division {code: p.home_code})<-[x:RESPONSIBLE_FOR]-(c:Contact)
          RETURN {contact_id: c.contact_id, name: c.name, phone: c.phone, unit: c.unit, type: x.type,
-                 status: x.status, via: '村 ' + d.code, target: x.target_raw}
+                 status: x.status, via: '村 ' + d.code, target: x.target_raw} AS contact
        } AS contacts,
        COLLECT {
          MATCH (p)<-[:TO]-(v:Visit)
-         RETURN {key: v.key, date: v.visit_date, method: v.method, contact_id: v.contact_id, via: '本人'}
+         RETURN {key: v.key, date: v.visit_date, method: v.method, contact_id: v.contact_id, via: '本人'} AS visit
          UNION
          MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:MEMBER_OF]->(h:Household)<-[:TO]-(v:Visit)
-         RETURN {key: v.key, date: v.visit_date, method: v.method, contact_id: v.contact_id, via: '户 ' + h.key}
+         RETURN {key: v.key, date: v.visit_date, method: v.method, contact_id: v.contact_id, via: '户 ' + h.key} AS visit
        } AS visits,
        COLLECT {
          MATCH (f:Finding)-[:ABOUT]->(p)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 
 from stdnum.cn import ric
 
@@ -186,12 +188,19 @@ class _Corruptor:
         self.rng = rng
         self.world = world
         self.plans: dict[str, tuple[DirtRates, tuple, tuple]] = {}
+        self.getters: dict[str, Callable[[dict[str, str]], tuple[str, ...]]] = {}
 
     def plan(self, stem: str) -> tuple[DirtRates, tuple, tuple]:
         if stem not in self.plans:
             rates = self.world.config.dirt.get(stem, DirtRates())
             self.plans[stem] = (rates, _thresholds(rates, _ID_KINDS), _thresholds(rates, _NAME_KINDS))
         return self.plans[stem]
+
+    def ordered(self, stem: str) -> Callable[[dict[str, str]], tuple[str, ...]]:
+        """dict -> tuple in the file's header order."""
+        if stem not in self.getters:
+            self.getters[stem] = itemgetter(*FILES[stem].headers)
+        return self.getters[stem]
 
     def row(self, row: Row) -> None:
         rng = self.rng
@@ -236,7 +245,7 @@ class _Corruptor:
             out[dc] = format_date(out[dc], style)
         if stem in ("contacts", "visits"):
             self.target(row, out, rates)
-        row.written = out
+        row.written = self.ordered(stem)(out)
 
     def target(self, row: Row, out: dict[str, str], rates: DirtRates) -> None:
         rng = self.rng
@@ -262,7 +271,8 @@ class _Corruptor:
     def unusable_copy(self, row: Row) -> Row:
         """A copy of `row` with neither a usable ID nor a name (and no 学籍号)."""
         assert row.written is not None
-        out = dict(row.written)
+        headers = FILES[row.stem].headers
+        out = dict(zip(headers, row.written))
         idc = ID_COLUMN[row.stem]
         sci = id_scientific(row.values[idc]) if row.values[idc] else None
         out[idc] = sci if sci and self.rng.random() < 0.5 else ""
@@ -270,7 +280,7 @@ class _Corruptor:
         if "学籍号" in out:
             out["学籍号"] = ""
         why = "身份证号为科学计数法无法恢复且姓名为空" if out[idc] else "身份证号和姓名均为空"
-        return replace(row, written=out, dirt=[(idc, "unusable"), (NAME_COLUMN[row.stem], "unusable")],
+        return replace(row, written=tuple(out[h] for h in headers), dirt=[(idc, "unusable"), (NAME_COLUMN[row.stem], "unusable")],
                        unusable=why, extra=True)
 
 

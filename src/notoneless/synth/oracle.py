@@ -49,6 +49,8 @@ class Facts:
 
     pid: str
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    birth: date | None = None
+    birth_known: bool = False
 
     def of(self, stem: str) -> list[dict[str, str]]:
         return self.rows.get(stem, [])
@@ -97,6 +99,11 @@ class Oracle:
         return ""
 
     def birth(self, f: Facts) -> date | None:
+        if not f.birth_known:
+            f.birth, f.birth_known = self._birth(f), True
+        return f.birth
+
+    def _birth(self, f: Facts) -> date | None:
         idn = self.id_number(f)
         if idn:
             return date(int(idn[6:10]), int(idn[10:12]), int(idn[12:14]))

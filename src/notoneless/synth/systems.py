@@ -33,7 +33,7 @@ class Row:
     person: Person | None = None
     target_kind: str | None = None  # contacts/visits: id, xueji_no, household, village
     record_key: str = ""
-    written: dict[str, str] | None = None  # the values as written to the file (after dirt)
+    written: tuple[str, ...] | None = None  # the row as written to the file (after dirt), in header order
     dirt: list[tuple[str, str]] = field(default_factory=list)  # (header, kind)
     unusable: str | None = None  # why the written row cannot be used
     extra: bool = False  # a duplicate or unusable copy of another row (not a separate fact)

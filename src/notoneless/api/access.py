@@ -1,0 +1,169 @@
+"""Who may call the API and what they may see: users (officers), roles and scope.
+
+A user is a ``User`` node in the graph (name, role, division, the SHA-256 of their
+bearer token; the token itself is shown once, by ``notoneless users add``, and never
+stored). Roles (角色):
+
+============  ==============  ===================================================
+role          division        may
+============  ==============  ===================================================
+省级管理员    2-digit province  read and act in the province, reveal full numbers
+县级数据员    6-digit county    read and act in the county, reveal full numbers
+乡镇专干      9-digit town      read and act in the town
+学校          学校标识码        read and act on its own students
+只读审计      any division      read in the division, never act
+============  ==============  ===================================================
+
+Scope (辖区): a person is in scope when one of their source records is registered
+under the caller's division (village/town/county codes), or — for county and wider
+divisions — one of their student records is at a school of that county (so a
+cross-county student is visible to both the school county and the registration
+county); for role 学校, when one of their student records is at that school. The
+named queries take the scope as two parameters, ``$division`` (a code prefix) and
+``$school`` (a 学校标识码), exactly one of them non-null (:meth:`Caller.scope`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from notoneless.errors import NotOneLessError
+
+TOKEN_PREFIX = "nol_"
+
+
+class AccessError(NotOneLessError):
+    """A user cannot be created, or a caller is not allowed to do something."""
+
+    code = "ACCESS_ERROR"
+    http_status = 403
+    exit_code = 2
+
+
+class Role(StrEnum):
+    PROVINCE = "省级管理员"
+    COUNTY = "县级数据员"
+    TOWN = "乡镇专干"
+    SCHOOL = "学校"
+    AUDITOR = "只读审计"
+
+
+# Division code lengths each role accepts (学校: a 学校标识码, checked separately).
+_DIVISION_LENGTHS: dict[Role, tuple[int, ...]] = {
+    Role.PROVINCE: (2,),
+    Role.COUNTY: (6,),
+    Role.TOWN: (9,),
+    Role.AUDITOR: (2, 4, 6, 9, 12),
+}
+CAN_ACT = frozenset({Role.PROVINCE, Role.COUNTY, Role.TOWN, Role.SCHOOL})
+# Who may see full ID and phone numbers (only on a person's detail, with ?reveal=true, audited).
+CAN_REVEAL = frozenset({Role.PROVINCE, Role.COUNTY})
+
+
+def parse_role(text: str) -> Role:
+    value = text.strip()
+    for role in Role:
+        if value in (role.value, role.name.lower(), role.name):
+            return role
+    raise AccessError(
+        f"角色「{text}」不存在。可用角色：{'、'.join(r.value for r in Role)}"
+        f"（也可写 {', '.join(r.name.lower() for r in Role)}）。",
+        code="ROLE_UNKNOWN",
+    )
+
+
+def check_division(role: Role, division: str) -> str:
+    """The division code a user of ``role`` is bound to, checked (raises AccessError)."""
+    code = division.strip()
+    if role is Role.SCHOOL:
+        if not re.fullmatch(r"[0-9A-Za-z]{4,20}", code):
+            raise AccessError(f"学校用户的辖区应为学校标识码（如 3143000001），不是「{division}」。", code="DIVISION_INVALID")
+        return code
+    lengths = _DIVISION_LENGTHS[role]
+    if not (code.isdigit() and len(code) in lengths):
+        want = "、".join(f"{n} 位" for n in lengths)
+        raise AccessError(
+            f"{role.value}的辖区代码应为 {want}数字的行政区划代码，不是「{division}」。", code="DIVISION_INVALID"
+        )
+    return code
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated officer of one request."""
+
+    name: str
+    role: Role
+    division: str
+
+    @property
+    def can_act(self) -> bool:
+        return self.role in CAN_ACT
+
+    @property
+    def can_reveal(self) -> bool:
+        return self.role in CAN_REVEAL
+
+    def scope(self) -> dict[str, str | None]:
+        """The ``$division`` / ``$school`` parameters of the scoped named queries."""
+        if self.role is Role.SCHOOL:
+            return {"division": None, "school": self.division}
+        return {"division": self.division, "school": None}
+
+
+def create_user(store: Any, name: str, role: Role | str, division: str, *, replace: bool = False) -> str:
+    """Create (or with ``replace`` re-issue) a user; returns the bearer token, which is
+    not stored anywhere (only its SHA-256 is)."""
+    role = role if isinstance(role, Role) else parse_role(role)
+    name = name.strip()
+    if not name:
+        raise AccessError("用户名不能为空。", code="USER_NAME_EMPTY")
+    code = check_division(role, division)
+    token = new_token()
+    rows = store.query(
+        "api/users/create",
+        name=name,
+        role=role.value,
+        division=code,
+        token_sha256=hash_token(token),
+        at=datetime.now(UTC),
+        replace=replace,
+    )
+    if not rows or not rows[0]["created"]:
+        raise AccessError(
+            f"用户「{name}」已存在：换一个名字，或加 --replace 为其重新签发令牌（旧令牌随即失效）。",
+            code="USER_EXISTS",
+        )
+    return token
+
+
+def list_users(store: Any) -> list[dict[str, Any]]:
+    return store.query("api/users/list")
+
+
+def authenticate(store: Any, token: str) -> Caller | None:
+    """The user holding ``token``, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    rows = store.query("api/users/by_token", token_sha256=hash_token(token))
+    if not rows:
+        return None
+    row = rows[0]
+    try:
+        return Caller(row["name"], Role(row["role"]), row["division"])
+    except ValueError:
+        return None

@@ -1,0 +1,75 @@
+"""The FastAPI application: ``create_app(settings=None, store=None)``.
+
+With a ``store`` (tests, benchmarks) the app uses it and leaves it open. Without one,
+the app opens the graph of the settings when it starts (``open_graph``: the configured
+Neo4j, or the local server, started if it is not running) and closes it at shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import ExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from notoneless.api import exc
+from notoneless.api.models import Problem
+from notoneless.api.routers import ROUTERS
+from notoneless.api.search import index_name_pinyin
+from notoneless.config import Settings, get_settings
+
+log = logging.getLogger("notoneless.api")
+
+API_VERSION = "1"
+DESCRIPTION = """\
+一个不能少 (NotOneLess) 数据专干接口：运行、人员查找与全貌、问题线索、案件台账、三包联系人、比对解释。
+
+- 认证：`Authorization: Bearer <令牌>`，令牌由 `notoneless users add` 签发。
+- 辖区：只返回调用者辖区内的数据；辖区外的人员、案件、村一律 404。
+- 遮蔽：身份证号、学籍号、手机号默认遮蔽；省级管理员、县级数据员可在人员详情用 `?reveal=true` 查看完整号码，每次记入审计。
+- 错误：RFC 9457 `application/problem+json`，含稳定的 `code`。
+"""
+
+# Every route may answer with these problems (documented once for all).
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {exc.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+             "description": title}
+    for status, title in ((401, "未登录或令牌无效"), (403, "无权执行此操作"), (404, "未找到（或不在辖区内）"),
+                          (409, "与当前状态冲突"), (422, "请求参数有误"), (500, "服务器内部错误"),
+                          (503, "图数据库暂不可用"))
+}
+
+
+def create_app(settings: Settings | None = None, store: Any | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with ExitStack() as stack:
+            opened = app.state.store is None
+            if opened:
+                from notoneless.graph.store import open_graph
+
+                app.state.store = stack.enter_context(open_graph(settings))
+            indexed = index_name_pinyin(app.state.store)
+            if indexed:
+                log.info("gave %d persons a pinyin search key", indexed)
+            yield
+            if opened:
+                app.state.store = None
+
+    app = FastAPI(
+        title="NotOneLess 一个不能少",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    exc.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

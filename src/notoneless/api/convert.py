@@ -1,0 +1,51 @@
+"""Graph values → JSON values, and masking applied to what a route returns."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from notoneless.api.access import Caller
+from notoneless.api.masking import mask
+
+
+def plain(value: Any) -> Any:
+    """Neo4j temporal values → ISO strings, recursively; non-finite floats → None."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def masked(data: Any) -> Any:
+    """``data`` made plain and with every ID and phone number masked."""
+    return mask(plain(data))[0]
+
+
+def finding_out(f: dict[str, Any]) -> dict[str, Any]:
+    """A Finding node's map (``columns``/``values`` lists) as the API shows it (``row``)."""
+    out = {k: v for k, v in f.items() if k not in ("columns", "values") and v is not None}
+    out["row"] = {str(c): "" if v is None else str(v) for c, v in zip(f.get("columns") or [], f.get("values") or [], strict=False)}
+    return out
+
+
+def run_out(r: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in r.items() if k != "summary_json" and v is not None}
+    try:
+        summary = json.loads(r["summary_json"]) if r.get("summary_json") else None
+    except ValueError:
+        summary = None
+    out["summary"] = summary if isinstance(summary, dict) else None
+    return out
+
+
+def scope_params(caller: Caller) -> dict[str, Any]:
+    return caller.scope()

@@ -1,0 +1,60 @@
+"""What routes receive through ``Annotated`` dependencies: the graph store, the settings,
+the authenticated caller, a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from notoneless.api.access import Caller, authenticate
+from notoneless.api.exc import Unauthenticated
+from notoneless.config import Settings
+from notoneless.graph.store import GraphStore
+
+_bearer = HTTPBearer(auto_error=False, description="令牌由 `notoneless users add` 签发 (bearer token)")
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def get_settings_of_app(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+Store = Annotated[GraphStore, Depends(get_store)]
+AppSettings = Annotated[Settings, Depends(get_settings_of_app)]
+
+
+def get_caller(store: Store, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthenticated()
+    caller = authenticate(store, credentials.credentials.strip())
+    if caller is None:
+        raise Unauthenticated("令牌无效或已被重新签发：请向管理员索取新令牌（notoneless users add … --replace）。")
+    return caller
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+    def params(self) -> dict[str, Any]:
+        return {"limit": self.limit, "offset": self.offset}
+
+
+def get_paging(
+    limit: Annotated[int, Query(ge=1, le=500, description="每页条数 (page size)")] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="跳过的条数 (items to skip)")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+Page = Annotated[Paging, Depends(get_paging)]

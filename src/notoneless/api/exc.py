@@ -1,0 +1,174 @@
+"""Errors → RFC 9457 problem responses (``application/problem+json``), one handler table.
+
+Every error the project raises on purpose is a ``NotOneLessError`` carrying a stable
+``code`` and an ``http_status``; the API's own are below. A problem response has
+``type`` (``urn:notoneless:problem:<code>``), ``title`` (Chinese, per code), ``status``,
+``detail`` (the error's message, which says what to do), ``code``, and for validation
+errors ``errors``: the failing fields. Nothing else leaves the server: an unexpected
+exception becomes a 500 ``INTERNAL_ERROR`` problem and is logged here, never shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from notoneless.errors import CaseError, GraphError, LinkageError, NotOneLessError
+
+log = logging.getLogger("notoneless.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ApiError(NotOneLessError):
+    """Base of the API's own errors (each sets ``code`` and ``http_status``)."""
+
+    code = "API_ERROR"
+    http_status = 400
+
+
+class Unauthenticated(ApiError):
+    code = "UNAUTHENTICATED"
+    http_status = 401
+
+    def __init__(self, message: str = "请在 Authorization 头中提供有效的令牌（Bearer <token>）：令牌由 notoneless users add 签发。") -> None:
+        super().__init__(message)
+
+
+class NotFound(ApiError):
+    """Also what an out-of-scope request gets: the API never reveals that it exists."""
+
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+class Forbidden(ApiError):
+    code = "FORBIDDEN"
+    http_status = 403
+
+
+class BadRequest(ApiError):
+    code = "BAD_REQUEST"
+    http_status = 422
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
+
+
+# Chinese titles by code; a code not listed takes its status's title.
+TITLES: dict[str, str] = {
+    "UNAUTHENTICATED": "未登录或令牌无效",
+    "NOT_FOUND": "未找到",
+    "FORBIDDEN": "无权执行此操作",
+    "REVEAL_NOT_ALLOWED": "无权查看完整号码",
+    "ROLE_CANNOT_ACT": "只读角色不能办理案件",
+    "VALIDATION_ERROR": "请求参数有误",
+    "BAD_REQUEST": "请求参数有误",
+    "METHOD_NOT_ALLOWED": "不支持该请求方法",
+    "CASE_CONFLICT": "案件已被他人更新",
+    "CASE_NOT_FOUND": "未找到",
+    "GRAPH_ERROR": "图数据库暂不可用",
+    "LINKAGE_ERROR": "无法给出比对解释",
+    "INTERNAL_ERROR": "服务器内部错误",
+}
+STATUS_TITLES: dict[int, str] = {
+    400: "请求有误",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "未找到",
+    405: "不支持该请求方法",
+    409: "与当前状态冲突",
+    422: "请求参数有误",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+# Status overrides by code, where an error class's default status does not fit.
+STATUS_BY_CODE: dict[str, int] = {
+    "CASE_NOT_FOUND": 404,
+    "CASE_STATE_UNKNOWN": 422,
+    "CASE_TYPE_UNKNOWN": 422,
+    "CASE_EVIDENCE_FORMAT": 422,
+    "CASE_EVIDENCE_KIND": 422,
+    "CASE_ACTION_UNKNOWN": 422,
+    "LINKAGE_ERROR": 409,  # no workspace yet, or the record is not in the last run's
+}
+
+
+def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:notoneless:problem:{code.lower().replace('_', '-')}",
+        "title": TITLES.get(code) or STATUS_TITLES.get(status, "请求未能完成"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    # ("query", "limit") → "limit"; ("body", "evidence", 0) → "evidence.0"
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("query", "path", "body", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"field": _field(e.get("loc", ())), "message": str(e.get("msg", ""))} for e in exc.errors()]
+    names = "、".join(dict.fromkeys(e["field"] for e in errors))
+    return problem(422, "VALIDATION_ERROR", f"参数 {names} 不符合要求，请按 API 文档（/openapi.json）修改后重试。", errors=errors)
+
+
+async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse:
+    status = STATUS_BY_CODE.get(exc.code, exc.http_status)
+    if isinstance(exc, GraphError):
+        log.error("graph error on %s %s: %s", request.method, request.url.path, exc)
+        return problem(503, exc.code, "图数据库暂时无法访问，请稍后重试；如持续出现请联系系统管理员。")
+    if status >= 500:
+        log.error("error on %s %s: %s", request.method, request.url.path, exc)
+        return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
+    errors = None
+    if isinstance(exc, BadRequest) and exc.field:
+        errors = [{"field": exc.field, "message": str(exc)}]
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, CaseError | LinkageError) and status == 404:
+        return problem(404, "NOT_FOUND", str(exc))
+    return problem(status, exc.code, str(exc), errors=errors, headers=headers)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(
+        exc.status_code, "HTTP_ERROR" if exc.status_code < 500 else "INTERNAL_ERROR"
+    )
+    detail = {
+        404: "没有这个地址：请查看 API 文档（/docs 或 /openapi.json）。",
+        405: "该地址不支持此请求方法：请查看 API 文档。",
+    }.get(exc.status_code, STATUS_TITLES.get(exc.status_code, "请求未能完成"))
+    return problem(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
+
+
+HANDLERS: dict[Any, Any] = {
+    RequestValidationError: _validation,
+    NotOneLessError: _project_error,
+    StarletteHTTPException: _http_error,
+    Exception: _unexpected,
+}
+
+
+def install(app: FastAPI) -> None:
+    for exc_class, handler in HANDLERS.items():
+        app.add_exception_handler(exc_class, handler)

@@ -1,0 +1,77 @@
+"""Masking of ID numbers and phone numbers in what the API returns.
+
+Children's ID numbers (身份证号, and 学籍号, which holds the ID after its ``G``) and
+contacts' phone numbers are masked by default: an ID keeps its first 4 and last 4
+characters (``4312**********123X``), a phone number its first 3 and last 4
+(``138****5678``). Two layers, so that a number in an unexpected place (a finding's
+columns, a case's finding, an explanation's values) is masked too:
+
+- fields known to hold a number (``id_number``, ``id_raw``, ``xueji_no``, ``phone`` …)
+  are masked whatever their value looks like;
+- in every other string, any run of 15–20 digits (optionally ending in X) and any
+  mainland mobile number (11 digits starting 13–19) is masked.
+
+Full values are given only on a person's detail with ``?reveal=true`` to roles allowed
+to see them (``access.CAN_REVEAL``), and that read is audited (``audit.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+ID_FIELDS = frozenset(
+    {"id_number", "id_raw", "id_norm", "id_candidates", "id_prefix", "xueji_no", "target_raw", "身份证号", "学籍号"}
+)
+PHONE_FIELDS = frozenset({"phone", "手机号"})
+
+_ID_RUN = re.compile(r"(?<!\d)\d{14,19}[\dXx](?!\d)")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_id(value: str) -> str:
+    """``431202201203050012`` → ``4312**********0012`` (short values are masked whole)."""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """``13812345678`` → ``138****5678``."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID-like digit run and mobile number inside free text."""
+    text = _ID_RUN.sub(lambda m: mask_id(m.group(0)), text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def mask(data: Any, *, reveal: bool = False) -> tuple[Any, list[str]]:
+    """``data`` (JSON-like) with numbers masked, and the field paths that hold one
+    (``records.id_raw``; list positions left out). With ``reveal`` the data is returned
+    unchanged, with the same list of fields (what the audit event records)."""
+    fields: set[str] = set()
+    masked = _walk(data, "", None, fields, reveal)
+    return masked, sorted(fields)
+
+
+def _walk(value: Any, path: str, key: str | None, fields: set[str], reveal: bool) -> Any:
+    if isinstance(value, dict):
+        return {k: _walk(v, f"{path}.{k}" if path else str(k), str(k), fields, reveal) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_walk(v, path, key, fields, reveal) for v in value]
+    if not isinstance(value, str) or not value:
+        return value
+    if key in ID_FIELDS:
+        out = mask_id(value)
+    elif key in PHONE_FIELDS:
+        out = mask_phone(value)
+    else:
+        out = mask_text(value)
+    if out != value:
+        fields.add(path)
+        return value if reveal else out
+    return value

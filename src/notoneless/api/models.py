@@ -1,0 +1,275 @@
+"""Response and request bodies of the API (pydantic), as published in ``api/openapi.json``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] | None = None
+
+
+class PageOf(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    division: str
+    can_act: bool
+    can_reveal: bool
+
+
+class Run(BaseModel):
+    run_id: str
+    name: str | None = None
+    province_code: str | None = None
+    term: str | None = None
+    reference_date: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    records: int | None = None
+    persons: int | None = None
+    rejects: int | None = None
+    findings: int | None = None
+    summary: dict[str, Any] | None = None
+
+
+class PersonSummary(BaseModel):
+    person_id: str
+    name: str | None = None
+    sex: str | None = None
+    birth_date: str | None = None
+    id_number: str | None = None
+    record_count: int | None = None
+    sources: list[str] = Field(default_factory=list)
+    village: str | None = None
+    registration_county: str | None = None
+    school_county: str | None = None
+
+
+class PersonHit(BaseModel):
+    score: int
+    matched: str = Field(description="命中依据: id_number, xueji_no, record_id_number, id_repair_candidate, name, "
+                                     "record_name, pinyin, pinyin_prefix, name_prefix")
+    person: PersonSummary
+
+
+class PersonSearch(PageOf[PersonHit]):
+    query_kind: str = Field(description="查询被识别为: id_number, xueji_no, name, pinyin")
+
+
+class PersonStatus(BaseModel):
+    compulsory_age: bool | None = None
+    enrolled: bool | None = None
+    studying: bool | None = None
+    unmatched: bool | None = None
+    target: bool | None = None
+    fupin: bool | None = None
+    dibao: bool | None = None
+    tekun: bool | None = None
+    disabled: bool | None = None
+    excluded: bool | None = None
+    study_county: str | None = None
+
+
+class PersonDetail(BaseModel):
+    person: PersonSummary
+    status: PersonStatus
+    records: list[dict[str, Any]]
+    revealed: bool = Field(description="true: 完整号码（已记入审计）; false: 号码已遮蔽")
+
+
+class ContactDuty(BaseModel):
+    contact_id: str
+    name: str | None = None
+    phone: str | None = None
+    unit: str | None = None
+    contact_status: str | None = None
+    duty_type: str | None = None
+    duty_status: str | None = None
+    target: str | None = None
+    row_key: str | None = None
+
+
+class Finding(BaseModel):
+    key: str
+    kind: str
+    label: str | None = None
+    person_id: str | None = None
+    division_code: str | None = None
+    active: bool | None = None
+    run_id: str | None = None
+    first_run_id: str | None = None
+    row: dict[str, str] = Field(default_factory=dict, description="合同规定的列与值 (the contract's columns)")
+
+
+class FindingKindCount(BaseModel):
+    kind: str
+    label: str | None = None
+    findings: int
+
+
+class CaseSummary(BaseModel):
+    case_id: str
+    case_type: str
+    type_label: str | None = None
+    state: str
+    title: str | None = None
+    version: int | None = None
+    person_id: str | None = None
+    name: str | None = None
+    subject: str | None = None
+    responsible_county: str | None = None
+    responsible_town: str | None = None
+    responsible_village: str | None = None
+    responsible_school: str | None = None
+    deadline: str | None = None
+    opened_at: str | None = None
+    updated_at: str | None = None
+
+
+class TrailContact(BaseModel):
+    contact_id: str
+    name: str | None = None
+    phone: str | None = None
+    unit: str | None = None
+    type: str | None = Field(default=None, description="包保类型: 包村/包户/包人")
+    status: str | None = None
+    via: str | None = Field(default=None, description="经由: 本人、户 <户键>、村 <区划代码>")
+    target: str | None = None
+
+
+class TrailVisit(BaseModel):
+    key: str
+    date: str | None = None
+    method: str | None = None
+    contact_id: str | None = None
+    via: str | None = None
+
+
+class Trail(BaseModel):
+    """What ``notoneless trail`` shows (queries/trail.cypher), plus the person's cases."""
+
+    person: dict[str, Any] = Field(description="人员及其状态（义务教育年龄、在籍、疑似失学、三包对象…）")
+    records: list[dict[str, Any]] = Field(description="各系统源记录，含登记地、学校、户、发放县")
+    contacts: list[TrailContact]
+    visits: list[TrailVisit]
+    findings: list[Finding]
+    cases: list[CaseSummary]
+
+
+class CaseEvent(BaseModel):
+    event_id: str
+    seq: int
+    at: str
+    by: str
+    action: str
+    action_label: str
+    from_state: str | None = None
+    to_state: str
+    reason_code: str | None = None
+    evidence: list[str] = Field(default_factory=list, description="佐证材料引用: 种类=编号")
+    note: str | None = None
+    deadline: str | None = None
+    details: dict[str, str] = Field(default_factory=dict)
+    run_id: str | None = None
+
+
+class AllowedAction(BaseModel):
+    action: str
+    label: str
+    target: str
+    reasons: list[str] = Field(default_factory=list)
+    evidence: str = Field(description="须提供的佐证 (evidence the step needs, besides the reason's own)")
+    details: list[str] = Field(default_factory=list)
+    note_required: bool = False
+    deadline_required: bool = False
+
+
+class CaseDetail(BaseModel):
+    case: CaseSummary
+    reason_code: str | None = None
+    finding: dict[str, str] = Field(default_factory=dict)
+    events: list[CaseEvent]
+    allowed: list[AllowedAction]
+
+
+class TransitionRequest(BaseModel):
+    """One officer action on a case (cases/machine.py: the action's code or Chinese label)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(min_length=1, max_length=40, examples=["start_verification"])
+    reason: str | None = Field(default=None, max_length=20, examples=["B2"])
+    evidence: list[str] = Field(default_factory=list, max_length=20, examples=[["xueji_no=G430123201001011234"]])
+    note: str | None = Field(default=None, max_length=2000)
+    deadline: date | None = None
+    details: dict[str, str] = Field(default_factory=dict, max_length=20)
+    expected_version: int | None = Field(default=None, ge=1, description="您看到的案件版本；他人已更新则返回 409")
+
+
+class VillageContacts(BaseModel):
+    code: str
+    name: str | None = None
+    level: str | None = None
+    village_contacts: list[ContactDuty]
+    household_contacts: list[ContactDuty]
+    person_contacts: list[ContactDuty]
+
+
+class ExplanationRow(BaseModel):
+    comparison: str
+    level: str
+    value_a: str
+    value_b: str
+    match_weight: float
+
+
+class Explanation(BaseModel):
+    key_a: str
+    key_b: str
+    rows: list[ExplanationRow]
+    match_weight: float
+    match_probability: float
+    person_a: str | None = None
+    person_b: str | None = None
+    same_person: bool | None = None
+    decision: str
+    notes: list[str] = Field(default_factory=list)
+
+
+class AuditEvent(BaseModel):
+    event_id: str
+    action: str
+    by: str
+    role: str | None = None
+    division: str | None = None
+    person_id: str | None = None
+    fields: list[str] = Field(default_factory=list)
+    at: str | None = None
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,46 @@
+"""Why two records were (or were not) linked: ``linkage.explain.explain_pair`` over the
+last run's workspace, for two records of persons in the caller's scope."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from notoneless.api.convert import masked
+from notoneless.api.deps import AppSettings, CurrentCaller, Store
+from notoneless.api.exc import NotFound
+from notoneless.api.models import Explanation
+
+router = APIRouter(prefix="/linkage", tags=["linkage"])
+
+RecordKey = Annotated[str, Query(pattern=r"^[a-z]+:[0-9]+$", max_length=40, description="记录键 <系统>:<行号>，如 xueji:17")]
+
+
+def _finite(x: float) -> float:
+    return x if math.isfinite(x) else math.copysign(1e9, x)
+
+
+@router.get("/explain", response_model=Explanation, summary="两条记录为何是（或不是）同一人：各比较项的判定与权重")
+def explain(store: Store, settings: AppSettings, caller: CurrentCaller, a: RecordKey, b: RecordKey) -> Explanation:
+    found = {r["record_key"] for r in store.query("api/records/in_scope", record_keys=[a, b], **caller.scope())}
+    missing = [k for k in (a, b) if k not in found]
+    if missing:
+        raise NotFound(f"辖区内没有记录 {'、'.join(missing)}：记录键的格式是 <系统>:<行号>，例如 xueji:17。")
+    from notoneless.commands.explain import open_workspace
+    from notoneless.linkage.explain import explain_pair
+
+    con = open_workspace(settings)
+    try:
+        ex = explain_pair(con, a, b, settings)
+    finally:
+        con.close()
+    data = {
+        "key_a": ex.key_a, "key_b": ex.key_b,
+        "rows": [{**r.__dict__, "match_weight": _finite(r.match_weight)} for r in ex.rows],
+        "match_weight": _finite(ex.match_weight), "match_probability": ex.match_probability,
+        "person_a": ex.person_a, "person_b": ex.person_b, "same_person": ex.same_person,
+        "decision": ex.decision, "notes": list(ex.notes),
+    }
+    return Explanation(**masked(data))

@@ -1,0 +1,94 @@
+"""Persons: search (name, pinyin and homophones, ID number, 学籍号), detail, trail, audit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from notoneless.api.access import Role
+from notoneless.api.audit import record_reveal
+from notoneless.api.convert import finding_out, masked, plain
+from notoneless.api.deps import CurrentCaller, Page, Store
+from notoneless.api.exc import BadRequest, Forbidden, NotFound
+from notoneless.api.masking import mask
+from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
+from notoneless.api.search import interpret
+
+router = APIRouter(prefix="/persons", tags=["persons"])
+
+PersonId = Annotated[str, Path(min_length=1, max_length=64, description="人员编号 (person_id)")]
+# Who may read a person's audit events (who read their full numbers).
+AUDIT_READERS = frozenset({Role.PROVINCE, Role.COUNTY, Role.AUDITOR})
+
+
+def _not_found(person_id: str) -> NotFound:
+    # The same answer whether the person does not exist or is outside the caller's scope.
+    return NotFound(f"辖区内没有人员 {person_id}：请核对人员编号，或用 GET /persons?q= 查找。")
+
+
+@router.get("", response_model=PersonSearch, summary="查找人员：姓名（含拼音、同音字）、身份证号或学籍号，按相关度排序")
+def search_persons(
+    store: Store,
+    caller: CurrentCaller,
+    page: Page,
+    q: Annotated[str, Query(min_length=1, max_length=64, description="姓名、拼音、身份证号或学籍号")],
+) -> PersonSearch:
+    query = interpret(q)
+    if query is None:
+        raise BadRequest("查询内容为空：请输入姓名、拼音、身份证号或学籍号。", field="q", code="VALIDATION_ERROR")
+    name = "api/persons/search_id" if query.kind in ("id_number", "xueji_no") else "api/persons/search_name"
+    rows = store.query(name, **query.params, **caller.scope(), **page.params())
+    result = rows[0] if rows else {"total": 0, "items": []}
+    return PersonSearch(items=masked(result["items"]), total=result["total"], limit=page.limit,
+                        offset=page.offset, query_kind=query.kind)
+
+
+@router.get("/{person_id}", response_model=PersonDetail,
+            summary="人员详情与源记录；reveal=true 显示完整号码（仅省级管理员、县级数据员，记入审计）")
+def get_person(
+    store: Store,
+    caller: CurrentCaller,
+    person_id: PersonId,
+    reveal: Annotated[bool, Query(description="显示完整身份证号与手机号（记入审计）")] = False,
+) -> PersonDetail:
+    rows = store.query("api/persons/detail", person_id=person_id, **caller.scope())
+    if not rows:
+        raise _not_found(person_id)
+    data = plain(rows[0])
+    if reveal and not caller.can_reveal:
+        raise Forbidden(f"角色「{caller.role.value}」不能查看完整号码：请联系县级数据员。", code="REVEAL_NOT_ALLOWED")
+    shown, fields = mask(data, reveal=reveal)
+    if reveal and fields:
+        record_reveal(store, caller, person_id, fields)
+    return PersonDetail(person=shown["person"], status=shown["status"] or {}, records=shown["records"],
+                        revealed=bool(reveal))
+
+
+@router.get("/{person_id}/trail", response_model=Trail,
+            summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件（号码已遮蔽）")
+def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> Trail:
+    if not store.query("api/persons/in_scope", person_id=person_id, **caller.scope()):
+        raise _not_found(person_id)
+    rows = [r for r in store.query("trail", key=person_id) if r["person"]["person_id"] == person_id]
+    if not rows:
+        raise _not_found(person_id)
+    cases = store.query("api/cases/list", state=None, case_type=None, county=None, town=None, person_id=person_id,
+                        overdue=False, today=date.today().isoformat(), **caller.scope(), limit=1000, offset=0)
+    data: dict[str, Any] = dict(rows[0])
+    data["findings"] = [finding_out(f) for f in data["findings"]]
+    data["cases"] = cases[0]["items"] if cases else []
+    return Trail(**masked(data))
+
+
+@router.get("/{person_id}/audit", response_model=PageOf[AuditEvent],
+            summary="谁查看过此人的完整号码（省级管理员、县级数据员、只读审计）")
+def get_audit(store: Store, caller: CurrentCaller, person_id: PersonId, page: Page) -> PageOf[AuditEvent]:
+    if not store.query("api/persons/in_scope", person_id=person_id, **caller.scope()):
+        raise _not_found(person_id)
+    if caller.role not in AUDIT_READERS:
+        raise Forbidden(f"角色「{caller.role.value}」不能查看审计记录。")
+    rows = store.query("api/audit/of_person", person_id=person_id, **page.params())
+    result = rows[0] if rows else {"total": 0, "items": []}
+    return PageOf[AuditEvent](items=plain(result["items"]), total=result["total"], limit=page.limit, offset=page.offset)

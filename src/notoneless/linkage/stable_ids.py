@@ -175,18 +175,25 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
             WHERE c.depth < 1000
         ),
         resolved AS (SELECT start_id, arg_max(cur_id, depth) AS final_id FROM chain GROUP BY start_id),
-        seen AS (
-            SELECT h.fingerprint, h.person_id, r.run_seq
-            FROM {_H}.person_id_history h JOIN {_H}.runs r USING (run_id)
-            SEMI JOIN (SELECT DISTINCT fingerprint FROM __nol_cur WHERE has_fingerprint) f USING (fingerprint)
+        wanted AS (SELECT DISTINCT fingerprint FROM __nol_cur WHERE has_fingerprint),
+        -- most records were in the previous run: one pruned scan of its rows ...
+        in_previous AS (
+            SELECT h.fingerprint, h.person_id FROM {_H}.person_id_history h
+            SEMI JOIN wanted USING (fingerprint)
+            WHERE h.run_id = $previous
         ),
-        latest AS (
-            SELECT fingerprint, person_id FROM seen
-            QUALIFY run_seq = max(run_seq) OVER (PARTITION BY fingerprint)
-        )
+        -- ... the few others (new, or absent last time) look further back
+        elsewhere AS (
+            SELECT h.fingerprint, h.person_id
+            FROM {_H}.person_id_history h JOIN {_H}.runs r USING (run_id)
+            SEMI JOIN (SELECT fingerprint FROM wanted ANTI JOIN in_previous USING (fingerprint)) f USING (fingerprint)
+            QUALIFY r.run_seq = max(r.run_seq) OVER (PARTITION BY h.fingerprint)
+        ),
+        latest AS (SELECT * FROM in_previous UNION ALL SELECT * FROM elsewhere)
         SELECT DISTINCT l.fingerprint, coalesce(r.final_id, l.person_id) AS person_id
         FROM latest l LEFT JOIN resolved r ON r.start_id = l.person_id
-        """
+        """,
+        {"previous": previous},
     )
     # 2. clusters and their overlap with old ids
     con.execute(

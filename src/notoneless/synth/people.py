@@ -297,8 +297,8 @@ def assign_lives(rng: random.Random, pop: Population, geo: Geography, schools: S
         if hh.village is None:  # 外省户籍: registered elsewhere, lives and studies here
             p.hukou_status = None
             p.cases.append("out_of_province_hukou")
-            if age >= 6:
-                g = min(age - 6, 8)
+            g = _grade_for(rng, age)
+            if 6 <= age and g <= 11:
                 _enrol(rng, p, schools.pick(rng, hh.county.code, g), g, "在读", pr.boarding)
             continue
         compulsory = 6 <= age <= 15
@@ -307,7 +307,7 @@ def assign_lives(rng: random.Random, pop: Population, geo: Geography, schools: S
             p.id_no = None
             p.hukou_status = None
             p.cases.append("no_id")
-            p.xueji_no = f"L{hh.county.code}{p.birth:%Y%m%d}{p.pid[-3:]}"
+            p.xueji_no = f"L{hh.county.code}{p.birth:%Y%m%d}{p.pid[-4:]}"
             g = _grade_for(rng, age)
             _enrol(rng, p, schools.pick(rng, hh.county.code, g), g, "在读", pr.boarding)
             continue

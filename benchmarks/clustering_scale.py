@@ -16,6 +16,7 @@ pairs across persons scored below the threshold; some pairs in the review band.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import tempfile
@@ -155,6 +156,7 @@ def main() -> None:
         report = cluster_records(con, threshold_probability=THRESHOLD, review_band=BAND)
         t_cluster = time.perf_counter() - t
         print(f"cluster_records: {t_cluster:.1f}s  {report.summary_zh()}")
+        print("  stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.stage_seconds.items()))
         print(f"  clusters={report.clusters:,} linked_edges={report.edges_linked:,} "
               f"checked={report.clusters_checked:,} split={report.clusters_split:,} cut={report.edges_cut:,} "
               f"conflicts={report.conflicts}")
@@ -186,7 +188,8 @@ def main() -> None:
         t_ids2 = time.perf_counter() - t
         print(f"assign_person_ids (against run 1): {t_ids2:.1f}s  {ids2.summary_zh()}")
         print(f"total cluster_records + assign_person_ids: {t_cluster + t_ids1:.1f}s; "
-              f"peak memory {peak_mib():,.0f} MiB")
+              f"peak memory {peak_mib():,.0f} MiB; load average now {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores (other work on the machine slows every figure)")
         con.close()
     finally:
         if args.workdir is None:

@@ -96,6 +96,8 @@ class ClusterReport:
     unknown_decisions: list[tuple[str, str]] = field(default_factory=list)
     conflicts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # edges, components, guard, conflicts
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def summary_zh(self) -> str:
         parts = "，".join(f"{CONFLICT_LABELS.get(k, k)} {v:,}" for k, v in sorted(self.conflicts.items()))
@@ -135,15 +137,28 @@ def cluster_records(
     con.execute("SELECT 1").fetchall()
     _require_tables(con)
 
-    (records,) = con.execute("SELECT count(*) FROM person_records").fetchall()[0]
-    (distinct_keys,) = con.execute("SELECT count(DISTINCT record_key) FROM person_records").fetchall()[0]
+    records, distinct_keys = con.execute(
+        "SELECT count(*), count(DISTINCT record_key) FROM person_records"
+    ).fetchall()[0]
     if distinct_keys != records:
         raise LinkageError("person_records 中有重复的 record_key：请重新运行读取步骤（ingest）。")
 
+    stages: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        stages[stage] = now - t
+        t = now
+
     unknown = _load_decisions(con, must_link, cannot_link)
     _build_edges(con, threshold_probability)
+    lap("edges")
     _connected_components(con)
+    lap("components")
     checked, split, cut, guard_conflicts = _guard(con)
+    lap("guard")
 
     con.execute(
         f"""
@@ -157,6 +172,7 @@ def cluster_records(
     _near_threshold(con, threshold_probability, lo, hi)
     _same_id_different_names(con)
     _fill_weights_and_dedupe(con)
+    lap("conflicts")
 
     (n_clusters,) = con.execute(f"SELECT count(DISTINCT cluster_id) FROM {CLUSTERS_TABLE}").fetchall()[0]
     (n_edges,) = con.execute(f"SELECT count(*) FROM {_EDGES}").fetchall()[0]
@@ -180,6 +196,7 @@ def cluster_records(
         unknown_decisions=unknown,
         conflicts={k: int(v) for k, v in conflicts.items()},
         seconds=time.perf_counter() - started,
+        stage_seconds=stages,
     )
 
 

@@ -41,7 +41,7 @@ RETURN p {.*} AS person,
          RETURN {contact_id: c.contact_id, name: c.name, phone: c.phone, unit: c.unit, type: x.type,
                  status: x.status, via: '户 ' + h.key, target: x.target_raw} AS contact
          UNION
-         MATCH (d:Division {code: p.home_code})<-[x:RESPONSIBLE_FOR]-(c:Contact)
+         MATCH (d:Division {code: p.active_reg_code})<-[x:RESPONSIBLE_FOR]-(c:Contact)
          RETURN {contact_id: c.contact_id, name: c.name, phone: c.phone, unit: c.unit, type: x.type,
                  status: x.status, via: '村 ' + d.code, target: x.target_raw} AS contact
        } AS contacts,

@@ -82,7 +82,7 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         f"性别 {dict(M='男', F='女').get(p.get('sex'), '')}"
     )
     console.print(
-        f"户籍区划 {text(p.get('active_reg_code') or p.get('home_code'))}   户籍县 {text(p.get('reg_county'))}   "
+        f"户籍区划 {text(p.get('active_reg_code'))}   户籍县 {text(p.get('reg_county'))}   "
         f"学籍县 {text(p.get('study_county') or p.get('school_county'))}"
     )
     flags = [label for prop, label in STATUS_FLAGS if p.get(prop)]

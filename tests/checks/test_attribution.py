@@ -26,8 +26,8 @@ AWAY_A, AWAY_B = "440105", "520102"  # counties of other provinces
         (HERE_A, HERE_A, None, HERE_A, HERE_A),
         # both counties outside the province: none of ours.
         (AWAY_A, AWAY_B, None, AWAY_B, AWAY_B),
-        # a child without a school: the registration county pays.
-        (HERE_A, None, None, HERE_A, HERE_A),
+        # a child not 在读 anywhere: no subsidy county (the rule is for students).
+        (HERE_A, None, None, None, HERE_A),
         # a child without a known registration: the school county.
         (None, HERE_B, None, HERE_B, HERE_B),
     ],

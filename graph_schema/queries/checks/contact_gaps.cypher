@@ -6,9 +6,9 @@
 // @example {"last_day": "2025-10-15"}
 MATCH (p:Person)
 WHERE p.target = true
-RETURN p.person_id AS person_id, p.home_code AS village_code,
+RETURN p.person_id AS person_id, p.active_reg_code AS village_code,
        EXISTS {
-         MATCH (:Division {code: p.home_code})<-[r:RESPONSIBLE_FOR]-(:Contact)
+         MATCH (:Division {code: p.active_reg_code})<-[r:RESPONSIBLE_FOR]-(:Contact)
          WHERE r.type = '包村' AND r.status = '在岗'
        } AS village_covered,
        COUNT { (p)-[:HAS_RECORD]->(:SourceRecord)-[:MEMBER_OF]->(:Household) } AS household_links,

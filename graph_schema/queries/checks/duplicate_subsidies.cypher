@@ -8,5 +8,5 @@ WITH p, pay.term AS term, pay.project AS project, count(pay) AS payments,
      max(coalesce(pay.amount, 0.0)) AS largest
 WHERE payments > 1
 RETURN p.person_id AS person_id, term, project, payments, paying_counties, total, largest,
-       p.reg_county AS registration_county, coalesce(p.study_county, p.school_county) AS school_county
+       p.reg_county AS registration_county, p.study_county AS school_county
 ORDER BY person_id, term, project

@@ -15,8 +15,9 @@
 //                   the county of xueji 户口所在地.
 //   study_county    county of the school of a 在读 record;  school_county: of the
 //                   school of the first xueji record (在读, then 休学, then any).
-//   home_code       the child's village for 三包: active_reg_code, else a fupin,
-//                   hukou, minzheng or canlian record's code, else 户口所在地.
+//   home_code       the child's village for officers' views: active_reg_code, else a
+//                   fupin, hukou, minzheng or canlian record's code, else 户口所在地
+//                   (the checks use active_reg_code).
 //   fupin, dibao (农村低保), tekun (农村特困), relief (any 民政 record), disabled.
 // @example {"province": "43", "born_after": "2009-09-01", "born_by": "2019-09-01"}
 MATCH (p:Person)

@@ -52,16 +52,14 @@ def cross_county_scope(registration_county: str | None, school_county: str | Non
 
 
 def subsidy_county(registration_county: str | None, school_county: str | None, province_code: str) -> str | None:
-    """资助责任县 / 应发县: the county that must pay the child's subsidy.
+    """资助责任县 / 应发县: the county that must pay a student's subsidy.
 
-    The school county, except for a child registered here who studies outside the
-    province (the registration county pays). Without a school, the registration
-    county; without a registration, the school county.
+    The school county (学籍地), except for a child registered here who studies outside
+    the province (the registration county pays). Defined for a student 在读 only:
+    without a school county there is none (None).
     """
     if not school_county:
-        return registration_county
-    if not registration_county:
-        return school_county
+        return None
     if cross_county_scope(registration_county, school_county, province_code) == STUDYING_OUTSIDE:
         return registration_county
     return school_county

@@ -3,17 +3,19 @@
 Query ``checks/contact_gaps`` returns, per target child, what covers them; this module
 composes the four gap kinds (contract section 3, item 5):
 
-- 包村缺位: the child's village has no 在岗 包村 contact. 对象 = 区划代码 = the village
-  code; one row per village; 联系人编号 and 最近走访日期 empty.
+- 包村缺位: the child's village (the active registration's code, ``active_reg_code``)
+  has no 在岗 包村 contact. 对象 = 区划代码 = the village code; one row per village;
+  联系人编号 and 最近走访日期 empty.
 - 包户缺位: none of the child's households has an 在岗 包户 contact (a child linked to
   no household at all has none covered, so is a gap too).
 - 包人缺位: no 在岗 包人 contact.
 - 走访逾期: an 在岗 包人 contact but no visit to the child or a household of theirs in
   the 30 days up to reference_date. 联系人编号 = the 在岗 包人 contacts joined by ';'.
 
-For the three person rows 对象 = person_id, 区划代码 = the child's village (home_code)
-and 最近走访日期 = the latest visit to the child or their households on or before
-reference_date ('' if none); 联系人编号 is filled only for 走访逾期.
+For the three person rows 对象 = person_id and 区划代码 = the child's village
+(``active_reg_code``, '' without an active registration). 联系人编号 and 最近走访日期
+(the latest visit to the child or their households on or before reference_date, ''
+if none) are filled only for 走访逾期; empty for the 缺位 rows.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def find(store: Any, ctx: CheckContext) -> list[Finding]:
         pid, village = r["person_id"], r["village_code"]
         dates = [d for d in r["visit_dates"] if d is not None]
         last_visit = max(dates, key=text) if dates else None
-        if village and len(village) == 12 and not r["village_covered"] and village not in villages:
+        if village and not r["village_covered"] and village not in villages:
             villages.add(village)
             findings.append(
                 Finding(KIND, finding_key(KIND, "包村缺位", village), _row("包村缺位", village, village),
@@ -53,13 +55,13 @@ def find(store: Any, ctx: CheckContext) -> list[Finding]:
             )
         if not r["household_covered"]:
             findings.append(
-                Finding(KIND, finding_key(KIND, "包户缺位", pid), _row("包户缺位", pid, village, last_visit=last_visit),
+                Finding(KIND, finding_key(KIND, "包户缺位", pid), _row("包户缺位", pid, village),
                         person_id=pid, division_code=village)
             )
         contacts = r["person_contacts"]
         if not contacts:
             findings.append(
-                Finding(KIND, finding_key(KIND, "包人缺位", pid), _row("包人缺位", pid, village, last_visit=last_visit),
+                Finding(KIND, finding_key(KIND, "包人缺位", pid), _row("包人缺位", pid, village),
                         person_id=pid, division_code=village)
             )
         elif not any(first_day.isoformat() <= text(d) <= last_day.isoformat() for d in dates):

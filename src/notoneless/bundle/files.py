@@ -181,24 +181,33 @@ def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
     columns = resolve_columns(spec, headers, path.name, aliases)
     width = len(headers)
     raw = RawFile(stem=stem, path=path, encoding=encoding, headers=headers, columns=columns)
-    kept: list[list[str]] = []
-    for row_no, row in enumerate(rows[1:], start=1):
-        n = len(row)
-        if n != width:
-            if n > width and _blank(row[width:]):
-                row = row[:width]
-            elif n < width and is_xlsx:
-                row = row + [""] * (width - n)
-            elif not (n == 0 or _blank(row)):
-                raw.structural_rejects.append((row_no, RejectCode.MALFORMED_ROW))
-                continue
-        if not (row and row[0].strip()) and _blank(row):  # first cell filled: not blank
-            raw.structural_rejects.append((row_no, RejectCode.EMPTY_ROW))
-            continue
-        kept.append(row)
-        raw.row_nos.append(row_no)
+    data_rows = rows[1:]
+    del rows
+    # rows that need a closer look: wrong width, or a first cell that is blank
+    suspect = [i for i, row in enumerate(data_rows) if len(row) != width or not row[0].strip()]
+    if not suspect:
+        kept = data_rows
+        raw.row_nos = list(range(1, len(data_rows) + 1))
+    else:
+        drop: set[int] = set()
+        for i in suspect:
+            row, n = data_rows[i], len(data_rows[i])
+            if n != width:
+                if n > width and _blank(row[width:]):
+                    row = data_rows[i] = row[:width]
+                elif n < width and is_xlsx:
+                    row = data_rows[i] = row + [""] * (width - n)
+                elif not (n == 0 or _blank(row)):
+                    raw.structural_rejects.append((i + 1, RejectCode.MALFORMED_ROW))
+                    drop.add(i)
+                    continue
+            if _blank(row):
+                raw.structural_rejects.append((i + 1, RejectCode.EMPTY_ROW))
+                drop.add(i)
+        kept = [row for i, row in enumerate(data_rows) if i not in drop]
+        raw.row_nos = [i + 1 for i in range(len(data_rows)) if i not in drop]
     cols = list(zip(*kept)) if kept else [()] * width
     for fld, idx in columns.items():
         raw.values[fld] = list(cols[idx]) if idx is not None else [None] * len(kept)
-    assert raw.rows_in == len(rows) - 1, (stem, raw.rows_in, len(rows) - 1)
+    assert raw.rows_in == len(data_rows), (stem, raw.rows_in, len(data_rows))
     return raw

@@ -38,6 +38,7 @@ COMPARED_COLUMNS = (
     "county_code",
     "household_key",
     "carers",
+    "is_head",
     "xueji_no",
 )
 
@@ -176,7 +177,13 @@ def location() -> CustomComparison:
 
 
 def household() -> CustomComparison:
-    """户: same household key (户号/户编号), or the same head of household / guardian name."""
+    """户: same household key (户号/户编号), or the same head of household / guardian name.
+
+    First, a level for "one is the head of the household, the other a member of it"
+    (``is_head``: the record's own name is its head-of-household name): a parent and
+    a child share the household and the head's name, and sometimes near-homophone
+    names, but a person does not change from head to member between systems.
+    """
     return CustomComparison(
         output_column_name="household",
         comparison_description="户号与户主/监护人",
@@ -185,6 +192,11 @@ def household() -> CustomComparison:
                 'NOT ("household_key_l" IS NOT NULL AND "household_key_r" IS NOT NULL) '
                 'AND NOT (len("carers_l") > 0 AND len("carers_r") > 0)',
                 "无可比的户信息",
+            ),
+            _level(
+                '"is_head_l" <> "is_head_r" AND ("household_key_l" = "household_key_r" '
+                'OR list_has_any("carers_l", "carers_r"))',
+                "同户，一方是户主、另一方是家庭成员",
             ),
             _level('"household_key_l" = "household_key_r"', "同一户号"),
             _level('list_has_any("carers_l", "carers_r")', "户主/监护人同名"),

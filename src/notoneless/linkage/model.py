@@ -61,7 +61,9 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
     - ``birth_any``: the birth date, else the birth segment of an invalid ID;
       ``birth_str`` the same as ``YYYYMMDD`` (for the one-digit-apart level);
     - ``name_bag``: the name's characters sorted, equal for 伟张 and 张伟;
-    - ``carers``: head-of-household and guardian names, for the household comparison.
+    - ``carers``: head-of-household and guardian names, for the household comparison;
+    - ``is_head``: the record is the head of its household (its name is the head's
+      name); false for a student (never their own guardian); NULL when unknown.
 
     Returns the number of records.
     """
@@ -101,7 +103,11 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             nullif(household_key, '') AS household_key,
             list_filter(
                 [nullif(head_name, ''), nullif(guardian_name, '')], lambda x: x IS NOT NULL
-            ) AS carers
+            ) AS carers,
+            CASE
+                WHEN nullif(head_name, '') IS NOT NULL THEN name_norm = head_name
+                WHEN nullif(guardian_name, '') IS NOT NULL THEN false
+            END AS is_head
         FROM (
             SELECT *, coalesce(
                 birth_date,

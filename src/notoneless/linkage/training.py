@@ -9,7 +9,10 @@ Never on the generator's truth files: those are for measuring only (benchmarks/)
   blocking rules do not share columns, so every comparison is estimated once:
   (a) pairs with the same normalised ID estimate names, dates, sex, place,
   household and 学籍号; (b) pairs with the same birth date and surname estimate the
-  ID comparison (and sex, place, household, 学籍号 again).
+  ID comparison (and sex, place, household, 学籍号 again); (c) pairs with the same
+  name pinyin and county estimate the ID and the birth date where the two differ
+  (in (a) a birth date taken from one ID number always agrees). Splink averages a
+  comparison's estimates over the sessions that estimated it.
 - The prior (how likely two random records are one person) from a deterministic
   rule with an assumed recall (Splink's ``estimate_probability_two_random_records_match``).
 
@@ -97,8 +100,13 @@ def train(
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("birth_any", "surname_pinyin"), max_pairs=em_max_pairs
     )
+    say("EM 估计 m 参数（按姓名拼音+县分块）")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("name_pinyin", "county_code"), max_pairs=em_max_pairs
+    )
     seconds["em"] = time.perf_counter() - t
     enforce_domain_floors(linker)
+    shape_weights(linker)
     return seconds
 
 
@@ -124,6 +132,60 @@ def enforce_domain_floors(linker: Linker) -> list[str]:
                 level.m_probability = u * 2**VALID_DIFFERENT_MAX_WEIGHT
                 changed.append(level.label_for_charts)
     return changed
+
+
+# No single disagreement other than two different valid IDs may be unrecoverable:
+# EM on generated data pushes some weights to +-60 (m of order 1e-20), which would
+# make the model brittle to dirt the sample data did not have.
+WEIGHT_BOUND = 25.0
+
+
+def shape_weights(linker: Linker) -> list[str]:
+    """Make the trained weights usable where EM could not estimate them.
+
+    A level that training could not observe (no m or no u estimate, e.g. a birth date
+    one digit off when this bundle has none, or "same surname, different given name"
+    which the EM blocks hardly contain among true matches) would otherwise get
+    Splink's arbitrary default. Levels are ordered from most to least similar, so an
+    unobserved level takes a weight interpolated between the nearest observed levels
+    above and below it. Then every weight is bounded to +-WEIGHT_BOUND, except the
+    'two different valid IDs' levels (see enforce_domain_floors). Returns the labels
+    of the levels that were filled in.
+    """
+    filled = []
+    for comparison in linker._settings_obj.comparisons:
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        weights: list[float | None] = []
+        for lv in levels:
+            m_raw, u_raw = lv._m_probability, lv._u_probability
+            ok = isinstance(m_raw, float) and m_raw > 0 and isinstance(u_raw, float) and u_raw > 0
+            weights.append(math.log2(m_raw / u_raw) if ok else None)
+        vetoes = {i for i, lv in enumerate(levels) if lv.label_for_charts.startswith(_VALID_DIFFERENT_LABELS)}
+        known = [i for i, w in enumerate(weights) if w is not None and i not in vetoes]
+        for i, w in enumerate(weights):
+            if w is not None or i in vetoes:
+                continue
+            above = max((k for k in known if k < i), default=None)
+            below = min((k for k in known if k > i), default=None)
+            if above is not None and below is not None:
+                frac = (i - above) / (below - above)
+                weights[i] = weights[above] + frac * (weights[below] - weights[above])
+            elif above is not None:
+                weights[i] = min(weights[above], 0.0)
+            elif below is not None:
+                weights[i] = max(weights[below], 0.0)
+            else:
+                weights[i] = 0.0
+            filled.append(f"{comparison.output_column_name}: {levels[i].label_for_charts}")
+        for i, (lv, w) in enumerate(zip(levels, weights, strict=True)):
+            if w is None:  # an unobserved veto level: enforce_domain_floors' value
+                w = VALID_DIFFERENT_MAX_WEIGHT
+            bounded = w if i in vetoes else max(-WEIGHT_BOUND, min(WEIGHT_BOUND, w))
+            u_raw = lv._u_probability
+            u = u_raw if isinstance(u_raw, float) and u_raw > 0 else 1e-4
+            lv.u_probability = u
+            lv.m_probability = min(1.0, u * 2**bounded)
+    return filled
 
 
 def fresh_model_dict() -> dict[str, Any]:

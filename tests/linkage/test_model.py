@@ -186,3 +186,52 @@ def test_default_model_json_loads_and_is_trained():
             if not level.is_null_level:
                 assert level.m_probability is not None and level.u_probability is not None
     assert 0 < linker._settings_obj._probability_two_random_records_match < 0.01
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    background, _ = population(120, seed=9)
+    recs = list(background)
+    offsets: dict[str, int] = {}
+    for name, case in CASES.items():
+        offsets[name] = len(recs)
+        recs.extend(case)
+    con = duckdb.connect()
+    keys = load(con, recs)
+    case_keys = {name: keys[offsets[name] : offsets[name] + len(CASES[name])] for name in CASES}
+    settings = Settings(workspace=tmp_path_factory.mktemp("ws"))
+    report = scoring.link(con, settings, run_id="t1")
+    yield con, case_keys, settings, report
+    con.close()
+
+
+def _person(con, key: str) -> str:
+    return con.execute("SELECT person_id FROM entities WHERE record_key = ?", [key]).fetchall()[0][0]
+
+
+def test_link_gives_twins_and_namesakes_different_persons(linked):
+    con, keys, _s, report = linked
+    assert report.records == con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
+    hukou_a, hukou_b, xueji_a, xueji_b = keys["twins"]
+    assert _person(con, hukou_a) == _person(con, xueji_a)
+    assert _person(con, hukou_b) == _person(con, xueji_b)
+    assert _person(con, hukou_a) != _person(con, hukou_b)
+    a, b = keys["namesakes"]
+    assert _person(con, a) != _person(con, b)
+    for case in ("typo", "transposed", "homophone"):
+        a, b = keys[case]
+        assert _person(con, a) == _person(con, b), case
+    stages = {r[0] for r in con.execute("SELECT stage FROM linkage_stats").fetchall()}
+    assert {"blocking", "training", "prediction", "clustering", "person_ids"} <= stages
+
+
+def test_explain_reports_the_cluster_decision(linked):
+    con, keys, settings, _r = linked
+    a, b = keys["typo"]
+    ex = explain_pair(con, a, b, settings)
+    assert ex.same_person is True and ex.decision.startswith("同一人")
+    by_comparison = {r.comparison: r for r in ex.rows}
+    assert by_comparison["身份证号"].level.startswith("纠错后一致")
+    twin_a, twin_b = keys["twins"][0], keys["twins"][1]
+    ex = explain_pair(con, twin_a, twin_b, settings)
+    assert ex.same_person is False and ex.decision.startswith("不是同一人")

@@ -134,7 +134,9 @@ def main() -> None:
         con = duckdb.connect(str(Path(ws) / "linkage.duckdb"))
         stages: list[tuple[str, float]] = []
         t0 = time.perf_counter()
+        c0 = time.process_time()
         report = ingest_bundle(bundle, con, on_progress=lambda s, n: stages.append((s, time.perf_counter() - t0)))
+        cpu = time.process_time() - c0
         con.close()
     person_rows = sum(report.counts[s].rows_in for s in PERSON_SOURCES)
     all_rows = sum(c.rows_in for c in report.counts.values())
@@ -146,8 +148,13 @@ def main() -> None:
     for stage, at in stages:
         print(f"  {stage:18s} {at - prev:6.2f} s")
         prev = at
-    print(f"person rows: {person_rows}, all rows: {all_rows}, seconds: {report.seconds:.2f}")
-    print(f"throughput: {person_rows / report.seconds:,.0f} person rows/s ({all_rows / report.seconds:,.0f} rows/s all files)")
+    print(f"person rows: {person_rows}, all rows: {all_rows}, wall seconds: {report.seconds:.2f}, "
+          f"CPU seconds (all threads): {cpu:.2f}")
+    print(f"throughput (wall): {person_rows / report.seconds:,.0f} person rows/s "
+          f"({all_rows / report.seconds:,.0f} rows/s all files)")
+    print(f"throughput per CPU-second: {person_rows / cpu:,.0f} person rows/CPU-s "
+          "(what an otherwise idle machine would show as wall time, roughly: the Python part is one thread)")
+    print(f"load average while running: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
     print(f"peak memory (ru_maxrss): {peak_mib:,.0f} MiB")
     if tmp:
         tmp.cleanup()

@@ -535,14 +535,24 @@ def stage_persons(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> N
         f"SELECT {_PERSON_COLUMNS.replace('fingerprint, ', '_fp, ')}, {i} AS _order FROM _w_{s} WHERE _reject IS NULL"
         for i, s in enumerate(schema.PERSON_SOURCES)
     )
-    cols = _PERSON_COLUMNS.replace(
-        "fingerprint, ", "CASE WHEN _occ = 1 THEN _fp ELSE _fp || '#' || _occ END AS fingerprint, "
+    narrow = " UNION ALL ".join(
+        f"SELECT record_key, source, _fp, row_no FROM _w_{s} WHERE _reject IS NULL" for s in schema.PERSON_SOURCES
     )
     # identical natural keys within a source get an occurrence suffix in row order
+    # (the window runs over the few duplicated keys only, on narrow rows)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _fp_occ AS
+        WITH n AS ({narrow}),
+             d AS (SELECT source, _fp FROM n GROUP BY ALL HAVING count(*) > 1)
+        SELECT n.record_key, row_number() OVER (PARTITION BY n.source, n._fp ORDER BY n.row_no) AS _occ
+        FROM n JOIN d USING (source, _fp)
+    """)
+    cols = _PERSON_COLUMNS.replace(
+        "fingerprint, ", "CASE WHEN o._occ > 1 THEN u._fp || '#' || o._occ ELSE u._fp END AS fingerprint, "
+    ).replace("record_key, source,", "u.record_key, source,", 1)
     con.execute(
-        f"CREATE OR REPLACE TABLE person_records AS SELECT {cols} FROM ("
-        f"  SELECT *, row_number() OVER (PARTITION BY source, _fp ORDER BY row_no) AS _occ FROM ({union})"
-        ") ORDER BY _order, row_no"
+        f"CREATE OR REPLACE TABLE person_records AS SELECT {cols} FROM ({union}) u "
+        "LEFT JOIN _fp_occ o ON o.record_key = u.record_key ORDER BY _order, row_no"
     )
 
 

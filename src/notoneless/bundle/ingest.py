@@ -65,6 +65,7 @@ def ingest_bundle(
     if not bundle_dir.is_dir():
         raise BundleError(f"数据包目录不存在：{bundle_dir}；请检查路径")
     progress = on_progress or (lambda _stage, _n: None)
+    con.execute("SET enable_progress_bar = false")  # progress is reported through on_progress
     manifest = load_manifest(bundle_dir)
 
     parts: list[Aliases] = []

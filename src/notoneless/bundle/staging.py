@@ -9,6 +9,12 @@ Per-field decisions (reject or warn), see also ``rejects.py``:
 
 - a person row is rejected only when it has no usable identity: no ID number that can
   be read (missing, scientific notation or malformed), no 学籍号 and no name;
+- ``fingerprint`` (stable across runs, not the row number) hashes the source and the
+  record's natural key: normalised ID (or the honest prefix), 学籍号, name, birth date,
+  sex, household key, registration code and school (so the same child registered in
+  two households or at two schools gives two keys), plus for zizhu the payment fields
+  (project, amount, term, paying county, date). Rows with identical natural keys get
+  ``#2``, ``#3`` … in row order;
 - everything else that is wrong is accepted with a warning code in ``warnings``
   (``person_records``, ``contacts``, ``visits``): ``id_<issue>`` (bad_check,
   sci_notation, malformed, len15, disability_cert), ``id_from_xueji_no`` (ID taken
@@ -402,7 +408,8 @@ def _person_sql(stem: str, raw: RawFile) -> str:
     )
     fp = (
         f"md5(concat_ws('|', '{stem}', coalesce({id_norm}, {pick('id_prefix')}, ''), coalesce({xno}, ''), "
-        f"coalesce(n.name_norm, ''), coalesce(({birth})::VARCHAR, ''), coalesce({sex}, ''){fp_extra}))"
+        f"coalesce(n.name_norm, ''), coalesce(({birth})::VARCHAR, ''), coalesce({sex}, ''), "
+        f"coalesce({hh}, ''), coalesce({loc}, ''), coalesce({school_id}, ''){fp_extra}))"
     )
     select = f"""
         SELECT

@@ -127,3 +127,17 @@ def test_size_follows_the_options(small_out: Path) -> None:
 def test_too_many_counties_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--counties"):
         generate_bundle(tmp_path, WorldConfig(counties=40, children_per_county=10))
+
+
+def test_generate_command_writes_bundle_and_truth(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from notoneless.cli import app
+
+    result = CliRunner().invoke(app, ["generate", str(tmp_path), "--counties", "1", "--children-per-county", "150",
+                                      "--seed", "2", "--formats", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "hukou" in result.output and "person records" in result.output
+    assert (tmp_path / "bundle" / "manifest.json").exists()
+    assert (tmp_path / "truth" / "persons.csv").exists()
+    assert sorted(p.name for p in (tmp_path / "bundle").glob("*.csv")) == sorted(f"{s}.csv" for s in FILES)

@@ -1,11 +1,11 @@
-"""The five checks on a hand-built prefecture (tests/checks/scenario.py), through the real
+"""The five checks on a hand-built prefecture (tests/handbuilt_scenario.py), through the real
 load into the real local Neo4j, against rows worked out by hand."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
-import scenario as sc
+import handbuilt_scenario as sc
 from handbuilt_workspace import build_workspace
 
 from notoneless.checks import catalogue

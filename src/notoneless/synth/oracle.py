@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from notoneless.synth.systems import Row, World
+from notoneless.synth.systems import World
 
 UNMATCHED_COLUMNS = ("person_id", "姓名", "身份证号", "出生日期", "户籍区划代码", "责任县", "建档立卡", "低保特困", "残疾")
 CROSS_COLUMNS = ("person_id", "户籍县", "学籍县", "范围", "资助责任县", "核实责任县")

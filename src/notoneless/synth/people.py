@@ -19,7 +19,7 @@ from stdnum.cn import ric
 from notoneless.synth import names
 from notoneless.synth.geography import County, Geography, Village
 from notoneless.synth.rates import WorldConfig
-from notoneless.synth.schools import SPECIAL, School, SchoolDirectory
+from notoneless.synth.schools import School, SchoolDirectory
 
 DISABILITY_TYPES = ("视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾")
 DISABILITY_GRADES = ("一级", "二级", "三级", "四级")

@@ -244,7 +244,7 @@ def blocking_counts(db: Path) -> list[dict]:
 
 def print_result(name: str, r: dict) -> None:
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in r["seconds"].items())
-    print(f"  {name:<34} precision {r['precision']:.4f}  recall {r['recall']:.4f}  F1 {r['f1']:.4f}  "
+    print(f"  {name:<34} precision {r['precision']:.5f}  recall {r['recall']:.5f}  F1 {r['f1']:.5f}  "
           f"twins merged: {r['twins_merged']}  time {r['wall_seconds']:.1f} s  peak {r['peak_rss_gib']:.2f} GiB")
     if secs:
         print(f"  {'':<34} stages: {secs}; compared pairs {r['pairs']:,}")

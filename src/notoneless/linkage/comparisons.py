@@ -43,6 +43,9 @@ COMPARED_COLUMNS = (
 )
 
 
+SIBLING_LABEL = "同户同姓、名字读音不同（兄弟姐妹）"
+
+
 def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": label, **extra}
 
@@ -110,6 +113,13 @@ def name() -> CustomComparison:
             ),
             _level('"name_pinyin_l" = "name_pinyin_r"', "姓名同音（拼音相同）"),
             _level('"name_bag_l" = "name_bag_r"', "姓名用字相同、顺序颠倒"),
+            # Siblings (twins above all): one household, one surname, given names that
+            # do not even sound alike. Placed before the "similar name" levels.
+            _level(
+                '"surname_pinyin_l" = "surname_pinyin_r" AND "given_pinyin_l" <> "given_pinyin_r" '
+                'AND ("household_key_l" = "household_key_r" OR list_has_any("carers_l", "carers_r"))',
+                SIBLING_LABEL,
+            ),
             _level(
                 '"surname_pinyin_l" = "surname_pinyin_r" '
                 'AND jaro_winkler_similarity("given_pinyin_l", "given_pinyin_r") >= 0.9',

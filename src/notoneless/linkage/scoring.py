@@ -148,6 +148,7 @@ def score(
     predicted.drop_table_from_database_and_remove_from_cache()
     blocked.drop_table_from_database_and_remove_from_cache()
     (kept,) = con.execute(f"SELECT count(*) FROM {PREDICTIONS_TABLE}").fetchall()[0]
+    linker.table_management.delete_tables_created_by_splink_from_db()
     seconds["prediction"] = time.perf_counter() - t
     stats.append(("prediction", seconds["prediction"], int(kept)))
     return ScoreResult(n, pairs, pairs_per_rule, stats, seconds, do_train, model_path)

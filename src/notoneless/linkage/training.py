@@ -34,6 +34,7 @@ from typing import Any
 from splink import Linker, block_on
 
 from notoneless.errors import LinkageError
+from notoneless.linkage.comparisons import SIBLING_LABEL
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "linkage_models" / "default_model.json"
 
@@ -139,6 +140,12 @@ def enforce_domain_floors(linker: Linker) -> list[str]:
 # make the model brittle to dirt the sample data did not have.
 WEIGHT_BOUND = 25.0
 
+# Siblings share household, surname, village, often the birth date (twins) and the
+# guardian: together up to about +45. Their given names are the one thing that
+# differs, so that level must outweigh most of it (twins without any ID number have
+# nothing else to tell them apart).
+SIBLING_MAX_WEIGHT = -25.0
+
 
 def shape_weights(linker: Linker) -> list[str]:
     """Make the trained weights usable where EM could not estimate them.
@@ -146,11 +153,14 @@ def shape_weights(linker: Linker) -> list[str]:
     A level that training could not observe (no m or no u estimate, e.g. a birth date
     one digit off when this bundle has none, or "same surname, different given name"
     which the EM blocks hardly contain among true matches) would otherwise get
-    Splink's arbitrary default. Levels are ordered from most to least similar, so an
-    unobserved level takes a weight interpolated between the nearest observed levels
-    above and below it. Then every weight is bounded to +-WEIGHT_BOUND, except the
-    'two different valid IDs' levels (see enforce_domain_floors). Returns the labels
-    of the levels that were filled in.
+    Splink's arbitrary default. Levels are ordered from most to least similar, and a
+    level EM never saw among true matches is evidence of a non-match, so an
+    unobserved level takes the weight of the nearest observed level below it (the
+    cautious choice: a false merge hides a child, a missed link shows up as a case an
+    officer checks). The sibling level (one household, one surname, given names that
+    sound different) is at most SIBLING_MAX_WEIGHT. Then every weight is bounded to
+    +-WEIGHT_BOUND, except the 'two different valid IDs' levels (see
+    enforce_domain_floors). Returns the labels of the levels that were filled in.
     """
     filled = []
     for comparison in linker._settings_obj.comparisons:
@@ -167,19 +177,18 @@ def shape_weights(linker: Linker) -> list[str]:
                 continue
             above = max((k for k in known if k < i), default=None)
             below = min((k for k in known if k > i), default=None)
-            if above is not None and below is not None:
-                frac = (i - above) / (below - above)
-                weights[i] = weights[above] + frac * (weights[below] - weights[above])
+            if below is not None:
+                weights[i] = weights[below]
             elif above is not None:
                 weights[i] = min(weights[above], 0.0)
-            elif below is not None:
-                weights[i] = max(weights[below], 0.0)
             else:
                 weights[i] = 0.0
             filled.append(f"{comparison.output_column_name}: {levels[i].label_for_charts}")
         for i, (lv, w) in enumerate(zip(levels, weights, strict=True)):
             if w is None:  # an unobserved veto level: enforce_domain_floors' value
                 w = VALID_DIFFERENT_MAX_WEIGHT
+            if lv.label_for_charts == SIBLING_LABEL:
+                w = min(w, SIBLING_MAX_WEIGHT)
             bounded = w if i in vetoes else max(-WEIGHT_BOUND, min(WEIGHT_BOUND, w))
             u_raw = lv._u_probability
             u = u_raw if isinstance(u_raw, float) and u_raw > 0 else 1e-4

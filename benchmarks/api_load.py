@@ -1,0 +1,141 @@
+"""Trail lookups through the HTTP API under load: 16 concurrent clients against a
+uvicorn server on 127.0.0.1, on the graph of the last ``notoneless run`` (the demo data).
+
+    NOTONELESS_WORKSPACE=<the run's workspace> .venv/bin/python benchmarks/api_load.py \
+        [--clients 16] [--requests 2000] [--seconds 60] [--warmup 100]
+
+Starts the local Neo4j of the workspace if it is not running (and stops it at the end
+only then), creates a throw-away 省级管理员 user (so every person is in scope), starts
+``notoneless serve`` on a free port, samples persons from the graph, then runs the
+clients until ``--requests`` lookups are done or ``--seconds`` have passed. Prints
+p50/p95/p99 latency, requests per second and the status codes seen. Goal: p95 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+from notoneless.api.access import Role, create_user
+from notoneless.config import get_settings
+from notoneless.graph import server
+from notoneless.graph.store import open_graph
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, round(q / 100 * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def _wait_ready(base: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"notoneless serve exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("notoneless serve did not become ready in time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=2000, help="lookups to time (after the warm-up)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="stop timing after this long anyway")
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--persons", type=int, default=2000, help="persons sampled to look up")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    settings = get_settings()
+    with open_graph(settings) as store:
+        counts = store.node_counts()
+        if not counts.get("Person"):
+            raise SystemExit("The graph has no persons: run `notoneless run BUNDLE --out OUT` on the demo bundle first.")
+        token = create_user(store, f"bench-{os.getpid()}-{int(time.time())}", Role.PROVINCE, "43")
+        ids = [r["person_id"] for r in store.query("api/bench/person_ids", limit=args.persons * 5)]
+        # Keep the graph running while the API serves (open_graph stops only what it started).
+        started_here = settings.local_graph and not server.status(settings).running
+        if settings.local_graph:
+            server.start(settings)
+    rng = random.Random(args.seed)
+    sample = rng.sample(ids, min(args.persons, len(ids)))
+    port = server.free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "notoneless"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_ready(base, proc)
+        headers = {"Authorization": f"Bearer {token}"}
+        latencies: list[float] = []
+        statuses: Counter[int] = Counter()
+        lock = threading.Lock()
+        issued = {"n": 0}
+        stop_at = {"t": 0.0}
+
+        def next_id() -> str | None:
+            with lock:
+                if issued["n"] >= args.requests or time.perf_counter() > stop_at["t"]:
+                    return None
+                issued["n"] += 1
+            return rng.choice(sample)
+
+        def client() -> None:
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as c:
+                while (pid := next_id()) is not None:
+                    t0 = time.perf_counter()
+                    r = c.get(f"/persons/{pid}/trail")
+                    dt = time.perf_counter() - t0
+                    with lock:
+                        latencies.append(dt)
+                        statuses[r.status_code] += 1
+
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as c:  # warm-up, not timed
+            for pid in sample[: args.warmup]:
+                c.get(f"/persons/{pid}/trail")
+        stop_at["t"] = time.perf_counter() + args.seconds
+        began = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if started_here:
+            server.stop(settings)
+
+    ms = sorted(x * 1000 for x in latencies)
+    print(f"graph: {counts.get('Person', 0):,} persons, {counts.get('SourceRecord', 0):,} source records")
+    print(f"trail lookups: {len(ms):,} by {args.clients} concurrent clients in {elapsed:.1f} s "
+          f"({len(ms) / elapsed:.1f} req/s)")
+    print(f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  p99 {_percentile(ms, 99):.1f}  "
+          f"mean {statistics.fmean(ms):.1f}  max {ms[-1]:.1f}")
+    print(f"status codes: {dict(sorted(statuses.items()))}")
+    print(f"goal p95 <= 50 ms: {'met' if _percentile(ms, 95) <= 50 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

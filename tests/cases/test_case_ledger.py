@@ -201,3 +201,17 @@ def test_refused_action_leaves_no_trace(graph) -> None:
         act(graph, "KB-NOPE", "close", by="x", today=DAY1)
     assert exc.value.code == "CASE_NOT_FOUND"
     assert len(case_events(graph, case.case_id)) == 1 and get_case(graph, case.case_id).version == 1
+
+
+def test_merges_come_from_the_linkage_history(graph, tmp_path) -> None:
+    import duckdb
+
+    history = tmp_path / "history.duckdb"
+    con = duckdb.connect(str(history))
+    con.execute("CREATE TABLE person_id_merges (old_person_id VARCHAR, into_person_id VARCHAR, run_id VARCHAR)")
+    con.execute("INSERT INTO person_id_merges VALUES ('P21', 'P22', 'run-2'), ('P22', 'P23', 'run-3')")
+    con.close()
+    reconcile(graph, "run-1", {"unmatched_children": [child("P21", "孙一")]}, history_path=tmp_path / "none.duckdb", today=DAY1)
+    s = reconcile(graph, "run-3", {"unmatched_children": [child("P23", "孙一")]}, history_path=history, today=DAY2)
+    (case,) = list_cases(graph)
+    assert case.person_id == "P23" and s.merged == (case.case_id,) and not s.new and s.still_open == (case.case_id,)

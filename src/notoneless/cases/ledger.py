@@ -304,31 +304,14 @@ def list_cases(
 # --- reconciliation after a run -------------------------------------------------------
 
 
-def load_person_merges(history_path: Path | None = None) -> dict[str, str]:
-    """``old_person_id → into_person_id`` from ``history.duckdb`` (empty when there is none yet)."""
-    import duckdb
+def person_merges(store: Any, history_path: Path | None = None) -> dict[str, str]:
+    """``old person_id → surviving person_id`` for every person a case is about, from the
+    linkage history (``linkage.stable_ids.resolve_person_ids`` follows merge chains)."""
+    from notoneless.linkage.stable_ids import resolve_person_ids
 
     path = history_path or get_settings().workspace / "history.duckdb"
-    if not path.exists():
-        return {}
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise CaseError(f"无法读取人员编号合并历史 {path}（{exc}）：请确认没有其他程序正在写入该文件。") from exc
-    try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'person_id_merges'"
-        ).fetchone()[0]
-        if not exists:
-            return {}
-        rows = con.execute(
-            "SELECT old_person_id, into_person_id FROM person_id_merges "
-            "WHERE old_person_id IS NOT NULL AND into_person_id IS NOT NULL AND old_person_id <> into_person_id "
-            "ORDER BY run_id, old_person_id"
-        ).fetchall()
-    finally:
-        con.close()
-    return {old: new for old, new in rows}  # a later run's merge of the same id wins
+    ids = [r["person_id"] for r in store.query("cases/case_persons")]
+    return {old: new for old, new in resolve_person_ids(path, ids).items() if new and new != old}
 
 
 def read_findings_dir(findings_dir: Path) -> dict[str, list[dict[str, str]]]:
@@ -348,6 +331,7 @@ def reconcile(
     findings: Mapping[str, Iterable[Mapping[str, Any]]],
     *,
     merges: Mapping[str, str] | None = None,
+    history_path: Path | None = None,
     today: date | None = None,
 ) -> ChangeSummary:
     """Bring the ledger up to date with one run's findings (see ``cases/reconcile.py``).
@@ -355,10 +339,12 @@ def reconcile(
     ``findings``: rows per finding kind (``unmatched_children``, ``cross_county_students``,
     ``duplicate_subsidies``, ``missed_subsidies``, ``contact_gaps``), each a mapping with
     the contract's columns. A kind left out was not checked: its cases are left alone.
-    ``merges``: ``old_person_id → into_person_id``; default: read from the workspace's
-    ``history.duckdb``. Idempotent for a repeated ``run_id`` with the same findings.
+    ``merges``: ``old_person_id → into_person_id``; default: resolved through the linkage
+    history at ``history_path`` (default ``<workspace>/history.duckdb``, see
+    ``docs/workspace.md``). ``today``: the day cases open on (deadlines count from it).
+    Idempotent for a repeated ``run_id`` with the same findings.
     """
-    merges = load_person_merges() if merges is None else dict(merges)
+    merges = person_merges(store, history_path) if merges is None else dict(merges)
     day = today or date.today()
     now = datetime.now(UTC)
     drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges)

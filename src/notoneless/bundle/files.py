@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
 from notoneless.bundle.aliases import Aliases, resolve_columns
 from notoneless.bundle.rejects import RejectCode
 from notoneless.bundle.schema import FILES
@@ -45,7 +49,7 @@ class RawFile:
     headers: list[str]
     columns: dict[str, int | None]  # field → index into headers (None: optional, absent)
     row_nos: list[int] = field(default_factory=list)  # 1-based data row of each kept row
-    values: dict[str, list[str | None]] = field(default_factory=dict)  # field → values of kept rows
+    values: dict[str, list[str | None] | pa.ChunkedArray] = field(default_factory=dict)  # field → values of kept rows
     structural_rejects: list[tuple[int, RejectCode]] = field(default_factory=list)
 
     @property
@@ -144,15 +148,70 @@ def _xlsx_rows(path: Path, data: bytes) -> list[list[str]]:
         wb.close()
 
 
-def _csv_rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
-    text, encoding = decode_bytes(data, path.name)
+def _delimiter(text: str) -> str:
     first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "," not in first_line and "\t" in first_line else ","
+    return "\t" if "," not in first_line and "\t" in first_line else ","
+
+
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    delimiter = _delimiter(text)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise BundleError(f"{path.name} 不是有效的 CSV（{exc}）；请检查引号是否成对") from exc
-    return rows, encoding
+
+
+def _fast_csv(stem: str, path: Path, text: str, encoding: str, aliases: Aliases) -> RawFile | None:
+    """The common case read by Arrow's CSV reader: no quotes at all (so a physical line
+    is a row), every line as wide as the header, no blank line. Returns None when the
+    file is not that simple; the general reader then handles it with the same rules."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    delimiter = _delimiter(text)
+    invalid: list[int] = []
+
+    def on_invalid(_row: object) -> str:
+        invalid.append(1)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 column_types={f"f{i}": pa.string() for i in range(text.count(delimiter, 0, text.find("\n")) + 1)}),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if invalid or table.num_rows == 0:
+        return None
+    header_row = [table.column(i)[0].as_py() for i in range(table.num_columns)]
+    headers = [h.strip() for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    data = table.slice(1)
+    if width == 0 or data.num_rows == 0:
+        return None
+    # any non-blank cell beyond the header, or any blank row: the general reader decides
+    blank = None
+    for i in range(data.num_columns):
+        empty = pc.equal(pc.utf8_trim_whitespace(data.column(i)), "")
+        if i >= width and not pc.all(empty).as_py():
+            return None
+        if i < width:
+            blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and pc.any(blank).as_py():
+        return None
+    spec = FILES[stem]
+    columns = resolve_columns(spec, headers, path.name, aliases)
+    raw = RawFile(stem=stem, path=path, encoding=encoding, headers=headers, columns=columns)
+    raw.row_nos = list(range(1, data.num_rows + 1))
+    for fld, idx in columns.items():
+        raw.values[fld] = data.column(idx) if idx is not None else pa.nulls(data.num_rows, pa.string())
+    return raw
 
 
 def _blank(row: list[str]) -> bool:
@@ -167,9 +226,14 @@ def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
     if data.startswith(_ZIP_MAGIC):  # decided by the bytes, not the extension
         rows, encoding, is_xlsx = _xlsx_rows(path, data), "xlsx", True
     else:
-        rows, encoding = _csv_rows(path, data)
+        text, encoding = decode_bytes(data, path.name)
+        del data
+        fast = _fast_csv(stem, path, text, encoding, aliases)
+        if fast is not None:
+            return fast
+        rows = _csv_rows(path, text)
+        del text
         is_xlsx = False
-    del data
     while rows and _blank(rows[-1]):
         rows.pop()
     if not rows:

@@ -246,7 +246,7 @@ def build_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None
 def load_raw(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
     arrays = {"row_no": pa.array(raw.row_nos, pa.int32())}
     for fld, vals in raw.values.items():
-        arrays[fld] = pa.array(vals, _STR)
+        arrays[fld] = vals if isinstance(vals, pa.ChunkedArray) else pa.array(vals, _STR)
     _register(con, f"raw_{raw.stem}", pa.table(arrays))
 
 

@@ -1,0 +1,119 @@
+"""`notoneless run` end to end: the hand-made bundle gives exactly its expected findings,
+a small generated bundle scores F1 >= 0.98 per finding kind against its truth, a re-run
+gives identical outputs and the same graph, and the CLI fails with one line when it
+cannot run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from notoneless.checks.catalogue import CHECKS
+from notoneless.evaluation import format_scores, score_findings
+from notoneless.run import run_bundle
+from notoneless.synth import WorldConfig, generate_bundle
+
+pytestmark = pytest.mark.graph
+
+HANDMADE = Path(__file__).parent / "fixtures" / "handmade_bundle"
+EXPECTED = HANDMADE / "expected"
+OUTPUT_FILES = ["entities.csv", "rejects.csv"] + [f"findings/{c.KIND}.csv" for c in CHECKS]
+
+
+def _graph_counts(store) -> tuple[dict, dict]:
+    def read(tx):
+        nodes = tx.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n").data()
+        rels = tx.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n").data()
+        return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
+
+    return store.execute_read(read)
+
+
+def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identically(graph, graph_settings, tmp_path):
+    first = run_bundle(HANDMADE, tmp_path / "out1", graph_settings)
+    scores = score_findings(tmp_path / "out1", EXPECTED, truth_persons=EXPECTED / "persons.csv")
+    for kind, s in scores.items():
+        expected_rows = s.true_positives + s.false_negatives
+        # every expected finding found, nothing else, every column equal
+        assert (s.false_positives, s.false_negatives, s.rows_equal) == (0, 0, expected_rows), format_scores(scores)
+    rejects = (tmp_path / "out1" / "rejects.csv").read_text(encoding="utf-8")
+    assert rejects.splitlines()[0] == "record_key,reason" and "\nfupin:10," in rejects
+    assert first.findings == {c.KIND: sum(1 for _ in open(EXPECTED / f"{c.KIND}.csv")) - 1 for c in CHECKS}
+    # findings CSVs: UTF-8 with BOM, the contract's header
+    for check in CHECKS:
+        raw = (tmp_path / "out1" / "findings" / f"{check.KIND}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        assert raw[3:].decode("utf-8").splitlines()[0] == ",".join(check.COLUMNS)
+
+    nodes, rels = _graph_counts(graph)
+    second = run_bundle(HANDMADE, tmp_path / "out2", graph_settings)
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes(), name
+    nodes2, rels2 = _graph_counts(graph)
+    # the same graph; only the run history grows (one more Run, its SEEN_IN links)
+    assert {k: v for k, v in nodes2.items() if k != "Run"} == {k: v for k, v in nodes.items() if k != "Run"}
+    assert nodes2["Run"] == nodes["Run"] + 1
+    assert {k: v for k, v in rels2.items() if k != "SEEN_IN"} == {k: v for k, v in rels.items() if k != "SEEN_IN"}
+    assert first.run_id != second.run_id
+
+
+def test_findings_workbook_is_ready_for_officers(graph, graph_settings, tmp_path):
+    run_bundle(HANDMADE, tmp_path / "out", graph_settings)
+    wb = load_workbook(tmp_path / "out" / "findings.xlsx")
+    assert wb.sheetnames == [c.LABEL for c in CHECKS]
+    for check in CHECKS:
+        ws = wb[check.LABEL]
+        headers = [c.value for c in ws[1]]
+        assert headers == [{"person_id": "人员编号"}.get(c, c) for c in check.COLUMNS]
+        assert ws.freeze_panes == "A2"
+        assert all(ws.column_dimensions[cell.column_letter].width >= len(str(cell.value)) for cell in ws[1])
+    assert wb["疑似失学辍学"].max_row == 1 + 4
+    # the trail of a child, by an ID number typed with a lower-case x, from the CLI
+    result = _cli(["trail", "43122420121111028x"], tmp_path, NOTONELESS_WORKSPACE=str(graph_settings.workspace))
+    assert result.returncode == 0, result.stderr
+    for expected in ("李娜", "户籍", "民政救助", "农村低保", "疑似失学辍学", "三包缺位"):
+        assert expected in result.stdout
+    missing = _cli(["trail", "P-NOBODY"], tmp_path, NOTONELESS_WORKSPACE=str(graph_settings.workspace))
+    assert missing.returncode != 0 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_generated_bundle_scores_against_truth(graph, graph_settings, tmp_path):
+    summary = generate_bundle(tmp_path / "gen", WorldConfig(counties=2, children_per_county=400, seed=7))
+    run_bundle(summary.bundle_dir, tmp_path / "out", graph_settings)
+    scores = score_findings(tmp_path / "out", summary.truth_dir)
+    print(format_scores(scores))
+    for kind, s in scores.items():
+        assert s.true_positives + s.false_negatives > 0, f"the generated truth has no {kind}: enlarge the bundle"
+        assert s.f1 >= 0.98, format_scores(scores)
+
+
+def _cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NOTONELESS_")}
+    environ.update({"NOTONELESS_WORKSPACE": str(tmp_path / "ws"), "COLUMNS": "200", **env})
+    exe = Path(sys.executable).parent / "notoneless"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=environ, timeout=120)
+
+
+@pytest.mark.parametrize("case", ["missing bundle", "bad manifest", "graph unreachable"])
+def test_cli_fails_with_one_line_when_it_cannot_run(case, tmp_path):
+    bundle = HANDMADE
+    env: dict[str, str] = {}
+    if case == "missing bundle":
+        bundle = tmp_path / "no-such-bundle"
+    elif case == "bad manifest":
+        bundle = tmp_path / "bundle"
+        bundle.mkdir()
+        (bundle / "manifest.json").write_text('{"name": "x", "term": "2025冬"', encoding="utf-8")
+    else:
+        env = {"NOTONELESS_GRAPH_URI": "bolt://127.0.0.1:9", "NOTONELESS_GRAPH_PASSWORD": "x"}
+    result = _cli(["run", str(bundle), "--out", str(tmp_path / "out")], tmp_path, **env)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "entities.csv").exists()

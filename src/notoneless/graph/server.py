@@ -264,6 +264,14 @@ def _is_our_server(pid: int, home: Path) -> bool:
         os.waitpid(pid, os.WNOHANG)  # reap it if it is our exited child
     except ChildProcessError:
         pass
+    if not Path("/proc/self").exists():  # no procfs (macOS): trust the pid file if the pid lives
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

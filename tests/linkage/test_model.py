@@ -235,3 +235,22 @@ def test_explain_reports_the_cluster_decision(linked):
     twin_a, twin_b = keys["twins"][0], keys["twins"][1]
     ex = explain_pair(con, twin_a, twin_b, settings)
     assert ex.same_person is False and ex.decision.startswith("不是同一人")
+
+
+def test_retraining_is_deterministic(tmp_path):
+    """Same data twice, trained from the default both times: the same parameters and
+    the same scored pairs (u sampling is seeded, EM's pair sampling is hash-based)."""
+    recs = list(population(80, seed=13)[0])
+    outs = []
+    for i in range(2):
+        con = duckdb.connect()
+        load(con, recs)
+        result = scoring.score(con, Settings(workspace=tmp_path / f"ws{i}"), retrain=True)
+        assert result.trained
+        outs.append(
+            con.execute(
+                "SELECT record_key_l, record_key_r, round(match_weight, 9) FROM predictions ORDER BY 1, 2"
+            ).fetchall()
+        )
+        con.close()
+    assert outs[0] == outs[1] and len(outs[0]) > 0

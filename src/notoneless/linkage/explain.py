@@ -20,7 +20,7 @@ from notoneless.config import Settings
 from notoneless.errors import LinkageError
 from notoneless.linkage import model, training
 from notoneless.linkage.comparisons import DISPLAY
-from notoneless.linkage.scoring import make_linker, start_model
+from notoneless.linkage.scoring import make_linker, run_model
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def explain_pair(
         model.prepare_input(con)
     rec_a, rec_b = _record(con, key_a), _record(con, key_b)
 
-    spec = training.load_model_dict(start_model(settings))
+    spec = training.load_model_dict(run_model(settings))
     spec["retain_intermediate_calculation_columns"] = True
     spec["retain_matching_columns"] = True
     linker = make_linker(con, spec)

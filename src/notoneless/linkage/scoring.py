@@ -61,8 +61,8 @@ def make_linker(
     return linker
 
 
-def start_model(settings: Settings) -> Path:
-    """The model a run starts from: the workspace's last one, else the committed default."""
+def run_model(settings: Settings) -> Path:
+    """The model of the last run (what ``explain`` uses): the workspace's, else the default."""
     ws_model = settings.workspace / "linkage_model.json"
     return ws_model if ws_model.is_file() else training.default_model_path()
 
@@ -104,7 +104,10 @@ def score(
     stats.append(("prepare", seconds["prepare"], None))
 
     t = time.perf_counter()
-    spec_path = Path(start_from) if start_from else start_model(settings)
+    # Always the committed default (not the workspace's last model), so that a run's
+    # result depends on the bundle and the code only: the same bundle twice gives the
+    # same model, the same pairs and the same persons.
+    spec_path = Path(start_from) if start_from else training.default_model_path()
     spec = training.load_model_dict(spec_path)
     spec["retain_intermediate_calculation_columns"] = False
     spec["retain_matching_columns"] = False
@@ -174,7 +177,7 @@ def link(
     ``retrain``: None (default) re-estimates the parameters on this data when it has
     at least ``training.MIN_RECORDS_TO_TRAIN`` records and otherwise keeps the
     starting model's; True/False force it. ``start_from``: a model JSON to start from
-    (default: the workspace's last model, else the committed default).
+    (default: the committed ``linkage_models/default_model.json``).
     """
     from notoneless.linkage import clustering, stable_ids  # H4b's stage
 

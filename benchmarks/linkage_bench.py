@@ -202,7 +202,11 @@ def worker(method: str, db: Path, workspace: Path) -> dict:
     t = time.perf_counter()
     out = METHODS[method](con, workspace)
     out["wall_seconds"] = time.perf_counter() - t
-    out["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out["peak_rss_gib"] = ru.ru_maxrss / 1024**2
+    # CPU seconds (user + system) of this process: on a shared machine wall time
+    # depends on the other work, CPU time much less so.
+    out["cpu_seconds"] = ru.ru_utime + ru.ru_stime
     out.update(pairwise(con))
     con.close()
     return out
@@ -245,7 +249,8 @@ def blocking_counts(db: Path) -> list[dict]:
 def print_result(name: str, r: dict) -> None:
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in r["seconds"].items())
     print(f"  {name:<34} precision {r['precision']:.5f}  recall {r['recall']:.5f}  F1 {r['f1']:.5f}  "
-          f"twins merged: {r['twins_merged']}  time {r['wall_seconds']:.1f} s  peak {r['peak_rss_gib']:.2f} GiB")
+          f"twins merged: {r['twins_merged']}  time {r['wall_seconds']:.1f} s (CPU {r.get('cpu_seconds', float('nan')):.1f} s)  "
+          f"peak {r['peak_rss_gib']:.2f} GiB")
     if secs:
         print(f"  {'':<34} stages: {secs}; compared pairs {r['pairs']:,}")
 

@@ -99,3 +99,10 @@ def test_chinese_like_strings_twice_is_once(s):
     r = normalize_name(s)
     if r.name_norm is not None:
         assert normalize_name(r.name_norm) == r
+
+
+def test_bulk_rows_equal_single_results():
+    from notoneless.normalize.names import NameResult, name_rows
+
+    raws = ["張偉", "张伟", "欧阳修", "艾买提.买买提", " 李 娜 ", "无", "", "伟张", "單田芳", "ＡＢ"]
+    assert [NameResult(*r) for r in name_rows(raws)] == [normalize_name(r) for r in raws]

@@ -46,7 +46,7 @@ from notoneless.bundle.rejects import REASONS, RejectCode
 from notoneless.normalize import codes
 from notoneless.normalize.dates import parse_date
 from notoneless.normalize.idnumber import normalize_id_row
-from notoneless.normalize.names import normalize_name, normalize_names
+from notoneless.normalize.names import name_rows, normalize_name
 from notoneless.normalize.targets import normalize_target
 
 _STR = pa.string()
@@ -97,10 +97,7 @@ def _name_tuple(raw: str) -> tuple:
 
 
 def _name_tuples(raws: list[str]) -> list[tuple]:
-    return [
-        (r.name_norm, r.surname, r.given_name, r.name_pinyin, r.surname_pinyin, r.given_pinyin, r.name_swapped)
-        for r in normalize_names(raws)
-    ]
+    return name_rows(raws)
 
 
 def _xno_tuple(raw: str) -> tuple:

@@ -168,9 +168,10 @@ def swap_back(name: str) -> str:
     return name[-1:] + name[:-1]
 
 
-def normalize_names(raws: list[str]) -> list[NameResult]:
-    """``normalize_name`` over many values. Plain Han names (most of them) are
-    converted to simplified characters in one OpenCC call (one line per name; t2s
+def name_rows(raws: list[str]) -> list[tuple]:
+    """The fields of ``NameResult`` as plain tuples for many values at once (bulk
+    normalisation of the distinct names of a bundle). Plain Han names (most of them)
+    are converted to simplified characters in one OpenCC call (one line per name; t2s
     does not convert across a line break), which saves a call per name."""
     plain = [r for r in raws if type(r) is str and _PLAIN_HAN_RE.match(r) and r not in _PLACEHOLDERS]
     if plain:
@@ -178,12 +179,13 @@ def normalize_names(raws: list[str]) -> list[NameResult]:
         if len(converted) == len(plain):
             _PRECONVERTED.update(zip(plain, converted))
     try:
-        return [normalize_name(r) for r in raws]
+        return [_name_fields(r if isinstance(r, str) else str(r)) for r in raws]
     finally:
         _PRECONVERTED.clear()
 
 
 _PRECONVERTED: dict[str, str] = {}
+_EMPTY = (None, None, None, None, None, None, False)
 
 
 def normalize_name(raw: object) -> NameResult:
@@ -193,25 +195,22 @@ def normalize_name(raw: object) -> NameResult:
     return _normalize_name(raw if isinstance(raw, str) else str(raw))
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def _normalize_name(raw: str) -> NameResult:
+    return NameResult(*_name_fields(raw))
+
+
+def _name_fields(raw: str) -> tuple:
     try:
         norm = clean_name(raw)
     except Exception:  # pragma: no cover - defensive
         norm = None
     if not norm:
-        return NameResult(None)
+        return _EMPTY
     surname, given = split_name(norm)
     if "·" in norm:
         s_py, g_py = pinyin(surname), pinyin(given.replace("·", ""))
     else:
         s_py, g_py = surname_pinyin(surname), pinyin(given)
-    return NameResult(
-        name_norm=norm,
-        surname=surname or None,
-        given_name=given or None,
-        name_pinyin=(s_py + g_py) or None,
-        surname_pinyin=s_py or None,
-        given_pinyin=g_py or None,
-        name_swapped=looks_swapped(norm),
-    )
+    return (norm, surname or None, given or None, (s_py + g_py) or None, s_py or None, g_py or None,
+            looks_swapped(norm))

@@ -85,14 +85,19 @@ def graph_init_command() -> None:
     graph_commands.init(get_settings(), console)
 
 
-# --- demo (until the sample generator lands: the local graph, ready) ------------
+# --- demo: the sample bundle, generated once, run end to end ----------------------
 @app.command("demo")
-def demo_command() -> None:
-    """演示：构建并启动本地 Neo4j，建立图模式，显示状态。Demo: build and start the local Neo4j, init, status."""
-    from notoneless.commands import graph as graph_commands
+def demo_command(
+    counties: int = typer.Option(4, "--counties", help="县的数量"),
+    children_per_county: int = typer.Option(15_000, "--children-per-county", help="每县儿童数"),
+    seed: int = typer.Option(20251015, "--seed", help="随机种子"),
+) -> None:
+    """演示：生成样例数据包（首次）并完整运行比对，显示问题线索所在位置。
+    Demo: generate the sample bundle (once) and run the whole job on it; prints where the findings are."""
+    from notoneless.commands import demo
     from notoneless.config import get_settings
 
-    graph_commands.demo(get_settings(), console)
+    demo.run(get_settings(), console, counties=counties, children_per_county=children_per_county, seed=seed)
 
 
 # --- linkage: explain ----------------------------------------------------------

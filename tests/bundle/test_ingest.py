@@ -288,3 +288,10 @@ def test_quoted_fields_with_commas_and_newlines(tmp_path):
     assert _rows(con, "SELECT code FROM rejects WHERE record_key = 'hukou:3'")[0][0] == "EMPTY_ROW"
     assert _rows(con, "SELECT head_name FROM person_records WHERE record_key = 'hukou:1'")[0][0] == "张三,户主"
     assert _rows(con, "SELECT count(*) FROM person_records WHERE record_key = 'hukou:4'")[0][0] == 1
+
+
+def test_header_only_files_are_fine(tmp_path):
+    rows = {stem: [] for stem in FILES}
+    report, con = _ingest(write_bundle(tmp_path / "b", rows, xlsx=("canlian",)))
+    assert all(c.rows_in == 0 for c in report.counts.values())
+    assert _rows(con, "SELECT count(*) FROM person_records")[0][0] == 0

@@ -96,8 +96,12 @@ def ingest_bundle(
     staging.stage_responsibility(con)
     staging.stage_rejects(con, raws)
     counts = staging.count_rows(con, raws)
-    for stem in schema.ALL_STEMS:
-        con.execute(f"DROP TABLE IF EXISTS raw_{stem}")
+    temp = [f"raw_{s}" for s in schema.ALL_STEMS] + [f"_w_{s}" for s in schema.ALL_STEMS] + [
+        "_m_xno", "_m_id", "_m_name", "_m_date", "_m_vocab", "_m_bool", "_m_amount", "_m_target",
+        "_fp_occ", "_structural_rejects", "_reasons",
+    ]
+    for name in temp:  # the working tables; only the documented tables stay
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     progress("stage", sum(c[1] for c in counts.values()))
 
     report = IngestReport(

@@ -56,8 +56,9 @@ def ingest_bundle(
     files missing (all ten are required; a system without data sends a header-only
     file), a file in an unknown encoding, a required column missing.
 
-    ``extra_aliases`` is an additional header-alias file (e.g. the workspace's
-    ``header_aliases.json``); a ``header_aliases.json`` inside the bundle is read too.
+    Header aliases beyond the built-in ones come from ``<bundle>/header_aliases.json``
+    and from ``extra_aliases`` or, when that is None, from the workspace's
+    ``header_aliases.json`` (``Settings.workspace``) if there is one.
     ``on_progress(stage, count)`` is called after each file and each stage.
     """
     t0 = time.perf_counter()
@@ -75,6 +76,12 @@ def ingest_bundle(
         if not Path(extra_aliases).is_file():
             raise BundleError(f"表头别名文件不存在：{extra_aliases}")
         parts.append(load_aliases(Path(extra_aliases)))
+    else:
+        from notoneless.config import get_settings
+
+        workspace_file = get_settings().workspace / ALIAS_FILE
+        if workspace_file.is_file():
+            parts.append(load_aliases(workspace_file))
     aliases = merge(*parts)
 
     raws: dict[str, RawFile] = {}

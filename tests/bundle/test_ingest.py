@@ -295,3 +295,23 @@ def test_header_only_files_are_fine(tmp_path):
     report, con = _ingest(write_bundle(tmp_path / "b", rows, xlsx=("canlian",)))
     assert all(c.rows_in == 0 for c in report.counts.values())
     assert _rows(con, "SELECT count(*) FROM person_records")[0][0] == 0
+
+
+def test_workspace_alias_file_is_read_by_default(tmp_path, monkeypatch):
+    from notoneless.config import get_settings
+
+    headers = {s: list(f.headers) for s, f in FILES.items()}
+    headers["minzheng"][3] = "救助类别名称"
+    path = write_bundle(tmp_path / "b", headers=headers)
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "header_aliases.json").write_text(json.dumps({"minzheng": {"救助类型": ["救助类别名称"]}}, ensure_ascii=False),
+                                            encoding="utf-8")
+    monkeypatch.setenv("NOTONELESS_WORKSPACE", str(ws))
+    get_settings.cache_clear()
+    try:
+        report, con = _ingest(path)
+    finally:
+        monkeypatch.delenv("NOTONELESS_WORKSPACE")
+        get_settings.cache_clear()
+    assert _rows(con, "SELECT relief_type FROM minzheng")[0][0] == "农村低保"

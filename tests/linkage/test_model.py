@@ -84,6 +84,16 @@ CASES: dict[str, list[Rec]] = {
         Rec("xueji", "向梓轩", TWIN_A, birth_date=BIRTH, village_code=V1, guardian_name="向德明", xueji_no="G" + TWIN_A),
         Rec("xueji", "向梓涵", TWIN_B, birth_date=BIRTH, village_code=V1, guardian_name="向德明", xueji_no="G" + TWIN_B),
     ],
+    # twins without any ID number (temporary L student numbers): only the given
+    # names tell them apart
+    "twins_no_id": [
+        Rec("xueji", "滕子涵", None, birth_date=BIRTH, sex="F", village_code=V1, guardian_name="滕建华",
+            xueji_no="L431224000201"),
+        Rec("xueji", "滕子萱", None, birth_date=BIRTH, sex="F", village_code=V1, guardian_name="滕建华",
+            xueji_no="L431224000202"),
+        Rec("fupin", "滕子涵", None, sex="F", village_code=V1, household_key="F-twin2", head_name="滕建华"),
+        Rec("fupin", "滕子萱", None, sex="F", village_code=V1, household_key="F-twin2", head_name="滕建华"),
+    ],
     # namesakes: same name and birth date, different villages (and counties), different valid IDs
     "namesakes": [
         Rec("hukou", "李欣怡", NAMESAKE_A, village_code=V1, household_key="H-ns1", head_name="李建军"),
@@ -134,6 +144,16 @@ def test_twins_do_not_link(scored):
     # ... and no record of one twin links to a record of the other
     for a in (hukou_a, xueji_a):
         for b in (hukou_b, xueji_b):
+            assert _prob(con, a, b) < model.REVIEW_BAND[0], (a, b)
+
+
+def test_twins_without_id_do_not_link(scored):
+    con, keys, _s, _r = scored
+    xueji_a, xueji_b, fupin_a, fupin_b = keys["twins_no_id"]
+    assert _prob(con, xueji_a, fupin_a) >= model.MATCH_THRESHOLD
+    assert _prob(con, xueji_b, fupin_b) >= model.MATCH_THRESHOLD
+    for a in (xueji_a, fupin_a):
+        for b in (xueji_b, fupin_b):
             assert _prob(con, a, b) < model.REVIEW_BAND[0], (a, b)
 
 
@@ -218,6 +238,8 @@ def test_link_gives_twins_and_namesakes_different_persons(linked):
     assert _person(con, hukou_a) != _person(con, hukou_b)
     a, b = keys["namesakes"]
     assert _person(con, a) != _person(con, b)
+    xueji_a, xueji_b, fupin_a, fupin_b = keys["twins_no_id"]
+    assert _person(con, xueji_a) == _person(con, fupin_a) != _person(con, xueji_b) == _person(con, fupin_b)
     for case in ("typo", "transposed", "homophone"):
         a, b = keys[case]
         assert _person(con, a) == _person(con, b), case

@@ -4,9 +4,11 @@ the scope of every role (out of scope is 404, never 403)."""
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api_scene import ID, RUN_ID, S1, USERS, V1, V4
 from conftest import auth
+from notoneless.api.app import create_app
 
 pytestmark = pytest.mark.graph
 
@@ -194,3 +196,27 @@ def test_runs_are_listed(client, scene) -> None:
     assert body["items"][0]["summary"]["findings"]["unmatched_children"] == 2
     assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["town_t1"])).json()["persons"] == 4
     assert client.get("/runs/nope", headers=auth(scene["town_t1"])).status_code == 404
+
+
+def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, graph_settings, scene, capsys) -> None:
+    from rich.console import Console
+
+    from notoneless.api.access import AccessError, hash_token
+    from notoneless.commands.api import users_add
+
+    token = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
+    assert capsys.readouterr().out.splitlines()[-1] == token
+    stored = graph_store.query("api/users/list")
+    assert {"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}.items() <= next(
+        u for u in stored if u["name"] == "新来的专干").items()
+    node = graph_store.query("api/users/by_token", token_sha256=hash_token(token))
+    assert node == [{"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}]
+    with pytest.raises(AccessError):
+        users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
+    with pytest.raises(AccessError):
+        users_add(graph_settings, Console(), "错的辖区", "乡镇专干", "4312", replace=False)
+    with TestClient(create_app(graph_settings, store=graph_store)) as c:
+        assert c.get("/me", headers=auth(token)).json()["division"] == "431202102"
+        renewed = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=True)
+        assert c.get("/me", headers=auth(token)).status_code == 401  # the old token no longer works
+        assert c.get("/me", headers=auth(renewed)).status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -74,11 +73,10 @@ def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> Trail
     rows = [r for r in store.query("trail", key=person_id) if r["person"]["person_id"] == person_id]
     if not rows:
         raise _not_found(person_id)
-    cases = store.query("api/cases/list", state=None, case_type=None, county=None, town=None, person_id=person_id,
-                        overdue=False, today=date.today().isoformat(), **caller.scope(), limit=1000, offset=0)
+    cases = store.query("api/cases/of_person", person_id=person_id)
     data: dict[str, Any] = dict(rows[0])
     data["findings"] = [finding_out(f) for f in data["findings"]]
-    data["cases"] = cases[0]["items"] if cases else []
+    data["cases"] = [r["case"] for r in cases]
     return Trail(**masked(data))
 
 

@@ -127,32 +127,31 @@ def repair_candidates(number: str) -> tuple[str, ...]:
     ``number`` itself. Evidence for linkage, never a silent substitution."""
     if not _ANY18_RE.match(number):
         return ()
-    chars = list(number)
     found: set[str] = set()
     check = ric.calc_check_digit
+    head_digits = number[:17].isdigit()
 
     def consider(cand: str) -> None:
         # the check digit first (cheap), the full validity only for the few that fit
         if cand[:17].isdigit() and check(cand) == cand[17] and is_valid_id(cand):
             found.add(cand)
 
-    # one wrong character (any of the 18, including the check digit itself)
-    for i in range(18):
-        orig = chars[i]
-        alphabet = "0123456789X" if i == 17 else "0123456789"  # X only as check digit
-        for d in alphabet:
-            if d == orig:
-                continue
-            chars[i] = d
-            consider("".join(chars))
-        chars[i] = orig
+    # one wrong character in the first 17 (each position has at most one digit that fits)
+    for i in range(17):
+        pre, cur, post = number[:i], number[i], number[i + 1:]
+        for d in "0123456789":
+            if d != cur:
+                consider(pre + d + post)
+    # a wrong check digit
+    if head_digits:
+        fixed = number[:17] + check(number)
+        if fixed != number and is_valid_id(fixed):
+            found.add(fixed)
     # two adjacent characters swapped
     for i in range(17):
-        if chars[i] == chars[i + 1]:
-            continue
-        chars[i], chars[i + 1] = chars[i + 1], chars[i]
-        consider("".join(chars))
-        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        a, b = number[i], number[i + 1]
+        if a != b:
+            consider(number[:i] + b + a + number[i + 2:])
     found.discard(number)
     return tuple(sorted(found))
 

@@ -194,3 +194,26 @@ def test_no_string_raises_and_normalising_twice_is_once(s):
 @given(st.text(alphabet="0123456789Xx .E+'", max_size=24))
 def test_no_id_shaped_string_raises(s):
     normalize_id(s)
+
+
+def _brute_candidates(n: str) -> tuple[str, ...]:
+    out = set()
+    for i in range(18):
+        for d in "0123456789X" if i == 17 else "0123456789":
+            c = n[:i] + d + n[i + 1:]
+            if c != n and is_valid_id(c):
+                out.add(c)
+    for i in range(17):
+        c = n[:i] + n[i + 1] + n[i] + n[i + 2:]
+        if c != n and is_valid_id(c):
+            out.add(c)
+    return tuple(sorted(out))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_valid_ids(), st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_repair_candidates_are_exactly_the_brute_force_set(vid, pos, ch):
+    s = vid[:pos] + ch + vid[pos + 1:]
+    if is_valid_id(s):
+        return
+    assert repair_candidates(s) == _brute_candidates(s)

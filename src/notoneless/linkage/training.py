@@ -107,7 +107,7 @@ def train(
     )
     seconds["em"] = time.perf_counter() - t
     enforce_domain_floors(linker)
-    shape_weights(linker)
+    shape_weights(linker, u_floor=1.0 / u_max_pairs)
     return seconds
 
 
@@ -147,7 +147,18 @@ WEIGHT_BOUND = 25.0
 SIBLING_MAX_WEIGHT = -25.0
 
 
-def shape_weights(linker: Linker) -> list[str]:
+# Levels that are not "more similar than the next one" and so stay out of the
+# monotone ordering: the vetoes, the sibling level, and the household's
+# head-versus-member level.
+_SPECIAL_LEVEL_PREFIXES = (*_VALID_DIFFERENT_LABELS, SIBLING_LABEL, "同户，一方是户主")
+
+
+# Comparisons whose levels are grades of one similarity (the household's levels are
+# different kinds of evidence, not grades).
+_GRADED_COMPARISONS = ("id", "name", "birth", "location")
+
+
+def shape_weights(linker: Linker, *, u_floor: float = 1e-6) -> list[str]:
     """Make the trained weights usable where EM could not estimate them.
 
     A level that training could not observe (no m or no u estimate, e.g. a birth date
@@ -160,7 +171,13 @@ def shape_weights(linker: Linker) -> list[str]:
     officer checks). The sibling level (one household, one surname, given names that
     sound different) is at most SIBLING_MAX_WEIGHT. Then every weight is bounded to
     +-WEIGHT_BOUND, except the 'two different valid IDs' levels (see
-    enforce_domain_floors). Returns the labels of the levels that were filled in.
+    enforce_domain_floors).
+
+    A level with an m estimate but no u estimate (too rare among the ``1/u_floor``
+    random pairs to be seen once, e.g. "equal after repair" in a million records)
+    gets ``u = u_floor``, the most its u can be given that it was not seen. Finally the
+    ordinary levels are made monotone (a more similar level never weighs less than a
+    less similar one). Returns the labels of the levels that were filled in.
     """
     filled = []
     for comparison in linker._settings_obj.comparisons:
@@ -168,8 +185,12 @@ def shape_weights(linker: Linker) -> list[str]:
         weights: list[float | None] = []
         for lv in levels:
             m_raw, u_raw = lv._m_probability, lv._u_probability
-            ok = isinstance(m_raw, float) and m_raw > 0 and isinstance(u_raw, float) and u_raw > 0
-            weights.append(math.log2(m_raw / u_raw) if ok else None)
+            m_ok = isinstance(m_raw, float) and m_raw > 0
+            u_ok = isinstance(u_raw, float) and u_raw > 0
+            if m_ok and not u_ok:
+                lv.u_probability = u_raw = u_floor
+                u_ok = True
+            weights.append(math.log2(m_raw / u_raw) if m_ok and u_ok else None)
         vetoes = {i for i, lv in enumerate(levels) if lv.label_for_charts.startswith(_VALID_DIFFERENT_LABELS)}
         known = [i for i, w in enumerate(weights) if w is not None and i not in vetoes]
         for i, w in enumerate(weights):
@@ -184,6 +205,11 @@ def shape_weights(linker: Linker) -> list[str]:
             else:
                 weights[i] = 0.0
             filled.append(f"{comparison.output_column_name}: {levels[i].label_for_charts}")
+        ordinary = [i for i, lv in enumerate(levels) if not lv.label_for_charts.startswith(_SPECIAL_LEVEL_PREFIXES)]
+        if comparison.output_column_name not in _GRADED_COMPARISONS:
+            ordinary = []
+        for a, b in reversed(list(zip(ordinary, ordinary[1:]))):
+            weights[a] = max(weights[a], weights[b])  # type: ignore[type-var]
         for i, (lv, w) in enumerate(zip(levels, weights, strict=True)):
             if w is None:  # an unobserved veto level: enforce_domain_floors' value
                 w = VALID_DIFFERENT_MAX_WEIGHT

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from notoneless.cases import ledger
 from notoneless.cases.ledger import act, case_events, get_case, list_cases, reconcile
 from notoneless.cases.machine import State
 from notoneless.errors import CaseError
@@ -53,7 +54,9 @@ def by_person(graph, case_type: str) -> dict[str, object]:
     return {c.subject: c for c in list_cases(graph, case_type=case_type)}
 
 
-def test_reconcile_act_and_rerun(graph) -> None:
+@pytest.mark.parametrize("part", [4000, 2], ids=["one-transaction", "partitioned"])
+def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
+    monkeypatch.setattr(ledger, "_PART", part)  # small parts: the ledger split over many transactions
     s1 = reconcile(graph, "run-1", RUN1, merges={}, today=DAY1)
     assert len(s1.new) == 9 and not (s1.still_open or s1.resolved_by_data or s1.reopened)
     assert "新立案 9 件" in s1.describe()

@@ -1,9 +1,9 @@
-// Takes the write lock of every case of the given types and returns what reconciliation
-// needs (cases/ledger.py reconcile): officers' actions on these cases wait until the
-// run's reconciliation has committed, and it sees every action committed before it.
-// @example {"case_types": ["dropout", "missed_subsidy"], "at": "2025-10-20T08:00:00Z"}
-MATCH (c:Case)
-WHERE c.case_type IN $case_types
+// Takes the write lock of the given cases and returns what reconciliation needs
+// (cases/ledger.py reconcile): officers' actions on these cases wait until this part of
+// the run's reconciliation has committed, and it sees every action committed before it.
+// @example {"case_ids": ["KB-431222-0000000000"], "at": "2025-10-20T08:00:00Z"}
+UNWIND $case_ids AS id
+MATCH (c:Case {case_id: id})
 SET c.updated_at = $at
 RETURN c.case_id AS case_id, c.case_type AS case_type, c.match_key AS match_key, c.state AS state,
        c.version AS version, c.person_id AS person_id, c.resume_state AS resume_state,

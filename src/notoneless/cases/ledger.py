@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,14 +46,17 @@ from notoneless.cases.reconcile import (
     SYSTEM,
     ChangeSummary,
     ExistingCase,
+    Plan,
     drafts_from_findings,
     plan,
+    resolve_person,
 )
-from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType
+from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType, split_match_key
 from notoneless.config import get_settings
 from notoneless.errors import CaseError
 
 _BATCH = 5_000
+_PART = 4_000  # cases + findings per reconciliation transaction
 
 
 def _native(value: Any) -> Any:
@@ -304,14 +308,13 @@ def list_cases(
 # --- reconciliation after a run -------------------------------------------------------
 
 
-def person_merges(store: Any, history_path: Path | None = None) -> dict[str, str]:
-    """``old person_id → surviving person_id`` for every person a case is about, from the
+def _merges_from_history(history_path: Path | None, person_ids: list[str]) -> dict[str, str]:
+    """``old person_id → surviving person_id`` for the persons cases are about, from the
     linkage history (``linkage.stable_ids.resolve_person_ids`` follows merge chains)."""
     from notoneless.linkage.stable_ids import resolve_person_ids
 
     path = history_path or get_settings().workspace / "history.duckdb"
-    ids = [r["person_id"] for r in store.query("cases/case_persons")]
-    return {old: new for old, new in resolve_person_ids(path, ids).items() if new and new != old}
+    return {old: new for old, new in resolve_person_ids(path, person_ids).items() if new and new != old}
 
 
 def read_findings_dir(findings_dir: Path) -> dict[str, list[dict[str, str]]]:
@@ -344,54 +347,83 @@ def reconcile(
     ``docs/workspace.md``). ``today``: the day cases open on (deadlines count from it).
     Idempotent for a repeated ``run_id`` with the same findings.
     """
-    merges = person_merges(store, history_path) if merges is None else dict(merges)
+    index = store.query("cases/case_index")
+    if merges is None:
+        merges = _merges_from_history(history_path, [r["person_id"] for r in index if r.get("person_id")])
+    else:
+        merges = dict(merges)
     day = today or date.today()
     now = datetime.now(UTC)
     drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges)
 
-    def work(tx: Any) -> tuple[Any, dict[str, str]]:
-        rows = tx.run(store.cypher("cases/lock_cases"), case_types=[t.value for t in CaseType], at=now).data()
-        existing = [_existing(r) for r in rows]
-        p = plan(existing, drafts, checked, merges, run_id=run_id, today=day)
+    # Cases only ever meet cases and findings of the same (surviving) subject, so the
+    # work splits exactly by subject: one transaction per part keeps each transaction
+    # within Neo4j's memory limit and locks only that part's cases.
+    parts = max(1, -(-(len(index) + len(drafts)) // _PART))
+    case_ids: list[list[str]] = [[] for _ in range(parts)]
+    part_drafts: list[dict[str, CaseDraft]] = [{} for _ in range(parts)]
+    for r in index:
+        subject = resolve_person(r["person_id"], merges) if r.get("person_id") else split_match_key(r["match_key"])[1]
+        case_ids[_part(subject, parts)].append(r["case_id"])
+    for key, d in drafts.items():
+        part_drafts[_part(d.subject, parts)][key] = d
 
-        new_ids = {d.match_key: d.case_id(run_id) for d in p.new}
-        new_rows = [_new_case_row(d, new_ids[d.match_key], run_id, now) for d in p.new]
-        for start in range(0, len(new_rows), _BATCH):
-            tx.run(store.cypher("cases/create_cases"), rows=new_rows[start : start + _BATCH]).consume()
+    def work(ids: list[str], these: dict[str, CaseDraft]) -> Callable[[Any], tuple[Plan, dict[str, str]]]:
+        def run(tx: Any) -> tuple[Plan, dict[str, str]]:
+            rows = []
+            for start in range(0, len(ids), _BATCH):
+                rows += tx.run(store.cypher("cases/lock_cases"), case_ids=ids[start : start + _BATCH], at=now).data()
+            existing = [_existing(r) for r in rows]
+            return _write_plan(tx, store, existing, plan(existing, these, checked, merges, run_id=run_id, today=day), run_id, now)
 
-        if p.rekey_first:
-            rekey = [{"case_id": k, "match_key": v} for k, v in p.rekey_first.items()]
-            tx.run(store.cypher("cases/set_match_keys"), rows=rekey).consume()
+        return run
 
-        versions = {c.case_id: c.version for c in existing}
-        rnd = 0
-        while True:  # one event per case per statement: the version check stays exact
-            batch = []
-            for case_id, events in p.events.items():
-                if rnd < len(events):
-                    ev = events[rnd]
-                    batch.append(_event_row(case_id, versions[case_id], ev.step, SYSTEM, now, run_id, ev.extra_updates))
-                    versions[case_id] += 1
-            if not batch:
-                break
-            _append(tx, store, batch)
-            rnd += 1
-
-        refresh = [_refresh_row(case_id, d) for case_id, d in p.refresh.items()]
-        for start in range(0, len(refresh), _BATCH):
-            tx.run(store.cypher("cases/refresh_cases"), run_id=run_id, rows=refresh[start : start + _BATCH]).consume()
-        return p, new_ids
-
-    p, new_ids = store.execute_write(work)
+    summary: dict[str, list[str]] = {"new": [], "still_open": [], "resolved_by_data": [], "reopened": [], "merged": []}
+    for ids, these in zip(case_ids, part_drafts):
+        if not ids and not these:
+            continue
+        p, new_ids = store.execute_write(work(ids, these))
+        summary["new"] += new_ids.values()
+        for name in ("still_open", "resolved_by_data", "reopened", "merged"):
+            summary[name] += getattr(p, name)
     link_cases(store)
-    return ChangeSummary(
-        run_id=run_id,
-        new=tuple(sorted(new_ids.values())),
-        still_open=tuple(sorted(p.still_open)),
-        resolved_by_data=tuple(sorted(p.resolved_by_data)),
-        reopened=tuple(sorted(p.reopened)),
-        merged=tuple(sorted(p.merged)),
-    )
+    return ChangeSummary(run_id=run_id, **{k: tuple(sorted(v)) for k, v in summary.items()})
+
+
+def _part(subject: str, parts: int) -> int:
+    return zlib.crc32(subject.encode()) % parts
+
+
+def _write_plan(
+    tx: Any, store: Any, existing: list[ExistingCase], p: Plan, run_id: str, now: datetime
+) -> tuple[Plan, dict[str, str]]:
+    new_ids = {d.match_key: d.case_id(run_id) for d in p.new}
+    new_rows = [_new_case_row(d, new_ids[d.match_key], run_id, now) for d in p.new]
+    for start in range(0, len(new_rows), _BATCH):
+        tx.run(store.cypher("cases/create_cases"), rows=new_rows[start : start + _BATCH]).consume()
+
+    if p.rekey_first:
+        rekey = [{"case_id": k, "match_key": v} for k, v in p.rekey_first.items()]
+        tx.run(store.cypher("cases/set_match_keys"), rows=rekey).consume()
+
+    versions = {c.case_id: c.version for c in existing}
+    rnd = 0
+    while True:  # one event per case per statement: the version check stays exact
+        batch = []
+        for case_id, events in p.events.items():
+            if rnd < len(events):
+                ev = events[rnd]
+                batch.append(_event_row(case_id, versions[case_id], ev.step, SYSTEM, now, run_id, ev.extra_updates))
+                versions[case_id] += 1
+        if not batch:
+            break
+        _append(tx, store, batch)
+        rnd += 1
+
+    refresh = [_refresh_row(case_id, d) for case_id, d in p.refresh.items()]
+    for start in range(0, len(refresh), _BATCH):
+        tx.run(store.cypher("cases/refresh_cases"), run_id=run_id, rows=refresh[start : start + _BATCH]).consume()
+    return p, new_ids
 
 
 def link_cases(store: Any) -> int:

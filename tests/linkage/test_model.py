@@ -276,3 +276,17 @@ def test_retraining_is_deterministic(tmp_path):
         )
         con.close()
     assert outs[0] == outs[1] and len(outs[0]) > 0
+
+
+def test_g_student_number_supplies_the_id_of_a_record_whose_own_id_is_broken():
+    con = duckdb.connect()
+    good = make_id("431224", date(2013, 4, 5), 88)
+    broken = good[:8] + good[9] + good[8] + good[10:]  # the year's digits swapped
+    load(con, [
+        Rec("hukou", "王蓉", good, village_code=V1),
+        Rec("zizhu", "王蓉", broken, xueji_no="G" + good),
+        Rec("zizhu", "王蓉", None, xueji_no="G" + good),
+    ])
+    model.prepare_input(con)
+    keys = dict(con.execute("SELECT record_key, id_keys FROM linkage_input").fetchall())
+    assert good in keys["zizhu:1"] and keys["zizhu:2"] == [good] and keys["hukou:1"] == [good]

@@ -57,7 +57,8 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
     derived once per run in SQL (set-based, no Python per row):
 
     - ``id_keys``: the numbers a record's ID may really be: itself when valid, its
-      repair candidates when invalid (what the repair blocking rule explodes);
+      repair candidates (and the ID inside a ``G`` student number) when invalid or
+      missing (what the repair blocking rule explodes);
     - ``birth_any``: the birth date, else the birth segment of an invalid ID;
       ``birth_str`` the same as ``YYYYMMDD`` (for the one-digit-apart level);
     - ``name_bag``: the name's characters sorted, equal for 伟张 and 张伟;
@@ -82,9 +83,9 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             nullif(id_norm, '') AS id_norm,
             coalesce(id_valid, false) AS id_valid,
             CASE
-                WHEN nullif(id_norm, '') IS NULL THEN []::VARCHAR[]
+                WHEN nullif(id_norm, '') IS NULL THEN g_id
                 WHEN id_valid THEN [id_norm]
-                ELSE coalesce(id_candidates, []::VARCHAR[])
+                ELSE list_distinct(list_concat(coalesce(id_candidates, []::VARCHAR[]), g_id))
             END AS id_keys,
             nullif(xueji_no, '') AS xueji_no,
             nullif(name_norm, '') AS name_norm,
@@ -109,7 +110,12 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
                 WHEN nullif(guardian_name, '') IS NOT NULL THEN false
             END AS is_head
         FROM (
-            SELECT *, coalesce(
+            SELECT *,
+                -- a G student number is "G" + the student's ID number: evidence for
+                -- a record whose own ID is missing or invalid
+                CASE WHEN xueji_no LIKE 'G%' AND length(xueji_no) = 19
+                     THEN [substr(xueji_no, 2)] ELSE []::VARCHAR[] END AS g_id,
+                coalesce(
                 birth_date,
                 CASE WHEN length(id_norm) = 18
                      THEN try_strptime(substr(id_norm, 7, 8), '%Y%m%d')::DATE END

@@ -85,3 +85,9 @@ def test_merged_duplicates_both_open_park_the_younger() -> None:
     assert p.still_open == ["C1"] and p.resolved_by_data == ["C2"]
     assert [e.step.action for e in p.events["C2"]] == [Action.MERGE_PERSON, Action.DATA_RESOLVED]
     assert p.events["C1"][0].extra_updates["match_key"] == "dropout|P2"
+
+
+def test_done_cases_are_not_parked_when_their_finding_goes() -> None:
+    existing = [case("C1", "P1", State.EXCLUDED), case("C2", "P2", State.RETURNED), case("C3", "P3", State.PERSUADING)]
+    p = run_plan(existing, [])
+    assert p.resolved_by_data == ["C3"] and set(p.events) == {"C3"}

@@ -310,10 +310,20 @@ def open_states(ct: CaseType) -> frozenset[State]:
     return STATES[ct] - {S.CLOSED, S.DATA_RESOLVED}
 
 
+def closable_states(ct: CaseType) -> frozenset[State]:
+    """States whose work is done and only 销号 remains (排除, 已复学, 已补发 …)."""
+    return frozenset().union(*(t.sources for t in _SPECIFIC[ct] if t.action is A.CLOSE))
+
+
+def parkable_states(ct: CaseType) -> frozenset[State]:
+    """States a vanished finding moves to 数据已消除: work under way, not yet done.
+    A case already done (awaiting 销号) stays where it is: its closure needs no new check."""
+    return open_states(ct) - closable_states(ct)
+
+
 def _common(ct: CaseType) -> tuple[Transition, ...]:
-    working = open_states(ct)
     return (
-        _t(A.DATA_RESOLVED, tuple(working), S.DATA_RESOLVED, system_only=True),
+        _t(A.DATA_RESOLVED, tuple(parkable_states(ct)), S.DATA_RESOLVED, system_only=True),
         _t(A.DATA_REAPPEARED, S.DATA_RESOLVED, PREVIOUS, system_only=True),
         _t(A.RESUME, S.DATA_RESOLVED, PREVIOUS, note_required=True),
         _t(A.CONFIRM_CLOSE, S.DATA_RESOLVED, S.CLOSED, evidence=_ANY_EVIDENCE),

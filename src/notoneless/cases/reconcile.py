@@ -7,7 +7,8 @@ A new comparison updates the ledger rather than replacing it:
   snapshot refreshed; a case parked at 数据已消除 goes back to where it was);
 - a finding whose case was closed (销号) → **reopened** with a new event;
 - a case being worked whose finding is gone → **resolved by data**: moved to
-  数据已消除·待确认销号 for an officer to confirm, never closed automatically.
+  数据已消除·待确认销号 for an officer to confirm, never closed automatically (a case
+  whose work is done and only awaits 销号 — 排除, 已复学, 已补发 … — stays as it is).
 
 Person ids follow linkage's merge history (``person_id_merges``): a case about a
 person merged into another is re-keyed to the surviving id with an audit event; if
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from notoneless.cases.machine import Action, ActionRequest, CaseView, State, Step, apply, open_states
+from notoneless.cases.machine import Action, ActionRequest, CaseView, State, Step, apply, parkable_states
 from notoneless.cases.types import (
     CASE_TYPE_BY_KIND,
     CaseDraft,
@@ -203,7 +204,7 @@ def plan(
                 )
                 p.add(case.case_id, step, match_key=new_key, person_id=new_person, subject=new_person)
                 p.merged.append(case.case_id)
-            if i > 0 and state in open_states(case.case_type):
+            if i > 0 and state in parkable_states(case.case_type):
                 step = sys_step(
                     case,
                     Action.DATA_RESOLVED,
@@ -235,7 +236,7 @@ def plan(
     for key, (case, state, _) in keepers.items():
         if key in drafts or case.case_type not in checked:
             continue
-        if state in open_states(case.case_type):
+        if state in parkable_states(case.case_type):
             step = sys_step(case, Action.DATA_RESOLVED, note=f"本次比对（运行 {run_id}）已无此结果，请核实后确认销号")
             p.add(case.case_id, step)
             p.resolved_by_data.append(case.case_id)

@@ -39,6 +39,7 @@ FULLWIDTH = VALID.translate(str.maketrans("0123456789", "０１２３４５６�
         (None, "missing", None),
         ("4.31225E+17", "sci_notation", None),
         ("4.31202201203E+17", "sci_notation", None),
+        (VALID[:15] + "000" if not (VALID[:15] + "000") == VALID else VALID, "sci_notation", None),
         ("431202", "malformed", None),
         ("ABCDEFGHIJKLMNOPQR", "malformed", None),
         ("431202201302300011"[:17] + ric.calc_check_digit("431202201302300011"), "malformed", "431202201302300011"[:17] + ric.calc_check_digit("431202201302300011")),
@@ -64,6 +65,14 @@ def test_len15_uses_century_19_and_computes_the_check_digit():
     assert r.id_norm == _valid("43120219850101123")
     assert r.birth_date == date(1985, 1, 1)
     assert ric.calc_check_digit(r.id_norm) == r.id_norm[-1]
+
+
+def test_excel_truncated_18_digits_is_unrecoverable_but_keeps_candidates():
+    v = next(v for v in (_valid(f"43120220120305{n:03d}") for n in range(100, 1000, 100)) if v.endswith("0"))
+    typo = ("5" if v[3] != "5" else "6").join([v[:3], v[4:]])
+    r = normalize_id(typo)
+    assert r.id_issue == "sci_notation" and r.id_norm is None and r.id_prefix == typo[:15]
+    assert v in r.id_candidates
 
 
 def test_sci_notation_keeps_only_the_certain_prefix():

@@ -20,7 +20,8 @@ are a province code of GB/T 2260.
 - ``bad_check``: 18 characters that fail the check; ``id_candidates`` holds the valid
   numbers one substituted digit or one adjacent transposition away (never substituted);
 - ``sci_notation``: Excel's scientific notation (``4.31225E+17``), unrecoverable;
-  ``id_prefix`` keeps the leading digits that are certain;
+  ``id_prefix`` keeps the leading digits that are certain; also an 18-digit number
+  ending in ``000`` that fails the check (Excel's 15 significant digits written out);
 - ``disability_cert``: a 20-digit 残疾人证号 (the ID followed by category and grade
   digits); the first 18 digits are taken as the ID;
 - ``malformed``: anything else (wrong length, letters, an impossible birth date with
@@ -194,6 +195,13 @@ def _normalize_id(raw: object) -> IdResult:
             # the check digit fits but the date or region cannot be: two errors or a
             # made-up number; no single repair explains it
             return IdResult(s, False, "malformed")
+        if s.endswith("000") and s.isdigit():
+            # Excel keeps 15 significant digits: an ID stored as a number and written
+            # back out in full ends in 000 and fails the check; the last three digits
+            # are lost, so this is the same unrecoverable case as scientific notation.
+            # The repair candidates are kept as (weak) evidence: a real ID ending in 0
+            # with a typo elsewhere looks the same.
+            return IdResult(None, False, "sci_notation", id_candidates=repair_candidates(s), id_prefix=s[:15])
         return IdResult(s, False, "bad_check", id_candidates=repair_candidates(s))
     if _ANY18_RE.match(s) and s.count("X") == 1:
         # an X moved off the check position (e.g. the last two characters swapped)

@@ -13,7 +13,7 @@ import duckdb
 
 from notoneless.bundle import schema, staging
 from notoneless.bundle.aliases import ALIAS_FILE, Aliases, load_aliases, merge
-from notoneless.bundle.files import RawFile, read_file
+from notoneless.bundle.files import RawFile, find_file, read_file
 from notoneless.bundle.manifest import Manifest, load_manifest
 from notoneless.errors import BundleError
 
@@ -86,8 +86,6 @@ def ingest_bundle(
 
     raws: dict[str, RawFile] = {}
     for stem in schema.ALL_STEMS:  # check all ten exist before the slow part
-        from notoneless.bundle.files import find_file
-
         find_file(bundle_dir, stem)
     for stem in schema.ALL_STEMS:
         raw = read_file(bundle_dir, stem, aliases)

@@ -34,6 +34,8 @@ Per-field decisions (reject or warn), see also ``rejects.py``:
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 import duckdb
@@ -106,9 +108,6 @@ def _xno_tuple(raw: str) -> tuple:
 
 
 def _text(raw: str) -> str | None:
-    import re
-    import unicodedata
-
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).strip("'\"")
     return s or None
 

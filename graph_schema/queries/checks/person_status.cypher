@@ -1,6 +1,6 @@
 // The contract's definitions (section 3), computed once per person and kept on the
 // Person node for the five checks and the trail. The one home of each definition:
-//   compulsory_age  born after $born_after and on or before $born_by (the range is
+//   compulsory_age  born after row.born_after and on or before row.born_by (the range is
 //                   computed from the school year's start by checks/definitions.py);
 //                   the birth date is the valid ID's where there is one (load).
 //   active_reg_code the village of a hukou record 正常 in the province; else, only for
@@ -19,29 +19,31 @@
 //                   fupin, hukou, minzheng or canlian record's code, else 户口所在地
 //                   (the checks use active_reg_code).
 //   fupin, dibao (农村低保), tekun (农村特困), relief (any 民政 record), disabled.
-// @example {"province": "43", "born_after": "2009-09-01", "born_by": "2019-09-01"}
-MATCH (p:Person)
+// Written in batches: one row per person, each carrying the run's parameters.
+// @example {"rows": [{"person_id": "P000001", "province": "43", "born_after": "2009-09-01", "born_by": "2019-09-01"}]}
+UNWIND $rows AS row
+MATCH (p:Person {person_id: row.person_id})
 CALL (p) {
   OPTIONAL MATCH (p)-[:HAS_RECORD]->(r:SourceRecord)
   WITH r ORDER BY r.row_no
   RETURN collect(r) AS recs
 }
-WITH p,
+WITH p, row,
      [r IN recs WHERE r.source = 'hukou'] AS hukou,
      [r IN recs WHERE r.source = 'xueji'] AS xueji,
      [r IN recs WHERE r.source = 'fupin'] AS fupin,
      [r IN recs WHERE r.source = 'minzheng'] AS minzheng,
      [r IN recs WHERE r.source = 'canlian'] AS canlian
-WITH p, hukou, xueji, fupin, minzheng, canlian,
-     [h IN hukou WHERE h.hukou_status = '正常' AND h.division_code STARTS WITH $province | h.division_code]
+WITH p, row, hukou, xueji, fupin, minzheng, canlian,
+     [h IN hukou WHERE h.hukou_status = '正常' AND h.division_code STARTS WITH row.province | h.division_code]
        AS hukou_here,
-     [r IN fupin + minzheng + canlian WHERE r.division_code STARTS WITH $province | r.division_code]
+     [r IN fupin + minzheng + canlian WHERE r.division_code STARTS WITH row.province | r.division_code]
        AS others_here,
      [x IN xueji WHERE x.enrol_status = '在读'] + [x IN xueji WHERE x.enrol_status = '休学']
        + [x IN xueji WHERE NOT coalesce(x.enrol_status, '') IN ['在读', '休学']] AS xueji_ordered,
      [h IN hukou WHERE h.hukou_status = '正常'] + [h IN hukou WHERE coalesce(h.hukou_status, '') <> '正常']
        AS hukou_ordered
-WITH p, hukou, xueji, fupin, minzheng, canlian, hukou_here, xueji_ordered,
+WITH p, row, hukou, xueji, fupin, minzheng, canlian, hukou_here, xueji_ordered,
      CASE WHEN size(hukou_here) > 0 THEN hukou_here[0]
           WHEN size(hukou) = 0 AND size(others_here) > 0 THEN others_here[0] END AS active_reg_code,
      [h IN hukou_ordered WHERE h.division_code IS NOT NULL | h.division_code]
@@ -50,7 +52,7 @@ WITH p, hukou, xueji, fupin, minzheng, canlian, hukou_here, xueji_ordered,
      [x IN xueji WHERE x.enrol_status = '在读' | head([(x)-[:ENROLLED_AT]->(s:School) | s.county_code])]
        AS study_counties
 WITH p, hukou, xueji, fupin, minzheng, canlian, active_reg_code, reg_codes, school_counties, study_counties,
-     p.birth_date IS NOT NULL AND p.birth_date > date($born_after) AND p.birth_date <= date($born_by)
+     p.birth_date IS NOT NULL AND p.birth_date > date(row.born_after) AND p.birth_date <= date(row.born_by)
        AS compulsory_age,
      any(h IN hukou WHERE h.hukou_status IN ['死亡', '迁出', '注销'])
        AND none(h IN hukou WHERE h.hukou_status = '正常') AS excluded,
@@ -78,4 +80,3 @@ SET p.compulsory_age = compulsory_age, p.excluded = excluded, p.enrolled = enrol
     p.reg_county = reg_county, p.study_county = study_county, p.school_county = school_county,
     p.home_code = home_code, p.fupin = is_fupin, p.dibao = dibao, p.tekun = tekun, p.relief = relief,
     p.disabled = disabled
-RETURN count(p) AS persons

@@ -24,6 +24,8 @@ CHECKS: tuple[ModuleType, ...] = (
     missed_subsidies,
     contact_gaps,
 )
+# Persons per transaction of checks/person_status (it collects each person's records).
+STATUS_BATCH = 5_000
 KINDS: tuple[str, ...] = tuple(c.KIND for c in CHECKS)
 LABELS: dict[str, str] = {c.KIND: c.LABEL for c in CHECKS}
 COLUMNS: dict[str, tuple[str, ...]] = {c.KIND: c.COLUMNS for c in CHECKS}
@@ -41,7 +43,9 @@ def run_checks(
 
     Returns the findings per kind, each list in its stable order.
     """
-    store.query("checks/person_status", **ctx.status_params())
+    params = ctx.status_params()
+    rows = ({"person_id": r["person_id"], **params} for r in store.query("checks/person_ids"))
+    store.write_rows("checks/person_status", rows, batch_size=STATUS_BATCH)
     results: dict[str, list[Finding]] = {}
     for check in CHECKS:
         started = time.perf_counter()

@@ -147,36 +147,11 @@ LEFT JOIN zizhu z USING (record_key)
 ORDER BY e.person_id, p.record_key
 """
 
-REGISTERED_IN_SQL = """
-SELECT p.record_key, coalesce(p.village_code, p.town_code, p.county_code) AS code, h.hukou_status AS status
-FROM person_records p JOIN entities e USING (record_key) LEFT JOIN hukou h USING (record_key)
-WHERE coalesce(p.village_code, p.town_code, p.county_code) IS NOT NULL
-ORDER BY p.record_key
-"""
-
-ENROLLED_AT_SQL = """
-SELECT x.record_key, x.school_id, x.enrol_status AS status, x.grade
-FROM xueji x JOIN entities e USING (record_key)
-WHERE x.school_id IS NOT NULL ORDER BY x.record_key
-"""
-
 HOUSEHOLDS_SQL = """
 SELECT DISTINCT source || ':' || household_key AS key, household_key AS number, source AS system
 FROM person_records JOIN entities USING (record_key)
 WHERE household_key IS NOT NULL AND source IN ('hukou', 'fupin')
 ORDER BY key
-"""
-
-MEMBER_OF_SQL = """
-SELECT p.record_key, p.source || ':' || p.household_key AS uid, coalesce(h.relation, f.relation) AS relation
-FROM person_records p JOIN entities e USING (record_key)
-LEFT JOIN hukou h USING (record_key) LEFT JOIN fupin f USING (record_key)
-WHERE p.household_key IS NOT NULL AND p.source IN ('hukou', 'fupin')
-ORDER BY p.record_key
-"""
-
-PAYMENTS_SQL = """
-SELECT z.record_key, z.paying_county FROM zizhu z JOIN entities e USING (record_key) ORDER BY z.record_key
 """
 
 CONTACTS_SQL = """
@@ -198,12 +173,9 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("PART_OF 上级区划", "load/division_parents", DIVISIONS_SQL),
     ("School 学校", "load/schools", SCHOOLS_SQL),
     ("Person 人员", "load/persons", PERSONS_SQL),
-    ("SourceRecord 源记录", "load/records", RECORDS_SQL),
-    ("REGISTERED_IN 登记地", "load/registered_in", REGISTERED_IN_SQL),
-    ("ENROLLED_AT 就读学校", "load/enrolled_at", ENROLLED_AT_SQL),
     ("Household 户", "load/households", HOUSEHOLDS_SQL),
-    ("MEMBER_OF 户成员", "load/member_of", MEMBER_OF_SQL),
-    ("Payment 资助发放", "load/payments", PAYMENTS_SQL),
+    # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
+    ("SourceRecord 源记录", "load/records", RECORDS_SQL),
     ("Contact 帮扶联系人", "load/contacts", CONTACTS_SQL),
     ("RESPONSIBLE_FOR 包村", "load/responsible_for_division", "responsibilities:Division"),
     ("RESPONSIBLE_FOR 包户", "load/responsible_for_household", "responsibilities:Household"),
@@ -286,12 +258,32 @@ def load_graph(
         for rows in chunks:
             for row in rows:
                 row["run_id"] = run_id
+            if query == "load/records":
+                rows = [_record_row(row) for row in rows]
             store.write_rows(query, rows, batch_size=batch_size, on_batch=_tick)
         done = progress["done"]
         report.rows[label] = done
     report.removed = remove_stale(store, run_id)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# Record properties that are also written as the record's relationships.
+_RECORD_LINKS = {"division_code": "code", "hukou_status": "status", "school_id": "school_id", "grade": "grade",
+                 "enrol_status": "enrol_status", "relation": "relation", "paying_county": "paying_county"}
+
+
+def _record_row(flat: dict[str, Any]) -> dict[str, Any]:
+    """A record row as load/records reads it: the node's properties, and its links."""
+    props = {k: v for k, v in flat.items() if k != "person_id"}
+    row: dict[str, Any] = {"record_key": flat["record_key"], "person_id": flat["person_id"],
+                           "run_id": flat["run_id"], "props": props}
+    for prop, key in _RECORD_LINKS.items():
+        if prop in flat:
+            row[key] = flat[prop]
+    if flat.get("household_key") and flat.get("source") in ("hukou", "fupin"):
+        row["household"] = f"{flat['source']}:{flat['household_key']}"
+    return row
 
 
 def remove_stale(store: Any, run_id: str, limit: int = 20_000) -> dict[str, int]:

@@ -11,9 +11,15 @@ from notoneless.config import Settings
 
 
 def serve(settings: Settings, console: Console, host: str | None = None, port: int | None = None) -> None:
+    import logging
+
     import uvicorn
 
     from notoneless.api.app import create_app
+
+    # Neo4j's per-query notifications are for the test suite (every query file must run
+    # without one), not for a serving log: one line per request would drown it.
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
     host = host or settings.api_host
     port = port or settings.api_port

@@ -181,8 +181,8 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("RESPONSIBLE_FOR 包户", "load/responsible_for_household", "responsibilities:Household"),
     ("RESPONSIBLE_FOR 包人", "load/responsible_for_person", "responsibilities:Person"),
     ("Visit 走访", "load/visits", VISITS_SQL),
-    ("TO 走访对象(人)", "load/visit_to_person", "visit_targets:Person"),
-    ("TO 走访对象(户)", "load/visit_to_household", "visit_targets:Household"),
+    ("TO 走访对象(人)", "load/visits_to_person", "visit_targets:Person"),
+    ("TO 走访对象(户)", "load/visits_to_household", "visit_targets:Household"),
 )
 # Steps whose rows come from resolve_targets (a "<attribute>:<label>" source) rather than SQL.
 _TARGET_SOURCE = re.compile(r"^(responsibilities|visit_targets):(\w+)$")

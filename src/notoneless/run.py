@@ -39,6 +39,7 @@ STAGE_LABELS = {
     "link": "人员比对（Splink）",
     "load": "写入图数据库",
     "checks": "比对检查",
+    "cases": "更新案件台账",
     "outputs": "写出结果",
 }
 
@@ -58,6 +59,7 @@ class RunReport:
     identity_conflicts: int = 0
     unresolved_targets: int = 0
     findings: dict[str, int] = field(default_factory=dict)
+    cases: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     graph_nodes: dict[str, int] = field(default_factory=dict)
 
@@ -74,6 +76,7 @@ class RunReport:
             "identity_conflicts": self.identity_conflicts,
             "unresolved_contact_targets": self.unresolved_targets,
             "findings": self.findings,
+            "cases": self.cases,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
             "graph_nodes": self.graph_nodes,
         }
@@ -111,6 +114,7 @@ def run_bundle(
     not an error (they go to rejects.csv).
     """
     from notoneless.bundle.ingest import ingest_bundle
+    from notoneless.cases.ledger import reconcile
     from notoneless.graph.store import open_graph as default_open_graph
     from notoneless.linkage.scoring import link
 
@@ -185,6 +189,20 @@ def run_bundle(
         record_findings(store, run_id, findings)
         seconds["checks"] = _done(console, "checks", t)
 
+        # The ledger (台账) is updated, never replaced: new cases opened, open ones kept,
+        # vanished ones parked for an officer's 销号, closed ones that reappear reopened.
+        t = time.perf_counter()
+        with console.status(STAGE_LABELS["cases"] + "…"):
+            changes = reconcile(
+                store,
+                run_id,
+                {kind: [f.row for f in rows] for kind, rows in findings.items()},
+                history_path=settings.workspace / "history.duckdb",
+            )
+        report.cases = changes.counts()
+        seconds["cases"] = _done(console, "cases", t)
+        console.print(f"  {changes.describe()}")
+
         t = time.perf_counter()
         write_outputs(con, out_dir, findings)
         seconds["outputs"] = _done(console, "outputs", t)
@@ -248,6 +266,10 @@ def print_summary(console: Console, report: RunReport) -> None:
     table.add_row("未能对应的包保对象", f"{report.unresolved_targets:,}")
     for check in CHECKS:
         table.add_row(f"{check.LABEL}（{check.KIND}）", f"{report.findings.get(check.KIND, 0):,}")
+    case_labels = {"new": "新立案", "still_open": "仍在办", "resolved_by_data": "数据已消除·待确认销号", "reopened": "重新打开"}
+    for key, label in case_labels.items():
+        if key in report.cases:
+            table.add_row(f"案件：{label}", f"{report.cases[key]:,}")
     for stage, label in STAGE_LABELS.items():
         if stage in report.seconds:
             table.add_row(f"用时：{label}", f"{report.seconds[stage]:.1f}")

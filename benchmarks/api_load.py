@@ -32,7 +32,6 @@ from notoneless.config import get_settings
 from notoneless.graph import server
 from notoneless.graph.store import open_graph
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -84,7 +83,7 @@ def main() -> None:
     log = tempfile.NamedTemporaryFile(prefix="api_load-serve-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "notoneless"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,  # same cwd, so the same workspace and graph as above
     )
     try:
         _wait_ready(base, proc)

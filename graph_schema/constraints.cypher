@@ -15,3 +15,6 @@ CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (n:CaseEvent) REQUIRE n.event_
 CREATE CONSTRAINT case_match_key IF NOT EXISTS FOR (n:Case) REQUIRE n.match_key IS UNIQUE;
 // Findings of the checks: one node per finding key (kind + natural key), across runs.
 CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (n:Finding) REQUIRE n.key IS UNIQUE;
+
+// API users (officers): one name each, found by the SHA-256 of their bearer token.
+CREATE CONSTRAINT user_name IF NOT EXISTS FOR (n:User) REQUIRE n.name IS UNIQUE;

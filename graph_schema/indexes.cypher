@@ -10,3 +10,12 @@ CREATE INDEX source_record_xueji_no IF NOT EXISTS FOR (n:SourceRecord) ON (n.xue
 // Findings by kind and by person (the ledger reconciles a run's findings by kind).
 CREATE INDEX finding_kind IF NOT EXISTS FOR (n:Finding) ON (n.kind);
 CREATE INDEX finding_person IF NOT EXISTS FOR (n:Finding) ON (n.person_id);
+
+// Lookups of the HTTP API: a caller by token hash on every request, person search by
+// name / pinyin / a record's normalised name, a person's read audit and cases.
+CREATE INDEX user_token IF NOT EXISTS FOR (n:User) ON (n.token_sha256);
+CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX person_name_pinyin IF NOT EXISTS FOR (n:Person) ON (n.name_pinyin);
+CREATE INDEX source_record_name_norm IF NOT EXISTS FOR (n:SourceRecord) ON (n.name_norm);
+CREATE INDEX audit_event_person IF NOT EXISTS FOR (n:AuditEvent) ON (n.person_id);
+CREATE INDEX case_person IF NOT EXISTS FOR (n:Case) ON (n.person_id);

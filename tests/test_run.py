@@ -6,6 +6,7 @@ cannot run."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,9 @@ def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identica
         assert (s.false_positives, s.false_negatives, s.rows_equal) == (0, 0, expected_rows), format_scores(scores)
     rejects = (tmp_path / "out1" / "rejects.csv").read_text(encoding="utf-8")
     assert rejects.splitlines()[0] == "record_key,reason" and "\nfupin:10," in rejects
+    # every reason is Chinese for the officer and ends with its stable machine code
+    for line in rejects.splitlines()[1:]:
+        assert re.search(r"[\u4e00-\u9fff].*\[[A-Z0-9_]+\]$", line), line
     assert first.findings == {c.KIND: sum(1 for _ in open(EXPECTED / f"{c.KIND}.csv")) - 1 for c in CHECKS}
     # findings CSVs: UTF-8 with BOM, the contract's header
     for check in CHECKS:

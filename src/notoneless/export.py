@@ -59,9 +59,11 @@ def write_entities(con: duckdb.DuckDBPyConnection, path: Path) -> int:
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Every row that was not accepted, with its reason (Chinese), in file order."""
+    """Every row that was not accepted, with its reason (Chinese) and, in brackets, its
+    stable machine code (e.g. ``[NO_USABLE_IDENTITY]``), in file order. The contract fixes
+    the two columns, so the code rides in the reason."""
     rows = con.execute(
-        f"""SELECT record_key, reason FROM rejects
+        f"""SELECT record_key, reason || coalesce(' [' || code || ']', '') AS reason FROM rejects
             ORDER BY {_stem_order_sql('record_key')}, TRY_CAST(split_part(record_key, ':', 2) AS INTEGER),
                      record_key, reason"""
     ).fetchall()

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from notoneless.checks.catalogue import CHECKS
 from notoneless.evaluation import format_scores, score_findings
+from notoneless.normalize.names import normalize_name
 from notoneless.run import run_bundle
 from notoneless.synth import WorldConfig, generate_bundle
 
@@ -53,6 +54,10 @@ def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identica
         raw = (tmp_path / "out1" / "findings" / f"{check.KIND}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         assert raw[3:].decode("utf-8").splitlines()[0] == ",".join(check.COLUMNS)
+
+    # every named person carries its name's pinyin (the API searches by it)
+    people = graph.execute_read(lambda tx: tx.run("MATCH (p:Person) RETURN p.name AS name, p.name_pinyin AS py").data())
+    assert people and all(p["py"] == normalize_name(p["name"]).name_pinyin for p in people if p["name"])
 
     nodes, rels = _graph_counts(graph)
     second = run_bundle(HANDMADE, tmp_path / "out2", graph_settings)

@@ -87,7 +87,7 @@ ids AS (
     FROM r WHERE id_valid AND id_norm IS NOT NULL GROUP BY person_id, id_norm
 ),
 names AS (
-    SELECT person_id, name_norm,
+    SELECT person_id, name_norm, min(name_pinyin) AS name_pinyin,  -- pinyin is a function of name_norm
            row_number() OVER (PARTITION BY person_id
                               ORDER BY max(CASE WHEN source = 'hukou' THEN 1 ELSE 0 END) DESC,
                                        count(*) DESC, min(src_rank), name_norm) AS rn
@@ -111,7 +111,7 @@ agg AS (
     SELECT person_id, count(*) AS record_count, list(DISTINCT source ORDER BY source) AS sources
     FROM r GROUP BY person_id
 )
-SELECT a.person_id, n.name_norm AS name, i.id_norm AS id_number,
+SELECT a.person_id, n.name_norm AS name, n.name_pinyin, i.id_norm AS id_number,
        -- the birth date of a valid ID wins (contract: compulsory age from the ID)
        coalesce(try_strptime(substr(i.id_norm, 7, 8), '%Y%m%d')::DATE, b.birth_date) AS birth_date,
        coalesce(CASE WHEN i.id_norm IS NOT NULL

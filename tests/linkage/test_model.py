@@ -135,25 +135,17 @@ def test_dirty_pairs_link(scored, case):
     assert _prob(con, a, b) >= model.MATCH_THRESHOLD
 
 
-def test_twins_do_not_link(scored):
+@pytest.mark.parametrize("case", ["twins", "twins_no_id"])
+def test_twins_do_not_link(scored, case):
+    """Twins with IDs (hukou + xueji each) and twins without (xueji + fupin each)."""
     con, keys, _s, _r = scored
-    hukou_a, hukou_b, xueji_a, xueji_b = keys["twins"]
+    first_a, first_b, second_a, second_b = keys[case]
     # each twin's own records link ...
-    assert _prob(con, hukou_a, xueji_a) >= model.MATCH_THRESHOLD
-    assert _prob(con, hukou_b, xueji_b) >= model.MATCH_THRESHOLD
+    assert _prob(con, first_a, second_a) >= model.MATCH_THRESHOLD
+    assert _prob(con, first_b, second_b) >= model.MATCH_THRESHOLD
     # ... and no record of one twin links to a record of the other
-    for a in (hukou_a, xueji_a):
-        for b in (hukou_b, xueji_b):
-            assert _prob(con, a, b) < model.REVIEW_BAND[0], (a, b)
-
-
-def test_twins_without_id_do_not_link(scored):
-    con, keys, _s, _r = scored
-    xueji_a, xueji_b, fupin_a, fupin_b = keys["twins_no_id"]
-    assert _prob(con, xueji_a, fupin_a) >= model.MATCH_THRESHOLD
-    assert _prob(con, xueji_b, fupin_b) >= model.MATCH_THRESHOLD
-    for a in (xueji_a, fupin_a):
-        for b in (xueji_b, fupin_b):
+    for a in (first_a, second_a):
+        for b in (first_b, second_b):
             assert _prob(con, a, b) < model.REVIEW_BAND[0], (a, b)
 
 

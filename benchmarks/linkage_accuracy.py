@@ -1,6 +1,6 @@
 """Linkage accuracy against the generator's answer key (issue 6 acceptance).
 
-    .venv/bin/python benchmarks/linkage_accuracy.py [--counties 3] [--children 5000] [--seed 20261125] [--out DIR]
+    .venv/bin/python benchmarks/linkage_accuracy.py [--counties 3] [--children 5000] [--seed 20261125] [--dirt 1] [--out DIR]
 
 Generates a bundle (seed not used while developing the model), ingests it, and on the
 same data, each in its own process (own time, own peak memory), runs:
@@ -31,10 +31,12 @@ def main() -> None:
     ap.add_argument("--counties", type=int, default=3)
     ap.add_argument("--children", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--dirt", type=float, default=1.0,
+                    help="ID/name dirt rates times this (synth.rates.scaled_dirt): 1 = average county, 3 = hand-typed lists")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="notoneless-accuracy-"))
-    db = lb.prepare(out, counties=args.counties, children=args.children, seed=args.seed)
+    db = lb.prepare(out, counties=args.counties, children=args.children, seed=args.seed, dirt=args.dirt)
 
     results = {}
     for method in ("exact", "ours", "plain"):

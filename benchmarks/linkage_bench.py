@@ -27,16 +27,18 @@ import duckdb
 THREADS = 2
 
 
-def prepare(out: Path, *, counties: int, children: int, seed: int) -> Path:
+def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float = 1.0) -> Path:
     from notoneless.bundle import ingest_bundle
     from notoneless.synth.generate import generate_bundle
-    from notoneless.synth.rates import WorldConfig
+    from notoneless.synth.rates import WorldConfig, scaled_dirt
 
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    summary = generate_bundle(out, WorldConfig(counties=counties, children_per_county=children, seed=seed))
+    summary = generate_bundle(
+        out, WorldConfig(counties=counties, children_per_county=children, seed=seed, dirt=scaled_dirt(dirt))
+    )
     print(f"generate: {counties} counties x {children:,} children, seed {seed}: "
-          f"{summary.person_records:,} person records of {summary.persons:,} true persons "
+          f"ID/name dirt x{dirt:g}: {summary.person_records:,} person records of {summary.persons:,} true persons "
           f"({time.perf_counter() - t:.1f} s)", flush=True)
     db = out / "linkage.duckdb"
     db.unlink(missing_ok=True)

@@ -153,12 +153,16 @@ def generate_command(
         "csv,bom,gb18030,xlsx", "--formats",
         help="文件格式，逗号分隔：csv (UTF-8)、bom (UTF-8 带 BOM)、gb18030、xlsx；只写 csv 则全部为 UTF-8 CSV",
     ),
+    dirt: float = typer.Option(
+        1.0, "--dirt", min=0.0,
+        help="身份证号与姓名脏数据比例的倍数：1 为一般县，3 为手工录入名单的县（各系统比例见 synth/rates.py）",
+    ),
 ) -> None:
     """生成模拟的样例数据包（湖南怀化等县，含脏数据与疑难情形）及其答案。
     Generate a simulated sample bundle with known truth (OUT/bundle, OUT/truth)."""
     from notoneless.commands.generate import run as run_generate
 
-    run_generate(out, counties, children_per_county, seed, formats, console)
+    run_generate(out, counties, children_per_county, seed, formats, console, dirt)
 
 
 # --- the HTTP API: serve, users, the published contract ----------------------------

@@ -141,3 +141,28 @@ def test_generate_command_writes_bundle_and_truth(tmp_path: Path) -> None:
     assert (tmp_path / "bundle" / "manifest.json").exists()
     assert (tmp_path / "truth" / "persons.csv").exists()
     assert sorted(p.name for p in (tmp_path / "bundle").glob("*.csv")) == sorted(f"{s}.csv" for s in FILES)
+
+
+def test_dirt_factor_scales_id_and_name_dirt_only(tmp_path: Path) -> None:
+    """`--dirt 3` (hand-typed lists) triples the ID and name dirt the truth records and
+    leaves the rest of the world as it is; `--dirt 1` is the default world, byte for byte."""
+    from collections import Counter
+
+    from notoneless.synth.rates import DEFAULT_DIRT, scaled_dirt
+
+    assert scaled_dirt(1) == DEFAULT_DIRT
+    with pytest.raises(ValueError, match="canlian"):
+        scaled_dirt(6)  # canlian's ID kinds would sum to more than 1
+
+    def dirt_counts(factor: float) -> tuple[Counter, int]:
+        out = tmp_path / f"x{factor}"
+        summary = generate_bundle(out, WorldConfig(counties=1, children_per_county=2000, seed=5, dirt=scaled_dirt(factor)))
+        lines = (out / "truth" / "dirt.csv").read_text(encoding="utf-8").splitlines()[1:]
+        return Counter(line.rsplit(",", 1)[1] for line in lines), summary.persons
+
+    base, persons_1 = dirt_counts(1)
+    triple, persons_3 = dirt_counts(3)
+    assert persons_1 == persons_3  # the same people, only written worse
+    for kind in ("id_typo", "id_missing", "name_homophone"):
+        assert 2 * base[kind] < triple[kind] < 4 * base[kind], (kind, base[kind], triple[kind])
+    assert abs(triple["sex_code"] - base["sex_code"]) < 0.2 * base["sex_code"]  # formats not scaled

@@ -11,12 +11,15 @@ from rich.table import Table
 
 from notoneless.bundle.schema import FILES
 from notoneless.synth import WorldConfig, generate_bundle
+from notoneless.synth.rates import scaled_dirt
 from notoneless.synth.writer import parse_formats
 
 
-def run(out: Path, counties: int, children_per_county: int, seed: int, formats: str, console: Console) -> None:
+def run(
+    out: Path, counties: int, children_per_county: int, seed: int, formats: str, console: Console, dirt: float = 1.0
+) -> None:
     chosen = parse_formats(formats)
-    config = WorldConfig(counties=counties, children_per_county=children_per_county, seed=seed)
+    config = WorldConfig(counties=counties, children_per_county=children_per_county, seed=seed, dirt=scaled_dirt(dirt))
     started = time.perf_counter()
     with console.status("生成中 …") as status:
         summary = generate_bundle(out, config, chosen, progress=lambda msg: status.update(msg))

@@ -10,7 +10,7 @@ the docstring says so).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 
@@ -120,6 +120,35 @@ DEFAULT_DIRT: dict[str, DirtRates] = {
     "contacts": DirtRates(id_cosmetic=0.03, target_typo=0.03),
     "visits": DirtRates(id_cosmetic=0.03, target_typo=0.03, date_other_format=0.2),
 }
+
+
+# The kinds of dirt that `scaled_dirt` multiplies: those that break an exact match on
+# the ID number or the name. Formats (dates, sex codes, dot variants) stay as they are.
+SCALED_KINDS = (
+    "id_missing", "id_cosmetic", "id_typo", "id_transposition", "id_bad_check", "id_len15", "id_sci",
+    "id_disability_cert", "name_traditional", "name_homophone", "name_swapped", "name_space",
+)
+
+
+def scaled_dirt(factor: float, base: dict[str, DirtRates] | None = None) -> dict[str, DirtRates]:
+    """``base`` (default `DEFAULT_DIRT`) with every ID and name dirt rate times ``factor``.
+
+    The defaults describe an average county; ``factor`` 3 describes the counties whose
+    relief and payment lists are typed by hand from paper (the ones where matching by ID
+    number in Excel misses most children). The ID kinds of one record are exclusive, so
+    their sum must stay below 1 (checked); so must the name kinds'.
+    """
+    if factor < 0:
+        raise ValueError(f"dirt factor must be >= 0, got {factor}")
+    out = {}
+    for stem, rates in (base or DEFAULT_DIRT).items():
+        changed = {k: getattr(rates, k) * factor for k in SCALED_KINDS}
+        for prefix in ("id_", "name_"):
+            total = sum(v for k, v in changed.items() if k.startswith(prefix))
+            if total >= 1:
+                raise ValueError(f"dirt factor {factor} makes {stem}'s {prefix}* rates sum to {total:.2f} (must stay < 1)")
+        out[stem] = replace(rates, **changed)
+    return out
 
 
 @dataclass(frozen=True)

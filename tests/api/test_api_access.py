@@ -3,6 +3,8 @@ the scope of every role (out of scope is 404, never 403)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -215,8 +217,33 @@ def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, g
         users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
     with pytest.raises(AccessError):
         users_add(graph_settings, Console(), "错的辖区", "乡镇专干", "4312", replace=False)
-    with TestClient(create_app(graph_settings, store=graph_store)) as c:
+    uncached = graph_settings.model_copy(update={"api_caller_ttl_seconds": 0})
+    with TestClient(create_app(uncached, store=graph_store)) as c:
         assert c.get("/me", headers=auth(token)).json()["division"] == "431202102"
         renewed = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=True)
         assert c.get("/me", headers=auth(token)).status_code == 401  # the old token no longer works
         assert c.get("/me", headers=auth(renewed)).status_code == 200
+
+
+def test_a_reissued_token_stops_working_once_the_caller_cache_expires(graph_store, graph_settings, scene) -> None:
+    from notoneless.api.access import Role, create_user, hash_token
+    from notoneless.api.callers import CallerCache
+
+    now = [1000.0]
+    app = create_app(graph_settings, store=graph_store)
+    app.state.callers = CallerCache(5.0, timer=lambda: now[0])
+    old = create_user(graph_store, "轮换令牌的专干", Role.TOWN, "431202101")
+    with TestClient(app) as c:
+        assert c.get("/me", headers=auth(old)).status_code == 200
+        new = create_user(graph_store, "轮换令牌的专干", Role.TOWN, "431202101", replace=True)
+        assert c.get("/me", headers=auth(new)).status_code == 200  # a new token is looked up at once
+        now[0] += 4.9
+        assert c.get("/me", headers=auth(old)).status_code == 200  # remembered for up to 5 s
+        now[0] += 0.2
+        assert c.get("/me", headers=auth(old)).status_code == 401
+        # an unknown token is never remembered: once issued, it works on the next request
+        unknown = "nol_" + "x" * 43
+        assert c.get("/me", headers=auth(unknown)).status_code == 401
+        graph_store.query("api/users/create", name="后发的专干", role=Role.TOWN.value, division="431202101",
+                          token_sha256=hash_token(unknown), at=datetime.now(UTC), replace=False)
+        assert c.get("/me", headers=auth(unknown)).json()["name"] == "后发的专干"

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from notoneless.api import exc
+from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
 from notoneless.api.search import index_name_pinyin
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> Fa
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
     exc.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from notoneless.api.access import Caller, authenticate
+from notoneless.api.access import Caller
+from notoneless.api.callers import CallerCache
 from notoneless.api.exc import Unauthenticated
 from notoneless.config import Settings
 from notoneless.graph.store import GraphStore
@@ -25,14 +26,21 @@ def get_settings_of_app(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_callers(request: Request) -> CallerCache:
+    return request.app.state.callers
+
+
 Store = Annotated[GraphStore, Depends(get_store)]
 AppSettings = Annotated[Settings, Depends(get_settings_of_app)]
+Callers = Annotated[CallerCache, Depends(get_callers)]
 
 
-def get_caller(store: Store, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+def get_caller(
+    store: Store, callers: Callers, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthenticated()
-    caller = authenticate(store, credentials.credentials.strip())
+    caller = callers.caller(store, credentials.credentials.strip())
     if caller is None:
         raise Unauthenticated("令牌无效或已被重新签发：请向管理员索取新令牌（notoneless users add … --replace）。")
     return caller

@@ -33,18 +33,19 @@ class CallerCache:
         # TTLCache is not thread-safe, and sync routes run in a thread pool.
         self._lock = threading.Lock()
 
-    def caller(self, store: Any, token: str) -> Caller | None:
+    def remembered(self, token: str) -> Caller | None:
+        """The caller holding ``token`` if known and fresh (no I/O: safe on the event loop)."""
         if self._known is None:
-            return authenticate(store, token)
-        key = hash_token(token)  # the token itself is never kept, not even in memory
+            return None
         with self._lock:
-            found = self._known.get(key)
-        if found is not None:
-            return found
+            return self._known.get(hash_token(token))  # the token itself is never kept
+
+    def look_up(self, store: Any, token: str) -> Caller | None:
+        """The caller holding ``token``, from the graph (blocking); remembered if found."""
         found = authenticate(store, token)
-        if found is not None:
+        if found is not None and self._known is not None:
             with self._lock:
-                self._known[key] = found
+                self._known[hash_token(token)] = found
         return found
 
     def clear(self) -> None:

@@ -27,6 +27,7 @@ PHONE_FIELDS = frozenset({"phone", "手机号"})
 
 _ID_RUN = re.compile(r"(?<!\d)\d{14,19}[\dXx](?!\d)")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_SHORTEST = 11  # the fewest characters either pattern matches (a mobile number)
 
 
 def mask_id(value: str) -> str:
@@ -45,6 +46,8 @@ def mask_phone(value: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask every ID-like digit run and mobile number inside free text."""
+    if len(text) < _SHORTEST:  # most values (names, codes, dates): too short to hold either
+        return text
     text = _ID_RUN.sub(lambda m: mask_id(m.group(0)), text)
     return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
 

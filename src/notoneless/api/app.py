@@ -53,6 +53,10 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> Fa
             if opened:
                 from notoneless.graph.store import open_graph
 
+                # Neo4j's per-query notifications are for the test suite (every query file
+                # must run without one), not for a serving log: one line per request would
+                # drown it.
+                logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
                 app.state.store = stack.enter_context(open_graph(settings))
             indexed = index_name_pinyin(app.state.store)
             if indexed:

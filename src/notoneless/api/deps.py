@@ -32,22 +32,18 @@ async def get_settings_of_app(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def get_callers(request: Request) -> CallerCache:
-    return request.app.state.callers
-
-
 Store = Annotated[GraphStore, Depends(get_store)]
 AppSettings = Annotated[Settings, Depends(get_settings_of_app)]
-Callers = Annotated[CallerCache, Depends(get_callers)]
 
 
 async def get_caller(
-    store: Store, callers: Callers, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthenticated()
     token = credentials.credentials.strip()
-    caller = callers.remembered(token) or await run_in_threadpool(callers.look_up, store, token)
+    callers: CallerCache = request.app.state.callers  # the app's state itself: fewer dependencies to solve
+    caller = callers.remembered(token) or await run_in_threadpool(callers.look_up, request.app.state.store, token)
     if caller is None:
         raise Unauthenticated("令牌无效或已被重新签发：请向管理员索取新令牌（notoneless users add … --replace）。")
     return caller

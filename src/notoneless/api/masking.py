@@ -61,11 +61,14 @@ def mask(data: Any, *, reveal: bool = False) -> tuple[Any, list[str]]:
     return masked, sorted(fields)
 
 
-def _walk(value: Any, path: str, key: str | None, fields: set[str], reveal: bool) -> Any:
+def _walk(value: Any, parent: str, key: str | None, fields: set[str], reveal: bool) -> Any:
+    # ``parent``: the path of the dict that holds ``value`` under ``key``; a value's own
+    # path is only spelled out when it holds a number or is a dict (the API's hot path).
     if isinstance(value, dict):
-        return {k: _walk(v, f"{path}.{k}" if path else str(k), str(k), fields, reveal) for k, v in value.items()}
+        here = _path(parent, key)
+        return {k: _walk(v, here, str(k), fields, reveal) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_walk(v, path, key, fields, reveal) for v in value]
+        return [_walk(v, parent, key, fields, reveal) for v in value]
     if not isinstance(value, str) or not value:
         return value
     if key in ID_FIELDS:
@@ -75,6 +78,12 @@ def _walk(value: Any, path: str, key: str | None, fields: set[str], reveal: bool
     else:
         out = mask_text(value)
     if out != value:
-        fields.add(path)
+        fields.add(_path(parent, key))
         return value if reveal else out
     return value
+
+
+def _path(parent: str, key: str | None) -> str:
+    if key is None:
+        return parent
+    return f"{parent}.{key}" if parent else key

@@ -147,6 +147,12 @@ def test_village_contacts_scope(client, scene) -> None:
 
 def test_read_only_auditor_cannot_act_and_town_officer_can(client, scene) -> None:
     case_id = client.get("/cases", params={"person_id": "P01"}, headers=auth(scene["town_t1"])).json()["items"][0]["case_id"]
+
+    def trail_case() -> tuple[str, int]:  # the case as the person's trail shows it
+        cases = client.get("/persons/P01/trail", headers=auth(scene["town_t1"])).json()["cases"]
+        return next((c["state"], c["version"]) for c in cases if c["case_id"] == case_id)
+
+    assert trail_case() == ("待核实", 1)
     denied = client.post(f"/cases/{case_id}/transitions", json={"action": "start_verification"},
                          headers=auth(scene["auditor_a"]))
     assert denied.status_code == 403 and denied.json()["code"] == "ROLE_CANNOT_ACT"
@@ -160,6 +166,7 @@ def test_read_only_auditor_cannot_act_and_town_officer_can(client, scene) -> Non
     assert body["case"]["state"] == "核实中"
     assert body["events"][-1]["by"] == USERS["town_t1"][0]
     assert body["events"][-1]["action"] == "start_verification"
+    assert trail_case() == ("核实中", body["case"]["version"]) and body["case"]["version"] == 2  # the next trail read
     # the same version again: someone (here: the same officer) acted first
     again = client.post(f"/cases/{case_id}/transitions", json={"action": "start_verification", "expected_version": 1},
                         headers=auth(scene["town_t1"]))

@@ -2,9 +2,10 @@
 the authenticated caller, a page.
 
 The dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in its thread
-pool, and a hop there and back for each one cost more server CPU per request than the
-trail's own Cypher. The only blocking step, looking a token up in the graph, goes to the
-thread pool itself, and only when the token is not remembered (api/callers.py)."""
+pool, and those hops (with the trail route's own) were a fifth of the server's CPU per
+trail lookup (4.6 → 3.7 ms when removed). The only blocking step, looking a token up in
+the graph, goes to the thread pool itself, and only when the token is not remembered
+(api/callers.py)."""
 
 from __future__ import annotations
 

@@ -70,10 +70,10 @@ def get_person(
             summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件（号码已遮蔽）")
 async def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> dict[str, Any]:
     # The busiest route, so: one round trip (the scope check, the trail and the cases are
-    # one query, read in the cheapest way: GraphStore.read), the one blocking call sent to the thread pool by hand (a plain ``def``
-    # route would hop there and back twice: for the route and for checking its response),
-    # and the dict returned as is — FastAPI validates it against Trail once and writes the
-    # JSON in pydantic's Rust core (building a Trail here would validate it twice).
+    # one query, read the cheapest way: GraphStore.read); that one blocking call sent to
+    # the thread pool by hand (a plain ``def`` route hops there and back twice: for the
+    # route and for checking its response); and the dict returned as is — FastAPI
+    # validates it against Trail once and writes the JSON in pydantic's Rust core.
     rows = await run_in_threadpool(store.read, "trail", person_id=person_id, **caller.scope())
     if not rows:
         raise _not_found(person_id)

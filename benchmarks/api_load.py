@@ -8,13 +8,22 @@ Starts the local Neo4j of the workspace if it is not running (and stops it at th
 only then), creates a throw-away 省级管理员 user (so every person is in scope), starts
 ``notoneless serve`` on a free port, samples persons from the graph, then runs the
 clients until ``--requests`` lookups are done or ``--seconds`` have passed. Prints
-p50/p95/p99 latency, requests per second and the status codes seen. Goal: p95 ≤ 50 ms.
+p50/p95/p99 latency, requests per second, the status codes seen, and the CPU time per
+request of the server (with its worker processes), of Neo4j and of the clients
+themselves (on a shared machine the latency alone misleads). Goal: p95 ≤ 50 ms.
+
+``--client``: ``stdlib`` (default) keeps one ``http.client`` keep-alive connection per
+client thread — about a tenth of httpx's CPU per request, so the load generator does not
+take the cores the server needs; ``httpx`` is the same loop with one ``httpx.Client`` per
+thread.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import resource
 import random
 import statistics
 import subprocess
@@ -41,6 +50,66 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its live descendants (procfs; Linux only,
+    enough for a benchmark — psutil is not a dependency of the project)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _cpu_seconds(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _StdlibClient:
+    """One keep-alive HTTP/1.1 connection (``http.client``), reopened after an error."""
+
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.port, self.headers = port, headers
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def get(self, path: str) -> int:
+        try:
+            self.conn.request("GET", path, headers=self.headers)
+            response = self.conn.getresponse()
+            response.read()
+            return response.status
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            return 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _HttpxClient:
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=120)
+
+    def get(self, path: str) -> int:
+        try:
+            return self.client.get(path).status_code
+        except httpx.HTTPError:
+            return 0
+
+    def close(self) -> None:
+        self.client.close()
+
+
+CLIENTS = {"stdlib": _StdlibClient, "httpx": _HttpxClient}
+
+
 def _wait_ready(base: str, proc: subprocess.Popen, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -63,6 +132,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--persons", type=int, default=2000, help="persons sampled to look up")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--client", choices=sorted(CLIENTS), default="stdlib", help="the HTTP client of each thread")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -101,22 +171,27 @@ def main() -> None:
                 issued["n"] += 1
             return rng.choice(sample)
 
+        make_client = CLIENTS[args.client]
+
         def client() -> None:
-            with httpx.Client(base_url=base, headers=headers, timeout=120) as c:
+            c = make_client(port, headers)
+            try:
                 while (pid := next_id()) is not None:
                     t0 = time.perf_counter()
-                    try:
-                        status = c.get(f"/persons/{pid}/trail").status_code
-                    except httpx.HTTPError:
-                        status = 0  # a timeout or a dropped connection, counted apart
+                    status = c.get(f"/persons/{pid}/trail")  # 0: a timeout or a dropped connection
                     dt = time.perf_counter() - t0
                     with lock:
                         latencies.append(dt)
                         statuses[status] += 1
+            finally:
+                c.close()
 
-        with httpx.Client(base_url=base, headers=headers, timeout=120) as c:  # warm-up, not timed
-            for pid in sample[: args.warmup]:
-                c.get(f"/persons/{pid}/trail")
+        warm = make_client(port, headers)  # warm-up, not timed
+        for pid in sample[: args.warmup]:
+            warm.get(f"/persons/{pid}/trail")
+        warm.close()
+        graph_pid = server.status(settings).pid if settings.local_graph else None
+        cpu_before = (_cpu_seconds(proc.pid), _cpu_seconds(graph_pid) if graph_pid else 0.0, _own_cpu_seconds())
         stop_at["t"] = time.perf_counter() + args.seconds
         began = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(args.clients)]
@@ -125,6 +200,7 @@ def main() -> None:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - began
+        cpu_after = (_cpu_seconds(proc.pid), _cpu_seconds(graph_pid) if graph_pid else 0.0, _own_cpu_seconds())
     finally:
         proc.terminate()
         try:
@@ -142,6 +218,12 @@ def main() -> None:
           f"({len(ms) / elapsed:.1f} req/s)")
     print(f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  p99 {_percentile(ms, 99):.1f}  "
           f"mean {statistics.fmean(ms):.1f}  max {ms[-1]:.1f}")
+    n = max(1, len(ms))
+    server_cpu, graph_cpu, client_cpu = (after - before for after, before in zip(cpu_after, cpu_before, strict=True))
+    print(f"CPU ms per request: server {server_cpu * 1000 / n:.2f}  neo4j "
+          f"{graph_cpu * 1000 / n if graph_pid else float('nan'):.2f}  clients ({args.client}) "
+          f"{client_cpu * 1000 / n:.2f}  (CPU s: server {server_cpu:.1f}, neo4j {graph_cpu:.1f}, "
+          f"clients {client_cpu:.1f} in {elapsed:.1f} s wall; load average {os.getloadavg()[0]:.2f})")
     print(f"status codes: {dict(sorted(statuses.items()))} (0 = timeout or dropped connection)")
     print(f"server log: {log.name}")
     print(f"goal p95 <= 50 ms: {'met' if _percentile(ms, 95) <= 50 else 'NOT met'}")

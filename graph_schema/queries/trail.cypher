@@ -1,22 +1,18 @@
-// A child's whole record (档案) for `notoneless trail`: the person found by person_id,
-// by an ID number on any of their records, or by a 学籍号; with every source record and
-// what it links to (division, household, school, paying county), the contacts
-// responsible for them, their village or households, the visits, and the findings.
-// @example {"key": "P000001"}
-CALL () {
-  MATCH (p:Person {person_id: $key})
-  RETURN p
-  UNION
-  MATCH (p:Person {id_number: $key})
-  RETURN p
-  UNION
-  MATCH (p:Person)-[:HAS_RECORD]->(:SourceRecord {id_norm: $key})
-  RETURN p
-  UNION
-  MATCH (p:Person)-[:HAS_RECORD]->(:SourceRecord {xueji_no: $key})
-  RETURN p
-}
-WITH p
+// A child's whole record (档案) for `notoneless trail` and GET /persons/{id}/trail: the
+// person, with every source record and what it links to (division, household, school,
+// paying county), the contacts responsible for them, their village or households, the
+// visits, the findings and the cases. One round trip for the API: the person comes back
+// only when in the caller's scope (api/access.py: $division a code prefix, $school a
+// 学校标识码, one of them null); both null = no scope (the CLI). Keys other than a
+// person_id are resolved first by persons_by_key.cypher.
+// @example {"person_id": "P000001", "division": "43", "school": null}
+MATCH (p:Person {person_id: $person_id})
+WHERE ($division IS NULL AND $school IS NULL)
+   OR ($school IS NULL
+       AND (EXISTS { MATCH (p)-[:HAS_RECORD]->(sr:SourceRecord) WHERE sr.division_code STARTS WITH $division }
+            OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School)
+                        WHERE sc.county_code STARTS WITH $division }))
+   OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School) WHERE sc.school_id = $school }
 RETURN p {.*} AS person,
        COLLECT {
          MATCH (p)-[:HAS_RECORD]->(r:SourceRecord)
@@ -56,4 +52,12 @@ RETURN p {.*} AS person,
          MATCH (f:Finding)-[:ABOUT]->(p)
          RETURN f {.key, .kind, .label, .columns, .values, .run_id, .active}
          ORDER BY f.kind, f.key
-       } AS findings
+       } AS findings,
+       COLLECT {
+         MATCH (c:Case)-[:ABOUT]->(p)
+         RETURN c {.case_id, .case_type, .type_label, .state, .title, .version, .person_id, .name, .subject,
+                   .responsible_county, .responsible_town, .responsible_village, .responsible_school,
+                   deadline: toString(c.deadline), opened_at: toString(c.opened_at),
+                   updated_at: toString(c.updated_at)}
+         ORDER BY c.case_id
+       } AS cases

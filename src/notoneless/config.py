@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     # The HTTP API.
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # How long a server process remembers who holds a token (api/callers.py); 0: never.
+    # A re-issued token (users add --replace) takes effect within this time.
+    api_caller_ttl_seconds: float = 5.0
+    # Server processes of `notoneless serve` (uvicorn workers). One Python process runs
+    # one core's worth of requests; two keep a 2-core machine busy beside Neo4j.
+    api_workers: int = Field(default=2, ge=1)
 
     @property
     def local_graph(self) -> bool:

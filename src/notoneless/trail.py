@@ -64,14 +64,13 @@ def lookup_keys(key: str) -> list[str]:
 
 
 def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
-    """Every person the key names (usually one), each with the whole record."""
-    found: dict[str, dict[str, Any]] = {}
+    """Every person the key names (usually one), each with the whole record (no scope:
+    the CLI sees the whole graph)."""
     for k in lookup_keys(key):
-        for row in store.query("trail", key=k):
-            found.setdefault(row["person"]["person_id"], row)
-        if found:
-            break
-    return list(found.values())
+        person_ids = [row["person_id"] for row in store.query("persons_by_key", key=k)]
+        if person_ids:
+            return [row for pid in person_ids for row in store.query("trail", person_id=pid, division=None, school=None)]
+    return []
 
 
 def print_trail(console: Console, trail: dict[str, Any]) -> None:

@@ -3,6 +3,8 @@ the scope of every role (out of scope is 404, never 403)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -145,6 +147,12 @@ def test_village_contacts_scope(client, scene) -> None:
 
 def test_read_only_auditor_cannot_act_and_town_officer_can(client, scene) -> None:
     case_id = client.get("/cases", params={"person_id": "P01"}, headers=auth(scene["town_t1"])).json()["items"][0]["case_id"]
+
+    def trail_case() -> tuple[str, int]:  # the case as the person's trail shows it
+        cases = client.get("/persons/P01/trail", headers=auth(scene["town_t1"])).json()["cases"]
+        return next((c["state"], c["version"]) for c in cases if c["case_id"] == case_id)
+
+    assert trail_case() == ("待核实", 1)
     denied = client.post(f"/cases/{case_id}/transitions", json={"action": "start_verification"},
                          headers=auth(scene["auditor_a"]))
     assert denied.status_code == 403 and denied.json()["code"] == "ROLE_CANNOT_ACT"
@@ -158,6 +166,7 @@ def test_read_only_auditor_cannot_act_and_town_officer_can(client, scene) -> Non
     assert body["case"]["state"] == "核实中"
     assert body["events"][-1]["by"] == USERS["town_t1"][0]
     assert body["events"][-1]["action"] == "start_verification"
+    assert trail_case() == ("核实中", body["case"]["version"]) and body["case"]["version"] == 2  # the next trail read
     # the same version again: someone (here: the same officer) acted first
     again = client.post(f"/cases/{case_id}/transitions", json={"action": "start_verification", "expected_version": 1},
                         headers=auth(scene["town_t1"]))
@@ -215,8 +224,33 @@ def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, g
         users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
     with pytest.raises(AccessError):
         users_add(graph_settings, Console(), "错的辖区", "乡镇专干", "4312", replace=False)
-    with TestClient(create_app(graph_settings, store=graph_store)) as c:
+    uncached = graph_settings.model_copy(update={"api_caller_ttl_seconds": 0})
+    with TestClient(create_app(uncached, store=graph_store)) as c:
         assert c.get("/me", headers=auth(token)).json()["division"] == "431202102"
         renewed = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=True)
         assert c.get("/me", headers=auth(token)).status_code == 401  # the old token no longer works
         assert c.get("/me", headers=auth(renewed)).status_code == 200
+
+
+def test_a_reissued_token_stops_working_once_the_caller_cache_expires(graph_store, graph_settings, scene) -> None:
+    from notoneless.api.access import Role, create_user, hash_token
+    from notoneless.api.callers import CallerCache
+
+    now = [1000.0]
+    app = create_app(graph_settings, store=graph_store)
+    app.state.callers = CallerCache(5.0, timer=lambda: now[0])
+    old = create_user(graph_store, "轮换令牌的专干", Role.TOWN, "431202101")
+    with TestClient(app) as c:
+        assert c.get("/me", headers=auth(old)).status_code == 200
+        new = create_user(graph_store, "轮换令牌的专干", Role.TOWN, "431202101", replace=True)
+        assert c.get("/me", headers=auth(new)).status_code == 200  # a new token is looked up at once
+        now[0] += 4.9
+        assert c.get("/me", headers=auth(old)).status_code == 200  # remembered for up to 5 s
+        now[0] += 0.2
+        assert c.get("/me", headers=auth(old)).status_code == 401
+        # an unknown token is never remembered: once issued, it works on the next request
+        unknown = "nol_" + "x" * 43
+        assert c.get("/me", headers=auth(unknown)).status_code == 401
+        graph_store.query("api/users/create", name="后发的专干", role=Role.TOWN.value, division="431202101",
+                          token_sha256=hash_token(unknown), at=datetime.now(UTC), replace=False)
+        assert c.get("/me", headers=auth(unknown)).json()["name"] == "后发的专干"

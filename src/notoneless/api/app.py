@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from notoneless.api import exc
+from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
 from notoneless.api.search import index_name_pinyin
@@ -52,6 +53,10 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> Fa
             if opened:
                 from notoneless.graph.store import open_graph
 
+                # Neo4j's per-query notifications are for the test suite (every query file
+                # must run without one), not for a serving log: one line per request would
+                # drown it.
+                logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
                 app.state.store = stack.enter_context(open_graph(settings))
             indexed = index_name_pinyin(app.state.store)
             if indexed:
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> Fa
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
     exc.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -12,6 +12,8 @@ from notoneless.api.masking import mask
 
 def plain(value: Any) -> Any:
     """Neo4j temporal values → ISO strings, recursively; non-finite floats → None."""
+    if value is None or isinstance(value, (str, int)):  # most values: checked first (the API's hot path)
+        return value
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

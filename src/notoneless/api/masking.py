@@ -27,6 +27,7 @@ PHONE_FIELDS = frozenset({"phone", "手机号"})
 
 _ID_RUN = re.compile(r"(?<!\d)\d{14,19}[\dXx](?!\d)")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_SHORTEST = 11  # the fewest characters either pattern matches (a mobile number)
 
 
 def mask_id(value: str) -> str:
@@ -45,6 +46,8 @@ def mask_phone(value: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask every ID-like digit run and mobile number inside free text."""
+    if len(text) < _SHORTEST:  # most values (names, codes, dates): too short to hold either
+        return text
     text = _ID_RUN.sub(lambda m: mask_id(m.group(0)), text)
     return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
 
@@ -58,11 +61,14 @@ def mask(data: Any, *, reveal: bool = False) -> tuple[Any, list[str]]:
     return masked, sorted(fields)
 
 
-def _walk(value: Any, path: str, key: str | None, fields: set[str], reveal: bool) -> Any:
+def _walk(value: Any, parent: str, key: str | None, fields: set[str], reveal: bool) -> Any:
+    # ``parent``: the path of the dict that holds ``value`` under ``key``; a value's own
+    # path is only spelled out when it holds a number or is a dict (the API's hot path).
     if isinstance(value, dict):
-        return {k: _walk(v, f"{path}.{k}" if path else str(k), str(k), fields, reveal) for k, v in value.items()}
+        here = _path(parent, key)
+        return {k: _walk(v, here, str(k), fields, reveal) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_walk(v, path, key, fields, reveal) for v in value]
+        return [_walk(v, parent, key, fields, reveal) for v in value]
     if not isinstance(value, str) or not value:
         return value
     if key in ID_FIELDS:
@@ -72,6 +78,12 @@ def _walk(value: Any, path: str, key: str | None, fields: set[str], reveal: bool
     else:
         out = mask_text(value)
     if out != value:
-        fields.add(path)
+        fields.add(_path(parent, key))
         return value if reveal else out
     return value
+
+
+def _path(parent: str, key: str | None) -> str:
+    if key is None:
+        return parent
+    return f"{parent}.{key}" if parent else key

@@ -11,22 +11,27 @@ from notoneless.config import Settings
 
 
 def serve(settings: Settings, console: Console, host: str | None = None, port: int | None = None) -> None:
-    import logging
-
     import uvicorn
 
-    from notoneless.api.app import create_app
-
-    # Neo4j's per-query notifications are for the test suite (every query file must run
-    # without one), not for a serving log: one line per request would drown it.
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    from notoneless.graph import server
 
     host = host or settings.api_host
     port = port or settings.api_port
+    workers = settings.api_workers
+    # The local graph is started here, once, rather than raced by the workers (each opens
+    # it with open_graph, which leaves a server it did not start running).
+    started = settings.local_graph and server.start(settings).started
     if settings.local_graph:
         console.print("未配置 NOTONELESS_GRAPH_URI：使用本地 Neo4j（未运行则启动，退出时停止）。")
-    console.print(f"接口地址 http://{host}:{port}  文档 http://{host}:{port}/docs  （Ctrl+C 退出）")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    console.print(f"接口地址 http://{host}:{port}  文档 http://{host}:{port}/docs  （{workers} 个进程，Ctrl+C 退出）")
+    try:
+        # Each worker process builds its app with create_app(), so from the environment's
+        # settings (like every command), with its own graph driver and caller cache.
+        uvicorn.run("notoneless.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning")
+    finally:
+        if started:
+            server.stop(settings)
 
 
 def users_add(settings: Settings, console: Console, name: str, role: str, division: str, replace: bool) -> str:

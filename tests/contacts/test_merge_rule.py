@@ -150,7 +150,7 @@ def test_statements_about_what_is_gone_are_reported_not_applied(event):
 
 
 def test_a_registered_contact_is_added_on_duty_and_can_be_assigned():
-    reg = Registration("CR-1", "C9", "王老师", "13800000009", "示例中心校", "officer", AFTER)
+    reg = Registration("CR-1", "C9", "王老师", "officer", AFTER, phone="13800000009", unit="示例中心校")
     out = run(assignment("assign", "C9", "包人", "P2", AFTER), registrations=[reg])
     assert out.contacts == [{"contact_id": "C9", "name": "王老师", "phone": "13800000009", "unit": "示例中心校",
                              "status": "在岗"}]
@@ -158,7 +158,7 @@ def test_a_registered_contact_is_added_on_duty_and_can_be_assigned():
 
 
 def test_a_bundle_listing_a_registered_contact_wins_for_its_details():
-    reg = Registration("CR-1", "C1", "别名", None, None, "officer", AFTER)
+    reg = Registration("CR-1", "C1", "别名", "officer", AFTER)
     out = run(registrations=[reg])
     assert out.contacts == [] and out.report.registered == 0
 

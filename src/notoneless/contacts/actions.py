@@ -118,7 +118,8 @@ def resolve_targets(store: Any, caller: Caller, duty_type: str, *, targets: list
     households of either registry with that number); person ids, ID numbers or 学籍号.
     """
     if bool(targets) == bool(village):
-        raise ContactError("请给出对象（--target，可多个）或整村批量（--village），二者选一。", field="target")
+        raise ContactError("请给出对象（--target / targets，可多个）或整村批量（--village / village），二者选一。",
+                           field="targets")
     if village:
         code = village.strip()
         if not (code.isdigit() and len(code) == 12):
@@ -134,7 +135,7 @@ def resolve_targets(store: Any, caller: Caller, duty_type: str, *, targets: list
         found = [r["key"] for r in store.query("contacts/targets_in_scope", duty_type=duty_type,
                                                targets=candidates, **caller.scope())] if candidates else []
         if not found:
-            raise ContactNotFound(f"辖区内没有{duty_type}对象「{typed}」：请核对后重试。", field="target")
+            raise ContactNotFound(f"辖区内没有{duty_type}对象「{typed}」：请核对后重试。", field="targets")
         keys.extend(k for k in found if k not in keys)
     return keys
 

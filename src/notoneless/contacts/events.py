@@ -91,10 +91,10 @@ class Registration:
     registration_id: str
     contact_id: str
     name: str
-    phone: str | None
-    unit: str | None
     made_by: str
     made_at: datetime
+    phone: str | None = None
+    unit: str | None = None
     note: str | None = None
 
     @property
@@ -118,7 +118,8 @@ class ServiceEvents:
         """All events from the graph (named queries ``contacts/events_*``)."""
 
         def rows(name: str) -> list[dict[str, Any]]:
-            return [{**r, "made_at": _datetime(r["made_at"])} for r in store.query(name)]
+            # each query returns the event node's properties as `event` (absent ones: the defaults)
+            return [{**r["event"], "made_at": _datetime(r["event"]["made_at"])} for r in store.query(name)]
 
         return cls(
             tuple(Assignment(**r) for r in rows("contacts/events_assignments")),

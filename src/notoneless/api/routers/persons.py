@@ -73,6 +73,8 @@ def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> Trail
         if not tx.run(store.cypher("api/persons/in_scope"), person_id=person_id, **caller.scope()).data():
             return None
         rows = [r for r in tx.run(store.cypher("trail"), key=person_id).data() if r["person"]["person_id"] == person_id]
+        for row in rows:
+            row["assignments"] = tx.run(store.cypher("contacts/of_person"), person_id=person_id).data()
         return rows, tx.run(store.cypher("api/cases/of_person"), person_id=person_id).data()
 
     found = store.execute_read(read)

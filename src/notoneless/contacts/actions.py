@@ -33,9 +33,12 @@ class ContactError(NotOneLessError):
     http_status = 422
     exit_code = 2
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 http_status: int | None = None) -> None:
         super().__init__(message, code=code)
         self.field = field
+        if http_status is not None:
+            self.http_status = http_status
 
 
 class ContactNotFound(ContactError):
@@ -113,23 +116,21 @@ def resolve_targets(store: Any, caller: Caller, duty_type: str, *, targets: list
     """The graph keys an action is about, all in the caller's scope (else ContactNotFound).
 
     ``village`` (bulk): 包村 → the village itself; 包人 → its target children; 包户 → its
-    建档立卡 households (``contacts/village_targets``). ``targets`` (one by one): village
+    建档立卡 households (``contacts/village_targets``); and/or ``targets`` (one by one): village
     codes; household keys (``hukou:<户号>`` / ``fupin:<户编号>``, or a bare number: the
     households of either registry with that number); person ids, ID numbers or 学籍号.
     """
-    if bool(targets) == bool(village):
-        raise ContactError("请给出对象（--target / targets，可多个）或整村批量（--village / village），二者选一。",
-                           field="targets")
+    if not targets and not village:
+        raise ContactError("请给出对象（--target / targets，可多个）或整村批量（--village / village）。", field="targets")
+    keys: list[str] = []
     if village:
         code = village.strip()
         if not (code.isdigit() and len(code) == 12):
             raise ContactError(f"村级区划代码「{village}」应为 12 位数字。", field="village")
         if not store.query("contacts/targets_in_scope", duty_type="包村", targets=[code], **caller.scope()):
             raise ContactNotFound(f"辖区内没有村 {code}：请核对 12 位村级区划代码。", field="village")
-        if duty_type == "包村":
-            return [code]
-        return [r["key"] for r in store.query("contacts/village_targets", village=code, duty_type=duty_type)]
-    keys: list[str] = []
+        keys = [code] if duty_type == "包村" else [
+            r["key"] for r in store.query("contacts/village_targets", village=code, duty_type=duty_type)]
     for typed in targets or []:
         candidates = _candidates(store, duty_type, typed)
         found = [r["key"] for r in store.query("contacts/targets_in_scope", duty_type=duty_type,
@@ -209,7 +210,8 @@ def replace(store: Any, caller: Caller, old_contact_id: str, new_contact_id: str
     old = find_contact(store, caller, old_contact_id, field_name="contact_id")
     new = find_contact(store, caller, new_contact_id, field_name="new_contact_id")
     if old["contact_id"] == new["contact_id"]:
-        raise ContactError("原联系人与新联系人相同：请给出另一位联系人。", field="new_contact_id")
+        raise ContactError("原联系人与新联系人相同：请给出另一位联系人。", field="new_contact_id",
+                           code="CONTACT_SAME", http_status=409)
     keys = resolve_targets(store, caller, duty, targets=targets, village=village)
     batch_id = f"CB-{uuid.uuid4().hex[:16]}"
     when = _now(at)
@@ -249,5 +251,5 @@ def register(store: Any, caller: Caller, contact_id: str, name: str, *, phone: s
                        made_by=caller.name, made_at=_now(at), note=note)
     if not rows:
         raise ContactError(f"联系人 {cid} 已存在（数据包或系统内登记）：可直接指派，或换一个编号。",
-                           field="contact_id", code="CONTACT_EXISTS")
+                           field="contact_id", code="CONTACT_EXISTS", http_status=409)
     return ActionResult("register", cid, event_ids=[registration_id])

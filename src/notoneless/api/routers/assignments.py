@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from notoneless.api.convert import masked
 from notoneless.api.deps import CurrentCaller, Store
@@ -29,13 +30,16 @@ VILLAGE = r"^[0-9]{12}$"
 
 
 class TargetsRequest(BaseModel):
-    """Targets one by one (``targets``) or a whole village (``village``), not both."""
+    """Targets one by one (``targets``), a whole village (``village``), or both (their union)."""
+
+    # at least one of the two (the schema says so, so generated clients know it)
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["targets"]}, {"required": ["village"]}]})
 
     duty_type: DutyType = Field(description="包保类型")
     targets: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=500,
+        default_factory=list, min_length=1, max_length=500,
         description="对象：包村为村级区划代码，包户为户键 hukou:… / fupin:… 或户号，包人为人员编号、身份证号或学籍号")
-    village: str | None = Field(default=None, pattern=VILLAGE,
+    village: Annotated[str, Field(pattern=VILLAGE)] | SkipJsonSchema[None] = Field(default=None,
                                 description="整村批量：包人为该村全部三包对象儿童，包户为该村全部建档立卡户")
     note: str | None = Field(default=None, max_length=500)
 

@@ -64,13 +64,17 @@ class ActionResult:
     batch_id: str | None = None
     event_ids: list[str] = field(default_factory=list)
     replaced_by: str | None = None
+    contact_status: str | None = None  # of the (new) contact: a 离岗 contact's assignment is still a gap
 
     def describe(self) -> str:
         what = {"assign": "指派", "release": "解除", "replace": "更换", "status": "在岗状态", "register": "登记"}[self.action]
         if self.action in ("status", "register"):
             return f"已{what}：联系人 {self.contact_id}"
         to = f" → {self.replaced_by}" if self.replaced_by else ""
-        return f"已{what}：联系人 {self.contact_id}{to}，{self.duty_type} {len(self.targets)} 个对象（批次 {self.batch_id}）"
+        line = f"已{what}：联系人 {self.contact_id}{to}，{self.duty_type} {len(self.targets)} 个对象（批次 {self.batch_id}）"
+        if self.action != "release" and self.contact_status == "离岗":
+            line += "；注意：该联系人为离岗，这些对象仍是缺位（notoneless contacts status … 在岗）"
+        return line
 
 
 def officer(store: Any, name: str) -> Caller:
@@ -198,7 +202,8 @@ def _assign_or_release(action: str, store: Any, caller: Caller, contact_id: str,
     batch_id = f"CB-{uuid.uuid4().hex[:16]}"
     rows = _event_rows(action, contact["contact_id"], duty, keys, caller.name, _now(at), note, batch_id)
     _write_assignments(store, [rows])
-    return ActionResult(action, contact["contact_id"], duty, keys, batch_id, [r["assignment_id"] for r in rows])
+    return ActionResult(action, contact["contact_id"], duty, keys, batch_id, [r["assignment_id"] for r in rows],
+                        contact_status=contact.get("status"))
 
 
 def replace(store: Any, caller: Caller, old_contact_id: str, new_contact_id: str, duty_type: str, *,
@@ -219,7 +224,8 @@ def replace(store: Any, caller: Caller, old_contact_id: str, new_contact_id: str
     assigned = _event_rows("assign", new["contact_id"], duty, keys, caller.name, when, note, batch_id)
     _write_assignments(store, [released, assigned])
     return ActionResult("replace", old["contact_id"], duty, keys, batch_id,
-                        [r["assignment_id"] for r in released + assigned], replaced_by=new["contact_id"])
+                        [r["assignment_id"] for r in released + assigned], replaced_by=new["contact_id"],
+                        contact_status=new.get("status"))
 
 
 def set_status(store: Any, caller: Caller, contact_id: str, status: str, *, note: str | None = None,

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.checks.findings import text
+from notoneless.contacts.events import ACTION_LABELS
 from notoneless.errors import NotOneLessError
 from notoneless.normalize.idnumber import clean_id, normalize_id
 
@@ -81,8 +82,6 @@ def print_assignments(console: Console, assignments: list[dict[str, Any]]) -> No
     if not assignments:
         console.print("三包指派记录：无")
         return
-    from notoneless.contacts.events import ACTION_LABELS
-
     t = Table(title="三包指派记录（系统内，不可修改）")
     for col in ("时间", "经办人", "操作", "联系人编号", "包保类型", "对象", "经由", "备注"):
         t.add_column(col)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from notoneless.api.access import Role, create_user
@@ -136,3 +137,15 @@ def test_scoping_and_roles_of_the_actions(graph, graph_settings, tmp_path):
     listing = visit_list(graph, other_town, "LX100")
     assert listing.month == "2025-10" and {i["target"] for i in listing.items} == set(result.targets)
     assert {i["status"] for i in listing.items} <= {VISITED, DUE, OVERDUE}
+    # the same from the CLI: the visit list, and the town roster as a workbook
+    r = cli(["contacts", "visits", "LX100", "--by", "低庄镇专干"], graph_settings)
+    assert r.exit_code == 0 and "走访清单" in r.output and "hukou:1224000104" in r.output, r.output
+    r = cli(["contacts", "roster", "--town", "431224102", "--out", str(tmp_path / "roster.xlsx"), "--by", "低庄镇专干"],
+            graph_settings)
+    assert r.exit_code == 0, r.output
+    book = load_workbook(tmp_path / "roster.xlsx")
+    households = {row[0]: row for row in book["包户"].iter_rows(min_row=2, values_only=True)}
+    assert households["hukou:1224000104"][3:6] == ("LX003 谭建；LX100 新老师", "在岗；在岗", "139****1003；139****0100")
+    r = cli(["contacts", "roster", "--town", "431224101", "--out", str(tmp_path / "x.xlsx"), "--by", "低庄镇专干"],
+            graph_settings)
+    assert r.exit_code != 0 and not (tmp_path / "x.xlsx").exists()

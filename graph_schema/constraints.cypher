@@ -18,3 +18,8 @@ CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (n:Finding) REQUIRE n.key IS UNI
 
 // API users (officers): one name each, found by the SHA-256 of their bearer token.
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (n:User) REQUIRE n.name IS UNIQUE;
+
+// Officers' 三包 events (contacts/events.py): created once, each with its own id.
+CREATE CONSTRAINT contact_assignment_id IF NOT EXISTS FOR (n:ContactAssignment) REQUIRE n.assignment_id IS UNIQUE;
+CREATE CONSTRAINT contact_status_change_id IF NOT EXISTS FOR (n:ContactStatusChange) REQUIRE n.change_id IS UNIQUE;
+CREATE CONSTRAINT contact_registration_id IF NOT EXISTS FOR (n:ContactRegistration) REQUIRE n.registration_id IS UNIQUE;

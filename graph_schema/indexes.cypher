@@ -19,3 +19,5 @@ CREATE INDEX person_name_pinyin IF NOT EXISTS FOR (n:Person) ON (n.name_pinyin);
 CREATE INDEX source_record_name_norm IF NOT EXISTS FOR (n:SourceRecord) ON (n.name_norm);
 CREATE INDEX audit_event_person IF NOT EXISTS FOR (n:AuditEvent) ON (n.person_id);
 CREATE INDEX case_person IF NOT EXISTS FOR (n:Case) ON (n.person_id);
+// 三包: a village's target children (bulk assignment, roster, contacts/*), by registration village.
+CREATE INDEX person_active_reg_code IF NOT EXISTS FOR (n:Person) ON (n.active_reg_code);

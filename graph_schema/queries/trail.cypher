@@ -1,7 +1,8 @@
 // A child's whole record (档案) for `notoneless trail` and GET /persons/{id}/trail: the
 // person, with every source record and what it links to (division, household, school,
 // paying county), the contacts responsible for them, their village or households, the
-// visits, the findings and the cases. One round trip for the API: the person comes back
+// visits, the officers' 三包 assignment events about them, their households or their
+// village (newest first; CONCERNS follows the run's merges), the findings and the cases. One round trip for the API: the person comes back
 // only when in the caller's scope (api/access.py: $division a code prefix, $school a
 // 学校标识码, one of them null); both null = no scope (the CLI). Keys other than a
 // person_id are resolved first by persons_by_key.cypher.
@@ -48,6 +49,22 @@ RETURN p {.*} AS person,
          MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:MEMBER_OF]->(h:Household)<-[:TO]-(v:Visit)
          RETURN {key: v.key, date: v.visit_date, method: v.method, contact_id: v.contact_id, via: '户 ' + h.key} AS visit
        } AS visits,
+       COLLECT {
+         CALL (p) {
+           MATCH (p)<-[:CONCERNS]-(a:ContactAssignment)
+           RETURN a, '本人' AS via
+           UNION
+           MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:MEMBER_OF]->(h:Household)<-[:CONCERNS]-(a:ContactAssignment)
+           RETURN a, '户 ' + h.key AS via
+           UNION
+           MATCH (d:Division {code: p.active_reg_code})<-[:CONCERNS]-(a:ContactAssignment)
+           RETURN a, '村 ' + d.code AS via
+         }
+         RETURN {assignment_id: a.assignment_id, action: a.action, contact_id: a.contact_id,
+                 duty_type: a.duty_type, target: a.target, made_by: a.made_by, made_at: toString(a.made_at),
+                 note: a.note, batch_id: a.batch_id, via: via} AS assignment
+         ORDER BY assignment.made_at DESC, assignment.assignment_id
+       } AS assignments,
        COLLECT {
          MATCH (f:Finding)-[:ABOUT]->(p)
          RETURN f {.key, .kind, .label, .columns, .values, .run_id, .active}

@@ -30,6 +30,7 @@ from notoneless.bundle.manifest import load_manifest
 from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_checks
 from notoneless.checks.findings import CheckContext, Finding
 from notoneless.config import Settings, get_settings
+from notoneless.contacts.effective import ServiceStatements
 from notoneless.errors import BundleError, NotOneLessError
 from notoneless.graph.load import load_graph
 
@@ -58,6 +59,7 @@ class RunReport:
     rejects: int = 0
     identity_conflicts: int = 0
     unresolved_targets: int = 0
+    contact_service: dict[str, Any] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -75,6 +77,7 @@ class RunReport:
             "rejects": self.rejects,
             "identity_conflicts": self.identity_conflicts,
             "unresolved_contact_targets": self.unresolved_targets,
+            "contact_service": self.contact_service,
             "findings": self.findings,
             "cases": self.cases,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
@@ -176,9 +179,13 @@ def run_bundle(
                     tasks[label] = progress.add_task(label, total=max(total, 1))
                 progress.update(tasks[label], completed=done if total else 1)
 
-            loaded = load_graph(con, store, run_id=run_id, on_progress=on_load)
+            # Officers' 三包 actions (assign, release, 离岗 …) are merged with the bundle's contacts.
+            service = ServiceStatements.read(store, ctx.reference_date, settings.workspace / "history.duckdb")
+            loaded = load_graph(con, store, run_id=run_id, on_progress=on_load, service=service)
         report.unresolved_targets = loaded.unresolved_targets
+        report.contact_service = loaded.service.as_dict()
         seconds["load"] = _done(console, "load", t)
+        console.print(f"  {loaded.service.describe()}")
 
         t = time.perf_counter()
         with console.status(STAGE_LABELS["checks"] + "…") as status:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.checks.findings import text
+from notoneless.contacts.events import ACTION_LABELS
 from notoneless.errors import NotOneLessError
 from notoneless.normalize.idnumber import clean_id, normalize_id
 
@@ -73,6 +74,21 @@ def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
     return []
 
 
+def print_assignments(console: Console, assignments: list[dict[str, Any]]) -> None:
+    """The officers' 三包 assignment events concerning the person (contacts/events.py)."""
+    if not assignments:
+        console.print("三包指派记录：无")
+        return
+    t = Table(title="三包指派记录（系统内，不可修改）")
+    for col in ("时间", "经办人", "操作", "联系人编号", "包保类型", "对象", "经由", "备注"):
+        t.add_column(col)
+    for a in assignments:
+        t.add_row(text(a.get("made_at"))[:16].replace("T", " "), text(a.get("made_by")),
+                  ACTION_LABELS.get(a.get("action"), text(a.get("action"))), text(a.get("contact_id")),
+                  text(a.get("duty_type")), text(a.get("target")), text(a.get("via")), text(a.get("note")))
+    console.print(t)
+
+
 def print_trail(console: Console, trail: dict[str, Any]) -> None:
     p = trail["person"]
     console.rule(f"[bold]{text(p.get('name'))}[/]  人员编号 {p['person_id']}")
@@ -123,6 +139,7 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         console.print(t)
     else:
         console.print("帮扶联系人：无")
+    print_assignments(console, trail.get("assignments", []))
     if trail["visits"]:
         t = Table(title="走访记录")
         for col in ("日期", "方式", "联系人编号", "对象"):

@@ -137,8 +137,9 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
         log.error("error on %s %s: %s", request.method, request.url.path, exc)
         return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
     errors = None
-    if isinstance(exc, BadRequest) and exc.field:
-        errors = [{"field": exc.field, "message": str(exc)}]
+    field = getattr(exc, "field", None)  # BadRequest, and the project's errors that name an input (contacts)
+    if field and status == 422:
+        errors = [{"field": field, "message": str(exc)}]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(exc, CaseError | LinkageError) and status == 404:
         return problem(404, "NOT_FOUND", str(exc))

@@ -169,12 +169,28 @@ class TrailVisit(BaseModel):
     via: str | None = None
 
 
+class TrailAssignment(BaseModel):
+    """An officer's 三包 assignment event concerning the person (the assignments of trail.cypher)."""
+
+    assignment_id: str
+    action: str = Field(description="assign 指派 / release 解除")
+    contact_id: str
+    duty_type: str = Field(description="包村/包户/包人")
+    target: str
+    made_by: str
+    made_at: str
+    note: str | None = None
+    batch_id: str | None = None
+    via: str | None = Field(default=None, description="经由: 本人、户 <户键>、村 <区划代码>")
+
+
 class Trail(BaseModel):
     """What ``notoneless trail`` shows (queries/trail.cypher), plus the person's cases."""
 
     person: dict[str, Any] = Field(description="人员及其状态（义务教育年龄、在籍、疑似失学、三包对象…）")
     records: list[dict[str, Any]] = Field(description="各系统源记录，含登记地、学校、户、发放县")
     contacts: list[TrailContact]
+    assignments: list[TrailAssignment] = Field(default_factory=list, description="系统内三包指派、解除记录")
     visits: list[TrailVisit]
     findings: list[Finding]
     cases: list[CaseSummary]

@@ -176,7 +176,8 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("Household 户", "load/households", HOUSEHOLDS_SQL),
     # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
     ("SourceRecord 源记录", "load/records", RECORDS_SQL),
-    ("Contact 帮扶联系人", "load/contacts", CONTACTS_SQL),
+    # g_contacts: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
+    ("Contact 帮扶联系人", "load/contacts", "SELECT * FROM g_contacts ORDER BY contact_id"),
     ("RESPONSIBLE_FOR 包村", "load/responsible_for_division", "responsibilities:Division"),
     ("RESPONSIBLE_FOR 包户", "load/responsible_for_household", "responsibilities:Household"),
     ("RESPONSIBLE_FOR 包人", "load/responsible_for_person", "responsibilities:Person"),
@@ -201,6 +202,7 @@ class LoadReport:
     removed: dict[str, int] = field(default_factory=dict)
     unresolved_targets: int = 0
     seconds: float = 0.0
+    service: Any = None  # contacts.merge.ServiceReport when the service's 三包 events were merged
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, chunk: int = 50_000) -> Iterator[list[dict[str, Any]]]:
@@ -225,16 +227,22 @@ def load_graph(
     run_id: str,
     batch_size: int | None = None,
     on_progress: ProgressFn | None = None,
+    service: Any = None,
 ) -> LoadReport:
     """Write the workspace of ``con`` into the graph of ``store`` (a ``GraphStore``).
 
-    ``on_progress(label, done, total)`` is called after every batch. Returns the
-    counts per step and the stale items removed.
+    ``on_progress(label, done, total)`` is called after every batch. ``service``: the
+    officers' 三包 events (``contacts.effective.ServiceStatements``), merged into the
+    bundle's contacts before they are written. Returns the counts per step and the
+    stale items removed.
     """
     started = time.perf_counter()
     report = LoadReport(run_id=run_id)
     targets = resolve_targets(con)
     report.unresolved_targets = targets.unresolved
+    con.execute(f"CREATE OR REPLACE TEMP TABLE g_contacts AS {CONTACTS_SQL}")
+    if service is not None:
+        report.service = service.apply(con, targets)
     for label, query, sql in STEPS:
         target_source = _TARGET_SOURCE.match(sql)
         if target_source:
@@ -263,6 +271,10 @@ def load_graph(
             store.write_rows(query, rows, batch_size=batch_size, on_batch=_tick)
         done = progress["done"]
         report.rows[label] = done
+    if service is not None:
+        links = [{**row, "run_id": run_id} for row in service.link_rows()]
+        if links:
+            store.write_rows("contacts/link_events", links, batch_size=batch_size)
     report.removed = remove_stale(store, run_id)
     report.seconds = time.perf_counter() - started
     return report

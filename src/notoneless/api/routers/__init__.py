@@ -1,5 +1,6 @@
 """One router per resource; ``ROUTERS`` is the order ``create_app`` includes them in."""
 
-from notoneless.api.routers import cases, contacts, findings, linkage, me, persons, runs
+from notoneless.api.routers import assignments, cases, contacts, findings, linkage, me, persons, runs
 
-ROUTERS = (me.router, runs.router, persons.router, findings.router, cases.router, contacts.router, linkage.router)
+ROUTERS = (me.router, runs.router, persons.router, findings.router, cases.router, contacts.router, assignments.router,
+           linkage.router)

@@ -1,0 +1,18 @@
+// Officers' 三包 assignment events (assign / release), created once and never changed,
+// each linked (CONCERNS) to the village, household or person it is about.
+// @example {"rows": [{"assignment_id": "CA-example", "action": "assign", "contact_id": "C0001", "duty_type": "包人", "target": "P000001", "made_by": "示例用户", "made_at": "2025-10-20T08:00:00Z", "note": "示例", "batch_id": "CB-example"}]}
+UNWIND $rows AS row
+CREATE (a:ContactAssignment)
+SET a.assignment_id = row.assignment_id, a.action = row.action, a.contact_id = row.contact_id,
+    a.duty_type = row.duty_type, a.target = row.target, a.made_by = row.made_by, a.made_at = datetime(row.made_at),
+    a.note = row.note, a.batch_id = row.batch_id
+WITH a, row
+CALL (row) {
+  MATCH (t:Division {code: row.target}) WHERE row.duty_type = '包村' RETURN t
+  UNION
+  MATCH (t:Household {key: row.target}) WHERE row.duty_type = '包户' RETURN t
+  UNION
+  MATCH (t:Person {person_id: row.target}) WHERE row.duty_type = '包人' RETURN t
+}
+CREATE (a)-[x:CONCERNS]->(t)
+SET x.run_id = t.run_id

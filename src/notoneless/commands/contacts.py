@@ -1,0 +1,77 @@
+"""``notoneless contacts …``: officers' 三包 actions, a contact's monthly visit list, a
+town's roster workbook. ``--by`` names the acting officer, an API user
+(``notoneless users add``): their role must allow the action and every target must lie
+in their division, as in the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from notoneless.config import Settings
+from notoneless.contacts import actions
+from notoneless.contacts.roster import write_roster
+from notoneless.contacts.visits import visit_list
+from notoneless.graph.store import open_graph
+
+
+def _print(console: Console, result: actions.ActionResult) -> None:
+    console.print(result.describe(), highlight=False)
+
+
+def assign_command(settings: Settings, console: Console, contact_id: str, duty_type: str, targets: list[str],
+                   village: str | None, by: str, note: str | None) -> None:
+    with open_graph(settings) as store:
+        _print(console, actions.assign(store, actions.officer(store, by), contact_id, duty_type, targets=targets,
+                                       village=village, note=note))
+
+
+def release_command(settings: Settings, console: Console, contact_id: str, duty_type: str, targets: list[str],
+                    village: str | None, by: str, note: str | None) -> None:
+    with open_graph(settings) as store:
+        _print(console, actions.release(store, actions.officer(store, by), contact_id, duty_type, targets=targets,
+                                        village=village, note=note))
+
+
+def replace_command(settings: Settings, console: Console, old: str, new: str, duty_type: str, targets: list[str],
+                    village: str | None, by: str, note: str | None) -> None:
+    with open_graph(settings) as store:
+        _print(console, actions.replace(store, actions.officer(store, by), old, new, duty_type, targets=targets,
+                                        village=village, note=note))
+
+
+def status_command(settings: Settings, console: Console, contact_id: str, status: str, by: str,
+                   note: str | None) -> None:
+    with open_graph(settings) as store:
+        _print(console, actions.set_status(store, actions.officer(store, by), contact_id, status, note=note))
+
+
+def register_command(settings: Settings, console: Console, contact_id: str, name: str, phone: str | None,
+                     unit: str | None, by: str, note: str | None) -> None:
+    with open_graph(settings) as store:
+        _print(console, actions.register(store, actions.officer(store, by), contact_id, name, phone=phone, unit=unit,
+                                         note=note))
+
+
+def visits_command(settings: Settings, console: Console, contact_id: str, month: str | None, by: str) -> None:
+    with open_graph(settings) as store:
+        listing = visit_list(store, actions.officer(store, by), contact_id, month)
+    c = listing.contact
+    counts = listing.counts()
+    table = Table(title=f"{c['contact_id']} {c.get('name') or ''}（{c.get('status') or ''}）{listing.month} 走访清单"
+                        f"（截至 {listing.as_of:%Y-%m-%d}）")
+    for header in ("包保类型", "对象", "姓名/户主", "村级区划代码", "最近走访日期", "状态"):
+        table.add_column(header)
+    for i in listing.items:
+        table.add_row(i["duty_type"], i["target"], i.get("name") or "", i.get("village_code") or "",
+                      f"{i['last_visit']:%Y-%m-%d}" if i["last_visit"] else "", i["status"])
+    console.print(table)
+    console.print("；".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
+
+
+def roster_command(settings: Settings, console: Console, town: str, out: Path, by: str, reveal: bool) -> None:
+    with open_graph(settings) as store:
+        sheets = write_roster(store, actions.officer(store, by), town, out, reveal=reveal)
+    console.print(f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets), highlight=False)

@@ -1,0 +1,92 @@
+"""A run's effective 三包 responsibilities: the bundle's ``contacts`` rows merged with the
+service's events (``contacts/merge.py``, the rule), applied to the load.
+
+``notoneless run`` reads the events from the graph before it loads (``read``), and
+``graph.load.load_graph`` calls :meth:`ServiceStatements.apply` once the bundle's 包保对象
+are resolved: the responsibilities it loads, and the ``g_contacts`` TEMP table its
+Contact step reads, then reflect both, so the ``contact_gaps`` check does too. Targets
+are resolved against this run: villages and households by key, persons through the
+linkage history's merges (``linkage.stable_ids.resolve_person_ids``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from notoneless.contacts.events import ServiceEvents
+from notoneless.contacts.merge import ServiceReport, merge
+from notoneless.graph.targets import TargetResolution
+
+
+@dataclass
+class ServiceStatements:
+    events: ServiceEvents
+    reference_date: date
+    history_path: Path | None = None
+    _keys: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (duty, target) → key in this run
+
+    @classmethod
+    def read(cls, store: Any, reference_date: date, history_path: Path | None = None) -> ServiceStatements:
+        return cls(ServiceEvents.read(store), reference_date, history_path)
+
+    def apply(self, con: duckdb.DuckDBPyConnection, targets: TargetResolution) -> ServiceReport:
+        """Merge the events into ``targets.responsibilities`` and the ``g_contacts`` table."""
+        if not self.events:
+            return ServiceReport()
+        self._keys = self._resolve(con)
+        bundle_contacts = dict(con.execute("SELECT contact_id, status FROM g_contacts").fetchall())
+        effective = merge(
+            targets.responsibilities, bundle_contacts, self.events, self.reference_date,
+            lambda duty, target: self._keys.get((duty, target)),
+        )
+        targets.responsibilities = effective.responsibilities
+        if effective.status:
+            con.register("g_status_arrow", pa.table({"contact_id": list(effective.status),
+                                                     "status": list(effective.status.values())}))
+            con.execute("UPDATE g_contacts SET status = s.status FROM g_status_arrow s "
+                        "WHERE g_contacts.contact_id = s.contact_id")
+            con.unregister("g_status_arrow")
+        if effective.contacts:
+            cols = ("contact_id", "name", "phone", "unit", "status")
+            con.register("g_registered_arrow", pa.table({c: [r[c] for r in effective.contacts] for c in cols}))
+            con.execute(f"INSERT INTO g_contacts ({', '.join(cols)}) SELECT {', '.join(cols)} FROM g_registered_arrow")
+            con.unregister("g_registered_arrow")
+        return effective.report
+
+    def link_rows(self) -> list[dict[str, Any]]:
+        """Rows for ``contacts/link_events``: every assignment event to the node its target
+        is in this run (``CONCERNS``: what a person's trail lists)."""
+        return [
+            {"assignment_id": a.assignment_id, "duty_type": a.duty_type, "key": self._keys[(a.duty_type, a.target)]}
+            for a in self.events.assignments
+            if (a.duty_type, a.target) in self._keys
+        ]
+
+    def _resolve(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+        """(duty, target) → the target's key in this run, for every target still there.
+        Uses the TEMP tables of ``graph.targets.resolve_targets`` (g_villages, g_household_keys)."""
+        from notoneless.linkage.stable_ids import resolve_person_ids
+
+        wanted: dict[str, set[str]] = {}
+        for a in self.events.assignments:
+            wanted.setdefault(a.duty_type, set()).add(a.target)
+        persons = sorted(wanted.get("包人", ()))
+        moved = resolve_person_ids(self.history_path, persons) if self.history_path else {p: p for p in persons}
+        known = {
+            "包村": {r[0] for r in con.execute("SELECT code FROM g_villages").fetchall()},
+            "包户": {r[0] for r in con.execute("SELECT uid FROM g_household_keys").fetchall()},
+            "包人": {r[0] for r in con.execute("SELECT DISTINCT person_id FROM entities").fetchall()},
+        }
+        keys: dict[tuple[str, str], str] = {}
+        for duty, targets in wanted.items():
+            for target in targets:
+                key = moved.get(target, target) if duty == "包人" else target
+                if key in known.get(duty, ()):
+                    keys[(duty, target)] = key
+        return keys

@@ -1,0 +1,97 @@
+"""The 三包 roster of a town (三包花名册) as an XLSX workbook, from the current graph.
+
+Three sheets (Chinese headers, frozen header row, column widths; ``cases.export.write_workbook``):
+
+- 包村: every village of the town, its number of target children, its 包村 contacts;
+- 包户: the households of the town's target children, their 包户 contacts, last visit;
+- 包人: the town's target children (registration village in the town), their 包人
+  contacts, last visit.
+
+Gap marks follow the contact_gaps check's definitions, on the current graph (so they
+show an officer's assignments before the next run): 包村缺位 (a village with a target
+child and no 在岗 包村 contact), 包户缺位, 包人缺位, 走访逾期 (an 在岗 包人 contact and no
+visit in the 30 days up to the as-of date: the last run's reference date). Phone numbers
+are masked (``138****5678``) unless the officer may see full numbers and asks to.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from notoneless.api.access import Caller
+from notoneless.api.masking import mask_phone
+from notoneless.cases.export import Sheet, write_workbook
+from notoneless.checks.definitions import visit_window
+from notoneless.contacts.actions import ContactError, ContactNotFound
+from notoneless.contacts.visits import last_reference_date
+
+ON_DUTY = "在岗"
+VILLAGE_HEADERS = ("村级区划代码", "村名", "三包对象儿童数", "包村联系人", "联系人状态", "手机号", "缺位")
+HOUSEHOLD_HEADERS = ("户", "户主", "村级区划代码", "包户联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
+CHILD_HEADERS = ("人员编号", "姓名", "村级区划代码", "包人联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
+
+
+def _date(value: Any) -> date:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _contact_cells(contacts: list[dict[str, Any]], reveal: bool) -> tuple[str, str, str]:
+    """(编号 姓名, 状态, 手机号) of a target's contacts, each joined with '；'."""
+    return (
+        "；".join(f"{c['contact_id']} {c.get('name') or ''}".strip() for c in contacts),
+        "；".join(c.get("status") or "" for c in contacts),
+        "；".join((c.get("phone") or "") if reveal else mask_phone(c.get("phone") or "") for c in contacts),
+    )
+
+
+def _on_duty(contacts: list[dict[str, Any]]) -> bool:
+    return any(c.get("status") == ON_DUTY for c in contacts)
+
+
+def build_roster(store: Any, caller: Caller, town: str, *, reveal: bool = False) -> list[Sheet]:
+    """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it."""
+    code = town.strip()
+    if not (code.isdigit() and len(code) == 9):
+        raise ContactError(f"乡镇区划代码「{town}」应为 9 位数字，例如 431202101。", field="town")
+    scope = caller.scope()
+    if scope["division"] is None or not code.startswith(scope["division"]):
+        raise ContactNotFound(f"辖区内没有乡镇 {code}：请核对 9 位乡镇区划代码。", field="town")
+    reveal = reveal and caller.can_reveal
+    as_of = last_reference_date(store) or date.today()
+    first_day, last_day = visit_window(as_of)
+
+    villages = []
+    for r in store.query("contacts/roster_villages", town=code):
+        gap = "包村缺位" if r["targets"] and not _on_duty(r["contacts"]) else ""
+        villages.append((r["code"], r.get("name") or "", r["targets"], *_contact_cells(r["contacts"], reveal), gap))
+
+    households = []
+    for r in store.query("contacts/roster_households", town=code, last_day=last_day.isoformat()):
+        dates = [_date(d) for d in r["visit_dates"] if d is not None]
+        gap = "" if _on_duty(r["contacts"]) else "包户缺位"
+        households.append((r["key"], r.get("head_name") or "", r.get("village_code") or "",
+                           *_contact_cells(r["contacts"], reveal), max(dates) if dates else None, gap))
+
+    children = []
+    for r in store.query("contacts/roster_children", town=code, last_day=last_day.isoformat()):
+        dates = [_date(d) for d in r["visit_dates"] if d is not None]
+        on_duty = [c for c in r["contacts"] if c.get("status") == ON_DUTY]
+        gaps = [] if r["household_covered"] else ["包户缺位"]
+        if not on_duty:
+            gaps.append("包人缺位")
+        elif not any(first_day <= d <= last_day for d in dates):
+            gaps.append("走访逾期")
+        children.append((r["person_id"], r.get("name") or "", r.get("village_code") or "",
+                         *_contact_cells(r["contacts"], reveal), max(dates) if dates else None, "、".join(gaps)))
+
+    return [Sheet("包村", VILLAGE_HEADERS, villages), Sheet("包户", HOUSEHOLD_HEADERS, households),
+            Sheet("包人", CHILD_HEADERS, children)]
+
+
+def write_roster(store: Any, caller: Caller, town: str, out: Path, *, reveal: bool = False) -> list[Sheet]:
+    """Write the roster of ``town`` to ``out`` (XLSX); returns its sheets."""
+    sheets = build_roster(store, caller, town, reveal=reveal)
+    write_workbook(sheets, out)
+    return sheets

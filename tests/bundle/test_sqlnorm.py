@@ -17,6 +17,7 @@ from notoneless.bundle import sqlnorm, staging
 from notoneless.normalize import codes, names
 from notoneless.normalize.dates import parse_date
 from notoneless.normalize.idnumber import PROVINCE_CODES, normalize_id, normalize_id_row
+from notoneless.normalize.targets import normalize_target
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -176,3 +177,22 @@ def test_name_map_agrees_with_normalize_name(values):
         r = names.normalize_name(v)
         assert got[v] == (r.name_norm, r.surname, r.given_name, r.name_pinyin, r.surname_pinyin, r.given_pinyin,
                           r.name_swapped), v
+
+
+# --- 包保对象 --------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.one_of(_id_like(), _KEY, _XNO, st.sampled_from(["431202101001", "431202"])),
+                          st.sampled_from([None, "包村", "包户", "包人"])), min_size=1, max_size=60))
+def test_target_map_agrees_with_normalize_target(pairs):
+    _CON.register("_pairs", pa.table({"raw": pa.array([p[0] for p in pairs], pa.string()),
+                                      "duty": pa.array([p[1] for p in pairs], pa.string())}))
+    _CON.execute("CREATE OR REPLACE TEMP TABLE pairs AS SELECT * FROM _pairs")
+    _CON.unregister("_pairs")
+    staging.build_target_map(_CON, ["SELECT raw, duty FROM pairs"])
+    got = {(r[0], r[1]): r[2:] for r in _CON.execute("SELECT * FROM _m_target").fetchall()}
+    assert len(got) == _CON.execute("SELECT count(*) FROM _m_target").fetchall()[0][0]  # one row per pair
+    for raw, duty in set(pairs):
+        t = normalize_target(raw, duty)
+        assert got[(raw, duty or "")] == (t.norm, t.kind, list(t.candidates)), (raw, duty)

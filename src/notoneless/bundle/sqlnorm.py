@@ -34,10 +34,10 @@ def _in_list(values: object) -> str:
 
 def id_ok_select(src: str) -> str:
     """Rows of the ID map (``raw, id_norm, id_valid, id_issue, id_candidates, id_prefix,
-    id_birth, id_sex, birth_county``) for the values ``v`` of table ``src`` that are
-    canonical valid ID numbers (``normalize_id`` gives issue ``ok`` without cleaning):
-    a province code, 15 more digits and a digit or X, the GB 11643 check character,
-    and a birth date between 1900 and today."""
+    id_birth, id_sex, birth_county``) for the values ``v`` of ``src`` (a table or a
+    parenthesised query) that are canonical valid ID numbers (``normalize_id`` gives
+    issue ``ok`` without cleaning): a province code, 15 more digits and a digit or X,
+    the GB 11643 check character, and a birth date between 1900 and today."""
     # the digits by integer arithmetic on the first 17 as one BIGINT (twice as fast as
     # 17 substrings); try_cast: DuckDB may evaluate this before the pattern check
     weighted = " + ".join(f"(n // {10 ** (16 - i)} % 10) * {w}" for i, w in enumerate(WEIGHTS))

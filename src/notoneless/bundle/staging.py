@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
@@ -246,22 +247,57 @@ def build_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None
     _build_map(con, "_m_amount", a_src, lambda r: (codes.normalize_amount(r),), [("amount", pa.decimal128(12, 2))])
 
     # 包保对象: normalised with the row's 包保类型 (contacts) or without (visits)
-    pairs: list[tuple[str, str | None]] = []
+    pairs = []
     if "contacts" in raws:
-        pairs += con.execute(
-            "SELECT DISTINCT c.target, dt.val FROM raw_contacts c "
-            "LEFT JOIN _m_vocab dt ON dt.kind = 'duty_type' AND dt.raw = c.duty_type WHERE c.target IS NOT NULL"
-        ).fetchall()
+        pairs.append("SELECT c.target, dt.val FROM raw_contacts c "
+                     "LEFT JOIN _m_vocab dt ON dt.kind = 'duty_type' AND dt.raw = c.duty_type")
     if "visits" in raws:
-        pairs += [(r[0], None) for r in con.execute("SELECT DISTINCT target FROM raw_visits WHERE target IS NOT NULL").fetchall()]
+        pairs.append("SELECT target, NULL FROM raw_visits")
+    build_target_map(con, pairs)
+
+
+def build_target_map(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
+    """TEMP table ``_m_target`` (``raw, duty, target_norm, target_kind,
+    target_candidates``; duty '' for none) for the distinct ``(包保对象, 包保类型)`` rows
+    of the selects (``normalize_target``)."""
+    union = " UNION ALL ".join(["SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS duty WHERE false", *selects])
+    con.execute("CREATE OR REPLACE TEMP TABLE _target_pairs AS "
+                f"SELECT DISTINCT raw, coalesce(duty, '') AS duty FROM ({union}) WHERE raw IS NOT NULL")
+    # a person key that is a canonical valid ID number (the common case) is its own normal form
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _m_target AS
+        SELECT raw, duty, raw AS target_norm, 'person_id' AS target_kind, []::VARCHAR[] AS target_candidates
+        FROM _target_pairs
+        WHERE duty NOT IN ('包村', '包户')
+          AND raw IN (SELECT raw FROM ({sqlnorm.id_ok_select("(SELECT DISTINCT raw AS v FROM _target_pairs)")}))
+    """)
+    rest = con.execute("SELECT raw, duty FROM _target_pairs ANTI JOIN _m_target USING (raw, duty)").fetchall()
     t_raw, t_duty, t_norm, t_kind, t_cand = [], [], [], [], []
-    for raw, duty in dict.fromkeys(pairs):
-        t = normalize_target(raw, duty)
-        t_raw.append(raw), t_duty.append(duty or ""), t_norm.append(t.norm), t_kind.append(t.kind), t_cand.append(list(t.candidates))
-    _register(con, "_m_target", pa.table({
+    for raw, duty in rest:
+        t = normalize_target(raw, duty or None)
+        t_raw.append(raw), t_duty.append(duty), t_norm.append(t.norm), t_kind.append(t.kind), t_cand.append(list(t.candidates))
+    _register(con, "_m_target_py", pa.table({
         "raw": pa.array(t_raw, _STR), "duty": pa.array(t_duty, _STR), "target_norm": pa.array(t_norm, _STR),
         "target_kind": pa.array(t_kind, _STR), "target_candidates": pa.array(t_cand, _STRS),
     }))
+    con.execute("INSERT INTO _m_target SELECT * FROM _m_target_py")
+    for table in ("_m_target_py", "_target_pairs"):
+        con.execute(f"DROP TABLE {table}")
+
+
+@contextmanager
+def plain_string_storage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Within the block, tables written to the workspace file keep their strings
+    uncompressed: choosing and applying DuckDB's string compression (DICT_FSST) costs
+    about as much CPU as all the joins of the person files, for a file of ~100 MB that
+    is rebuilt on every run anyway. The setting is put back afterwards (later stages
+    write their tables compressed as before)."""
+    before = con.execute("SELECT current_setting('disabled_compression_methods')").fetchone()[0]
+    con.execute("SET disabled_compression_methods = 'dict_fsst'")
+    try:
+        yield
+    finally:
+        con.execute("SET disabled_compression_methods = ?", [before])
 
 
 # --- raw tables -------------------------------------------------------------------------
@@ -642,6 +678,6 @@ def count_rows(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> dict
 
 
 __all__ = [
-    "build_maps", "count_rows", "load_raw", "stage_manifest", "stage_persons", "stage_reference",
-    "stage_rejects", "stage_responsibility",
+    "build_maps", "build_name_map", "build_target_map", "count_rows", "load_raw", "plain_string_storage", "stage_manifest",
+    "stage_persons", "stage_reference", "stage_rejects", "stage_responsibility",
 ]

@@ -136,35 +136,37 @@ def repair_candidates(number: str) -> tuple[str, ...]:
     if not _ANY18_RE.match(number):
         return ()
     found: set[str] = set()
+
+    def consider(cand: str) -> None:
+        if is_valid_id(cand):
+            found.add(cand)
+
     head = number[:17]
-    # one wrong character in the first 17: the check digit fixes the weighted sum mod 11,
-    # and every weight is invertible mod 11, so at each position at most one digit
-    # fits; solve for it instead of trying all ten (1,700 → 17 checks a number)
-    target = CHECK_CHARS.index(number[17])
-    others = [i for i, c in enumerate(head) if c not in "0123456789"]
-    positions = range(17) if not others else others if len(others) == 1 else ()
+    others = [i for i, c in enumerate(head) if c not in "0123456789"]  # X inside the first 17
     total = sum(int(c) * w for c, w in zip(head, WEIGHTS) if c in "0123456789")
-    for i in positions:
+    # one wrong character in the first 17: the check character fixes the weighted sum mod
+    # 11 and every weight is invertible mod 11, so at each position at most one digit
+    # fits; solve for it instead of trying all ten
+    target = CHECK_CHARS.index(number[17])
+    for i in range(17) if not others else others if len(others) == 1 else ():
         cur = number[i]
         rest = total - (int(cur) * WEIGHTS[i] if cur in "0123456789" else 0)
         d = (target - rest) * _INV_WEIGHTS[i] % 11
         if d < 10 and str(d) != cur:
-            cand = number[:i] + str(d) + number[i + 1:]
-            if is_valid_id(cand):
-                found.add(cand)
-    # a wrong check digit
+            consider(number[:i] + str(d) + number[i + 1:])
     if not others:
-        fixed = head + CHECK_CHARS[total % 11]
-        if fixed != number and is_valid_id(fixed):
-            found.add(fixed)
+        consider(head + CHECK_CHARS[total % 11])  # a wrong check character
     # two adjacent characters swapped
-    check = ric.calc_check_digit
     for i in range(17):
         a, b = number[i], number[i + 1]
-        if a != b:
-            cand = number[:i] + b + a + number[i + 2:]
-            if cand[:17].isdigit() and check(cand) == cand[17] and is_valid_id(cand):
-                found.add(cand)
+        if a == b:
+            continue
+        cand = number[:i] + b + a + number[i + 2:]
+        if others or i == 16:
+            if cand[:17].isdigit() and ric.calc_check_digit(cand) == cand[17]:
+                consider(cand)
+        elif CHECK_CHARS[(total + (int(b) - int(a)) * (WEIGHTS[i] - WEIGHTS[i + 1])) % 11] == number[17]:
+            consider(cand)
     found.discard(number)
     return tuple(sorted(found))
 

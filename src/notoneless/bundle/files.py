@@ -12,7 +12,9 @@ XLSX a short row is padded (cells cannot shift there).
 XLSX cells become text without loss: strings as they are, integers exactly, dates as
 ``YYYY-MM-DD``; a float of 15 or more digits (an ID number that Excel already stored
 as a number and so rounded) becomes scientific notation, which the ID normaliser
-marks ``sci_notation`` (unrecoverable) instead of inventing digits.
+marks ``sci_notation`` (unrecoverable) instead of inventing digits. openpyxl
+(read-only) is the reference reader; a sheet of text cells only is read by
+python-calamine, which gives the same strings much faster (``_calamine_text_rows``).
 """
 
 from __future__ import annotations

@@ -71,11 +71,11 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Non
         con.unregister(view)
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, selects: Iterable[str], table: str = "_distinct") -> str:
-    """TEMP table ``table`` (column ``v``) of the distinct non-NULL values of the selects."""
+def _distinct(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> str:
+    """TEMP table ``_distinct`` (column ``v``): the distinct non-NULL values of the selects."""
     union = " UNION ".join(f"SELECT {s}" for s in selects) or "SELECT NULL::VARCHAR AS v"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL")
-    return table
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL")
+    return "_distinct"
 
 
 def _values(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:

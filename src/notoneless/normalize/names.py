@@ -186,13 +186,8 @@ def clean_names(raws: list[str]) -> list[str | None]:
         if s is not None and (s == raw or _PLAIN_HAN_RE.match(s)):
             out.append(s)
         else:
-            out.append(clean_name(raw))
+            out.append(_clean_or_none(raw))
     return out
-
-
-def name_rows(raws: list[str]) -> list[tuple]:
-    """The fields of ``NameResult`` as plain tuples for many values at once."""
-    return [_fields_of_norm(norm) for norm in clean_names(raws)]
 
 
 _EMPTY = (None, None, None, None, None, None, False)
@@ -210,15 +205,15 @@ def _normalize_name(raw: str) -> NameResult:
     return NameResult(*_name_fields(raw))
 
 
-def _name_fields(raw: str) -> tuple:
+def _clean_or_none(raw: str) -> str | None:
     try:
-        norm = clean_name(raw)
+        return clean_name(raw)
     except Exception:  # pragma: no cover - defensive
-        norm = None
-    return _fields_of_norm(norm)
+        return None
 
 
-def _fields_of_norm(norm: str | None) -> tuple:
+def _name_fields(raw: str) -> tuple:
+    norm = _clean_or_none(raw)
     if not norm:
         return _EMPTY
     surname, given = split_name(norm)

@@ -132,10 +132,11 @@ def main() -> None:
         bundle = args.bundle
     with tempfile.TemporaryDirectory() as ws:
         con = duckdb.connect(str(Path(ws) / "linkage.duckdb"))
-        stages: list[tuple[str, float]] = []
+        stages: list[tuple[str, float, float]] = []
         t0 = time.perf_counter()
         c0 = time.process_time()
-        report = ingest_bundle(bundle, con, on_progress=lambda s, n: stages.append((s, time.perf_counter() - t0)))
+        report = ingest_bundle(bundle, con, on_progress=lambda s, n: stages.append(
+            (s, time.perf_counter() - t0, time.process_time() - c0)))
         cpu = time.process_time() - c0
         con.close()
     person_rows = sum(report.counts[s].rows_in for s in PERSON_SOURCES)
@@ -144,10 +145,11 @@ def main() -> None:
     print(f"bundle: {bundle}")
     for stem, c in report.counts.items():
         print(f"  {stem:10s} rows {c.rows_in:8d}  accepted {c.accepted:8d}  rejected {c.rejected:6d}  ({report.encodings[stem]})")
-    prev = 0.0
-    for stage, at in stages:
-        print(f"  {stage:18s} {at - prev:6.2f} s")
-        prev = at
+    prev, prev_cpu = 0.0, 0.0
+    print(f"  {'stage':18s} {'wall s':>7s} {'CPU s':>7s}  (CPU: all threads of the process)")
+    for stage, at, at_cpu in stages:
+        print(f"  {stage:18s} {at - prev:7.2f} {at_cpu - prev_cpu:7.2f}")
+        prev, prev_cpu = at, at_cpu
     print(f"person rows: {person_rows}, all rows: {all_rows}, wall seconds: {report.seconds:.2f}, "
           f"CPU seconds (all threads): {cpu:.2f}")
     print(f"throughput (wall): {person_rows / report.seconds:,.0f} person rows/s "

@@ -226,3 +226,36 @@ def test_repair_candidates_are_exactly_the_brute_force_set(vid, pos, ch):
     if is_valid_id(s):
         return
     assert repair_candidates(s) == _brute_candidates(s)
+
+
+def _brute_force_candidates(number: str) -> tuple[str, ...]:
+    """The definition of repair candidates, spelled out: every string one character
+    (a digit in the first 17, a digit or X last) or one adjacent swap away, kept when valid."""
+    found = set()
+    for i in range(18):
+        for c in "0123456789" + ("X" if i == 17 else ""):
+            found.add(number[:i] + c + number[i + 1:])
+    for i in range(17):
+        found.add(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+    return tuple(sorted(c for c in found if c != number and is_valid_id(c)))
+
+
+@st.composite
+def _damaged_ids(draw):
+    """Valid numbers with one to three random characters of 0-9/X overwritten or swapped."""
+    s = list(draw(_valid_ids()))
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, 17))
+        if draw(st.booleans()) and i < 17:
+            s[i], s[i + 1] = s[i + 1], s[i]
+        else:
+            s[i] = draw(st.sampled_from("0123456789X"))
+    return "".join(s)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_damaged_ids())
+def test_repair_candidates_are_exactly_the_valid_numbers_one_slip_away(number):
+    # repair_candidates solves for the one digit that fits each position; the brute force
+    # tries them all. A wrong check character (position 17) is found by both.
+    assert repair_candidates(number) == _brute_force_candidates(number)

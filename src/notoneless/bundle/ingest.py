@@ -96,14 +96,15 @@ def ingest_bundle(
     staging.stage_manifest(con, manifest)
     staging.build_maps(con, raws)
     progress("normalise", sum(r.rows_in for r in raws.values()))
-    staging.stage_reference(con)
-    staging.stage_persons(con, raws)
-    staging.stage_responsibility(con)
-    staging.stage_rejects(con, raws)
-    counts = staging.count_rows(con, raws)
+    with staging.plain_string_storage(con):
+        staging.stage_reference(con)
+        staging.stage_persons(con, raws)
+        staging.stage_responsibility(con)
+        staging.stage_rejects(con, raws)
+        counts = staging.count_rows(con, raws)
     temp = [f"raw_{s}" for s in schema.ALL_STEMS] + [f"_w_{s}" for s in schema.ALL_STEMS] + [
         "_m_xno", "_m_id", "_m_name", "_m_date", "_m_vocab", "_m_bool", "_m_amount", "_m_target",
-        "_fp_occ", "_structural_rejects", "_reasons",
+        "_fp_occ", "_structural_rejects", "_reasons", "_distinct",
     ]
     for name in temp:  # the working tables; only the documented tables stay
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,9 +1,12 @@
 """Staging a read bundle into the DuckDB workspace (tables listed in docs/workspace.md).
 
 Set-based: the raw rows go into temporary tables as text; every *distinct* raw value
-of a kind (ID numbers, names, dates, codes …) is normalised once in Python and stored
-as a small map table; the output tables are then built by joins in DuckDB. Names and
-ID numbers repeat across the six systems, so this touches each value once.
+of a kind (ID numbers, names, dates, codes …) is normalised once and stored as a small
+map table; the output tables are then built by joins in DuckDB. Names and ID numbers
+repeat across the six systems, so this touches each value once. The common shapes of a
+value are normalised in SQL (``sqlnorm.py``: canonical valid ID numbers, plain dates,
+clean keys, the split and pinyin of names), the rest by the Python functions of
+``notoneless.normalize``, which stay the reference.
 
 Per-field decisions (reject or warn), see also ``rejects.py``:
 
@@ -36,19 +39,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
 
-from notoneless.bundle import schema
+from notoneless.bundle import schema, sqlnorm
 from notoneless.bundle.files import RawFile
 from notoneless.bundle.manifest import Manifest
 from notoneless.bundle.rejects import REASONS, RejectCode
 from notoneless.normalize import codes
 from notoneless.normalize.dates import parse_date
 from notoneless.normalize.idnumber import normalize_id_row
-from notoneless.normalize.names import name_rows, normalize_name
+from notoneless.normalize.names import SURNAME_READINGS, char_pinyin, clean_names
 from notoneless.normalize.targets import normalize_target
 
 _STR = pa.string()
@@ -67,39 +71,59 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Non
         con.unregister(view)
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> list[str]:
-    union = " UNION ".join(f"SELECT {s}" for s in selects)
-    rows = con.execute(f"SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL").fetchall()
-    return [r[0] for r in rows]
+def _distinct(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> str:
+    """TEMP table ``_distinct`` (column ``v``): the distinct non-NULL values of the selects."""
+    union = " UNION ".join(f"SELECT {s}" for s in selects) or "SELECT NULL::VARCHAR AS v"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL")
+    return "_distinct"
+
+
+def _values(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return [r[0] for r in con.execute(sql).fetchall()]
 
 
 def _build_map(
     con: duckdb.DuckDBPyConnection,
     name: str,
-    raws: list[str],
+    selects: Iterable[str],
     fn: Callable[[str], tuple],
     cols: list[tuple[str, pa.DataType]],
-    bulk: Callable[[list[str]], list[tuple]] | None = None,
+    sql: Callable[[str], str] | None = None,
 ) -> None:
-    results = bulk(raws) if bulk else [fn(raw) for raw in raws]
+    """TEMP table ``name`` (``raw`` + ``cols``): every distinct value of the selects with
+    ``fn``'s result. ``sql(src)``, when given, is ``fn`` in SQL for the values it covers
+    (``bundle/sqlnorm.py``); only the values it leaves out are normalised in Python."""
+    src = _distinct(con, selects)
+    if sql is not None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _sql_rows AS {sql(src)}")
+        raws = _values(con, f"SELECT v FROM {src} ANTI JOIN _sql_rows s ON s.raw = {src}.v")
+    else:
+        raws = _values(con, f"SELECT v FROM {src}")
+    results = [fn(raw) for raw in raws]
     out = list(zip(*results)) if results else [()] * len(cols)
     arrays = {"raw": pa.array(raws, _STR)}
     for (col, typ), values in zip(cols, out):
         arrays[col] = pa.array(values, typ)
     _register(con, name, pa.table(arrays))
+    if sql is not None:
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _sql_rows")
+        con.execute("DROP TABLE _sql_rows")
 
 
-def _id_tuple(raw: str) -> tuple:
-    return normalize_id_row(raw)
-
-
-def _name_tuple(raw: str) -> tuple:
-    r = normalize_name(raw)
-    return (r.name_norm, r.surname, r.given_name, r.name_pinyin, r.surname_pinyin, r.given_pinyin, r.name_swapped)
-
-
-def _name_tuples(raws: list[str]) -> list[tuple]:
-    return name_rows(raws)
+def build_name_map(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> None:
+    """TEMP table ``_m_name``: the names cleaned in Python (``clean_names``: OpenCC,
+    NFKC), split and romanised in SQL from the pinyin of each distinct character."""
+    raws = _values(con, f"SELECT v FROM {_distinct(con, selects)}")
+    _register(con, "_name_norms", pa.table({"raw": pa.array(raws, _STR), "norm": pa.array(clean_names(raws), _STR)}))
+    chars = _values(con, sqlnorm.name_chars_select("_name_norms"))
+    _register(con, "_name_chars", pa.table({"c": pa.array(chars, _STR), "py": pa.array([char_pinyin(c) for c in chars], _STR)}))
+    _register(con, "_name_readings", pa.table({
+        "s": pa.array(list(SURNAME_READINGS), _STR), "py": pa.array(list(SURNAME_READINGS.values()), _STR),
+    }))
+    con.execute("CREATE OR REPLACE TEMP TABLE _m_name AS "
+                + sqlnorm.name_fields_select("_name_norms", "_name_chars", "_name_readings"))
+    for table in ("_name_norms", "_name_chars", "_name_readings"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def _xno_tuple(raw: str) -> tuple:
@@ -130,6 +154,8 @@ _VOCAB: dict[str, Callable[[str], object]] = {
     "sex": codes.normalize_sex,
     "phone": codes.normalize_phone,
 }
+# kinds whose values, when this SQL predicate holds, are already their own normal form
+_VOCAB_UNCHANGED: dict[str, Callable[[str], str]] = {"key": sqlnorm.household_key_ok}
 # which raw columns feed which vocabulary map: (kind, table, column)
 _VOCAB_SOURCES: list[tuple[str, str, str]] = [
     ("hukou_status", "hukou", "hukou_status"),
@@ -172,29 +198,26 @@ def _has(raws: dict[str, RawFile], stem: str, col: str) -> bool:
 
 
 def build_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
-    """Normalise every distinct raw value once (Python), store the results as map tables."""
+    """Normalise every distinct raw value once, store the results as map tables. The
+    common shapes are normalised in SQL (``bundle/sqlnorm.py``), the rest in Python."""
     # 学籍号 first: a G-学籍号 carries the ID number of a student whose ID column is empty
     xsrc = [f"xueji_no AS v FROM raw_{s}" for s in ("xueji", "zizhu") if _has(raws, s, "xueji_no")]
-    _build_map(con, "_m_xno", _distinct(con, xsrc), _xno_tuple, [("xueji_no", _STR), ("xno_id", _STR)])
+    _build_map(con, "_m_xno", xsrc, _xno_tuple, [("xueji_no", _STR), ("xno_id", _STR)], sql=sqlnorm.xueji_no_ok_select)
 
     id_src = [f"id_raw AS v FROM raw_{s}" for s in schema.PERSON_SOURCES if _has(raws, s, "id_raw")]
     id_src.append("xno_id AS v FROM _m_xno")
     _build_map(
-        con, "_m_id", _distinct(con, id_src), _id_tuple,
+        con, "_m_id", id_src, normalize_id_row,
         [("id_norm", _STR), ("id_valid", pa.bool_()), ("id_issue", _STR), ("id_candidates", _STRS),
          ("id_prefix", _STR), ("id_birth", pa.date32()), ("id_sex", _STR), ("birth_county", _STR)],
+        sql=sqlnorm.id_ok_select,
     )
-    name_src = [f"{c} AS v FROM raw_{s}" for s, c in _NAME_SOURCES if _has(raws, s, c)]
-    _build_map(
-        con, "_m_name", _distinct(con, name_src), _name_tuple,
-        [("name_norm", _STR), ("surname", _STR), ("given_name", _STR), ("name_pinyin", _STR),
-         ("surname_pinyin", _STR), ("given_pinyin", _STR), ("name_swapped", pa.bool_())],
-        bulk=_name_tuples,
-    )
+    build_name_map(con, [f"{c} AS v FROM raw_{s}" for s, c in _NAME_SOURCES if _has(raws, s, c)])
     date_src = [f"{c} AS v FROM raw_{s}" for s, c in _DATE_SOURCES if _has(raws, s, c)]
-    _build_map(con, "_m_date", _distinct(con, date_src), lambda r: parse_date(r), [("d", pa.date32()), ("warn", _STR)])
+    _build_map(con, "_m_date", date_src, parse_date, [("d", pa.date32()), ("warn", _STR)], sql=sqlnorm.date_select)
 
     # vocabularies and codes: one table keyed (kind, raw)
+    con.execute("CREATE OR REPLACE TEMP TABLE _m_vocab (kind VARCHAR, raw VARCHAR, val VARCHAR)")
     kinds: list[str] = []
     vraws: list[str] = []
     vals: list[str | None] = []
@@ -204,36 +227,77 @@ def build_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None
             by_kind.setdefault(kind, []).append(f"{col} AS v FROM raw_{stem}")
     by_kind["text"] = [f"{c} AS v FROM raw_{s}" for s, c in _TEXT_SOURCES if _has(raws, s, c)]
     for kind, selects in by_kind.items():
+        src = _distinct(con, selects)
+        unchanged = _VOCAB_UNCHANGED.get(kind)
+        if unchanged:  # values already in normal form: mapped to themselves in SQL
+            con.execute(f"INSERT INTO _m_vocab SELECT '{kind}', v, v FROM {src} WHERE {unchanged('v')}")
         fn = _VOCAB[kind]
-        for raw in _distinct(con, selects) if selects else []:
+        for raw in _values(con, f"SELECT v FROM {src}" + (f" WHERE NOT {unchanged('v')}" if unchanged else "")):
             v = fn(raw)
             kinds.append(kind)
             vraws.append(raw)
             vals.append(None if v is None else str(v))
-    _register(con, "_m_vocab", pa.table({"kind": pa.array(kinds, _STR), "raw": pa.array(vraws, _STR), "val": pa.array(vals, _STR)}))
+    _register(con, "_m_vocab_py", pa.table({"kind": pa.array(kinds, _STR), "raw": pa.array(vraws, _STR), "val": pa.array(vals, _STR)}))
+    con.execute("INSERT INTO _m_vocab SELECT * FROM _m_vocab_py")
+    con.execute("DROP TABLE _m_vocab_py")
 
-    b_raws = _distinct(con, ["boarding_raw AS v FROM raw_xueji"]) if _has(raws, "xueji", "boarding_raw") else []
-    _build_map(con, "_m_bool", b_raws, lambda r: (codes.normalize_bool(r),), [("b", pa.bool_())])
-    a_raws = _distinct(con, ["amount_raw AS v FROM raw_zizhu"]) if _has(raws, "zizhu", "amount_raw") else []
-    _build_map(con, "_m_amount", a_raws, lambda r: (codes.normalize_amount(r),), [("amount", pa.decimal128(12, 2))])
+    b_src = ["boarding_raw AS v FROM raw_xueji"] if _has(raws, "xueji", "boarding_raw") else []
+    _build_map(con, "_m_bool", b_src, lambda r: (codes.normalize_bool(r),), [("b", pa.bool_())])
+    a_src = ["amount_raw AS v FROM raw_zizhu"] if _has(raws, "zizhu", "amount_raw") else []
+    _build_map(con, "_m_amount", a_src, lambda r: (codes.normalize_amount(r),), [("amount", pa.decimal128(12, 2))])
 
     # 包保对象: normalised with the row's 包保类型 (contacts) or without (visits)
-    pairs: list[tuple[str, str | None]] = []
+    pairs = []
     if "contacts" in raws:
-        pairs += con.execute(
-            "SELECT DISTINCT c.target, dt.val FROM raw_contacts c "
-            "LEFT JOIN _m_vocab dt ON dt.kind = 'duty_type' AND dt.raw = c.duty_type WHERE c.target IS NOT NULL"
-        ).fetchall()
+        pairs.append("SELECT c.target, dt.val FROM raw_contacts c "
+                     "LEFT JOIN _m_vocab dt ON dt.kind = 'duty_type' AND dt.raw = c.duty_type")
     if "visits" in raws:
-        pairs += [(r[0], None) for r in con.execute("SELECT DISTINCT target FROM raw_visits WHERE target IS NOT NULL").fetchall()]
+        pairs.append("SELECT target, NULL FROM raw_visits")
+    build_target_map(con, pairs)
+
+
+def build_target_map(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
+    """TEMP table ``_m_target`` (``raw, duty, target_norm, target_kind,
+    target_candidates``; duty '' for none) for the distinct ``(包保对象, 包保类型)`` rows
+    of the selects (``normalize_target``)."""
+    union = " UNION ALL ".join(["SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS duty WHERE false", *selects])
+    con.execute("CREATE OR REPLACE TEMP TABLE _target_pairs AS "
+                f"SELECT DISTINCT raw, coalesce(duty, '') AS duty FROM ({union}) WHERE raw IS NOT NULL")
+    # a person key that is a canonical valid ID number (the common case) is its own normal form
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _m_target AS
+        SELECT raw, duty, raw AS target_norm, 'person_id' AS target_kind, []::VARCHAR[] AS target_candidates
+        FROM _target_pairs
+        WHERE duty NOT IN ('包村', '包户')
+          AND raw IN (SELECT raw FROM ({sqlnorm.id_ok_select("(SELECT DISTINCT raw AS v FROM _target_pairs)")}))
+    """)
+    rest = con.execute("SELECT raw, duty FROM _target_pairs ANTI JOIN _m_target USING (raw, duty)").fetchall()
     t_raw, t_duty, t_norm, t_kind, t_cand = [], [], [], [], []
-    for raw, duty in dict.fromkeys(pairs):
-        t = normalize_target(raw, duty)
-        t_raw.append(raw), t_duty.append(duty or ""), t_norm.append(t.norm), t_kind.append(t.kind), t_cand.append(list(t.candidates))
-    _register(con, "_m_target", pa.table({
+    for raw, duty in rest:
+        t = normalize_target(raw, duty or None)
+        t_raw.append(raw), t_duty.append(duty), t_norm.append(t.norm), t_kind.append(t.kind), t_cand.append(list(t.candidates))
+    _register(con, "_m_target_py", pa.table({
         "raw": pa.array(t_raw, _STR), "duty": pa.array(t_duty, _STR), "target_norm": pa.array(t_norm, _STR),
         "target_kind": pa.array(t_kind, _STR), "target_candidates": pa.array(t_cand, _STRS),
     }))
+    con.execute("INSERT INTO _m_target SELECT * FROM _m_target_py")
+    for table in ("_m_target_py", "_target_pairs"):
+        con.execute(f"DROP TABLE {table}")
+
+
+@contextmanager
+def plain_string_storage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Within the block, tables written to the workspace file keep their strings
+    uncompressed: choosing and applying DuckDB's string compression (DICT_FSST) costs
+    about as much CPU as all the joins of the person files, for a file of ~100 MB that
+    is rebuilt on every run anyway. The setting is put back afterwards (later stages
+    write their tables compressed as before)."""
+    before = con.execute("SELECT current_setting('disabled_compression_methods')").fetchone()[0]
+    con.execute("SET disabled_compression_methods = 'dict_fsst'")
+    try:
+        yield
+    finally:
+        con.execute("SET disabled_compression_methods = ?", [before])
 
 
 # --- raw tables -------------------------------------------------------------------------
@@ -614,6 +678,6 @@ def count_rows(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> dict
 
 
 __all__ = [
-    "build_maps", "count_rows", "load_raw", "stage_manifest", "stage_persons", "stage_reference",
-    "stage_rejects", "stage_responsibility",
+    "build_maps", "build_name_map", "build_target_map", "count_rows", "load_raw", "plain_string_storage", "stage_manifest",
+    "stage_persons", "stage_reference", "stage_rejects", "stage_responsibility",
 ]

@@ -14,14 +14,14 @@ from decimal import Decimal, InvalidOperation
 from notoneless.bundle import schema
 from notoneless.normalize.idnumber import clean_id
 
-_PLACEHOLDERS = frozenset({"", "无", "空", "NULL", "NONE", "NAN", "N/A", "-", "--", "/", "未知", "不详"})
+PLACEHOLDERS = frozenset({"", "无", "空", "NULL", "NONE", "NAN", "N/A", "-", "--", "/", "未知", "不详"})
 
 
 def _text(raw: object) -> str:
     if raw is None:
         return ""
     s = unicodedata.normalize("NFKC", str(raw)).strip().strip("'\"‘’“”").strip()
-    return "" if s.upper() in _PLACEHOLDERS else s
+    return "" if s.upper() in PLACEHOLDERS else s
 
 
 def is_blank(raw: object) -> bool:
@@ -120,7 +120,7 @@ def normalize_household_key(raw: object) -> str | None:
     if s.endswith(".0") and s[:-2].isdigit():
         s = s[:-2]
     s = re.sub(r"[\s'\-_/]", "", s)
-    return s if s and s not in _PLACEHOLDERS else None
+    return s if s and s not in PLACEHOLDERS else None
 
 
 _XUEJI_CLEAN_RE = re.compile(r"^[GL][0-9A-Z]{4,30}$")
@@ -132,7 +132,7 @@ def normalize_xueji_no(raw: object) -> str | None:
         return raw
     s = clean_id(raw)
     s = re.sub(r"[\s'\-_]", "", s)
-    return s if s and s not in _PLACEHOLDERS else None
+    return s if s and s not in PLACEHOLDERS else None
 
 
 def id_from_xueji_no(xueji_no: str | None) -> str | None:

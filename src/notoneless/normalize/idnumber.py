@@ -51,7 +51,7 @@ _STRIP_RE = re.compile(r"[\s'\"`‘’“”\-_,，.。:：;；()（）\[\]【�
 _SCI_RE = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})$")
 _ID18_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 _ANY18_RE = re.compile(r"^[0-9X]{18}$")
-_MIN_YEAR = 1900
+MIN_YEAR = 1900
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def clean_id(raw: object) -> str:
     return s
 
 
-_TODAY = date.today()
+TODAY = date.today()  # the latest birth date a valid number can carry (as of import)
 
 
 @lru_cache(maxsize=131072)
@@ -90,7 +90,7 @@ def _segment_date(segment: str) -> date | None:
         d = date(int(segment[:4]), int(segment[4:6]), int(segment[6:8]))
     except ValueError:
         return None
-    if d.year < _MIN_YEAR or d > _TODAY:
+    if d.year < MIN_YEAR or d > TODAY:
         return None
     return d
 
@@ -122,6 +122,13 @@ def _valid_result(number: str, issue: str, prefix: str | None = None) -> IdResul
     )
 
 
+# GB 11643 check: S = sum(digit_i * WEIGHTS[i]) over the first 17 digits; the check
+# character is CHECK_CHARS[S % 11]. (stdnum's calc_check_digit computes the same.)
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+_INV_WEIGHTS = tuple(pow(w, -1, 11) for w in WEIGHTS)
+
+
 def repair_candidates(number: str) -> tuple[str, ...]:
     """Valid ID numbers one substituted character or one adjacent transposition away
     from an 18-character ``number`` (which is itself invalid). Sorted, without
@@ -129,30 +136,37 @@ def repair_candidates(number: str) -> tuple[str, ...]:
     if not _ANY18_RE.match(number):
         return ()
     found: set[str] = set()
-    check = ric.calc_check_digit
-    head_digits = number[:17].isdigit()
 
     def consider(cand: str) -> None:
-        # the check digit first (cheap), the full validity only for the few that fit
-        if cand[:17].isdigit() and check(cand) == cand[17] and is_valid_id(cand):
+        if is_valid_id(cand):
             found.add(cand)
 
-    # one wrong character in the first 17 (each position has at most one digit that fits)
-    for i in range(17):
-        pre, cur, post = number[:i], number[i], number[i + 1:]
-        for d in "0123456789":
-            if d != cur:
-                consider(pre + d + post)
-    # a wrong check digit
-    if head_digits:
-        fixed = number[:17] + check(number)
-        if fixed != number and is_valid_id(fixed):
-            found.add(fixed)
+    head = number[:17]
+    others = [i for i, c in enumerate(head) if c not in "0123456789"]  # X inside the first 17
+    total = sum(int(c) * w for c, w in zip(head, WEIGHTS) if c in "0123456789")
+    # one wrong character in the first 17: the check character fixes the weighted sum mod
+    # 11 and every weight is invertible mod 11, so at each position at most one digit
+    # fits; solve for it instead of trying all ten
+    target = CHECK_CHARS.index(number[17])
+    for i in range(17) if not others else others if len(others) == 1 else ():
+        cur = number[i]
+        rest = total - (int(cur) * WEIGHTS[i] if cur in "0123456789" else 0)
+        d = (target - rest) * _INV_WEIGHTS[i] % 11
+        if d < 10 and str(d) != cur:
+            consider(number[:i] + str(d) + number[i + 1:])
+    if not others:
+        consider(head + CHECK_CHARS[total % 11])  # a wrong check character
     # two adjacent characters swapped
     for i in range(17):
         a, b = number[i], number[i + 1]
-        if a != b:
-            consider(number[:i] + b + a + number[i + 2:])
+        if a == b:
+            continue
+        cand = number[:i] + b + a + number[i + 2:]
+        if others or i == 16:
+            if cand[:17].isdigit() and ric.calc_check_digit(cand) == cand[17]:
+                consider(cand)
+        elif CHECK_CHARS[(total + (int(b) - int(a)) * (WEIGHTS[i] - WEIGHTS[i + 1])) % 11] == number[17]:
+            consider(cand)
     found.discard(number)
     return tuple(sorted(found))
 

@@ -70,7 +70,7 @@ COMMON_SURNAMES = frozenset(
     "闭由".replace(" ", "")
 )
 # The broader set used to decide that a first character is *not* a surname.
-_ANY_SURNAME = COMMON_SURNAMES | frozenset(SURNAME_READINGS) | frozenset(s[0] for s in COMPOUND_SURNAMES)
+ANY_SURNAME = COMMON_SURNAMES | frozenset(SURNAME_READINGS) | frozenset(s[0] for s in COMPOUND_SURNAMES)
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -89,13 +89,17 @@ class NameResult:
 _PLAIN_HAN_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 
 
+def _is_plain(raw: str) -> bool:
+    return bool(_PLAIN_HAN_RE.match(raw)) and raw not in _PLACEHOLDERS
+
+
 def clean_name(raw: object) -> str | None:
     """The normalised spelling of a name, or None when there is none. Idempotent."""
     if raw is None:
         return None
-    if type(raw) is str and _PLAIN_HAN_RE.match(raw) and raw not in _PLACEHOLDERS:
+    if type(raw) is str and _is_plain(raw):
         # the common case: only Han characters, nothing to clean but t2s
-        s = _PRECONVERTED.get(raw) or _T2S.convert(raw)
+        s = _T2S.convert(raw)
         if s == raw or _PLAIN_HAN_RE.match(s):
             return s
     s = unicodedata.normalize("NFKC", str(raw))
@@ -154,7 +158,7 @@ def looks_swapped(name: str) -> bool:
     """True when the name looks written given-name-first (see module doc)."""
     if "·" in name or not 2 <= len(name) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in name):
         return False
-    if name[0] in _ANY_SURNAME or name[:2] in COMPOUND_SURNAMES:
+    if name[0] in ANY_SURNAME or name[:2] in COMPOUND_SURNAMES:
         return False
     if len(name) >= 4 and name[-2:] in COMPOUND_SURNAMES:
         return True
@@ -168,23 +172,24 @@ def swap_back(name: str) -> str:
     return name[-1:] + name[:-1]
 
 
-def name_rows(raws: list[str]) -> list[tuple]:
-    """The fields of ``NameResult`` as plain tuples for many values at once (bulk
-    normalisation of the distinct names of a bundle). Plain Han names (most of them)
-    are converted to simplified characters in one OpenCC call (one line per name; t2s
-    does not convert across a line break), which saves a call per name."""
-    plain = [r for r in raws if type(r) is str and _PLAIN_HAN_RE.match(r) and r not in _PLACEHOLDERS]
-    if plain:
-        converted = _T2S.convert("\n".join(plain)).split("\n")
-        if len(converted) == len(plain):
-            _PRECONVERTED.update(zip(plain, converted))
-    try:
-        return [_name_fields(r if isinstance(r, str) else str(r)) for r in raws]
-    finally:
-        _PRECONVERTED.clear()
+def clean_names(raws: list[str]) -> list[str | None]:
+    """``clean_name`` of many values at once (the distinct names of a bundle). Plain Han
+    names (most of them) are converted to simplified characters in one OpenCC call (one
+    line per name; t2s does not convert across a line break), which saves a call per name."""
+    plain = [r for r in raws if type(r) is str and _is_plain(r)]
+    lines = _T2S.convert("\n".join(plain)).split("\n") if plain else []
+    # (a value ending in a line break passes the pattern's "$"; then convert one by one)
+    converted = dict(zip(plain, lines)) if len(lines) == len(plain) else {}
+    out: list[str | None] = []
+    for raw in raws:
+        s = converted.get(raw)
+        if s is not None and (s == raw or _PLAIN_HAN_RE.match(s)):
+            out.append(s)
+        else:
+            out.append(_clean_or_none(raw))
+    return out
 
 
-_PRECONVERTED: dict[str, str] = {}
 _EMPTY = (None, None, None, None, None, None, False)
 
 
@@ -200,11 +205,15 @@ def _normalize_name(raw: str) -> NameResult:
     return NameResult(*_name_fields(raw))
 
 
-def _name_fields(raw: str) -> tuple:
+def _clean_or_none(raw: str) -> str | None:
     try:
-        norm = clean_name(raw)
+        return clean_name(raw)
     except Exception:  # pragma: no cover - defensive
-        norm = None
+        return None
+
+
+def _name_fields(raw: str) -> tuple:
+    norm = _clean_or_none(raw)
     if not norm:
         return _EMPTY
     surname, given = split_name(norm)

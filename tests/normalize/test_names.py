@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notoneless.normalize.names import clean_name, normalize_name, swap_back
+from notoneless.normalize.names import clean_name, clean_names, normalize_name, swap_back
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,8 @@ from notoneless.normalize.names import clean_name, normalize_name, swap_back
         ("艾买提 · 买买提", "艾买提·买买提"),
         ("艾买提..买买提", "艾买提·买买提"),
         ("ＡＢＣ", "ABC"),
+        ("张伟\n", "张伟"),  # a line break typed into the cell
+        ("張偉\r\n", "张伟"),
         ("", None),
         ("  ", None),
         ("无", None),
@@ -32,6 +34,7 @@ from notoneless.normalize.names import clean_name, normalize_name, swap_back
 )
 def test_clean(raw, norm):
     assert normalize_name(raw).name_norm == norm
+    assert clean_names([raw, "张伟"])[0] == norm  # the bulk path agrees
 
 
 @pytest.mark.parametrize(

@@ -86,11 +86,11 @@ class NameResult:
     name_swapped: bool = False
 
 
-_PLAIN_HAN_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
+_PLAIN_HAN_RE = re.compile(r"[\u4e00-\u9fff]{1,8}")  # used with fullmatch ("$" would pass a trailing line break)
 
 
 def _is_plain(raw: str) -> bool:
-    return bool(_PLAIN_HAN_RE.match(raw)) and raw not in _PLACEHOLDERS
+    return bool(_PLAIN_HAN_RE.fullmatch(raw)) and raw not in _PLACEHOLDERS
 
 
 def clean_name(raw: object) -> str | None:
@@ -100,7 +100,7 @@ def clean_name(raw: object) -> str | None:
     if type(raw) is str and _is_plain(raw):
         # the common case: only Han characters, nothing to clean but t2s
         s = _T2S.convert(raw)
-        if s == raw or _PLAIN_HAN_RE.match(s):
+        if s == raw or _PLAIN_HAN_RE.fullmatch(s):
             return s
     s = unicodedata.normalize("NFKC", str(raw))
     s = _SPACE_RE.sub("", s)
@@ -178,12 +178,11 @@ def clean_names(raws: list[str]) -> list[str | None]:
     line per name; t2s does not convert across a line break), which saves a call per name."""
     plain = [r for r in raws if type(r) is str and _is_plain(r)]
     lines = _T2S.convert("\n".join(plain)).split("\n") if plain else []
-    # (a value ending in a line break passes the pattern's "$"; then convert one by one)
     converted = dict(zip(plain, lines)) if len(lines) == len(plain) else {}
     out: list[str | None] = []
     for raw in raws:
         s = converted.get(raw)
-        if s is not None and (s == raw or _PLAIN_HAN_RE.match(s)):
+        if s is not None and (s == raw or _PLAIN_HAN_RE.fullmatch(s)):
             out.append(s)
         else:
             out.append(_clean_or_none(raw))

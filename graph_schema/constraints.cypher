@@ -18,3 +18,8 @@ CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (n:Finding) REQUIRE n.key IS UNI
 
 // API users (officers): one name each, found by the SHA-256 of their bearer token.
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (n:User) REQUIRE n.name IS UNIQUE;
+
+// Officers' identity decisions (身份判定): one node per decision, and at most one
+// withdrawal per decision (a decision is withdrawn by another decision naming it).
+CREATE CONSTRAINT identity_decision_id IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.decision_id IS UNIQUE;
+CREATE CONSTRAINT identity_decision_withdraws IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.withdraws IS UNIQUE;

@@ -1,5 +1,4 @@
-// Every identity decision, oldest first (the effective judgement of each pair is
-// computed from them: notoneless.decisions.judgement).
+// Every identity decision (the effective judgement of each pair is computed from them:
+// notoneless.decisions.judgement, which also orders them).
 MATCH (d:IdentityDecision)
 RETURN d {.*} AS decision
-ORDER BY d.decided_at, d.decision_id

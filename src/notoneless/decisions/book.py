@@ -184,7 +184,7 @@ def get_decision(store: Any, decision_id: str) -> Decision:
 
 def all_decisions(store: Any) -> list[Decision]:
     """Every decision, oldest first."""
-    return [Decision.from_props(r["decision"]) for r in store.query("decisions/all")]
+    return sorted((Decision.from_props(r["decision"]) for r in store.query("decisions/all")), key=Decision.sort_key)
 
 
 def effective_decisions(store: Any) -> list[Decision]:
@@ -247,3 +247,15 @@ def labelled_pairs(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
     return rows
 
 
+
+
+def decision_rows(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
+    """Decisions as plain rows (the trail, the API): every property, the verdict's label,
+    the time as ISO text; fingerprints left out (internal keys, not for officers)."""
+    rows = []
+    for d in decisions:
+        row = {k: v for k, v in d.props().items() if not k.startswith("fingerprint_")}
+        row["decided_at"] = d.decided_at.isoformat()
+        row["verdict_label"] = d.label
+        rows.append(row)
+    return rows

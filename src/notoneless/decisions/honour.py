@@ -38,7 +38,7 @@ j AS (
            coalesce(r.fingerprint, 'record:' || r.record_key) AS fp_r,
            el.person_id AS pid_l, er.person_id AS pid_r,
            list_sort(list_distinct(list_filter([l.county_code, l.school_county, r.county_code, r.school_county],
-                                               x -> x IS NOT NULL))) AS counties
+                                               lambda x: x IS NOT NULL))) AS counties
     FROM c
     JOIN person_records l ON l.record_key = c.record_key_l
     JOIN person_records r ON r.record_key = c.record_key_r

@@ -114,7 +114,7 @@ def test_split_decision_reattaches_the_case_and_survives_new_extracts(graph, gra
     cases = [c for c in dropout_cases(graph).values() if c.person_id in (hukou_part, xueji_part)]
     assert [(c.case_id, c.person_id, c.state) for c in cases] == [(case.case_id, hukou_part, "待核实")]
     if hukou_part != person:
-        assert r2.cases["reattached"] == 1
+        assert r2.cases["reattached"] >= 1  # the dropout case, and its contact-gap cases
         assert [e.action for e in case_events(graph, case.case_id)][-1] == "split_person"
     # the decided pair is not in the review queue; the trail of both persons lists the decision
     queue = graph.query("reviews/list", county=None, decided=False, division=None, school=None, limit=500, offset=0)

@@ -14,6 +14,8 @@ from notoneless.api.exc import BadRequest, Forbidden, NotFound
 from notoneless.api.masking import mask
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
+from notoneless.decisions.book import decision_rows
+from notoneless.decisions.judgement import Decision
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
@@ -66,22 +68,24 @@ def get_person(
 
 
 @router.get("/{person_id}/trail", response_model=Trail,
-            summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件（号码已遮蔽）")
+            summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件、身份判定（号码已遮蔽）")
 def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> Trail:
-    def read(tx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    def read(tx: Any) -> tuple[list[dict[str, Any]], ...] | None:
         # One read transaction for the scope check, the trail and the cases (fewer round trips).
         if not tx.run(store.cypher("api/persons/in_scope"), person_id=person_id, **caller.scope()).data():
             return None
         rows = [r for r in tx.run(store.cypher("trail"), key=person_id).data() if r["person"]["person_id"] == person_id]
-        return rows, tx.run(store.cypher("api/cases/of_person"), person_id=person_id).data()
+        return (rows, tx.run(store.cypher("api/cases/of_person"), person_id=person_id).data(),
+                tx.run(store.cypher("decisions/of_person"), person_id=person_id).data())
 
     found = store.execute_read(read)
     if not found or not found[0]:
         raise _not_found(person_id)
-    rows, cases = found
+    rows, cases, decided = found
     data: dict[str, Any] = dict(rows[0])
     data["findings"] = [finding_out(f) for f in data["findings"]]
     data["cases"] = [r["case"] for r in cases]
+    data["decisions"] = decision_rows(Decision.from_props(r["decision"]) for r in decided)
     return Trail(**masked(data))
 
 

@@ -104,3 +104,46 @@ def test_queue_item_decide_withdraw(client, tokens) -> None:
     assert item["review_id"] in {i["review_id"] for i in client.get("/reviews", headers=as_(tokens, "province")).json()["items"]}
     standings = {d["decision_id"]: d["standing"] for d in client.get("/decisions", headers=as_(tokens, "county")).json()["items"]}
     assert standings == {decision["decision_id"]: "已撤回", withdrawn.json()["decision_id"]: "撤回记录"}
+
+
+def _cli(args: list[str], settings) -> object:
+    from typer.testing import CliRunner
+
+    from notoneless.cli import app
+    from notoneless.config import get_settings
+
+    env = {"NOTONELESS_WORKSPACE": str(settings.workspace), "NOTONELESS_GRAPH_PORT": str(settings.graph_port)}
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, args, env=env)
+    finally:
+        get_settings.cache_clear()
+
+
+def test_cli_reviews_and_decisions(graph_store, graph_settings, tokens, tmp_path) -> None:
+    from notoneless.decisions.queue import list_reviews
+
+    _, items = list_reviews(graph_store, decided=True)
+    item = items[0]
+    listed = _cli(["reviews", "list", "--county", COUNTY, "--decided"], graph_settings)
+    assert listed.exit_code == 0, listed.output
+    assert item["review_id"] in listed.output and "待核身份冲突" in listed.output
+    shown = _cli(["reviews", "show", item["review_id"]], graph_settings)
+    assert shown.exit_code == 0, shown.output
+    assert "两条记录对照" in shown.output and "合计" in shown.output and "结论" in shown.output
+
+    bad = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "maybe", "--by", "李科员"],
+               graph_settings)
+    assert bad.exit_code != 0 and "same" in str(bad.exception)
+    added = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "同一人",
+                  "--by", "李科员", "--note", "核实为同一人"], graph_settings)
+    assert added.exit_code == 0, added.output
+    assert "已记录判定" in added.output
+    out = tmp_path / "labels.csv"
+    exported = _cli(["decisions", "export", str(out)], graph_settings)
+    assert exported.exit_code == 0, exported.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("fingerprint_a,fingerprint_b,record_key_a,record_key_b,label")
+    assert len(lines) == 2 and ",1,same," in lines[1]
+    table = _cli(["decisions", "list"], graph_settings)
+    assert table.exit_code == 0 and "有效" in table.output and "尚未运行" in table.output

@@ -89,3 +89,20 @@ def test_labelled_pairs_are_the_effective_binding_decisions() -> None:
     defer = new_decision(Verdict.DEFER, B, C, by="甲", at=at(2))
     rows = labelled_pairs([same, other, defer])
     assert [(r["fingerprint_a"], r["fingerprint_b"], r["label"]) for r in rows] == [("fp-a", "fp-b", 1), ("fp-b", "fp-c", 0)]
+
+
+def test_no_query_changes_a_decision_node() -> None:
+    """Decisions are immutable by construction: only decisions/create writes an
+    IdentityDecision's properties (in the statement that creates it); nothing removes one."""
+    import re
+    from pathlib import Path
+
+    queries = Path(__file__).resolve().parents[2] / "graph_schema" / "queries"
+    writers = []
+    for path in queries.rglob("*.cypher"):
+        code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.strip().startswith("//"))
+        for var in set(re.findall(r"\((\w+):IdentityDecision\b", code)):
+            if re.search(rf"\b(SET|REMOVE)\s+{var}\b|\bDELETE\s+{var}\b|\bMERGE\s*\({var}:", code):
+                writers.append(path.relative_to(queries).as_posix())
+    assert writers == ["decisions/create.cypher"]
+    assert "CREATE (d:IdentityDecision)" in (queries / "decisions" / "create.cypher").read_text(encoding="utf-8")

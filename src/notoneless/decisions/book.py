@@ -135,24 +135,13 @@ def _write(tx: Any, store: Any, d: Decision, divisions: Sequence[str] | None, ca
     if divisions:
         props["division_codes"] = list(divisions)
     tx.run(store.cypher("decisions/create"), props=props).consume()
-    persons = sorted({p for p in (d.person_id_a, d.person_id_b) if p})
-    audit = [
-        {
-            "event_id": f"A-{uuid.uuid4().hex}",
-            "action": "identity_decision_withdraw" if d.verdict is Verdict.WITHDRAW else "identity_decision",
-            "by": d.decided_by,
-            "role": d.role,
-            "division": caller_division,
-            "person_id": p,
-            "fields": [k for k in (d.record_key_a, d.record_key_b) if k],
-            "decision_id": d.decision_id,
-            "verdict": d.verdict.value,
-            "at": d.decided_at.isoformat(),
-        }
-        for p in persons
-    ]
-    if audit:
-        tx.run(store.cypher("decisions/audit"), rows=[{k: v for k, v in a.items() if v is not None} for a in audit]).consume()
+    from notoneless.api.audit import event_params
+
+    action = "identity_decision_withdraw" if d.verdict is Verdict.WITHDRAW else "identity_decision"
+    for person in sorted({p for p in (d.person_id_a, d.person_id_b) if p}):  # one audit event per person concerned
+        params = event_params(f"A-{uuid.uuid4().hex}", action, d.decided_by, d.role, caller_division, person,
+                              [k for k in (d.record_key_a, d.record_key_b) if k], d.decided_at, d.decision_id)
+        tx.run(store.cypher("api/audit/record"), **params).consume()
     pair = _pair_decisions(tx, store, d)
     now = effective(pair).get((d.fingerprint_a, d.fingerprint_b))  # type: ignore[arg-type]
     tx.run(

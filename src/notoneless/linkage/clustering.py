@@ -241,11 +241,13 @@ def record_pairs_by_fingerprints(
     finally:
         con.unregister("__nol_fp_pairs")
     result: dict[tuple[str, str], list[tuple[str, str]] | None] = {}
-    for fa, fb, ka, kb in rows:
+    for fa, fb, ka, kb in rows:  # a missing fingerprint makes every row of its pair NULL on that side
         if ka is None or kb is None:
             result[(fa, fb)] = None
-        elif result.setdefault((fa, fb), []) is not None and ka != kb:
-            result[(fa, fb)].append((ka, kb))  # type: ignore[union-attr]
+            continue
+        found = result.setdefault((fa, fb), [])
+        if found is not None and ka != kb:
+            found.append((ka, kb))
     return result
 
 

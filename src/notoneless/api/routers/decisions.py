@@ -45,13 +45,13 @@ def list_decisions(store: Store, caller: CurrentCaller, page: Page) -> PageOf[Id
              summary="作出身份判定：两条记录为同一人、不同人或暂缓（两条记录都须在辖区内；不可修改，只能撤回）")
 def decide(store: Store, caller: CurrentCaller, body: DecisionRequest) -> IdentityDecision:
     keys = [body.record_key_a, body.record_key_b]
-    if body.record_key_a == body.record_key_b:
-        raise BadRequest("两条记录相同：请给出两条不同的记录。", field="record_key_b", code="VALIDATION_ERROR")
     found = {r["record_key"] for r in store.query("api/records/in_scope", record_keys=keys, **caller.scope())}
     missing = [k for k in dict.fromkeys(keys) if k not in found]
     if missing:
         raise NotFound(f"辖区内没有记录 {'、'.join(missing)}：记录键取自最近一次运行，格式为 <系统>:<行号>，如 xueji:17。")
     _may_act(caller)
+    if body.record_key_a == body.record_key_b:
+        raise BadRequest("两条记录相同：请给出两条不同的记录。", field="record_key_b", code="VALIDATION_ERROR")
     d = book.decide(store, body.record_key_a, body.record_key_b, Verdict(body.verdict.value), by=caller.name,
                     note=body.note, role=caller.role.value, division=caller.division)
     return _out(d)

@@ -36,23 +36,35 @@ WITH c AS (
 j AS (
     SELECT c.*, coalesce(l.fingerprint, 'record:' || l.record_key) AS fp_l,
            coalesce(r.fingerprint, 'record:' || r.record_key) AS fp_r,
-           el.person_id AS pid_l, er.person_id AS pid_r,
-           list_sort(list_distinct(list_filter([l.county_code, l.school_county, r.county_code, r.school_county],
-                                               lambda x: x IS NOT NULL))) AS counties
+           el.person_id AS pid_l, er.person_id AS pid_r
     FROM c
     JOIN person_records l ON l.record_key = c.record_key_l
     JOIN person_records r ON r.record_key = c.record_key_r
     LEFT JOIN entities el ON el.record_key = c.record_key_l
     LEFT JOIN entities er ON er.record_key = c.record_key_r
+),
+-- the counties of the two persons (registration and school, over all their records):
+-- the queue of a county holds every conflict about a child of the county
+involved AS (SELECT pid_l AS person_id FROM j UNION SELECT pid_r FROM j),
+person_counties AS (
+    SELECT DISTINCT person_id, county FROM (
+        SELECT e.person_id, unnest([p.county_code, p.school_county]) AS county
+        FROM entities e SEMI JOIN involved USING (person_id) JOIN person_records p USING (record_key)
+    ) WHERE county IS NOT NULL
+),
+counties AS (
+    SELECT j.record_key_l, j.record_key_r, list(DISTINCT pc.county ORDER BY pc.county) AS counties
+    FROM j JOIN person_counties pc ON pc.person_id IN (j.pid_l, j.pid_r)
+    GROUP BY ALL
 )
-SELECT CASE WHEN fp_l <= fp_r THEN record_key_l ELSE record_key_r END AS record_key_a,
-       CASE WHEN fp_l <= fp_r THEN record_key_r ELSE record_key_l END AS record_key_b,
+SELECT CASE WHEN fp_l <= fp_r THEN j.record_key_l ELSE j.record_key_r END AS record_key_a,
+       CASE WHEN fp_l <= fp_r THEN j.record_key_r ELSE j.record_key_l END AS record_key_b,
        least(fp_l, fp_r) AS fingerprint_a, greatest(fp_l, fp_r) AS fingerprint_b,
        CASE WHEN fp_l <= fp_r THEN pid_l ELSE pid_r END AS person_id_a,
        CASE WHEN fp_l <= fp_r THEN pid_r ELSE pid_l END AS person_id_b,
        'R' || substr(md5(least(fp_l, fp_r) || '|' || greatest(fp_l, fp_r)), 1, 12) AS review_id,
-       codes, reasons, match_weight, match_probability, counties, pid_l = pid_r AS same_person
-FROM j
+       codes, reasons, match_weight, match_probability, coalesce(k.counties, []) AS counties, pid_l = pid_r AS same_person
+FROM j LEFT JOIN counties k USING (record_key_l, record_key_r)
 ORDER BY review_id
 """
 

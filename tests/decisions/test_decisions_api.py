@@ -112,7 +112,8 @@ def _cli(args: list[str], settings) -> object:
     from notoneless.cli import app
     from notoneless.config import get_settings
 
-    env = {"NOTONELESS_WORKSPACE": str(settings.workspace), "NOTONELESS_GRAPH_PORT": str(settings.graph_port)}
+    env = {"NOTONELESS_WORKSPACE": str(settings.workspace), "NOTONELESS_GRAPH_PORT": str(settings.graph_port),
+           "COLUMNS": "240"}  # wide enough that no id is folded across lines
     get_settings.cache_clear()
     try:
         return CliRunner().invoke(app, args, env=env)

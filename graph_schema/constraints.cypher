@@ -23,3 +23,7 @@ CREATE CONSTRAINT user_name IF NOT EXISTS FOR (n:User) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT contact_assignment_id IF NOT EXISTS FOR (n:ContactAssignment) REQUIRE n.assignment_id IS UNIQUE;
 CREATE CONSTRAINT contact_status_change_id IF NOT EXISTS FOR (n:ContactStatusChange) REQUIRE n.change_id IS UNIQUE;
 CREATE CONSTRAINT contact_registration_id IF NOT EXISTS FOR (n:ContactRegistration) REQUIRE n.registration_id IS UNIQUE;
+// Officers' identity decisions (身份判定): one node per decision, and at most one
+// withdrawal per decision (a decision is withdrawn by another decision naming it).
+CREATE CONSTRAINT identity_decision_id IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.decision_id IS UNIQUE;
+CREATE CONSTRAINT identity_decision_withdraws IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.withdraws IS UNIQUE;

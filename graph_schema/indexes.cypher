@@ -21,3 +21,12 @@ CREATE INDEX audit_event_person IF NOT EXISTS FOR (n:AuditEvent) ON (n.person_id
 CREATE INDEX case_person IF NOT EXISTS FOR (n:Case) ON (n.person_id);
 // 三包: a village's target children (bulk assignment, roster, contacts/*), by registration village.
 CREATE INDEX person_active_reg_code IF NOT EXISTS FOR (n:Person) ON (n.active_reg_code);
+
+// Identity decisions and the review queue: decisions by either record's fingerprint (the
+// trail, a run's must/cannot-links), review items by id and by pair, records by fingerprint.
+CREATE INDEX identity_decision_fingerprint_a IF NOT EXISTS FOR (n:IdentityDecision) ON (n.fingerprint_a);
+CREATE INDEX identity_decision_fingerprint_b IF NOT EXISTS FOR (n:IdentityDecision) ON (n.fingerprint_b);
+CREATE INDEX identity_conflict_review_id IF NOT EXISTS FOR (n:IdentityConflict) ON (n.review_id);
+CREATE INDEX identity_conflict_pair IF NOT EXISTS FOR (n:IdentityConflict) ON (n.fingerprint_a, n.fingerprint_b);
+CREATE INDEX identity_conflict_run IF NOT EXISTS FOR (n:IdentityConflict) ON (n.run_id);
+CREATE INDEX source_record_fingerprint IF NOT EXISTS FOR (n:SourceRecord) ON (n.fingerprint);

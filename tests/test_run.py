@@ -72,7 +72,8 @@ def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identica
     # the ledger: every finding opened a case on the first run; the re-run opens none,
     # keeps them all open and closes nothing behind the officers' backs
     assert first.cases["new"] > 0 and first.cases["new"] >= len(first.findings) - 1
-    assert second.cases == {"new": 0, "still_open": first.cases["new"], "resolved_by_data": 0, "reopened": 0, "merged": 0}
+    assert second.cases == {"new": 0, "still_open": first.cases["new"], "resolved_by_data": 0, "reopened": 0, "merged": 0,
+                            "reattached": 0}
     assert nodes2["Case"] == first.cases["new"]
 
 

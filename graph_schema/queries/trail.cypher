@@ -2,7 +2,9 @@
 // person, with every source record and what it links to (division, household, school,
 // paying county), the contacts responsible for them, their village or households, the
 // visits, the officers' 三包 assignment events about them, their households or their
-// village (newest first; CONCERNS follows the run's merges), the findings and the cases. One round trip for the API: the person comes back
+// village (newest first; CONCERNS follows the run's merges), the officers' identity
+// decisions about any of their records (by fingerprint, oldest first), the findings and
+// the cases. One round trip for the API: the person comes back
 // only when in the caller's scope (api/access.py: $division a code prefix, $school a
 // 学校标识码, one of them null); both null = no scope (the CLI). Keys other than a
 // person_id are resolved first by persons_by_key.cypher.
@@ -65,6 +67,14 @@ RETURN p {.*} AS person,
                  note: a.note, batch_id: a.batch_id, via: via} AS assignment
          ORDER BY assignment.made_at DESC, assignment.assignment_id
        } AS assignments,
+       COLLECT {
+         MATCH (p)-[:HAS_RECORD]->(r:SourceRecord)
+         MATCH (d:IdentityDecision)
+         WHERE d.fingerprint_a = r.fingerprint OR d.fingerprint_b = r.fingerprint
+         WITH DISTINCT d
+         RETURN d {.*} AS decision
+         ORDER BY decision.decided_at, decision.decision_id
+       } AS decisions,
        COLLECT {
          MATCH (f:Finding)-[:ABOUT]->(p)
          RETURN f {.key, .kind, .label, .columns, .values, .run_id, .active}

@@ -64,6 +64,7 @@ class RunReport:
     cases: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     graph_nodes: dict[str, int] = field(default_factory=dict)
+    decisions: dict[str, int] = field(default_factory=dict)  # officers' decisions and the review queue
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +83,7 @@ class RunReport:
             "cases": self.cases,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
             "graph_nodes": self.graph_nodes,
+            "decisions": self.decisions,
         }
 
 
@@ -118,6 +120,7 @@ def run_bundle(
     """
     from notoneless.bundle.ingest import ingest_bundle
     from notoneless.cases.ledger import reconcile
+    from notoneless.decisions import honour
     from notoneless.graph.store import open_graph as default_open_graph
     from notoneless.linkage.scoring import link
 
@@ -137,6 +140,7 @@ def run_bundle(
         with console.status(STAGE_LABELS["graph"] + "…"):
             store = stack.enter_context((open_graph or default_open_graph)(settings))
             store.init_schema()
+            decisions = honour.read_decisions(store)  # officers' decisions bind this run's clustering
         seconds["graph"] = _done(console, "graph", t)
 
         t = time.perf_counter()
@@ -150,7 +154,9 @@ def run_bundle(
 
         t = time.perf_counter()
         with console.status(STAGE_LABELS["link"] + "…") as status:
-            linked = link(con, settings, run_id=run_id, on_progress=lambda msg: status.update(f"人员比对：{msg}"))
+            decided = honour.map_to_records(con, decisions)
+            linked = link(con, settings, run_id=run_id, on_progress=lambda msg: status.update(f"人员比对：{msg}"),
+                          must_link=decided.must_link, cannot_link=decided.cannot_link)
         report.person_records = linked.records
         report.persons = linked.persons
         report.identity_conflicts = linked.conflicts
@@ -194,7 +200,10 @@ def run_bundle(
             )
         report.findings = {kind: len(rows) for kind, rows in findings.items()}
         record_findings(store, run_id, findings)
+        honoured = honour.record_run(store, con, run_id, decided)  # decisions' status, the review queue
+        report.decisions = honoured.as_dict()
         seconds["checks"] = _done(console, "checks", t)
+        console.print(f"  {honoured.describe()}")
 
         # The ledger (台账) is updated, never replaced: new cases opened, open ones kept,
         # vanished ones parked for an officer's 销号, closed ones that reappear reopened.
@@ -270,6 +279,8 @@ def print_summary(console: Console, report: RunReport) -> None:
     table.add_row("识别人员", f"{report.persons:,}")
     table.add_row("拒收行", f"{report.rejects:,}")
     table.add_row("待核身份冲突", f"{report.identity_conflicts:,}")
+    if report.decisions.get("vanished"):
+        table.add_row("人工判定：记录已不在数据中", f"{report.decisions['vanished']:,}")
     table.add_row("未能对应的包保对象", f"{report.unresolved_targets:,}")
     for check in CHECKS:
         table.add_row(f"{check.LABEL}（{check.KIND}）", f"{report.findings.get(check.KIND, 0):,}")

@@ -2,7 +2,8 @@
 
 ``notoneless trail KEY`` takes a person_id, an ID number (typed any way: spaces,
 lower-case x, full-width digits, the 15-digit form) or a 学籍号, and prints every
-source record, household, school, payment, contact, visit and finding in Chinese.
+source record, household, school, payment, contact, visit and finding in Chinese, and
+the officers' 三包 assignments and identity decisions concerning the person.
 """
 
 from __future__ import annotations
@@ -67,10 +68,16 @@ def lookup_keys(key: str) -> list[str]:
 def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
     """Every person the key names (usually one), each with the whole record (no scope:
     the CLI sees the whole graph)."""
+    from notoneless.decisions.book import decision_rows
+    from notoneless.decisions.judgement import Decision
+
     for k in lookup_keys(key):
         person_ids = [row["person_id"] for row in store.query("persons_by_key", key=k)]
         if person_ids:
-            return [row for pid in person_ids for row in store.query("trail", person_id=pid, division=None, school=None)]
+            rows = [row for pid in person_ids for row in store.query("trail", person_id=pid, division=None, school=None)]
+            for row in rows:
+                row["decisions"] = decision_rows(Decision.from_props(d) for d in row["decisions"])
+            return rows
     return []
 
 
@@ -160,6 +167,15 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         console.print(t)
     else:
         console.print("问题线索：无")
+    if trail.get("decisions"):
+        t = Table(title="身份判定（人工，不可修改）")
+        for col in ("判定编号", "判定", "记录", "判定人", "时间", "说明"):
+            t.add_column(col)
+        for d in trail["decisions"]:
+            verdict = d["verdict_label"] + (f" {d['withdraws']}" if d.get("withdraws") else "")
+            t.add_row(d["decision_id"], verdict, f"{d.get('record_key_a', '')} ↔ {d.get('record_key_b', '')}",
+                      d["decided_by"], d["decided_at"][:16].replace("T", " "), text(d.get("note")))
+        console.print(t)
 
 
 def trail_command(key: str, store: Any, console: Console) -> int:

@@ -15,13 +15,14 @@ def record_reveal(store: Any, caller: Caller, person_id: str, fields: list[str])
     event_id = f"A-{uuid.uuid4().hex}"
     store.query(
         "api/audit/record",
-        event_id=event_id,
-        action="reveal",
-        by=caller.name,
-        role=caller.role.value,
-        division=caller.division,
-        person_id=person_id,
-        fields=list(fields),
-        at=datetime.now(UTC).isoformat(),
+        **event_params(event_id, "reveal", caller.name, caller.role.value, caller.division, person_id, fields,
+                       datetime.now(UTC)),
     )
     return event_id
+
+
+def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str,
+                 fields: list[str], at: datetime, decision_id: str | None = None) -> dict[str, Any]:
+    """The parameters of ``api/audit/record`` (also written by identity decisions, in their transaction)."""
+    return {"event_id": event_id, "action": action, "by": by, "role": role, "division": division,
+            "person_id": person_id, "fields": list(fields), "at": at.isoformat(), "decision_id": decision_id}

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from notoneless.decisions.judgement import DecisionError
 from notoneless.errors import CaseError, GraphError, LinkageError, NotOneLessError
 
 log = logging.getLogger("notoneless.api")
@@ -97,6 +98,12 @@ STATUS_BY_CODE: dict[str, int] = {
     "CASE_EVIDENCE_KIND": 422,
     "CASE_ACTION_UNKNOWN": 422,
     "LINKAGE_ERROR": 409,  # no workspace yet, or the record is not in the last run's
+    # identity decisions (notoneless.decisions)
+    "DECISION_NOT_FOUND": 404,
+    "DECISION_RECORD_NOT_FOUND": 404,
+    "REVIEW_NOT_FOUND": 404,
+    "DECISION_ALREADY_WITHDRAWN": 409,
+    "DECISION_NOT_WITHDRAWABLE": 409,
 }
 
 
@@ -141,7 +148,7 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
     if field and status == 422:
         errors = [{"field": field, "message": str(exc)}]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if isinstance(exc, CaseError | LinkageError) and status == 404:
+    if isinstance(exc, CaseError | LinkageError | DecisionError) and status == 404:
         return problem(404, "NOT_FOUND", str(exc))
     return problem(status, exc.code, str(exc), errors=errors, headers=headers)
 

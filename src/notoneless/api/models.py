@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+class DecisionVerdict(StrEnum):
+    """same 同一人, different 不同人, defer 暂缓（由模型判定）."""
+
+    same = "same"
+    different = "different"
+    defer = "defer"
 
 
 class FieldError(BaseModel):
@@ -183,6 +192,27 @@ class TrailAssignment(BaseModel):
     batch_id: str | None = None
     via: str | None = Field(default=None, description="经由: 本人、户 <户键>、村 <区划代码>")
 
+class IdentityDecision(BaseModel):
+    """An officer's identity decision (身份判定): immutable; withdrawn only by another decision."""
+
+    decision_id: str
+    verdict: str = Field(description="same 同一人 / different 不同人 / defer 暂缓 / withdraw 撤回")
+    verdict_label: str
+    decided_by: str
+    decided_at: str
+    role: str | None = None
+    record_key_a: str | None = None
+    record_key_b: str | None = None
+    person_id_a: str | None = Field(default=None, description="判定时的人员编号")
+    person_id_b: str | None = None
+    note: str | None = None
+    withdraws: str | None = Field(default=None, description="撤回的判定编号（verdict 为 withdraw 时）")
+    division_codes: list[str] = Field(default_factory=list)
+    standing: str | None = Field(default=None, description="现状：有效、暂缓（由模型判定）、已撤回、已被后来的判定取代、撤回记录")
+    run_status: str | None = Field(default=None, description="最近一次运行：applied 已执行 / vanished 记录已不在数据中 / contradicted 矛盾")
+    run_status_label: str | None = None
+    run_id: str | None = None
+
 
 class Trail(BaseModel):
     """What ``notoneless trail`` shows (queries/trail.cypher), plus the person's cases."""
@@ -194,6 +224,7 @@ class Trail(BaseModel):
     visits: list[TrailVisit]
     findings: list[Finding]
     cases: list[CaseSummary]
+    decisions: list[IdentityDecision] = Field(default_factory=list, description="关于此人记录的身份判定（含撤回）")
 
 
 class CaseEvent(BaseModel):
@@ -285,7 +316,56 @@ class AuditEvent(BaseModel):
     person_id: str | None = None
     fields: list[str] = Field(default_factory=list)
     at: str | None = None
+    decision_id: str | None = Field(default=None, description="身份判定编号（action 为 identity_decision 时）")
 
 
 class Health(BaseModel):
     status: str
+
+
+class ReviewItem(BaseModel):
+    """One identity conflict of the latest run awaiting an officer's decision (待核身份冲突)."""
+
+    review_id: str
+    run_id: str
+    codes: list[str] = Field(description="冲突代码: GUARD_SPLIT_DIFFERENT_IDS, TWO_VALID_IDS_ONE_PERSON, SAME_ID_DIFFERENT_NAMES, NEAR_THRESHOLD …")
+    labels: list[str] = Field(description="冲突类型（中文）")
+    reasons: list[str] = Field(default_factory=list, description="说明（中文）")
+    match_weight: float | None = None
+    match_probability: float | None = None
+    record_key_a: str
+    record_key_b: str
+    person_id_a: str | None = None
+    person_id_b: str | None = None
+    counties: list[str] = Field(default_factory=list)
+    same_person: bool | None = Field(default=None, description="本次运行是否判为同一人")
+    importance: int = Field(default=0, description="重要性：三包对象 2 + 资助发放 1")
+    importance_reasons: list[str] = Field(default_factory=list)
+    decided: str | None = Field(default=None, description="已有的有效判定（same/different），为空则待核")
+
+
+class ReviewDetail(BaseModel):
+    """A review item with both records side by side, the match weights explained, the decisions on the pair."""
+
+    review: ReviewItem
+    records: list[dict[str, Any]] = Field(description="两条源记录（号码已遮蔽），side 为 a / b")
+    explanation: Explanation | None = None
+    explanation_error: str | None = Field(default=None, description="无法给出解释时的原因（如正在运行比对）")
+    decisions: list[IdentityDecision] = Field(default_factory=list)
+
+
+class DecisionRequest(BaseModel):
+    """A decision on two records of the latest run (both in the caller's scope)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_key_a: str = Field(pattern=r"^[a-z]+:[0-9]+$", max_length=40, examples=["hukou:5"])
+    record_key_b: str = Field(pattern=r"^[a-z]+:[0-9]+$", max_length=40, examples=["xueji:17"])
+    verdict: DecisionVerdict
+    note: str | None = Field(default=None, max_length=500, examples=["户籍与学籍为同一儿童"])
+
+
+class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(default=None, max_length=500, examples=["核实后为两人"])

@@ -317,6 +317,15 @@ def _merges_from_history(history_path: Path | None, person_ids: list[str]) -> di
     return {old: new for old, new in resolve_person_ids(path, person_ids).items() if new and new != old}
 
 
+def _split_homes(history_path: Path | None, run_id: str, index: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Where the records of this run's split persons went, for their cases (see ``plan``)."""
+    from notoneless.linkage.stable_ids import split_homes
+
+    path = history_path or get_settings().workspace / "history.duckdb"
+    cases = [(r["case_id"], r.get("opened_person_id"), r.get("opened_run")) for r in index]
+    return split_homes(path, run_id, cases)
+
+
 def read_findings_dir(findings_dir: Path) -> dict[str, list[dict[str, str]]]:
     """The contract's ``OUT/findings/*.csv`` as rows per finding kind (kinds without a file are left out)."""
     found: dict[str, list[dict[str, str]]] = {}
@@ -336,6 +345,7 @@ def reconcile(
     merges: Mapping[str, str] | None = None,
     history_path: Path | None = None,
     today: date | None = None,
+    homes: Mapping[str, Mapping[str, int]] | None = None,
 ) -> ChangeSummary:
     """Bring the ledger up to date with one run's findings (see ``cases/reconcile.py``).
 
@@ -345,13 +355,18 @@ def reconcile(
     ``merges``: ``old_person_id → into_person_id``; default: resolved through the linkage
     history at ``history_path`` (default ``<workspace>/history.duckdb``, see
     ``docs/workspace.md``). ``today``: the day cases open on (deadlines count from it).
-    Idempotent for a repeated ``run_id`` with the same findings.
+    ``homes``: for cases whose person was split in this run, the persons now holding the
+    records it was opened about; default: from the same history
+    (``linkage.stable_ids.split_homes``). Idempotent for a repeated ``run_id`` with the
+    same findings.
     """
     index = store.query("cases/case_index")
     if merges is None:
         merges = _merges_from_history(history_path, [r["person_id"] for r in index if r.get("person_id")])
     else:
         merges = dict(merges)
+    if homes is None:
+        homes = _split_homes(history_path, run_id, index)
     day = today or date.today()
     now = datetime.now(UTC)
     drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges)
@@ -362,11 +377,14 @@ def reconcile(
     parts = max(1, -(-(len(index) + len(drafts)) // _PART))
     case_ids: list[list[str]] = [[] for _ in range(parts)]
     part_drafts: list[dict[str, CaseDraft]] = [{} for _ in range(parts)]
+    # A split person's parts meet its cases: their findings go where the cases go.
+    family = {pid: resolve_person(r["person_id"], merges) for r in index if r["case_id"] in homes
+              for pid in homes[r["case_id"]]}
     for r in index:
         subject = resolve_person(r["person_id"], merges) if r.get("person_id") else split_match_key(r["match_key"])[1]
         case_ids[_part(subject, parts)].append(r["case_id"])
     for key, d in drafts.items():
-        part_drafts[_part(d.subject, parts)][key] = d
+        part_drafts[_part(family.get(d.subject, d.subject), parts)][key] = d
 
     def work(ids: list[str], these: dict[str, CaseDraft]) -> Callable[[Any], tuple[Plan, dict[str, str]]]:
         def run(tx: Any) -> tuple[Plan, dict[str, str]]:
@@ -374,17 +392,19 @@ def reconcile(
             for start in range(0, len(ids), _BATCH):
                 rows += tx.run(store.cypher("cases/lock_cases"), case_ids=ids[start : start + _BATCH], at=now).data()
             existing = [_existing(r) for r in rows]
-            return _write_plan(tx, store, existing, plan(existing, these, checked, merges, run_id=run_id, today=day), run_id, now)
+            planned = plan(existing, these, checked, merges, run_id=run_id, today=day, homes=homes)
+            return _write_plan(tx, store, existing, planned, run_id, now)
 
         return run
 
-    summary: dict[str, list[str]] = {"new": [], "still_open": [], "resolved_by_data": [], "reopened": [], "merged": []}
+    outcomes = ("still_open", "resolved_by_data", "reopened", "merged", "reattached")
+    summary: dict[str, list[str]] = {"new": [], **{name: [] for name in outcomes}}
     for ids, these in zip(case_ids, part_drafts):
         if not ids and not these:
             continue
         p, new_ids = store.execute_write(work(ids, these))
         summary["new"] += new_ids.values()
-        for name in ("still_open", "resolved_by_data", "reopened", "merged"):
+        for name in outcomes:
             summary[name] += getattr(p, name)
     link_cases(store)
     return ChangeSummary(run_id=run_id, **{k: tuple(sorted(v)) for k, v in summary.items()})
@@ -481,6 +501,7 @@ def _new_case_row(d: CaseDraft, case_id: str, run_id: str, now: datetime) -> dic
         "attempts": 0,
         "deadline": d.deadline,
         "opened_run": run_id,
+        "opened_person_id": d.person_id,  # whose records the case is about (splits follow them)
         "last_seen_run": run_id,
         "opened_at": now,
         "updated_at": now,

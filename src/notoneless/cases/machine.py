@@ -17,7 +17,10 @@ The subsidy, verification and contact-gap cases have short machines
 - ``reopen``: a closed case whose finding reappears (or that an officer reopens)
   starts over at its initial state.
 - ``merge_person``: an audit-only event when the case's person was merged into
-  another person id by linkage.
+  another person id by linkage (on both cases when two cases of the merged persons meet);
+- ``split_person``: an audit-only event when the case's person was split (an
+  officer's "different persons" decision, or the model) and the case follows the part
+  whose records it is about.
 
 An illegal transition raises ``CaseError`` naming the allowed next steps.
 """
@@ -101,6 +104,7 @@ class Action(StrEnum):
     CONFIRM_CLOSE = "confirm_close"
     REOPEN = "reopen"
     MERGE_PERSON = "merge_person"
+    SPLIT_PERSON = "split_person"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -130,6 +134,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONFIRM_CLOSE: "确认销号",
     Action.REOPEN: "重新打开",
     Action.MERGE_PERSON: "人员合并",
+    Action.SPLIT_PERSON: "人员拆分",
 }
 
 DETAIL_LABELS: dict[str, str] = {
@@ -329,6 +334,7 @@ def _common(ct: CaseType) -> tuple[Transition, ...]:
         _t(A.CONFIRM_CLOSE, S.DATA_RESOLVED, S.CLOSED, evidence=_ANY_EVIDENCE),
         _t(A.REOPEN, S.CLOSED, INITIAL, note_required=True),
         _t(A.MERGE_PERSON, tuple(STATES[ct]), SAME, details=("old_person_id", "new_person_id"), system_only=True),
+        _t(A.SPLIT_PERSON, tuple(STATES[ct]), SAME, details=("old_person_id", "new_person_id"), system_only=True),
     )
 
 

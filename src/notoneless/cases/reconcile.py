@@ -21,7 +21,7 @@ a kind that was not checked this run leaves its cases alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -87,6 +87,7 @@ class Plan:
     resolved_by_data: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
+    reattached: list[str] = field(default_factory=list)  # cases that followed a split person
 
     def add(self, case_id: str, step: Step, **extra: Any) -> None:
         self.events.setdefault(case_id, []).append(PlannedEvent(case_id, step, extra))
@@ -102,6 +103,7 @@ class ChangeSummary:
     resolved_by_data: tuple[str, ...] = ()
     reopened: tuple[str, ...] = ()
     merged: tuple[str, ...] = ()
+    reattached: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         return {
@@ -110,6 +112,7 @@ class ChangeSummary:
             "resolved_by_data": len(self.resolved_by_data),
             "reopened": len(self.reopened),
             "merged": len(self.merged),
+            "reattached": len(self.reattached),
         }
 
     def describe(self) -> str:
@@ -118,6 +121,7 @@ class ChangeSummary:
             f"台账更新（运行 {self.run_id}）：新立案 {len(self.new)} 件，仍在办 {len(self.still_open)} 件，"
             f"数据已消除待确认销号 {len(self.resolved_by_data)} 件，重新打开 {len(self.reopened)} 件"
             + (f"，因人员合并调整 {len(self.merged)} 件" if self.merged else "")
+            + (f"，随人员拆分转移 {len(self.reattached)} 件" if self.reattached else "")
         )
 
 
@@ -154,6 +158,15 @@ def drafts_from_findings(
     return drafts, checked
 
 
+def split_home(parts: Mapping[str, int], current: str, has_finding: Callable[[str], bool]) -> str:
+    """The part of a split person a case follows: among the persons now holding the
+    records the case's person had when it was opened (``parts``: person → how many),
+    those where the case's finding is now, else all; the one holding most of the
+    records (ties: the case's current person, then the smallest id)."""
+    pool = [pid for pid in parts if has_finding(pid)] or list(parts) or [current]
+    return min(pool, key=lambda pid: (-parts.get(pid, 0), pid != current, pid))
+
+
 def plan(
     existing: Iterable[ExistingCase],
     drafts: Mapping[str, CaseDraft],
@@ -162,20 +175,29 @@ def plan(
     *,
     run_id: str,
     today: date,
+    homes: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Plan:
-    """Decide every case's fate for this run (see the module docstring)."""
+    """Decide every case's fate for this run (see the module docstring). ``homes``: for
+    the cases whose person was split this run, the parts holding that person's records
+    (``linkage.stable_ids.split_homes``)."""
     p = Plan()
+    homes = homes or {}
     by_key: dict[str, list[ExistingCase]] = {}
-    rekey: dict[str, tuple[str, str | None]] = {}  # case_id → (new key, new person id)
+    rekey: dict[str, tuple[str, str | None, Action]] = {}  # case_id → (new key, new person id, why)
 
     for case in existing:
         key, person = case.match_key, case.person_id
         if case.person_id is not None:
+            ct, _, fields = split_match_key(case.match_key.split("#", 1)[0])
             survivor = resolve_person(case.person_id, merges)
-            if survivor != case.person_id:
-                ct, _, fields = split_match_key(case.match_key.split("#", 1)[0])
+            if case.case_id in homes:
+                home = split_home(homes[case.case_id], survivor, lambda pid: match_key(ct, pid, fields) in drafts)
+                if home != case.person_id or match_key(ct, home, fields) != case.match_key:
+                    key, person = match_key(ct, home, fields), home
+                    rekey[case.case_id] = (key, person, Action.SPLIT_PERSON)
+            elif survivor != case.person_id:
                 key, person = match_key(ct, survivor, fields), survivor
-                rekey[case.case_id] = (key, person)
+                rekey[case.case_id] = (key, person, Action.MERGE_PERSON)
         by_key.setdefault(key, []).append(case)
 
     def sys_step(case: ExistingCase, action: Action, state: State | None = None, resume: Any = "keep", **kw: Any) -> Step:
@@ -185,24 +207,46 @@ def plan(
     keepers: dict[str, tuple[ExistingCase, State, State | None]] = {}  # key → (case, state after merges, resume)
     for key, cases in by_key.items():
         cases.sort(key=lambda c: (c.state in (State.CLOSED, State.DATA_RESOLVED), c.opened_at, c.case_id))
+        absorbed = [c.case_id for c in cases[1:]]
         for i, case in enumerate(cases):
             state, resume = case.state, case.resume_state
             if case.case_id in rekey or i > 0:
-                new_key, new_person = rekey.get(case.case_id, (key, case.person_id))
+                new_key, new_person, why = rekey.get(case.case_id, (key, case.person_id, Action.MERGE_PERSON))
                 if i > 0:
                     new_key = f"{new_key}#并入{cases[0].case_id}"  # keeps match keys unique
                     p.rekey_first[case.case_id] = new_key
+                elif why is Action.SPLIT_PERSON:
+                    # out of the way first: parts of one split may swap keys within the run
+                    p.rekey_first[case.case_id] = f"{new_key}#拆分{case.case_id}"
+                if why is Action.SPLIT_PERSON:
+                    note = (
+                        f"人员 {case.person_id} 已拆分（运行 {run_id}），本案随其记录转到人员 {new_person}"
+                        if new_person != case.person_id
+                        else f"人员拆分后本案恢复为人员 {new_person} 的案件（运行 {run_id}）"
+                    )
+                elif new_person != case.person_id:
+                    note = f"人员编号 {case.person_id} 已合并为 {new_person}（运行 {run_id}）"
+                else:
+                    note = f"人员合并后与案件 {cases[0].case_id} 重复（运行 {run_id}）"
+                if i == 0 and absorbed:
+                    note += f"；案件 {'、'.join(absorbed)} 已并入本案"
+                step = sys_step(
+                    case,
+                    why,
+                    details={"old_person_id": case.person_id or "", "new_person_id": new_person or ""},
+                    note=note,
+                )
+                p.add(case.case_id, step, match_key=new_key, person_id=new_person, subject=new_person)
+                (p.reattached if why is Action.SPLIT_PERSON else p.merged).append(case.case_id)
+            elif i == 0 and absorbed:
+                # the case that stays gets its event too: which cases of the merged persons joined it
                 step = sys_step(
                     case,
                     Action.MERGE_PERSON,
-                    details={"old_person_id": case.person_id or "", "new_person_id": new_person or ""},
-                    note=(
-                        f"人员编号 {case.person_id} 已合并为 {new_person}（运行 {run_id}）"
-                        if new_person != case.person_id
-                        else f"人员合并后与案件 {cases[0].case_id} 重复（运行 {run_id}）"
-                    ),
+                    details={"old_person_id": cases[1].person_id or "", "new_person_id": case.person_id or ""},
+                    note=f"人员合并（运行 {run_id}）：案件 {'、'.join(absorbed)} 与本案为同一儿童同一事项，已并入本案",
                 )
-                p.add(case.case_id, step, match_key=new_key, person_id=new_person, subject=new_person)
+                p.add(case.case_id, step)
                 p.merged.append(case.case_id)
             if i > 0 and state in parkable_states(case.case_type):
                 step = sys_step(

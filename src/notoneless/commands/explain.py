@@ -56,11 +56,17 @@ def render(ex: Explanation, console: Console) -> None:
     console.print("[dim]权重为对数贝叶斯因子（log2）：正数支持同一人，负数支持不同人；各项相加即合计。[/]")
 
 
-def run(key_a: str, key_b: str, settings: Settings, console: Console) -> Explanation:
+def explain_last_run(settings: Settings, key_a: str, key_b: str) -> Explanation:
+    """``explain_pair`` over the last run's workspace, attached read-only (the CLI, the
+    API's explanation and the review queue use it)."""
     con = open_workspace(settings)
     try:
-        ex = explain_pair(con, key_a, key_b, settings)
+        return explain_pair(con, key_a, key_b, settings)
     finally:
         con.close()
+
+
+def run(key_a: str, key_b: str, settings: Settings, console: Console) -> Explanation:
+    ex = explain_last_run(settings, key_a, key_b)
     render(ex, console)
     return ex

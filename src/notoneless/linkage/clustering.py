@@ -209,9 +209,21 @@ def record_pairs_for_fingerprints(
     the two fingerprints (a fingerprint shared by duplicate rows gives several), and
     the decision pairs one of whose fingerprints no current record carries (to be
     reported, not silently dropped)."""
+    by_pair = record_pairs_by_fingerprints(con, pairs)
+    found = [kp for kps in by_pair.values() for kp in kps or ()]
+    vanished = [fp for fp, kps in by_pair.items() if kps is None]
+    return found, vanished
+
+
+def record_pairs_by_fingerprints(
+    con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[str, str]] | None]:
+    """Each fingerprint pair (sorted order of ``pairs`` kept) → the pairs of current
+    record keys carrying it, or None when one of its fingerprints no current record
+    carries (the decision's records vanished). One set-based query."""
     wanted = sorted({(a, b) for a, b in pairs if a != b})
     if not wanted:
-        return [], []
+        return {}
     con.register(
         "__nol_fp_pairs",
         pa.table({"fp_a": [a for a, _ in wanted], "fp_b": [b for _, b in wanted]}),
@@ -228,15 +240,15 @@ def record_pairs_for_fingerprints(
         ).fetchall()
     finally:
         con.unregister("__nol_fp_pairs")
-    found: list[tuple[str, str]] = []
-    vanished: list[tuple[str, str]] = []
-    for fa, fb, ka, kb in rows:
+    result: dict[tuple[str, str], list[tuple[str, str]] | None] = {}
+    for fa, fb, ka, kb in rows:  # a missing fingerprint makes every row of its pair NULL on that side
         if ka is None or kb is None:
-            if (fa, fb) not in vanished:
-                vanished.append((fa, fb))
-        elif ka != kb:
+            result[(fa, fb)] = None
+            continue
+        found = result.setdefault((fa, fb), [])
+        if found is not None and ka != kb:
             found.append((ka, kb))
-    return found, vanished
+    return result
 
 
 # --- steps ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +169,8 @@ def link(
     on_progress: Callable[[str], None] | None = None,
     retrain: bool | None = None,
     start_from: Path | None = None,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
 ) -> LinkReport:
     """Link ``person_records`` into persons.
 
@@ -181,7 +183,9 @@ def link(
     ``retrain``: None (default) re-estimates the parameters on this data when it has
     at least ``training.MIN_RECORDS_TO_TRAIN`` records and otherwise keeps the
     starting model's; True/False force it. ``start_from``: a model JSON to start from
-    (default: the committed ``linkage_models/default_model.json``).
+    (default: the committed ``linkage_models/default_model.json``). ``must_link`` /
+    ``cannot_link``: officers' decisions as pairs of this run's record keys
+    (``notoneless.decisions.honour``), honoured by clustering whatever the model says.
     """
     from notoneless.linkage import clustering, stable_ids  # H4b's stage
 
@@ -192,7 +196,11 @@ def link(
     t = time.perf_counter()
     say("聚类（含双胞胎防护）")
     clustering.cluster_records(
-        con, threshold_probability=model.MATCH_THRESHOLD, review_band=model.REVIEW_BAND
+        con,
+        threshold_probability=model.MATCH_THRESHOLD,
+        review_band=model.REVIEW_BAND,
+        must_link=must_link,
+        cannot_link=cannot_link,
     )
     seconds["clustering"] = time.perf_counter() - t
     stats.append(("clustering", seconds["clustering"], None))

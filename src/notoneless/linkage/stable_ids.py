@@ -413,3 +413,60 @@ def resolve_person_ids(history_path: Path, person_ids: Iterable[str]) -> dict[st
     finally:
         con.close()
     return dict(rows)
+
+
+def split_homes(
+    history_path: Path, run_id: str, cases: Iterable[tuple[str, str, str]]
+) -> dict[str, dict[str, int]]:
+    """Where the records of split persons went, for the case ledger (issue 10).
+
+    ``cases``: ``(case_id, person_id the case was opened about, run it was opened in)``.
+    For each case whose person — followed through the recorded merges — was split in
+    ``run_id`` (``person_id_splits``), returns ``{person_id in run_id: number of the
+    records}`` over the records (fingerprints) the person had when the case was opened.
+    Cases whose person was not split are left out."""
+    wanted = [(c, p, r) for c, p, r in cases if c and p and r]
+    if not wanted or not Path(history_path).exists():
+        return {}
+    con = duckdb.connect(str(history_path), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not {"person_id_splits", "person_id_history", "person_id_merges"} <= tables:
+            return {}
+        con.register(
+            "__cases",
+            pa.table({"case_id": [c for c, _, _ in wanted], "person_id": [p for _, p, _ in wanted],
+                      "opened_run": [r for _, _, r in wanted]}),
+        )
+        rows = con.execute(
+            """
+            WITH RECURSIVE chain(case_id, cur_id, depth) AS (
+                SELECT case_id, person_id, 0 FROM __cases
+                UNION ALL
+                SELECT c.case_id, m.into_person_id, c.depth + 1
+                FROM chain c JOIN person_id_merges m ON m.old_person_id = c.cur_id
+                WHERE c.depth < 1000
+            ),
+            resolved AS (SELECT case_id, arg_max(cur_id, depth) AS person_id FROM chain GROUP BY case_id),
+            split_cases AS (
+                SELECT r.case_id FROM resolved r
+                SEMI JOIN (SELECT from_person_id FROM person_id_splits WHERE run_id = $run) s
+                    ON s.from_person_id = r.person_id
+            ),
+            opened AS (
+                SELECT c.case_id, h.fingerprint
+                FROM __cases c SEMI JOIN split_cases USING (case_id)
+                JOIN person_id_history h ON h.person_id = c.person_id AND h.run_id = c.opened_run
+            )
+            SELECT o.case_id, now.person_id, count(*) AS n
+            FROM opened o JOIN person_id_history now ON now.fingerprint = o.fingerprint AND now.run_id = $run
+            GROUP BY ALL ORDER BY ALL
+            """,
+            {"run": run_id},
+        ).fetchall()
+    finally:
+        con.close()
+    homes: dict[str, dict[str, int]] = {}
+    for case_id, person_id, n in rows:
+        homes.setdefault(case_id, {})[person_id] = int(n)
+    return homes

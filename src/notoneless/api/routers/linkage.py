@@ -4,7 +4,7 @@ last run's workspace, for two records of persons in the caller's scope."""
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -28,14 +28,13 @@ def explain(store: Store, settings: AppSettings, caller: CurrentCaller, a: Recor
     missing = [k for k in (a, b) if k not in found]
     if missing:
         raise NotFound(f"辖区内没有记录 {'、'.join(missing)}：记录键的格式是 <系统>:<行号>，例如 xueji:17。")
-    from notoneless.commands.explain import open_workspace
-    from notoneless.linkage.explain import explain_pair
+    from notoneless.commands.explain import explain_last_run
 
-    con = open_workspace(settings)
-    try:
-        ex = explain_pair(con, a, b, settings)
-    finally:
-        con.close()
+    return explanation_out(explain_last_run(settings, a, b))
+
+
+def explanation_out(ex: Any) -> Explanation:
+    """A ``linkage.explain.Explanation`` as the API returns it (masked, finite weights)."""
     data = {
         "key_a": ex.key_a, "key_b": ex.key_b,
         "rows": [{**r.__dict__, "match_weight": _finite(r.match_weight)} for r in ex.rows],

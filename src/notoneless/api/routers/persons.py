@@ -15,6 +15,8 @@ from notoneless.api.exc import BadRequest, Forbidden, NotFound
 from notoneless.api.masking import mask
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
+from notoneless.decisions.book import decision_rows
+from notoneless.decisions.judgement import Decision
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
@@ -67,7 +69,7 @@ def get_person(
 
 
 @router.get("/{person_id}/trail", response_model=Trail,
-            summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件（号码已遮蔽）")
+            summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件、身份判定（号码已遮蔽）")
 async def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> dict[str, Any]:
     # The busiest route, so: one round trip (the scope check, the trail and the cases are
     # one query, read the cheapest way: GraphStore.read); that one blocking call sent to
@@ -79,6 +81,7 @@ async def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) ->
         raise _not_found(person_id)
     data: dict[str, Any] = dict(rows[0])
     data["findings"] = [finding_out(f) for f in data["findings"]]
+    data["decisions"] = decision_rows(Decision.from_props(d) for d in data["decisions"])
     return masked(data)
 
 

@@ -78,7 +78,12 @@ class GraphStore:
         ``query_dirs``: more folders of named queries after ``<schema_dir>/queries``
         (benchmarks and tests keep their own there)."""
         try:
-            driver = GraphDatabase.driver(uri, auth=(user, password))
+            # Notifications off for the work itself: on a graph where, say, no decision was
+            # ever made, Neo4j warns "property does not exist" on every trail read, which
+            # costs the server and the driver CPU per request and says nothing new. The
+            # query files are checked for notifications by the tests (notifications_for,
+            # which asks for them per session).
+            driver = GraphDatabase.driver(uri, auth=(user, password), notifications_min_severity="OFF")
         except (DriverError, ValueError) as exc:
             raise GraphError(f"Cannot use the graph URI {uri!r} ({exc}): check NOTONELESS_GRAPH_URI.") from exc
         try:

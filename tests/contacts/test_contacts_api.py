@@ -67,6 +67,10 @@ def test_bulk_assignment_is_scoped_and_refused_to_the_auditor(client, scene):
     assert any(a["contact_id"] == "LX001" and a["made_by"] == "卢峰镇专干" and a["batch_id"] == done["batch_id"]
                for a in trail["assignments"])
     assert any(c["contact_id"] == "LX001" and c["type"] == "包人" for c in trail["contacts"])
+    # and in the person's audit trail, as an event of the officer who made it
+    audit = client.get(f"/persons/{expected[0]}/audit", headers=as_(scene, "county")).json()["items"]
+    mine = [e for e in audit if e["action"] == "contact_assign" and e["by"] == "卢峰镇专干"]
+    assert len(mine) == 1 and mine[0]["assignment_id"] in done["event_ids"]
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -317,6 +317,8 @@ class AuditEvent(BaseModel):
     fields: list[str] = Field(default_factory=list)
     at: str | None = None
     decision_id: str | None = Field(default=None, description="身份判定编号（action 为 identity_decision 时）")
+    assignment_id: str | None = Field(
+        default=None, description="三包指派记录编号（action 为 contact_assign / contact_release 时）")
 
 
 class Health(BaseModel):

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from notoneless.api.access import Caller
+from notoneless.audit import event_params
 
 
 def record_reveal(store: Any, caller: Caller, person_id: str, fields: list[str]) -> str:
@@ -19,10 +20,3 @@ def record_reveal(store: Any, caller: Caller, person_id: str, fields: list[str])
                        datetime.now(UTC)),
     )
     return event_id
-
-
-def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str,
-                 fields: list[str], at: datetime, decision_id: str | None = None) -> dict[str, Any]:
-    """The parameters of ``api/audit/record`` (also written by identity decisions, in their transaction)."""
-    return {"event_id": event_id, "action": action, "by": by, "role": role, "division": division,
-            "person_id": person_id, "fields": list(fields), "at": at.isoformat(), "decision_id": decision_id}

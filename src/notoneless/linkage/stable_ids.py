@@ -386,6 +386,20 @@ def _forget_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         raise
 
 
+def _resolved_cte(table: str, key: str) -> str:
+    """The CTEs ``chain`` and ``resolved(start_id, person_id)``: for each row of ``table``
+    (its ``key`` as start_id), the person id its ``person_id`` lives under now, following
+    chains of recorded merges (person_id_merges)."""
+    return f"""chain(start_id, cur_id, depth) AS (
+                SELECT {key}, person_id, 0 FROM {table}
+                UNION ALL
+                SELECT c.start_id, m.into_person_id, c.depth + 1
+                FROM chain c JOIN person_id_merges m ON m.old_person_id = c.cur_id
+                WHERE c.depth < 1000
+            ),
+            resolved AS (SELECT start_id, arg_max(cur_id, depth) AS person_id FROM chain GROUP BY start_id)"""
+
+
 def resolve_person_ids(history_path: Path, person_ids: Iterable[str]) -> dict[str, str]:
     """Where each of ``person_ids`` lives now: itself, or the id it was merged into
     (following chains of merges). For cases and decisions that hold an older id."""
@@ -399,16 +413,7 @@ def resolve_person_ids(history_path: Path, person_ids: Iterable[str]) -> dict[st
             return {p: p for p in wanted}
         con.register("__wanted", pa.table({"person_id": wanted}))
         rows = con.execute(
-            """
-            WITH RECURSIVE chain(start_id, cur_id, depth) AS (
-                SELECT person_id, person_id, 0 FROM __wanted
-                UNION ALL
-                SELECT c.start_id, m.into_person_id, c.depth + 1
-                FROM chain c JOIN person_id_merges m ON m.old_person_id = c.cur_id
-                WHERE c.depth < 1000
-            )
-            SELECT start_id, arg_max(cur_id, depth) FROM chain GROUP BY start_id
-            """
+            f"WITH RECURSIVE {_resolved_cte('__wanted', 'person_id')} SELECT start_id, person_id FROM resolved"
         ).fetchall()
     finally:
         con.close()
@@ -439,17 +444,10 @@ def split_homes(
                       "opened_run": [r for _, _, r in wanted]}),
         )
         rows = con.execute(
-            """
-            WITH RECURSIVE chain(case_id, cur_id, depth) AS (
-                SELECT case_id, person_id, 0 FROM __cases
-                UNION ALL
-                SELECT c.case_id, m.into_person_id, c.depth + 1
-                FROM chain c JOIN person_id_merges m ON m.old_person_id = c.cur_id
-                WHERE c.depth < 1000
-            ),
-            resolved AS (SELECT case_id, arg_max(cur_id, depth) AS person_id FROM chain GROUP BY case_id),
+            f"""
+            WITH RECURSIVE {_resolved_cte('__cases', 'case_id')},
             split_cases AS (
-                SELECT r.case_id FROM resolved r
+                SELECT r.start_id AS case_id FROM resolved r
                 SEMI JOIN (SELECT from_person_id FROM person_id_splits WHERE run_id = $run) s
                     ON s.from_person_id = r.person_id
             ),

@@ -403,6 +403,7 @@ def contacts_roster_command(
 
     roster_command(get_settings(), console, town, out, by, reveal)
 
+
 # --- reviews and decisions: identity conflicts and officers' judgements (身份判定) ---------
 reviews_app = typer.Typer(
     help="待核身份冲突：按重要性（三包对象、资助发放优先）排序的复核队列。The review queue of identity conflicts.",

@@ -102,9 +102,10 @@ CASES: dict[str, list[Rec]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory):
-    background, _ = population(150, seed=5)
+def _cases_among(tmp_path_factory, background_size: int, seed: int):
+    """The CASES after a generated background population, loaded into a fresh DuckDB:
+    (connection, the record keys of each case, settings with a fresh workspace)."""
+    background, _ = population(background_size, seed=seed)
     recs = list(background)
     offsets: dict[str, int] = {}
     for name, case in CASES.items():
@@ -113,7 +114,12 @@ def scored(tmp_path_factory):
     con = duckdb.connect()
     keys = load(con, recs)
     case_keys = {name: keys[offsets[name] : offsets[name] + len(CASES[name])] for name in CASES}
-    settings = Settings(workspace=tmp_path_factory.mktemp("ws"))
+    return con, case_keys, Settings(workspace=tmp_path_factory.mktemp("ws"))
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    con, case_keys, settings = _cases_among(tmp_path_factory, 150, seed=5)
     result = scoring.score(con, settings, retrain=False)
     yield con, case_keys, settings, result
     con.close()
@@ -202,16 +208,7 @@ def test_default_model_json_loads_and_is_trained():
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory):
-    background, _ = population(120, seed=9)
-    recs = list(background)
-    offsets: dict[str, int] = {}
-    for name, case in CASES.items():
-        offsets[name] = len(recs)
-        recs.extend(case)
-    con = duckdb.connect()
-    keys = load(con, recs)
-    case_keys = {name: keys[offsets[name] : offsets[name] + len(CASES[name])] for name in CASES}
-    settings = Settings(workspace=tmp_path_factory.mktemp("ws"))
+    con, case_keys, settings = _cases_among(tmp_path_factory, 120, seed=9)
     report = scoring.link(con, settings, run_id="t1")
     yield con, case_keys, settings, report
     con.close()

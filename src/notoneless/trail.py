@@ -68,15 +68,14 @@ def lookup_keys(key: str) -> list[str]:
 def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
     """Every person the key names (usually one), each with the whole record (no scope:
     the CLI sees the whole graph)."""
-    from notoneless.decisions.book import decision_rows
-    from notoneless.decisions.judgement import Decision
+    from notoneless.decisions.book import decision_rows_from_graph
 
     for k in lookup_keys(key):
         person_ids = [row["person_id"] for row in store.query("persons_by_key", key=k)]
         if person_ids:
             rows = [row for pid in person_ids for row in store.query("trail", person_id=pid, division=None, school=None)]
             for row in rows:
-                row["decisions"] = decision_rows(Decision.from_props(d) for d in row["decisions"])
+                row["decisions"] = decision_rows_from_graph(row["decisions"])
             return rows
     return []
 

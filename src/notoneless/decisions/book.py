@@ -18,7 +18,7 @@ Callers check scope and role before (the API: ``api/routers/decisions.py``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -231,8 +231,6 @@ def labelled_pairs(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
     return rows
 
 
-
-
 def decision_rows(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
     """Decisions as plain rows (the trail, the API): every property, the verdict's label,
     the time as ISO text; fingerprints left out (internal keys, not for officers)."""
@@ -243,3 +241,8 @@ def decision_rows(decisions: Iterable[Decision]) -> list[dict[str, Any]]:
         row["verdict_label"] = d.label
         rows.append(row)
     return rows
+
+
+def decision_rows_from_graph(props: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``decision_rows`` of decision nodes as the graph returns them (``d {.*}``)."""
+    return decision_rows(Decision.from_props(p) for p in props)

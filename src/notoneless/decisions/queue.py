@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from notoneless.config import Settings
-from notoneless.decisions.book import decision_rows
-from notoneless.decisions.judgement import Decision, DecisionError
+from notoneless.decisions.book import decision_rows_from_graph
+from notoneless.decisions.judgement import DecisionError
 from notoneless.errors import LinkageError
 
 
@@ -51,7 +51,7 @@ def get_review(
     out: dict[str, Any] = {
         "review": {k: v for k, v in review.items() if not k.startswith("fingerprint_")},
         "records": records,
-        "decisions": decision_rows(Decision.from_props(r["decision"]) for r in pair),
+        "decisions": decision_rows_from_graph(r["decision"] for r in pair),
         "explanation": None,
         "explanation_error": None,
     }

@@ -15,8 +15,7 @@ from notoneless.api.exc import BadRequest, Forbidden, NotFound
 from notoneless.api.masking import mask
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
-from notoneless.decisions.book import decision_rows
-from notoneless.decisions.judgement import Decision
+from notoneless.decisions.book import decision_rows_from_graph
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
@@ -81,7 +80,7 @@ async def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) ->
         raise _not_found(person_id)
     data: dict[str, Any] = dict(rows[0])
     data["findings"] = [finding_out(f) for f in data["findings"]]
-    data["decisions"] = decision_rows(Decision.from_props(d) for d in data["decisions"])
+    data["decisions"] = decision_rows_from_graph(data["decisions"])
     return masked(data)
 
 

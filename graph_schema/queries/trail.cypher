@@ -4,19 +4,24 @@
 // visits, the officers' 三包 assignment events about them, their households or their
 // village (newest first; CONCERNS follows the run's merges), the officers' identity
 // decisions about any of their records (by fingerprint, oldest first), the findings and
-// the cases. One round trip for the API: the person comes back
-// only when in the caller's scope (api/access.py: $division a code prefix, $school a
-// 学校标识码, one of them null); both null = no scope (the CLI). Keys other than a
-// person_id are resolved first by persons_by_key.cypher.
-// @example {"person_id": "P000001", "division": "43", "school": null}
-MATCH (p:Person {person_id: $person_id})
-WHERE ($division IS NULL AND $school IS NULL)
-   OR ($school IS NULL
-       AND (EXISTS { MATCH (p)-[:HAS_RECORD]->(sr:SourceRecord) WHERE sr.division_code STARTS WITH $division }
+// the cases.
+// Several lookups in one round trip: $requests is a list of {i, person_id, division,
+// school}; a row comes back, tagged `request` = its i, for each person that exists and
+// is in that request's scope (api/access.py: division a code prefix, school a 学校标识码,
+// one of them null; both null = no scope, the CLI). The API gathers the trail reads that
+// arrive together into one query (api/trails.py): a query's fixed cost, in the driver
+// and in Neo4j, is most of a trail read's. Keys other than a person_id are resolved
+// first by persons_by_key.cypher.
+// @example {"requests": [{"i": 0, "person_id": "P000001", "division": "43", "school": null}, {"i": 1, "person_id": "P000002", "division": null, "school": "2143000001"}]}
+UNWIND $requests AS req
+MATCH (p:Person {person_id: req.person_id})
+WHERE (req.division IS NULL AND req.school IS NULL)
+   OR (req.school IS NULL
+       AND (EXISTS { MATCH (p)-[:HAS_RECORD]->(sr:SourceRecord) WHERE sr.division_code STARTS WITH req.division }
             OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School)
-                        WHERE sc.county_code STARTS WITH $division }))
-   OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School) WHERE sc.school_id = $school }
-RETURN p {.*} AS person,
+                        WHERE sc.county_code STARTS WITH req.division }))
+   OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School) WHERE sc.school_id = req.school }
+RETURN req.i AS request, p {.*} AS person,
        COLLECT {
          MATCH (p)-[:HAS_RECORD]->(r:SourceRecord)
          RETURN r {.*,

@@ -73,7 +73,8 @@ def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
     for k in lookup_keys(key):
         person_ids = [row["person_id"] for row in store.query("persons_by_key", key=k)]
         if person_ids:
-            rows = [row for pid in person_ids for row in store.query("trail", person_id=pid, division=None, school=None)]
+            requests = [{"i": i, "person_id": pid, "division": None, "school": None} for i, pid in enumerate(person_ids)]
+            rows = sorted(store.query("trail", requests=requests), key=lambda row: row.pop("request"))
             for row in rows:
                 row["decisions"] = decision_rows_from_graph(row["decisions"])
             return rows

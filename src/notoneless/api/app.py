@@ -19,6 +19,7 @@ from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
 from notoneless.api.search import index_name_pinyin
+from notoneless.api.trails import TrailReader
 from notoneless.config import Settings, get_settings
 
 log = logging.getLogger("notoneless.api")
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> Fa
     app.state.settings = settings
     app.state.store = store
     app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
+    app.state.trails = TrailReader(lambda: app.state.store)
     exc.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -18,6 +18,11 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    return _plain_leaf(value)
+
+
+def _plain_leaf(value: Any) -> Any:
+    """One value that is not a dict or a list, as JSON can hold it."""
     if hasattr(value, "iso_format"):
         return value.iso_format()
     if hasattr(value, "isoformat"):
@@ -28,8 +33,8 @@ def plain(value: Any) -> Any:
 
 
 def masked(data: Any) -> Any:
-    """``data`` made plain and with every ID and phone number masked."""
-    return mask(plain(data))[0]
+    """``data`` made plain and with every ID and phone number masked (one walk)."""
+    return mask(data, leaf=_plain_leaf)[0]
 
 
 def finding_out(f: dict[str, Any]) -> dict[str, Any]:

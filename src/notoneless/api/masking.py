@@ -18,12 +18,14 @@ to see them (``access.CAN_REVEAL``), and that read is audited (``audit.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 ID_FIELDS = frozenset(
     {"id_number", "id_raw", "id_norm", "id_candidates", "id_prefix", "xueji_no", "target_raw", "身份证号", "学籍号"}
 )
 PHONE_FIELDS = frozenset({"phone", "手机号"})
+_NUMBER_FIELDS = ID_FIELDS | PHONE_FIELDS
 
 _ID_RUN = re.compile(r"(?<!\d)\d{14,19}[\dXx](?!\d)")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -52,23 +54,27 @@ def mask_text(text: str) -> str:
     return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
-def mask(data: Any, *, reveal: bool = False) -> tuple[Any, list[str]]:
+def mask(data: Any, *, reveal: bool = False, leaf: Callable[[Any], Any] | None = None) -> tuple[Any, list[str]]:
     """``data`` (JSON-like) with numbers masked, and the field paths that hold one
     (``records.id_raw``; list positions left out). With ``reveal`` the data is returned
-    unchanged, with the same list of fields (what the audit event records)."""
+    unchanged, with the same list of fields (what the audit event records). ``leaf``,
+    if given, first turns every value that is not a string, dict or list into a JSON
+    value (``convert.plain`` in the same pass: one walk instead of two)."""
     fields: set[str] = set()
-    masked = _walk(data, "", None, fields, reveal)
+    masked = _walk(data, "", None, fields, reveal, leaf)
     return masked, sorted(fields)
 
 
-def _walk(value: Any, parent: str, key: str | None, fields: set[str], reveal: bool) -> Any:
+def _walk(value: Any, parent: str, key: str | None, fields: set[str], reveal: bool,
+          leaf: Callable[[Any], Any] | None) -> Any:
     # ``parent``: the path of the dict that holds ``value`` under ``key``; a value's own
-    # path is only spelled out when it holds a number or is a dict (the API's hot path).
+    # path is only spelled out when it holds a number or is a dict.
     if isinstance(value, dict):
-        here = _path(parent, key)
-        return {k: _walk(v, here, str(k), fields, reveal) for k, v in value.items()}
+        return _walk_dict(value, _path(parent, key), fields, reveal, leaf)
     if isinstance(value, (list, tuple)):
-        return [_walk(v, parent, key, fields, reveal) for v in value]
+        return [_walk(v, parent, key, fields, reveal, leaf) for v in value]
+    if leaf is not None and not isinstance(value, str):
+        value = leaf(value)
     if not isinstance(value, str) or not value:
         return value
     if key in ID_FIELDS:
@@ -81,6 +87,21 @@ def _walk(value: Any, parent: str, key: str | None, fields: set[str], reveal: bo
         fields.add(_path(parent, key))
         return value if reveal else out
     return value
+
+
+def _walk_dict(value: dict[Any, Any], here: str, fields: set[str], reveal: bool,
+               leaf: Callable[[Any], Any] | None) -> dict[Any, Any]:
+    # The API's hot path (a trail walks ~100 values a request): the values that cannot
+    # hold a number — short strings under other keys, ints, booleans, None — are kept
+    # here without a call of _walk each.
+    out = {}
+    for k, v in value.items():
+        kind = type(v)
+        if (kind is str and len(v) < _SHORTEST and k not in _NUMBER_FIELDS) or v is None or kind is int or kind is bool:
+            out[k] = v
+        else:
+            out[k] = _walk(v, here, str(k), fields, reveal, leaf)
+    return out
 
 
 def _path(parent: str, key: str | None) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Path, Query, Request
 
 from notoneless.api.access import Role
 from notoneless.api.audit import record_reveal
@@ -69,19 +68,18 @@ def get_person(
 
 @router.get("/{person_id}/trail", response_model=Trail,
             summary="人员全貌（即 notoneless trail）：源记录、户、学校、资助、联系人、走访、问题线索，及其案件、身份判定（号码已遮蔽）")
-async def get_trail(store: Store, caller: CurrentCaller, person_id: PersonId) -> dict[str, Any]:
-    # The busiest route, so: one round trip (the scope check, the trail and the cases are
-    # one query, read the cheapest way: GraphStore.read); that one blocking call sent to
-    # the thread pool by hand (a plain ``def`` route hops there and back twice: for the
-    # route and for checking its response); and the dict returned as is — FastAPI
-    # validates it against Trail once and writes the JSON in pydantic's Rust core.
-    rows = await run_in_threadpool(store.read, "trail", person_id=person_id, **caller.scope())
-    if not rows:
+async def get_trail(request: Request, caller: CurrentCaller, person_id: PersonId) -> dict[str, Any]:
+    # The busiest route, so: one query for the scope check, the trail, the cases, the
+    # assignments and the decisions, shared with the other trail reads waiting at the
+    # same time (api/trails.py); no thread-pool hop of its own (an ``async`` route); and
+    # the dict returned as is — FastAPI validates it against Trail once and writes the
+    # JSON in pydantic's Rust core.
+    row = await request.app.state.trails.read(person_id, caller.scope())
+    if row is None:
         raise _not_found(person_id)
-    data: dict[str, Any] = dict(rows[0])
-    data["findings"] = [finding_out(f) for f in data["findings"]]
-    data["decisions"] = decision_rows_from_graph(data["decisions"])
-    return masked(data)
+    row["findings"] = [finding_out(f) for f in row["findings"]]
+    row["decisions"] = decision_rows_from_graph(row["decisions"])
+    return masked(row)
 
 
 @router.get("/{person_id}/audit", response_model=PageOf[AuditEvent],

@@ -1,0 +1,78 @@
+"""Trail reads gathered into one graph query (GET /persons/{id}/trail, the busiest route).
+
+A trail read is one query (``queries/trail.cypher``), and most of its cost is fixed per
+query — the driver's session and Bolt messages, Neo4j's own per-query work — rather
+than per person. So a server process sends the lookups that are waiting together as one
+query: the first lookup that finds no query of its own in flight goes at once (an idle
+server adds no delay), and every lookup that arrives while queries are in flight waits
+for the next one, up to ``max_batch`` to a query. Nothing is remembered between
+queries: every answer is read from the graph after its request arrived, in the caller's
+scope (each lookup carries its own ``division`` / ``school``).
+
+Hand-written because it is small and specific: a DataLoader-style library would bring
+its own cache, which a trail must not have (cases and decisions change between reads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+# Lookups sent in one query at most: enough to take a burst of the 16 clients of
+# benchmarks/api_load.py at once; the query's rows grow with it, its fixed cost does not.
+MAX_BATCH = 32
+# Queries in flight at once per server process: one reads while the next gathers.
+MAX_IN_FLIGHT = 2
+
+
+class TrailReader:
+    """Trail lookups of one server process, gathered (``read`` is called on the event loop)."""
+
+    def __init__(self, store: Callable[[], Any], *, max_batch: int = MAX_BATCH, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+        # ``store``: gives the GraphStore (the app opens it only when it starts).
+        self._store = store
+        self._max_batch = max_batch
+        self._max_in_flight = max_in_flight
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[dict[str, Any] | None]]] = []
+        self._in_flight = 0
+        self.queries = 0  # queries sent, and lookups answered: for tests and benchmarks
+        self.lookups = 0
+
+    async def read(self, person_id: str, scope: dict[str, Any]) -> dict[str, Any] | None:
+        """The trail row of ``person_id`` if it exists and is in ``scope``, else None."""
+        future: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(({"person_id": person_id, **scope}, future))
+        if self._in_flight < self._max_in_flight:
+            self._in_flight += 1
+            asyncio.get_running_loop().create_task(self._send())
+        return await future
+
+    async def _send(self) -> None:
+        # Runs until nobody waits: the lookups that came while a query was read go in
+        # the next one, so the query count grows with the load much slower than lookups.
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
+                requests = [{"i": i, **lookup} for i, (lookup, _) in enumerate(batch)]
+                try:
+                    rows = await run_in_threadpool(self._store().read, "trail", requests=requests)
+                    found = {row.pop("request"): row for row in rows}
+                except Exception as exc:  # noqa: BLE001 — handed to every lookup of the query (a 503)
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                except BaseException:  # the server is stopping: nobody is left waiting
+                    for _, future in batch:
+                        future.cancel()
+                    raise
+                self.queries += 1
+                self.lookups += len(batch)
+                for i, (_, future) in enumerate(batch):
+                    if not future.done():  # a client that went away cancels its future
+                        future.set_result(found.get(i))
+        finally:
+            self._in_flight -= 1

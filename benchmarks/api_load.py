@@ -7,7 +7,8 @@ uvicorn server on 127.0.0.1, on the graph of the last ``notoneless run`` (the de
 Starts the local Neo4j of the workspace if it is not running (and stops it at the end
 only then), creates a throw-away 省级管理员 user (so every person is in scope), starts
 ``notoneless serve`` on a free port, samples persons from the graph, then runs the
-clients until ``--requests`` lookups are done or ``--seconds`` have passed. Prints
+clients (each first warms up on its own connection: ``--warmup`` lookups in all) until
+``--requests`` lookups are done or ``--seconds`` have passed. Prints
 p50/p95/p99 latency, requests per second, the status codes seen, and the CPU time per
 request of the server (with its worker processes), of Neo4j and of the clients
 themselves (on a shared machine the latency alone misleads). Goal: p95 ≤ 50 ms.
@@ -23,8 +24,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import resource
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,10 +38,10 @@ from pathlib import Path
 import httpx
 
 from notoneless.api.access import Role, create_user
+from notoneless.api.workers import connections_per_process
 from notoneless.config import get_settings
 from notoneless.graph import server
 from notoneless.graph.store import open_graph
-
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -173,9 +174,19 @@ def main() -> None:
 
         make_client = CLIENTS[args.client]
 
-        def client() -> None:
+        # Every client warms up on its own connection first (the server's processes each
+        # take their share of the connections, and each must be warm), then all start
+        # the timed part together.
+        warmed = threading.Barrier(args.clients + 1)
+        go = threading.Barrier(args.clients + 1)
+
+        def client(k: int) -> None:
             c = make_client(port, headers)
             try:
+                for pid in sample[k : args.warmup : args.clients]:
+                    c.get(f"/persons/{pid}/trail")
+                warmed.wait()
+                go.wait()
                 while (pid := next_id()) is not None:
                     t0 = time.perf_counter()
                     status = c.get(f"/persons/{pid}/trail")  # 0: a timeout or a dropped connection
@@ -186,17 +197,16 @@ def main() -> None:
             finally:
                 c.close()
 
-        warm = make_client(port, headers)  # warm-up, not timed
-        for pid in sample[: args.warmup]:
-            warm.get(f"/persons/{pid}/trail")
-        warm.close()
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(args.clients)]
+        for t in threads:
+            t.start()
+        warmed.wait()
+        spread = connections_per_process(proc.pid, port)
         graph_pid = server.status(settings).pid if settings.local_graph else None
         cpu_before = (_cpu_seconds(proc.pid), _cpu_seconds(graph_pid) if graph_pid else 0.0, _own_cpu_seconds())
         stop_at["t"] = time.perf_counter() + args.seconds
         began = time.perf_counter()
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
-        for t in threads:
-            t.start()
+        go.wait()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - began
@@ -224,6 +234,7 @@ def main() -> None:
           f"{graph_cpu * 1000 / n if graph_pid else float('nan'):.2f}  clients ({args.client}) "
           f"{client_cpu * 1000 / n:.2f}  (CPU s: server {server_cpu:.1f}, neo4j {graph_cpu:.1f}, "
           f"clients {client_cpu:.1f} in {elapsed:.1f} s wall; load average {os.getloadavg()[0]:.2f})")
+    print(f"client connections per server process: {spread}")
     print(f"status codes: {dict(sorted(statuses.items()))} (0 = timeout or dropped connection)")
     print(f"server log: {log.name}")
     print(f"goal p95 <= 50 ms: {'met' if _percentile(ms, 95) <= 50 else 'NOT met'}")

@@ -7,13 +7,13 @@ import asyncio
 
 import pytest
 from neo4j import GraphDatabase
+from test_api_access import SCOPE
 
 from notoneless.api.access import authenticate
 from notoneless.api.trails import TrailReader
 from notoneless.errors import GraphError
 from notoneless.graph import server
 from notoneless.graph.store import GraphStore
-from test_api_access import SCOPE
 
 
 def _lookups(graph_store: GraphStore, scene: dict[str, str]) -> list[tuple[str, str, dict[str, str | None], bool]]:

@@ -8,11 +8,13 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.config import Settings
+from notoneless.errors import ConfigError
 
 
 def serve(settings: Settings, console: Console, host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
+    from notoneless.api.workers import APP, reuse_port_supported, run_workers
     from notoneless.graph import server
 
     host = host or settings.api_host
@@ -27,8 +29,16 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
     try:
         # Each worker process builds its app with create_app(), so from the environment's
         # settings (like every command), with its own graph driver and caller cache.
-        uvicorn.run("notoneless.api.app:create_app", factory=True, workers=workers, host=host, port=port,
-                    log_level="warning")
+        if workers > 1 and reuse_port_supported():
+            try:
+                status = run_workers(host, port, workers)
+            except OSError as exc:
+                raise ConfigError(f"无法在 {host}:{port} 上监听（{exc.strerror or exc}）：端口已被占用？"
+                                  "换一个端口（--port 或 NOTONELESS_API_PORT）。") from exc
+            if status:
+                raise SystemExit(status)
+        else:
+            uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, log_level="warning")
     finally:
         if started:
             server.stop(settings)

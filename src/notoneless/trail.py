@@ -16,6 +16,7 @@ from rich.table import Table
 from notoneless.checks.findings import text
 from notoneless.contacts.events import ACTION_LABELS
 from notoneless.errors import NotOneLessError
+from notoneless.localtime import shown
 from notoneless.normalize.idnumber import clean_id, normalize_id
 
 SOURCE_LABELS = {
@@ -90,7 +91,7 @@ def print_assignments(console: Console, assignments: list[dict[str, Any]]) -> No
     for col in ("时间", "经办人", "操作", "联系人编号", "包保类型", "对象", "经由", "备注"):
         t.add_column(col)
     for a in assignments:
-        t.add_row(text(a.get("made_at"))[:16].replace("T", " "), text(a.get("made_by")),
+        t.add_row(shown(a.get("made_at")), text(a.get("made_by")),
                   ACTION_LABELS.get(a.get("action"), text(a.get("action"))), text(a.get("contact_id")),
                   text(a.get("duty_type")), text(a.get("target")), text(a.get("via")), text(a.get("note")))
     console.print(t)
@@ -174,7 +175,7 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         for d in trail["decisions"]:
             verdict = d["verdict_label"] + (f" {d['withdraws']}" if d.get("withdraws") else "")
             t.add_row(d["decision_id"], verdict, f"{d.get('record_key_a', '')} ↔ {d.get('record_key_b', '')}",
-                      d["decided_by"], d["decided_at"][:16].replace("T", " "), text(d.get("note")))
+                      d["decided_by"], shown(d["decided_at"]), text(d.get("note")))
         console.print(t)
 
 

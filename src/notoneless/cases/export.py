@@ -29,6 +29,7 @@ from notoneless.cases.machine import ACTION_LABELS, Action, State
 from notoneless.cases.reasons import REASONS
 from notoneless.cases.types import CASE_TYPES, CaseType
 from notoneless.errors import CaseError
+from notoneless.localtime import excel_time
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def build_sheets(
 
 def _cell(v: Any) -> Any:
     if isinstance(v, datetime):
-        return v.replace(tzinfo=None)  # Excel has no time zones
+        return excel_time(v)  # China time, without the offset Excel cannot hold
     return v
 
 

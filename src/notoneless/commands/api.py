@@ -60,6 +60,7 @@ def users_add(settings: Settings, console: Console, name: str, role: str, divisi
 
 def users_list(settings: Settings, console: Console) -> None:
     from notoneless.api.access import list_users
+    from notoneless.localtime import shown
     from notoneless.graph.store import open_graph
 
     with open_graph(settings) as store:
@@ -68,7 +69,7 @@ def users_list(settings: Settings, console: Console) -> None:
     for column in ("姓名", "角色", "辖区", "创建时间"):
         table.add_column(column)
     for u in users:
-        table.add_row(u["name"], u["role"], u["division"], u["created_at"] or "")
+        table.add_row(u["name"], u["role"], u["division"], shown(u["created_at"]))
     console.print(table)
 
 

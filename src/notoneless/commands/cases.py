@@ -14,14 +14,9 @@ from notoneless.cases.reasons import parse_evidence
 from notoneless.config import Settings
 from notoneless.errors import CaseError
 from notoneless.graph.store import open_graph
+from notoneless.localtime import shown
 
 
-def _fmt(v: object) -> str:
-    if v is None:
-        return ""
-    if hasattr(v, "strftime"):
-        return v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v.strftime("%Y-%m-%d")  # type: ignore[union-attr]
-    return str(v)
 
 
 def list_command(
@@ -36,7 +31,7 @@ def list_command(
     for c in cases:
         table.add_row(
             c.case_id, c.type_label, c.subject or "", c.title or "", c.responsible_county or "",
-            c.responsible_town or "", c.state, _fmt(c.deadline), "是" if c.overdue(today) else "",
+            c.responsible_town or "", c.state, shown(c.deadline), "是" if c.overdue(today) else "",
         )  # fmt: skip
     console.print(table)
 
@@ -51,7 +46,7 @@ def show_command(settings: Settings, console: Console, case_id: str) -> None:
         table.add_column(header, overflow="fold")
     for e in events:
         table.add_row(
-            str(e.seq), _fmt(e.at), e.by, e.action_label, e.from_state or "", e.to_state, e.reason_code or "",
+            str(e.seq), shown(e.at), e.by, e.action_label, e.from_state or "", e.to_state, e.reason_code or "",
             "；".join(_evidence_label(x) for x in e.evidence),
             "；".join(f"{DETAIL_LABELS.get(k, k)}={v}" for k, v in e.details.items()), e.note or "",
         )  # fmt: skip
@@ -74,7 +69,7 @@ def _print_case(console: Console, c: CaseRecord) -> None:
         f"状态「{c.state}」 第 {c.version} 版 · 对象 {c.subject} · 责任县 {c.responsible_county or ''}"
         f"{' · 乡镇 ' + c.responsible_town if c.responsible_town else ''}"
         f"{' · 村 ' + c.responsible_village if c.responsible_village else ''}"
-        f" · 期限 {_fmt(c.deadline)} · 立案批次 {c.opened_run}"
+        f" · 期限 {shown(c.deadline)} · 立案批次 {c.opened_run}"
         + (f" · 原因 {c.reason_code}" if c.reason_code else ""),
         highlight=False,
     )

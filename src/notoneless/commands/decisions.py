@@ -14,6 +14,7 @@ from notoneless.config import Settings
 from notoneless.decisions import book
 from notoneless.decisions.judgement import DecisionError, parse_verdict
 from notoneless.decisions.queue import get_review, list_reviews
+from notoneless.localtime import shown
 from notoneless.graph.store import open_graph
 from notoneless.trail import SOURCE_LABELS
 
@@ -67,7 +68,7 @@ def reviews_show(settings: Settings, console: Console, review_id: str) -> None:
     else:
         console.print(f"（无法给出权重解释：{review.get('explanation_error')}）", highlight=False)
     for d in review["decisions"]:
-        console.print(f"判定 {d['decision_id']}：{d['verdict_label']}，{d['decided_by']}，{d['decided_at'][:16]}", highlight=False)
+        console.print(f"判定 {d['decision_id']}：{d['verdict_label']}，{d['decided_by']}，{shown(d['decided_at'])}", highlight=False)
 
 
 def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, verdict: str, by: str,
@@ -100,7 +101,7 @@ def decisions_list(settings: Settings, console: Console, limit: int) -> None:
         verdict = d.label + (f" {d.withdraws}" if d.withdraws else "")
         persons = " / ".join(p for p in (d.person_id_a, d.person_id_b) if p)
         table.add_row(d.decision_id, verdict, f"{d.record_key_a} ↔ {d.record_key_b}", persons, d.decided_by,
-                      d.decided_at.strftime("%Y-%m-%d %H:%M"), v.standing, v.run_status_label, d.note or "")
+                      shown(d.decided_at), v.standing, v.run_status_label, d.note or "")
     console.print(table)
 
 

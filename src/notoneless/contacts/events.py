@@ -16,8 +16,10 @@ is the day of ``made_at`` in China Standard Time (UTC+8, no daylight saving).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
+
+from notoneless.localtime import china_day
 
 DUTY_TYPES = ("包村", "包户", "包人")
 STATUSES = ("在岗", "离岗")
@@ -28,14 +30,9 @@ TARGET_LABEL = {"包村": "Division", "包户": "Household", "包人": "Person"}
 TARGET_ROW_KEY = {"包村": "code", "包户": "uid", "包人": "person_id"}
 SERVICE_ROW_PREFIX = "service:"  # RESPONSIBLE_FOR.row_key of a service assignment: service:<assignment_id>
 
-CHINA_TIME = timezone(timedelta(hours=8))
-
-
 def statement_day(made_at: datetime) -> date:
     """The day an action was taken, in China Standard Time."""
-    if made_at.tzinfo is None:
-        made_at = made_at.replace(tzinfo=timezone.utc)
-    return made_at.astimezone(CHINA_TIME).date()
+    return china_day(made_at)
 
 
 def _datetime(value: Any) -> datetime:

@@ -1,15 +1,30 @@
-"""Audit events (``AuditEvent`` nodes, written only by ``api/audit/record.cypher``): the
-parameters of one event, shared by the API's reveal reads (``api/audit.py``) and the
-identity decisions (``decisions/book.py``, in their own transaction)."""
+"""Audit events (``AuditEvent`` nodes, written only by ``api/audit/record.cypher``): who
+read full (unmasked) numbers — a person's detail, a town's 三包 roster — and who made an
+identity decision. Shared by the API's reveal reads, the roster (``contacts/roster.py``)
+and the identity decisions (``decisions/book.py``, in their own transaction)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 
-def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str,
-                 fields: list[str], at: datetime, decision_id: str | None = None) -> dict[str, Any]:
-    """The parameters of ``api/audit/record``."""
+def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,
+                 fields: list[str], at: datetime, decision_id: str | None = None,
+                 town: str | None = None) -> dict[str, Any]:
+    """The parameters of ``api/audit/record``: about one person (``person_id``) or, for a
+    roster, one town (``town``)."""
     return {"event_id": event_id, "action": action, "by": by, "role": role, "division": division,
-            "person_id": person_id, "fields": list(fields), "at": at.isoformat(), "decision_id": decision_id}
+            "person_id": person_id, "fields": list(fields), "at": at.isoformat(), "decision_id": decision_id,
+            "town": town}
+
+
+def record_event(store: Any, action: str, by: str, role: str, division: str, fields: list[str], *,
+                 person_id: str | None = None, town: str | None = None) -> str:
+    """Write one audit event now (its own transaction); its id. Called before the data it
+    is about is returned: if it cannot be written, nothing is revealed."""
+    event_id = f"A-{uuid.uuid4().hex}"
+    store.query("api/audit/record", **event_params(event_id, action, by, role, division, person_id, fields,
+                                                   datetime.now(UTC), town=town))
+    return event_id

@@ -40,7 +40,7 @@ def shown(value: Any) -> str:
         value = value.to_native()
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else value
+            value = datetime.fromisoformat(value) if "T" in value else value
         except ValueError:
             return value
     if isinstance(value, datetime):

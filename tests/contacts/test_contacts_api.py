@@ -144,6 +144,14 @@ def test_roster_download_is_scoped_and_masked(client, scene):
     assert client.get("/contacts/roster?town=431224102", headers=as_(scene, "town")).status_code == 404
     assert client.get("/contacts/roster?town=431224101&reveal=true",
                       headers=as_(scene, "town")).status_code == 403
+    before = client.get("/contacts/roster/reveals", headers=as_(scene, "auditor")).json()["total"]
     full = client.get("/contacts/roster?town=431224101&reveal=true", headers=as_(scene, "county"))
     rows = list(load_workbook(io.BytesIO(full.content))["包村"].iter_rows(min_row=2, values_only=True))
     assert "13907451001" in [row[5] for row in rows]
+    # That download is an audit event the county's auditor sees; the masked ones are not.
+    reveals = client.get("/contacts/roster/reveals", headers=as_(scene, "auditor")).json()
+    assert reveals["total"] == before + 1
+    event = reveals["items"][0]
+    assert (event["action"], event["town"], event["by"], event["role"], event["fields"]) == (
+        "roster_reveal", "431224101", USERS["county"][0], "县级数据员", ["contacts.phone"])
+    assert client.get("/contacts/roster/reveals", headers=as_(scene, "town")).status_code == 403

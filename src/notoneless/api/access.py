@@ -62,8 +62,11 @@ _DIVISION_LENGTHS: dict[Role, tuple[int, ...]] = {
     Role.AUDITOR: (2, 4, 6, 9, 12),
 }
 CAN_ACT = frozenset({Role.PROVINCE, Role.COUNTY, Role.TOWN, Role.SCHOOL})
-# Who may see full ID and phone numbers (only on a person's detail, with ?reveal=true, audited).
+# Who may see full ID and phone numbers (on a person's detail with ?reveal=true, and the
+# contacts' phones on a town's 三包 roster; every such read audited).
 CAN_REVEAL = frozenset({Role.PROVINCE, Role.COUNTY})
+# Who may read the audit events (who saw full numbers) of their division.
+AUDIT_READERS = frozenset({Role.PROVINCE, Role.COUNTY, Role.AUDITOR})
 
 
 def parse_role(text: str) -> Role:

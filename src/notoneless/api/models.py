@@ -319,6 +319,7 @@ class AuditEvent(BaseModel):
     decision_id: str | None = Field(default=None, description="身份判定编号（action 为 identity_decision 时）")
     assignment_id: str | None = Field(
         default=None, description="三包指派记录编号（action 为 contact_assign / contact_release 时）")
+    town: str | None = Field(default=None, description="乡镇区划代码（action 为 roster_reveal：下载完整手机号的三包花名册）")
 
 
 class Health(BaseModel):

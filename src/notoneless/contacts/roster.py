@@ -11,7 +11,8 @@ Gap marks follow the contact_gaps check's definitions, on the current graph (so 
 show an officer's assignments before the next run): 包村缺位 (a village with a target
 child and no 在岗 包村 contact), 包户缺位, 包人缺位, 走访逾期 (an 在岗 包人 contact and no
 visit in the 30 days up to the as-of date: the last run's reference date). Phone numbers
-are masked (``138****5678``) unless the officer may see full numbers and asks to.
+are masked (``138****5678``) unless the officer may see full numbers and asks to; such a
+roster is an audit event (action ``roster_reveal``, the town, who, when), written first.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from typing import Any
 
 from notoneless.api.access import Caller
 from notoneless.api.masking import mask_phone
+from notoneless.audit import record_event
 from notoneless.cases.export import Sheet, write_workbook
 from notoneless.checks.definitions import visit_window
 from notoneless.contacts.actions import ContactError, ContactNotFound
 from notoneless.contacts.visits import last_reference_date
 
 ON_DUTY = "在岗"
+REVEALED_FIELD = "contacts.phone"  # what a revealed roster shows in full
 VILLAGE_HEADERS = ("村级区划代码", "村名", "三包对象儿童数", "包村联系人", "联系人状态", "手机号", "缺位")
 HOUSEHOLD_HEADERS = ("户", "户主", "村级区划代码", "包户联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
 CHILD_HEADERS = ("人员编号", "姓名", "村级区划代码", "包人联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
@@ -86,6 +89,9 @@ def build_roster(store: Any, caller: Caller, town: str, *, reveal: bool = False)
         children.append((r["person_id"], r.get("name") or "", r.get("village_code") or "",
                          *_contact_cells(r["contacts"], reveal), max(dates) if dates else None, "、".join(gaps)))
 
+    if reveal:  # audited before the numbers leave: no event, no roster
+        record_event(store, "roster_reveal", caller.name, caller.role.value, caller.division, [REVEALED_FIELD],
+                     town=code)
     return [Sheet("包村", VILLAGE_HEADERS, villages), Sheet("包户", HOUSEHOLD_HEADERS, households),
             Sheet("包人", CHILD_HEADERS, children)]
 

@@ -14,9 +14,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from notoneless.api.access import AUDIT_READERS
 from notoneless.api.convert import masked
-from notoneless.api.deps import CurrentCaller, Store
+from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.exc import Forbidden
+from notoneless.api.models import AuditEvent, PageOf
 from notoneless.contacts import actions
 from notoneless.contacts.roster import write_roster
 from notoneless.contacts.visits import visit_list
@@ -163,3 +165,13 @@ def town_roster(
         content = out.read_bytes()
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="roster-{town}.xlsx"'})
+
+
+@router.get("/roster/reveals", response_model=PageOf[AuditEvent],
+            summary="谁下载过含完整手机号的三包花名册（省级管理员、县级数据员、只读审计；辖区内乡镇）")
+def roster_reveals(store: Store, caller: CurrentCaller, page: Page) -> PageOf[AuditEvent]:
+    if caller.role not in AUDIT_READERS:
+        raise Forbidden(f"角色「{caller.role.value}」不能查看审计记录。")
+    rows = store.query("api/audit/roster_reveals", division=caller.division, **page.params())
+    result = rows[0] if rows else {"total": 0, "items": []}
+    return PageOf[AuditEvent](items=result["items"], total=result["total"], limit=page.limit, offset=page.offset)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
-from notoneless.api.access import Role
+from notoneless.api.access import AUDIT_READERS
 from notoneless.api.audit import record_reveal
 from notoneless.api.convert import finding_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
@@ -19,8 +19,6 @@ from notoneless.decisions.book import decision_rows_from_graph
 router = APIRouter(prefix="/persons", tags=["persons"])
 
 PersonId = Annotated[str, Path(min_length=1, max_length=64, description="人员编号 (person_id)")]
-# Who may read a person's audit events (who read their full numbers).
-AUDIT_READERS = frozenset({Role.PROVINCE, Role.COUNTY, Role.AUDITOR})
 
 
 def _not_found(person_id: str) -> NotFound:

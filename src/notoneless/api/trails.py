@@ -39,6 +39,7 @@ class TrailReader:
         self._max_in_flight = max_in_flight
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[dict[str, Any] | None]]] = []
         self._in_flight = 0
+        self._senders: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
         self.queries = 0  # queries sent, and lookups answered: for tests and benchmarks
         self.lookups = 0
 
@@ -48,7 +49,9 @@ class TrailReader:
         self._waiting.append(({"person_id": person_id, **scope}, future))
         if self._in_flight < self._max_in_flight:
             self._in_flight += 1
-            asyncio.get_running_loop().create_task(self._send())
+            sender = asyncio.get_running_loop().create_task(self._send())
+            self._senders.add(sender)
+            sender.add_done_callback(self._senders.discard)
         return await future
 
     async def _send(self) -> None:
@@ -67,8 +70,9 @@ class TrailReader:
                             future.set_exception(exc)
                     continue
                 except BaseException:  # the server is stopping: nobody is left waiting
-                    for _, future in batch:
+                    for _, future in batch + self._waiting:
                         future.cancel()
+                    self._waiting = []
                     raise
                 self.queries += 1
                 self.lookups += len(batch)

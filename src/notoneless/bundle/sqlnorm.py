@@ -1,6 +1,6 @@
 """Normalisers as DuckDB SQL: the set-based forms of ``normalize.idnumber``,
 ``normalize.names``, ``normalize.dates`` and ``normalize.codes`` used when staging a
-bundle (``staging.build_maps``).
+bundle (``maps.build_maps``).
 
 The Python functions are the reference. The SQL here covers the common shapes only —
 an ID number that is already canonical and valid, a date written ``2012-03-05`` /

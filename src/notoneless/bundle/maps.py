@@ -6,9 +6,10 @@ shapes of a value are normalised in SQL (``sqlnorm.py``: canonical valid ID numb
 plain dates, clean keys, the split and pinyin of names), the rest by the Python
 functions of ``notoneless.normalize``, which stay the reference.
 
-The maps are independent of each other but for two chains (the IDs inside 学籍号 feed
-the ID map; the 包保类型 vocabulary feeds the 包保对象 map), so ``build_maps`` runs four
-tasks side by side: while one normalises in Python, another runs SQL.
+The maps are independent of each other but for the IDs inside 学籍号, which feed the
+ID map, so ``build_maps`` runs four tasks side by side: while one normalises in
+Python, another runs SQL. The 包保对象 map (``build_responsibility_maps``) needs the
+包保类型 vocabulary and serves only contacts and visits; staging builds it later.
 """
 
 from __future__ import annotations
@@ -190,8 +191,7 @@ def _build_id_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> 
 
 
 def _build_code_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
-    """``_m_vocab`` (vocabularies and codes, keyed (kind, raw)), ``_m_bool``,
-    ``_m_amount``, then ``_m_target``, which needs the 包保类型 of ``_m_vocab``."""
+    """``_m_vocab`` (vocabularies and codes, keyed (kind, raw)), ``_m_bool`` and ``_m_amount``."""
     con.execute(f"CREATE OR REPLACE TABLE {shared('_m_vocab')} (kind VARCHAR, raw VARCHAR, val VARCHAR)")
     kinds: list[str] = []
     vraws: list[str] = []
@@ -221,7 +221,11 @@ def _build_code_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -
     a_src = ["amount_raw AS v FROM raw_zizhu"] if _has(raws, "zizhu", "amount_raw") else []
     _build_map(con, "_m_amount", a_src, lambda r: (codes.normalize_amount(r),), [("amount", pa.decimal128(12, 2))])
 
-    # 包保对象: normalised with the row's 包保类型 (contacts) or without (visits)
+
+def build_responsibility_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
+    """``_m_target``: the 包保对象 of contacts and visits, normalised with the row's
+    包保类型 (contacts) or without (visits). Not part of ``build_maps``: only the
+    contacts and visits tables use it, so it is built beside ``person_records``."""
     pairs = []
     if "contacts" in raws:
         pairs.append("SELECT c.target, dt.val FROM raw_contacts c "
@@ -260,4 +264,4 @@ def build_target_map(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None
         con.execute(f"DROP TABLE {table}")
 
 
-__all__ = ["build_maps", "build_name_map", "build_target_map"]
+__all__ = ["build_maps", "build_name_map", "build_responsibility_maps", "build_target_map"]

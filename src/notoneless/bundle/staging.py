@@ -40,7 +40,7 @@ from contextlib import contextmanager
 import duckdb
 import pyarrow as pa
 
-from notoneless.bundle import schema
+from notoneless.bundle import maps, schema
 from notoneless.bundle.files import RawFile
 from notoneless.bundle.manifest import Manifest
 from notoneless.bundle.rejects import REASONS, RejectCode
@@ -356,13 +356,17 @@ def stage_responsibility(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def stage_person_file(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
-    """The working rows ``_w_<stem>`` of one person file and its own table ``<stem>``."""
-    stem = raw.stem
-    con.execute(f"CREATE OR REPLACE TABLE {shared('_w_' + stem)} AS {_person_sql(stem, raw)}")
-    con.execute(
-        f"CREATE OR REPLACE TABLE {stem} AS SELECT record_key, {_SPECIFIC_COLUMNS[stem]} "
-        f"FROM _w_{stem} WHERE _reject IS NULL ORDER BY row_no"
-    )
+    """The working rows ``_w_<stem>`` of one person file."""
+    con.execute(f"CREATE OR REPLACE TABLE {shared('_w_' + raw.stem)} AS {_person_sql(raw.stem, raw)}")
+
+
+def stage_person_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Each person file's own table ``<stem>`` (its fields beyond person_records)."""
+    for stem in schema.PERSON_SOURCES:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {stem} AS SELECT record_key, {_SPECIFIC_COLUMNS[stem]} "
+            f"FROM _w_{stem} WHERE _reject IS NULL ORDER BY row_no"
+        )
 
 
 def stage_person_records(con: duckdb.DuckDBPyConnection) -> None:
@@ -448,15 +452,18 @@ def count_rows(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> dict
 
 def stage(work: Work, raws: dict[str, RawFile]) -> dict[str, tuple[int, int, int]]:
     """Every output table from the working rows and maps; ``count_rows``' counts.
-    Independent tables are built side by side: first the six person files (largest
-    first, so that both threads finish about together), then ``person_records``
-    (one statement, mostly writing the workspace file) beside contacts, visits,
-    rejects and the counts."""
+    Independent tables are built side by side: first the working rows of the six
+    person files (largest first, so that both threads finish about together), then
+    ``person_records`` (one statement on one thread, mostly writing the workspace file)
+    beside everything else: the person files' own tables, the 包保对象 map (only
+    contacts and visits use it), contacts, visits, rejects and the counts."""
     stage_reference(work.cursor())  # the person files check their codes against divisions and schools
     persons = sorted(schema.PERSON_SOURCES, key=lambda s: -raws[s].rows_in)
     work.run([lambda con, raw=raws[s]: stage_person_file(con, raw) for s in persons])
 
     def the_rest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int]]:
+        stage_person_tables(con)
+        maps.build_responsibility_maps(con, raws)
         stage_responsibility(con)
         stage_rejects(con, raws)
         return count_rows(con, raws)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 import duckdb
@@ -92,14 +92,20 @@ class Work:
             self._take_cursor()
         return self._local.cur
 
+    def submit(self, task: Task[T]) -> Future[T]:
+        """Queue a task for the pool; it runs with its thread's cursor. A task may wait
+        for tasks submitted before it (the pool takes them in order, so one of those is
+        running or done), never for later ones."""
+        assert self._pool is not None, "Work used outside its with block"
+        return self._pool.submit(lambda: task(self.cursor()))
+
     def run(self, tasks: Sequence[Task[T]]) -> list[T]:
-        """Run the tasks on the pool (in the given order as threads come free), each
-        with its thread's cursor; their results in the given order. The first task
-        (in that order) that failed raises its exception, after all have finished."""
-        assert self._pool is not None, "Work.run outside its with block"
-        futures = [self._pool.submit(lambda t=t: t(self.cursor())) for t in tasks]
+        """Run the tasks on the pool, their results in the given order. The first task
+        (in that order) that failed raises its exception, once all have finished (no
+        step may still be writing when the working database is detached)."""
+        futures = [self.submit(t) for t in tasks]
         for f in futures:
-            f.exception()  # wait for all before raising: no step may still write when the database is detached
+            f.exception()
         return [f.result() for f in futures]
 
 

@@ -102,7 +102,7 @@ def ingest_bundle(
         staging.stage_manifest(con, manifest)
         maps.build_maps(work, raws)
         progress("normalise", sum(r.rows_in for r in raws.values()))
-        with staging.plain_string_storage(con):
+        with staging.staging_settings(con):
             counts = staging.stage(work, raws)
     progress("stage", sum(c[1] for c in counts.values()))
 

@@ -50,18 +50,23 @@ _STR = pa.string()
 
 
 @contextmanager
-def plain_string_storage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def staging_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Within the block, tables written to the workspace file keep their strings
     uncompressed: choosing and applying DuckDB's string compression (DICT_FSST) costs
     about as much CPU as all the joins of the person files, for a file of ~100 MB that
-    is rebuilt on every run anyway. The setting is put back afterwards (later stages
-    write their tables compressed as before)."""
-    before = con.execute("SELECT current_setting('disabled_compression_methods')").fetchone()[0]
-    con.execute("SET disabled_compression_methods = 'dict_fsst'")
+    is rebuilt on every run anyway. And insertion order is preserved (DuckDB's default,
+    made sure of: the tables are stored in row order without sorting, see
+    ``_in_row_order``). The settings are put back afterwards (later stages write their
+    tables compressed as before)."""
+    settings = {"disabled_compression_methods": "dict_fsst", "preserve_insertion_order": True}
+    before = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in settings}
+    for k, v in settings.items():
+        con.execute(f"SET {k} = ?", [v])
     try:
         yield
     finally:
-        con.execute("SET disabled_compression_methods = ?", [before])
+        for k, v in before.items():
+            con.execute(f"SET {k} = ?", [v])
 
 
 # --- raw tables -------------------------------------------------------------------------
@@ -356,44 +361,40 @@ def stage_responsibility(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def stage_person_file(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
-    """The working rows ``_w_<stem>`` of one person file."""
-    con.execute(f"CREATE OR REPLACE TABLE {shared('_w_' + raw.stem)} AS {_person_sql(raw.stem, raw)}")
+    """The working rows ``_w_<stem>`` of one person file, stored in row order, with
+    their final fingerprints: identical natural keys get an occurrence suffix in row
+    order (the window runs over the few duplicated keys only). The tables made from
+    them keep that order without sorting again (``_in_row_order``)."""
+    w = shared(f"_w_{raw.stem}")
+    con.execute(f"CREATE OR REPLACE TABLE {w} AS {_person_sql(raw.stem, raw)} ORDER BY row_no")
+    con.execute(f"""
+        UPDATE {w} SET _fp = _fp || '#' || o._occ
+        FROM (SELECT row_no, row_number() OVER (PARTITION BY _fp ORDER BY row_no) AS _occ
+              FROM {w}
+              WHERE _reject IS NULL
+                AND _fp IN (SELECT _fp FROM {w} WHERE _reject IS NULL GROUP BY _fp HAVING count(*) > 1)) o
+        WHERE {w}.row_no = o.row_no AND o._occ > 1
+    """)
+
+
+def _in_row_order(stem: str, columns: str) -> str:
+    """The accepted rows of ``_w_<stem>``, in their stored (row) order: DuckDB keeps the
+    order of rows through SELECT, WHERE and UNION ALL over single tables, with
+    ``preserve_insertion_order`` (docs: "Order Preservation"), so no ORDER BY is needed."""
+    return f"SELECT {columns} FROM _w_{stem} WHERE _reject IS NULL"
 
 
 def stage_person_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Each person file's own table ``<stem>`` (its fields beyond person_records)."""
     for stem in schema.PERSON_SOURCES:
-        con.execute(
-            f"CREATE OR REPLACE TABLE {stem} AS SELECT record_key, {_SPECIFIC_COLUMNS[stem]} "
-            f"FROM _w_{stem} WHERE _reject IS NULL ORDER BY row_no"
-        )
+        con.execute(f"CREATE OR REPLACE TABLE {stem} AS {_in_row_order(stem, 'record_key, ' + _SPECIFIC_COLUMNS[stem])}")
 
 
 def stage_person_records(con: duckdb.DuckDBPyConnection) -> None:
-    """``person_records`` from the working rows of the six person files."""
-    union = " UNION ALL ".join(
-        f"SELECT {_PERSON_COLUMNS.replace('fingerprint, ', '_fp, ')}, {i} AS _order FROM _w_{s} WHERE _reject IS NULL"
-        for i, s in enumerate(schema.PERSON_SOURCES)
-    )
-    narrow = " UNION ALL ".join(
-        f"SELECT record_key, source, _fp, row_no FROM _w_{s} WHERE _reject IS NULL" for s in schema.PERSON_SOURCES
-    )
-    # identical natural keys within a source get an occurrence suffix in row order
-    # (the window runs over the few duplicated keys only, on narrow rows)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _fp_occ AS
-        WITH n AS ({narrow}),
-             d AS (SELECT source, _fp FROM n GROUP BY ALL HAVING count(*) > 1)
-        SELECT n.record_key, row_number() OVER (PARTITION BY n.source, n._fp ORDER BY n.row_no) AS _occ
-        FROM n JOIN d USING (source, _fp)
-    """)
-    cols = _PERSON_COLUMNS.replace(
-        "fingerprint, ", "CASE WHEN o._occ > 1 THEN u._fp || '#' || o._occ ELSE u._fp END AS fingerprint, "
-    ).replace("record_key, source,", "u.record_key, source,", 1)
-    con.execute(
-        f"CREATE OR REPLACE TABLE person_records AS SELECT {cols} FROM ({union}) u "
-        "LEFT JOIN _fp_occ o ON o.record_key = u.record_key ORDER BY _order, row_no"
-    )
+    """``person_records``: the accepted rows of the six person files, file after file."""
+    cols = _PERSON_COLUMNS.replace("fingerprint, ", "_fp AS fingerprint, ")
+    union = " UNION ALL ".join(_in_row_order(s, cols) for s in schema.PERSON_SOURCES)
+    con.execute(f"CREATE OR REPLACE TABLE person_records AS {union}")
 
 
 def stage_rejects(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
@@ -471,4 +472,4 @@ def stage(work: Work, raws: dict[str, RawFile]) -> dict[str, tuple[int, int, int
     return work.run([stage_person_records, the_rest])[1]
 
 
-__all__ = ["count_rows", "load_raw", "plain_string_storage", "stage", "stage_manifest"]
+__all__ = ["count_rows", "load_raw", "stage", "stage_manifest", "staging_settings"]

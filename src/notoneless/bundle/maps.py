@@ -41,8 +41,10 @@ def _distinct(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> str:
     return "_distinct"
 
 
-def _values(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return [r[0] for r in con.execute(sql).fetchall()]
+def _column(con: duckdb.DuckDBPyConnection, sql: str) -> pa.ChunkedArray:
+    """The first column of a query's result (through Arrow: three times faster than
+    ``fetchall`` for the ~80k distinct names)."""
+    return con.sql(sql).to_arrow_table().column(0)
 
 
 def _build_map(
@@ -59,12 +61,12 @@ def _build_map(
     src = _distinct(con, selects)
     if sql is not None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _sql_rows AS {sql(src)}")
-        raws = _values(con, f"SELECT v FROM {src} ANTI JOIN _sql_rows s ON s.raw = {src}.v")
+        raws = _column(con, f"SELECT v FROM {src} ANTI JOIN _sql_rows s ON s.raw = {src}.v")
     else:
-        raws = _values(con, f"SELECT v FROM {src}")
-    results = [fn(raw) for raw in raws]
+        raws = _column(con, f"SELECT v FROM {src}")
+    results = [fn(raw) for raw in raws.to_pylist()]
     out = list(zip(*results)) if results else [()] * len(cols)
-    arrays = {"raw": pa.array(raws, _STR)}
+    arrays = {"raw": raws}
     for (col, typ), values in zip(cols, out):
         arrays[col] = pa.array(values, typ)
     from_arrow(con, shared(name), pa.table(arrays))
@@ -76,9 +78,9 @@ def _build_map(
 def build_name_map(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> None:
     """Working table ``_m_name``: the names cleaned in Python (``clean_names``: OpenCC,
     NFKC), split and romanised in SQL from the pinyin of each distinct character."""
-    raws = _values(con, f"SELECT v FROM {_distinct(con, selects)}")
-    from_arrow(con, "_name_norms", pa.table({"raw": pa.array(raws, _STR), "norm": pa.array(clean_names(raws), _STR)}))
-    chars = _values(con, sqlnorm.name_chars_select("_name_norms"))
+    raws = _column(con, f"SELECT v FROM {_distinct(con, selects)}")
+    from_arrow(con, "_name_norms", pa.table({"raw": raws, "norm": pa.array(clean_names(raws.to_pylist()), _STR)}))
+    chars = _column(con, sqlnorm.name_chars_select("_name_norms")).to_pylist()
     from_arrow(con, "_name_chars", pa.table({"c": pa.array(chars, _STR), "py": pa.array([char_pinyin(c) for c in chars], _STR)}))
     from_arrow(con, "_name_readings", pa.table({
         "s": pa.array(list(SURNAME_READINGS), _STR), "py": pa.array(list(SURNAME_READINGS.values()), _STR),
@@ -192,29 +194,22 @@ def _build_id_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> 
 
 def _build_code_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
     """``_m_vocab`` (vocabularies and codes, keyed (kind, raw)), ``_m_bool`` and ``_m_amount``."""
-    con.execute(f"CREATE OR REPLACE TABLE {shared('_m_vocab')} (kind VARCHAR, raw VARCHAR, val VARCHAR)")
-    kinds: list[str] = []
-    vraws: list[str] = []
-    vals: list[str | None] = []
-    by_kind: dict[str, list[str]] = {}
-    for kind, stem, col in _VOCAB_SOURCES:
-        if _has(raws, stem, col):
-            by_kind.setdefault(kind, []).append(f"{col} AS v FROM raw_{stem}")
-    by_kind["text"] = [f"{c} AS v FROM raw_{s}" for s, c in _TEXT_SOURCES if _has(raws, s, c)]
-    for kind, selects in by_kind.items():
-        src = _distinct(con, selects)
-        unchanged = _VOCAB_UNCHANGED.get(kind)
-        if unchanged:  # values already in normal form: mapped to themselves in SQL
-            con.execute(f"INSERT INTO _m_vocab SELECT '{kind}', v, v FROM {src} WHERE {unchanged('v')}")
-        fn = _VOCAB[kind]
-        for raw in _values(con, f"SELECT v FROM {src}" + (f" WHERE NOT {unchanged('v')}" if unchanged else "")):
-            v = fn(raw)
-            kinds.append(kind)
-            vraws.append(raw)
-            vals.append(None if v is None else str(v))
-    from_arrow(con, "_m_vocab_py", pa.table({"kind": pa.array(kinds, _STR), "raw": pa.array(vraws, _STR), "val": pa.array(vals, _STR)}))
+    selects = ["SELECT NULL::VARCHAR AS kind, NULL::VARCHAR AS v WHERE false"]
+    selects += [f"SELECT '{kind}', {col} FROM raw_{stem}" for kind, stem, col in _VOCAB_SOURCES if _has(raws, stem, col)]
+    selects += [f"SELECT 'text', {col} FROM raw_{stem}" for stem, col in _TEXT_SOURCES if _has(raws, stem, col)]
+    con.execute("CREATE OR REPLACE TEMP TABLE _vocab_raw AS SELECT DISTINCT kind, v "
+                f"FROM ({' UNION ALL '.join(selects)}) WHERE v IS NOT NULL")
+    # values already in normal form are mapped to themselves in SQL, the rest in Python
+    unchanged = " OR ".join(f"(kind = '{kind}' AND {ok('v')})" for kind, ok in _VOCAB_UNCHANGED.items())
+    con.execute(f"CREATE OR REPLACE TABLE {shared('_m_vocab')} AS "
+                f"SELECT kind, v AS raw, v AS val FROM _vocab_raw WHERE {unchanged}")
+    rest = con.sql(f"SELECT kind, v FROM _vocab_raw WHERE NOT ({unchanged})").to_arrow_table()
+    kinds, vraws = rest.column(0).to_pylist(), rest.column(1).to_pylist()
+    vals = [None if (v := _VOCAB[kind](raw)) is None else str(v) for kind, raw in zip(kinds, vraws)]
+    from_arrow(con, "_m_vocab_py", pa.table({"kind": rest.column(0), "raw": rest.column(1), "val": pa.array(vals, _STR)}))
     con.execute("INSERT INTO _m_vocab SELECT * FROM _m_vocab_py")
     con.execute("DROP TABLE _m_vocab_py")
+    con.execute("DROP TABLE _vocab_raw")
 
     b_src = ["boarding_raw AS v FROM raw_xueji"] if _has(raws, "xueji", "boarding_raw") else []
     _build_map(con, "_m_bool", b_src, lambda r: (codes.normalize_bool(r),), [("b", pa.bool_())])

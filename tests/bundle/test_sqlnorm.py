@@ -199,3 +199,21 @@ def test_target_map_agrees_with_normalize_target(pairs):
     for raw, duty in set(pairs):
         t = normalize_target(raw, duty)
         assert got[(raw, duty or "")] == (t.norm, t.kind, list(t.candidates)), (raw, duty)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.one_of(_id_like(), _KEY, _XNO), st.sampled_from(["", "包村", "包户", "包人"])),
+                min_size=1, max_size=60))
+def test_target_sql_agrees_and_covers_the_clean_shapes(pairs):
+    _CON.register("_pairs", pa.table({"raw": pa.array([p[0] for p in pairs], pa.string()),
+                                      "duty": pa.array([p[1] for p in pairs], pa.string())}))
+    _CON.execute("CREATE OR REPLACE TABLE pairs AS SELECT DISTINCT * FROM _pairs")
+    _CON.unregister("_pairs")
+    got = {(r[0], r[1]): r[2:] for r in _CON.execute(sqlnorm.target_ok_select("pairs")).fetchall()}
+    for raw, duty in set(pairs):
+        t = normalize_target(raw, duty or None)
+        if (raw, duty) in got:
+            assert got[(raw, duty)] == (t.norm, t.kind, list(t.candidates)), (raw, duty)
+        clean = bool(re.fullmatch("[0-9A-Z]+", raw)) and raw not in ("NULL", "NONE", "NAN")
+        if duty == "包户" and clean or duty != "包村" and re.fullmatch("[GL][0-9A-Z]{8,30}", raw):
+            assert (raw, duty) in got, (raw, duty)  # the common shapes are covered

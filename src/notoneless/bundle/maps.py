@@ -233,18 +233,12 @@ def build_responsibility_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, Ra
 def build_target_map(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
     """Working table ``_m_target`` (``raw, duty, target_norm, target_kind,
     target_candidates``; duty '' for none) for the distinct ``(包保对象, 包保类型)`` rows
-    of the selects (``normalize_target``)."""
+    of the selects (``normalize_target``; the common shapes in SQL, ``sqlnorm.target_ok_select``)."""
     union = " UNION ALL ".join(["SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS duty WHERE false", *selects])
     con.execute("CREATE OR REPLACE TEMP TABLE _target_pairs AS "
                 f"SELECT DISTINCT raw, coalesce(duty, '') AS duty FROM ({union}) WHERE raw IS NOT NULL")
-    # a person key that is a canonical valid ID number (the common case) is its own normal form
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {shared('_m_target')} AS
-        SELECT raw, duty, raw AS target_norm, 'person_id' AS target_kind, []::VARCHAR[] AS target_candidates
-        FROM _target_pairs
-        WHERE duty NOT IN ('包村', '包户')
-          AND raw IN (SELECT raw FROM ({sqlnorm.id_ok_select("(SELECT DISTINCT raw AS v FROM _target_pairs)")}))
-    """)
+    # the common shapes (a valid ID number, a clean 学籍号 or household key) are their own normal form
+    con.execute(f"CREATE OR REPLACE TABLE {shared('_m_target')} AS {sqlnorm.target_ok_select('_target_pairs')}")
     rest = con.execute("SELECT raw, duty FROM _target_pairs ANTI JOIN _m_target USING (raw, duty)").fetchall()
     t_raw, t_duty, t_norm, t_kind, t_cand = [], [], [], [], []
     for raw, duty in rest:

@@ -147,6 +147,7 @@ def main() -> None:
         print(f"  {stem:10s} rows {c.rows_in:8d}  accepted {c.accepted:8d}  rejected {c.rejected:6d}  ({report.encodings[stem]})")
     # per phase (the files are read side by side, so per-file times would mean little):
     # read = the ten files read and loaded, normalise = the value maps, stage = the tables
+    # (and the 包保对象 map, which only contacts and visits use: it is built beside person_records)
     phases: dict[str, tuple[float, float]] = {}
     for stage, at, at_cpu in stages:
         phases[stage.split()[0]] = (at, at_cpu)

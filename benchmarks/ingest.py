@@ -161,7 +161,7 @@ def main() -> None:
     print(f"throughput (wall): {person_rows / report.seconds:,.0f} person rows/s "
           f"({all_rows / report.seconds:,.0f} rows/s all files)")
     print(f"throughput per CPU-second: {person_rows / cpu:,.0f} person rows/CPU-s "
-          "(robust to other load on the machine; wall time on an idle machine is lower when the threads overlap)")
+          "(less sensitive than wall time to other load; on an idle machine wall time is lower, the threads overlap)")
     print(f"load average while running: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
     print(f"peak memory (ru_maxrss): {peak_mib:,.0f} MiB")
     if tmp:

@@ -122,6 +122,33 @@ def test_missing_required_column_names_file_column_and_aliases(tmp_path):
     assert "hukou.csv" in msg and "户籍状态" in msg and "人员状态" in msg and "header_aliases.json" in msg
 
 
+DOCUMENTED_TABLES = {  # docs/workspace.md, "Written by bundle.ingest"
+    "manifest", "divisions", "schools", "person_records", "hukou", "xueji", "fupin", "canlian", "minzheng", "zizhu",
+    "contacts", "visits", "rejects", "ingest_counts",
+}
+
+
+def test_only_the_documented_tables_stay_whether_ingest_succeeds_or_fails(tmp_path):
+    """The working tables (an attached in-memory database, TEMP tables of the threads'
+    cursors) are gone when ingest_bundle returns or raises, and the connection can
+    ingest again."""
+    con = duckdb.connect()
+    threads = _rows(con, "SELECT current_setting('threads')")[0][0]
+    headers = {s: list(f.headers) for s, f in FILES.items()}
+    headers["hukou"][9] = "备注"  # a required column missing: raises while the other files are read
+    with pytest.raises(BundleError):
+        ingest_bundle(write_bundle(tmp_path / "bad", headers=headers), con)
+    databases = lambda: {r[0] for r in _rows(con, "SELECT database_name FROM duckdb_databases() WHERE NOT internal")}  # noqa: E731
+    assert databases() == {"memory"}
+    assert _rows(con, "SELECT count(*) FROM duckdb_tables()")[0][0] == 0
+    report = ingest_bundle(write_bundle(tmp_path / "good"), con)
+    _assert_accounted(report, con)
+    assert databases() == {"memory"}
+    assert {r[0] for r in _rows(con, "SELECT table_name FROM duckdb_tables()")} == DOCUMENTED_TABLES
+    settings = "SELECT current_setting('preserve_insertion_order'), current_setting('disabled_compression_methods'), current_setting('threads')"
+    assert _rows(con, settings)[0] == (True, "", threads)  # put back as they were
+
+
 def test_missing_optional_column_is_null(tmp_path):
     rows = base_rows()
     headers = {s: list(f.headers) for s, f in FILES.items()}

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from notoneless.bundle import sqlnorm, staging
+from notoneless.bundle import maps, sqlnorm
+from notoneless.bundle.work import Work
 from notoneless.normalize import codes, names
 from notoneless.normalize.dates import parse_date
 from notoneless.normalize.idnumber import PROVINCE_CODES, normalize_id, normalize_id_row
@@ -26,9 +27,10 @@ _CON = duckdb.connect()  # one for the module: connecting costs more than a test
 
 
 def _table(values: list[str]) -> duckdb.DuckDBPyConnection:
-    """The connection, holding TEMP table ``src(v)`` with the distinct values."""
+    """The connection, holding table ``src(v)`` with the distinct values (not TEMP: the
+    map builders read it through their own cursor)."""
     _CON.register("_src", pa.table({"v": pa.array(sorted(set(values)), pa.string())}))
-    _CON.execute("CREATE OR REPLACE TEMP TABLE src AS SELECT * FROM _src")
+    _CON.execute("CREATE OR REPLACE TABLE src AS SELECT * FROM _src")
     _CON.unregister("_src")
     return _CON
 
@@ -170,9 +172,9 @@ _NAME = st.one_of(
 @SETTINGS
 @given(st.lists(_NAME, min_size=1, max_size=100))
 def test_name_map_agrees_with_normalize_name(values):
-    con = _table(values)
-    staging.build_name_map(con, ["v FROM src"])
-    got = _rows(con, "SELECT * FROM _m_name")
+    with Work(_table(values)) as work:
+        maps.build_name_map(work.cursor(), ["v FROM src"])
+        got = _rows(work.cursor(), "SELECT * FROM _m_name")
     for v in set(values):
         r = names.normalize_name(v)
         assert got[v] == (r.name_norm, r.surname, r.given_name, r.name_pinyin, r.surname_pinyin, r.given_pinyin,
@@ -188,11 +190,30 @@ def test_name_map_agrees_with_normalize_name(values):
 def test_target_map_agrees_with_normalize_target(pairs):
     _CON.register("_pairs", pa.table({"raw": pa.array([p[0] for p in pairs], pa.string()),
                                       "duty": pa.array([p[1] for p in pairs], pa.string())}))
-    _CON.execute("CREATE OR REPLACE TEMP TABLE pairs AS SELECT * FROM _pairs")
+    _CON.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM _pairs")
     _CON.unregister("_pairs")
-    staging.build_target_map(_CON, ["SELECT raw, duty FROM pairs"])
-    got = {(r[0], r[1]): r[2:] for r in _CON.execute("SELECT * FROM _m_target").fetchall()}
-    assert len(got) == _CON.execute("SELECT count(*) FROM _m_target").fetchall()[0][0]  # one row per pair
+    with Work(_CON) as work:
+        maps.build_target_map(work.cursor(), ["SELECT raw, duty FROM pairs"])
+        got = {(r[0], r[1]): r[2:] for r in work.cursor().execute("SELECT * FROM _m_target").fetchall()}
+        assert len(got) == work.cursor().execute("SELECT count(*) FROM _m_target").fetchall()[0][0]  # one row per pair
     for raw, duty in set(pairs):
         t = normalize_target(raw, duty)
         assert got[(raw, duty or "")] == (t.norm, t.kind, list(t.candidates)), (raw, duty)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.one_of(_id_like(), _KEY, _XNO), st.sampled_from(["", "包村", "包户", "包人"])),
+                min_size=1, max_size=60))
+def test_target_sql_agrees_and_covers_the_clean_shapes(pairs):
+    _CON.register("_pairs", pa.table({"raw": pa.array([p[0] for p in pairs], pa.string()),
+                                      "duty": pa.array([p[1] for p in pairs], pa.string())}))
+    _CON.execute("CREATE OR REPLACE TABLE pairs AS SELECT DISTINCT * FROM _pairs")
+    _CON.unregister("_pairs")
+    got = {(r[0], r[1]): r[2:] for r in _CON.execute(sqlnorm.target_ok_select("pairs")).fetchall()}
+    for raw, duty in set(pairs):
+        t = normalize_target(raw, duty or None)
+        if (raw, duty) in got:
+            assert got[(raw, duty)] == (t.norm, t.kind, list(t.candidates)), (raw, duty)
+        clean = bool(re.fullmatch("[0-9A-Z]+", raw)) and raw not in ("NULL", "NONE", "NAN")
+        if duty == "包户" and clean or duty != "包村" and re.fullmatch("[GL][0-9A-Z]{8,30}", raw):
+            assert (raw, duty) in got, (raw, duty)  # the common shapes are covered

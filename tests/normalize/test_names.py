@@ -30,6 +30,8 @@ from notoneless.normalize.names import clean_name, clean_names, normalize_name, 
         ("", None),
         ("  ", None),
         ("无", None),
+        ("無", None),  # converts to the placeholder 无 (cleaning stays idempotent)
+        ("/.", None),  # the dot goes, the placeholder / is left
     ],
 )
 def test_clean(raw, norm):

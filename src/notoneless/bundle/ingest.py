@@ -11,10 +11,11 @@ from pathlib import Path
 
 import duckdb
 
-from notoneless.bundle import schema, staging
+from notoneless.bundle import maps, schema, staging
 from notoneless.bundle.aliases import ALIAS_FILE, Aliases, load_aliases, merge
 from notoneless.bundle.files import RawFile, find_file, read_file
 from notoneless.bundle.manifest import Manifest, load_manifest
+from notoneless.bundle.work import Work
 from notoneless.errors import BundleError
 
 
@@ -84,30 +85,25 @@ def ingest_bundle(
             parts.append(load_aliases(workspace_file))
     aliases = merge(*parts)
 
-    raws: dict[str, RawFile] = {}
     for stem in schema.ALL_STEMS:  # check all ten exist before the slow part
         find_file(bundle_dir, stem)
-    for stem in schema.ALL_STEMS:
-        raw = read_file(bundle_dir, stem, aliases)
-        raws[stem] = raw
-        staging.load_raw(con, raw)
-        progress(f"read {stem}", raw.rows_in)
 
-    staging.stage_manifest(con, manifest)
-    staging.build_maps(con, raws)
-    progress("normalise", sum(r.rows_in for r in raws.values()))
-    with staging.plain_string_storage(con):
-        staging.stage_reference(con)
-        staging.stage_persons(con, raws)
-        staging.stage_responsibility(con)
-        staging.stage_rejects(con, raws)
-        counts = staging.count_rows(con, raws)
-    temp = [f"raw_{s}" for s in schema.ALL_STEMS] + [f"_w_{s}" for s in schema.ALL_STEMS] + [
-        "_m_xno", "_m_id", "_m_name", "_m_date", "_m_vocab", "_m_bool", "_m_amount", "_m_target",
-        "_fp_occ", "_structural_rejects", "_reasons", "_distinct",
-    ]
-    for name in temp:  # the working tables; only the documented tables stay
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    def read(stem: str) -> Callable[[duckdb.DuckDBPyConnection], RawFile]:
+        def task(cur: duckdb.DuckDBPyConnection) -> RawFile:
+            raw = read_file(bundle_dir, stem, aliases)
+            staging.load_raw(cur, raw)
+            return raw
+        return task
+
+    with Work(con) as work:  # the working tables; only the documented tables stay
+        raws = dict(zip(schema.ALL_STEMS, work.run([read(s) for s in schema.ALL_STEMS])))
+        for stem, raw in raws.items():
+            progress(f"read {stem}", raw.rows_in)
+        staging.stage_manifest(con, manifest)
+        maps.build_maps(work, raws)
+        progress("normalise", sum(r.rows_in for r in raws.values()))
+        with staging.staging_settings(con):
+            counts = staging.stage(work, raws)
     progress("stage", sum(c[1] for c in counts.values()))
 
     report = IngestReport(

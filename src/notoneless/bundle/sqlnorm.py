@@ -1,6 +1,6 @@
 """Normalisers as DuckDB SQL: the set-based forms of ``normalize.idnumber``,
 ``normalize.names``, ``normalize.dates`` and ``normalize.codes`` used when staging a
-bundle (``staging.build_maps``).
+bundle (``maps.build_maps``).
 
 The Python functions are the reference. The SQL here covers the common shapes only —
 an ID number that is already canonical and valid, a date written ``2012-03-05`` /
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from notoneless.normalize import codes, names
+from notoneless.normalize import codes, names, targets
 from notoneless.normalize.idnumber import CHECK_CHARS, MIN_YEAR, PROVINCE_CODES, TODAY, WEIGHTS
 
 
@@ -73,6 +73,33 @@ def household_key_ok(v: str) -> str:
     a placeholder word (NULL, NONE …)."""
     words = [p for p in codes.PLACEHOLDERS if p.isascii() and p.isalnum() and p.upper() == p]
     return f"(regexp_full_match({v}, '[0-9A-Z]+') AND {v} NOT IN {_in_list(words)})"
+
+
+# --- 包保对象 ---------------------------------------------------------------------------------
+
+
+def target_ok_select(pairs: str) -> str:
+    """Rows of the 包保对象 map (``raw, duty, target_norm, target_kind,
+    target_candidates``) for the pairs ``(raw, duty)`` of table ``pairs`` (duty '' for
+    none) that ``normalize_target`` returns unchanged, without repair candidates: a
+    canonical valid ID number as a person key (duty 包人 or none); a clean 学籍号
+    (``[GL]`` and 8–30 of 0-9A-Z) as a person key; a clean household key (0-9A-Z, no
+    placeholder word) for 包户, or, when it looks neither like a 学籍号 nor like an ID
+    number, as a person key (包人) or a household (none). 包村 and everything else is
+    left to Python."""
+    xueji = "regexp_full_match(raw, '[GL][0-9A-Z]{8,30}')"
+    shaped = f"(regexp_full_match(raw, '{targets.XUEJI_RE.pattern}') OR regexp_full_match(raw, '{targets.IDLIKE_RE.pattern}'))"
+    return f"""
+        SELECT raw, duty, raw AS target_norm, 'person_id' AS target_kind, []::VARCHAR[] AS target_candidates
+        FROM {pairs}
+        WHERE duty IN ('', '包人') AND raw IN (SELECT raw FROM ({id_ok_select(f"(SELECT DISTINCT raw AS v FROM {pairs})")}))
+        UNION ALL
+        SELECT raw, duty, raw, 'xueji_no', []::VARCHAR[] FROM {pairs} WHERE duty IN ('', '包人') AND {xueji}
+        UNION ALL
+        SELECT raw, duty, raw, CASE duty WHEN '包人' THEN 'person_id' ELSE 'household' END, []::VARCHAR[]
+        FROM {pairs}
+        WHERE {household_key_ok('raw')} AND (duty = '包户' OR (duty IN ('', '包人') AND NOT {shaped}))
+    """
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -166,5 +193,5 @@ def name_fields_select(norms: str, chars: str, readings: str) -> str:
 
 __all__ = [
     "date_select", "household_key_ok", "id_ok_select", "name_chars_select", "name_fields_select",
-    "xueji_no_ok_select",
+    "target_ok_select", "xueji_no_ok_select",
 ]

@@ -1,12 +1,9 @@
 """Staging a read bundle into the DuckDB workspace (tables listed in docs/workspace.md).
 
-Set-based: the raw rows go into temporary tables as text; every *distinct* raw value
-of a kind (ID numbers, names, dates, codes …) is normalised once and stored as a small
-map table; the output tables are then built by joins in DuckDB. Names and ID numbers
-repeat across the six systems, so this touches each value once. The common shapes of a
-value are normalised in SQL (``sqlnorm.py``: canonical valid ID numbers, plain dates,
-clean keys, the split and pinyin of names), the rest by the Python functions of
-``notoneless.normalize``, which stay the reference.
+Set-based: the raw rows go into working tables as text (``bundle/work.py``); every
+*distinct* raw value of a kind is normalised once into a map table (``bundle/maps.py``);
+the output tables are then built by joins in DuckDB, the independent ones side by side
+(``stage``).
 
 Per-field decisions (reject or warn), see also ``rejects.py``:
 
@@ -37,267 +34,39 @@ Per-field decisions (reject or warn), see also ``rejects.py``:
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
 
-from notoneless.bundle import schema, sqlnorm
+from notoneless.bundle import maps, schema
 from notoneless.bundle.files import RawFile
 from notoneless.bundle.manifest import Manifest
 from notoneless.bundle.rejects import REASONS, RejectCode
-from notoneless.normalize import codes
-from notoneless.normalize.dates import parse_date
-from notoneless.normalize.idnumber import normalize_id_row
-from notoneless.normalize.names import SURNAME_READINGS, char_pinyin, clean_names
-from notoneless.normalize.targets import normalize_target
+from notoneless.bundle.work import Work, from_arrow, shared
 
 _STR = pa.string()
-_STRS = pa.list_(pa.string())
-
-
-# --- map tables -------------------------------------------------------------------------
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    view = f"_arrow_{name}"
-    con.register(view, table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
-    finally:
-        con.unregister(view)
-
-
-def _distinct(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> str:
-    """TEMP table ``_distinct`` (column ``v``): the distinct non-NULL values of the selects."""
-    union = " UNION ".join(f"SELECT {s}" for s in selects) or "SELECT NULL::VARCHAR AS v"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _distinct AS SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL")
-    return "_distinct"
-
-
-def _values(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
-def _build_map(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    selects: Iterable[str],
-    fn: Callable[[str], tuple],
-    cols: list[tuple[str, pa.DataType]],
-    sql: Callable[[str], str] | None = None,
-) -> None:
-    """TEMP table ``name`` (``raw`` + ``cols``): every distinct value of the selects with
-    ``fn``'s result. ``sql(src)``, when given, is ``fn`` in SQL for the values it covers
-    (``bundle/sqlnorm.py``); only the values it leaves out are normalised in Python."""
-    src = _distinct(con, selects)
-    if sql is not None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _sql_rows AS {sql(src)}")
-        raws = _values(con, f"SELECT v FROM {src} ANTI JOIN _sql_rows s ON s.raw = {src}.v")
-    else:
-        raws = _values(con, f"SELECT v FROM {src}")
-    results = [fn(raw) for raw in raws]
-    out = list(zip(*results)) if results else [()] * len(cols)
-    arrays = {"raw": pa.array(raws, _STR)}
-    for (col, typ), values in zip(cols, out):
-        arrays[col] = pa.array(values, typ)
-    _register(con, name, pa.table(arrays))
-    if sql is not None:
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _sql_rows")
-        con.execute("DROP TABLE _sql_rows")
-
-
-def build_name_map(con: duckdb.DuckDBPyConnection, selects: Iterable[str]) -> None:
-    """TEMP table ``_m_name``: the names cleaned in Python (``clean_names``: OpenCC,
-    NFKC), split and romanised in SQL from the pinyin of each distinct character."""
-    raws = _values(con, f"SELECT v FROM {_distinct(con, selects)}")
-    _register(con, "_name_norms", pa.table({"raw": pa.array(raws, _STR), "norm": pa.array(clean_names(raws), _STR)}))
-    chars = _values(con, sqlnorm.name_chars_select("_name_norms"))
-    _register(con, "_name_chars", pa.table({"c": pa.array(chars, _STR), "py": pa.array([char_pinyin(c) for c in chars], _STR)}))
-    _register(con, "_name_readings", pa.table({
-        "s": pa.array(list(SURNAME_READINGS), _STR), "py": pa.array(list(SURNAME_READINGS.values()), _STR),
-    }))
-    con.execute("CREATE OR REPLACE TEMP TABLE _m_name AS "
-                + sqlnorm.name_fields_select("_name_norms", "_name_chars", "_name_readings"))
-    for table in ("_name_norms", "_name_chars", "_name_readings"):
-        con.execute(f"DROP TABLE {table}")
-
-
-def _xno_tuple(raw: str) -> tuple:
-    x = codes.normalize_xueji_no(raw)
-    return (x, codes.id_from_xueji_no(x))
-
-
-def _text(raw: str) -> str | None:
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).strip("'\"")
-    return s or None
-
-
-_VOCAB: dict[str, Callable[[str], object]] = {
-    "hukou_status": codes.normalize_hukou_status,
-    "enrol_status": codes.normalize_enrol_status,
-    "grade": codes.normalize_grade,
-    "poverty_type": lambda r: codes.normalize_vocab(r, schema.POVERTY_TYPES),
-    "relief_type": codes.normalize_relief_type,
-    "term": codes.normalize_term,
-    "duty_type": lambda r: codes.normalize_vocab(r, schema.DUTY_TYPES),
-    "contact_status": lambda r: codes.normalize_vocab(r, schema.CONTACT_STATUSES),
-    "visit_method": lambda r: codes.normalize_vocab(r, schema.VISIT_METHODS),
-    "school_type": lambda r: codes.normalize_vocab(r, schema.SCHOOL_TYPES),
-    "level": lambda r: codes.normalize_vocab(r, tuple(schema.DIVISION_LEVELS)),
-    "text": _text,
-    "key": codes.normalize_household_key,
-    "division": codes.normalize_division,
-    "sex": codes.normalize_sex,
-    "phone": codes.normalize_phone,
-}
-# kinds whose values, when this SQL predicate holds, are already their own normal form
-_VOCAB_UNCHANGED: dict[str, Callable[[str], str]] = {"key": sqlnorm.household_key_ok}
-# which raw columns feed which vocabulary map: (kind, table, column)
-_VOCAB_SOURCES: list[tuple[str, str, str]] = [
-    ("hukou_status", "hukou", "hukou_status"),
-    ("enrol_status", "xueji", "enrol_status"),
-    ("grade", "xueji", "grade"),
-    ("poverty_type", "fupin", "poverty_type"),
-    ("relief_type", "minzheng", "relief_type"),
-    ("term", "zizhu", "term"),
-    ("duty_type", "contacts", "duty_type"),
-    ("contact_status", "contacts", "status"),
-    ("visit_method", "visits", "method"),
-    ("school_type", "schools", "school_type"),
-    ("level", "divisions", "level"),
-    ("phone", "contacts", "phone"),
-    ("sex", "hukou", "sex_raw"), ("sex", "xueji", "sex_raw"), ("sex", "fupin", "sex_raw"),
-    ("sex", "canlian", "sex_raw"), ("sex", "minzheng", "sex_raw"),
-    ("key", "hukou", "household_key"), ("key", "fupin", "household_key"),
-    ("key", "xueji", "school_id"), ("key", "schools", "school_id"),
-    ("key", "contacts", "contact_id"), ("key", "visits", "contact_id"),
-    ("division", "hukou", "division_code"), ("division", "fupin", "division_code"),
-    ("division", "canlian", "division_code"), ("division", "minzheng", "division_code"),
-    ("division", "xueji", "hukou_code"), ("division", "zizhu", "paying_county"),
-    ("division", "divisions", "code"), ("division", "divisions", "parent_code"),
-    ("division", "schools", "county_code"),
-]
-_TEXT_SOURCES = [
-    ("hukou", "ethnicity"), ("hukou", "relation"), ("fupin", "relation"),
-    ("canlian", "disability_type"), ("canlian", "disability_grade"),
-    ("zizhu", "project"), ("zizhu", "pay_method"), ("contacts", "unit"),
-    ("divisions", "name"), ("schools", "name"),
-]
-_NAME_SOURCES = [
-    (s, c) for s in schema.PERSON_SOURCES for c in ("name_raw", "head_name", "guardian_name")
-] + [("contacts", "name")]
-_DATE_SOURCES = [(s, "birth_raw") for s in schema.PERSON_SOURCES] + [("zizhu", "paid_raw"), ("visits", "visit_raw")]
-
-
-def _has(raws: dict[str, RawFile], stem: str, col: str) -> bool:
-    return stem in raws and col in raws[stem].values
-
-
-def build_maps(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
-    """Normalise every distinct raw value once, store the results as map tables. The
-    common shapes are normalised in SQL (``bundle/sqlnorm.py``), the rest in Python."""
-    # 学籍号 first: a G-学籍号 carries the ID number of a student whose ID column is empty
-    xsrc = [f"xueji_no AS v FROM raw_{s}" for s in ("xueji", "zizhu") if _has(raws, s, "xueji_no")]
-    _build_map(con, "_m_xno", xsrc, _xno_tuple, [("xueji_no", _STR), ("xno_id", _STR)], sql=sqlnorm.xueji_no_ok_select)
-
-    id_src = [f"id_raw AS v FROM raw_{s}" for s in schema.PERSON_SOURCES if _has(raws, s, "id_raw")]
-    id_src.append("xno_id AS v FROM _m_xno")
-    _build_map(
-        con, "_m_id", id_src, normalize_id_row,
-        [("id_norm", _STR), ("id_valid", pa.bool_()), ("id_issue", _STR), ("id_candidates", _STRS),
-         ("id_prefix", _STR), ("id_birth", pa.date32()), ("id_sex", _STR), ("birth_county", _STR)],
-        sql=sqlnorm.id_ok_select,
-    )
-    build_name_map(con, [f"{c} AS v FROM raw_{s}" for s, c in _NAME_SOURCES if _has(raws, s, c)])
-    date_src = [f"{c} AS v FROM raw_{s}" for s, c in _DATE_SOURCES if _has(raws, s, c)]
-    _build_map(con, "_m_date", date_src, parse_date, [("d", pa.date32()), ("warn", _STR)], sql=sqlnorm.date_select)
-
-    # vocabularies and codes: one table keyed (kind, raw)
-    con.execute("CREATE OR REPLACE TEMP TABLE _m_vocab (kind VARCHAR, raw VARCHAR, val VARCHAR)")
-    kinds: list[str] = []
-    vraws: list[str] = []
-    vals: list[str | None] = []
-    by_kind: dict[str, list[str]] = {}
-    for kind, stem, col in _VOCAB_SOURCES:
-        if _has(raws, stem, col):
-            by_kind.setdefault(kind, []).append(f"{col} AS v FROM raw_{stem}")
-    by_kind["text"] = [f"{c} AS v FROM raw_{s}" for s, c in _TEXT_SOURCES if _has(raws, s, c)]
-    for kind, selects in by_kind.items():
-        src = _distinct(con, selects)
-        unchanged = _VOCAB_UNCHANGED.get(kind)
-        if unchanged:  # values already in normal form: mapped to themselves in SQL
-            con.execute(f"INSERT INTO _m_vocab SELECT '{kind}', v, v FROM {src} WHERE {unchanged('v')}")
-        fn = _VOCAB[kind]
-        for raw in _values(con, f"SELECT v FROM {src}" + (f" WHERE NOT {unchanged('v')}" if unchanged else "")):
-            v = fn(raw)
-            kinds.append(kind)
-            vraws.append(raw)
-            vals.append(None if v is None else str(v))
-    _register(con, "_m_vocab_py", pa.table({"kind": pa.array(kinds, _STR), "raw": pa.array(vraws, _STR), "val": pa.array(vals, _STR)}))
-    con.execute("INSERT INTO _m_vocab SELECT * FROM _m_vocab_py")
-    con.execute("DROP TABLE _m_vocab_py")
-
-    b_src = ["boarding_raw AS v FROM raw_xueji"] if _has(raws, "xueji", "boarding_raw") else []
-    _build_map(con, "_m_bool", b_src, lambda r: (codes.normalize_bool(r),), [("b", pa.bool_())])
-    a_src = ["amount_raw AS v FROM raw_zizhu"] if _has(raws, "zizhu", "amount_raw") else []
-    _build_map(con, "_m_amount", a_src, lambda r: (codes.normalize_amount(r),), [("amount", pa.decimal128(12, 2))])
-
-    # 包保对象: normalised with the row's 包保类型 (contacts) or without (visits)
-    pairs = []
-    if "contacts" in raws:
-        pairs.append("SELECT c.target, dt.val FROM raw_contacts c "
-                     "LEFT JOIN _m_vocab dt ON dt.kind = 'duty_type' AND dt.raw = c.duty_type")
-    if "visits" in raws:
-        pairs.append("SELECT target, NULL FROM raw_visits")
-    build_target_map(con, pairs)
-
-
-def build_target_map(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
-    """TEMP table ``_m_target`` (``raw, duty, target_norm, target_kind,
-    target_candidates``; duty '' for none) for the distinct ``(包保对象, 包保类型)`` rows
-    of the selects (``normalize_target``)."""
-    union = " UNION ALL ".join(["SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS duty WHERE false", *selects])
-    con.execute("CREATE OR REPLACE TEMP TABLE _target_pairs AS "
-                f"SELECT DISTINCT raw, coalesce(duty, '') AS duty FROM ({union}) WHERE raw IS NOT NULL")
-    # a person key that is a canonical valid ID number (the common case) is its own normal form
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _m_target AS
-        SELECT raw, duty, raw AS target_norm, 'person_id' AS target_kind, []::VARCHAR[] AS target_candidates
-        FROM _target_pairs
-        WHERE duty NOT IN ('包村', '包户')
-          AND raw IN (SELECT raw FROM ({sqlnorm.id_ok_select("(SELECT DISTINCT raw AS v FROM _target_pairs)")}))
-    """)
-    rest = con.execute("SELECT raw, duty FROM _target_pairs ANTI JOIN _m_target USING (raw, duty)").fetchall()
-    t_raw, t_duty, t_norm, t_kind, t_cand = [], [], [], [], []
-    for raw, duty in rest:
-        t = normalize_target(raw, duty or None)
-        t_raw.append(raw), t_duty.append(duty), t_norm.append(t.norm), t_kind.append(t.kind), t_cand.append(list(t.candidates))
-    _register(con, "_m_target_py", pa.table({
-        "raw": pa.array(t_raw, _STR), "duty": pa.array(t_duty, _STR), "target_norm": pa.array(t_norm, _STR),
-        "target_kind": pa.array(t_kind, _STR), "target_candidates": pa.array(t_cand, _STRS),
-    }))
-    con.execute("INSERT INTO _m_target SELECT * FROM _m_target_py")
-    for table in ("_m_target_py", "_target_pairs"):
-        con.execute(f"DROP TABLE {table}")
 
 
 @contextmanager
-def plain_string_storage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def staging_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Within the block, tables written to the workspace file keep their strings
     uncompressed: choosing and applying DuckDB's string compression (DICT_FSST) costs
     about as much CPU as all the joins of the person files, for a file of ~100 MB that
-    is rebuilt on every run anyway. The setting is put back afterwards (later stages
-    write their tables compressed as before)."""
-    before = con.execute("SELECT current_setting('disabled_compression_methods')").fetchone()[0]
-    con.execute("SET disabled_compression_methods = 'dict_fsst'")
+    is rebuilt on every run anyway. And insertion order is preserved (DuckDB's default,
+    made sure of: the tables are stored in row order without sorting, see
+    ``_in_row_order``). The settings are put back afterwards (later stages write their
+    tables compressed as before)."""
+    settings = {"disabled_compression_methods": "dict_fsst", "preserve_insertion_order": True}
+    before = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in settings}
+    for k, v in settings.items():
+        con.execute(f"SET {k} = ?", [v])
     try:
         yield
     finally:
-        con.execute("SET disabled_compression_methods = ?", [before])
+        for k, v in before.items():
+            con.execute(f"SET {k} = ?", [v])
 
 
 # --- raw tables -------------------------------------------------------------------------
@@ -307,7 +76,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
     arrays = {"row_no": pa.array(raw.row_nos, pa.int32())}
     for fld, vals in raw.values.items():
         arrays[fld] = vals if isinstance(vals, pa.ChunkedArray) else pa.array(vals, _STR)
-    _register(con, f"raw_{raw.stem}", pa.table(arrays))
+    from_arrow(con, shared(f"raw_{raw.stem}"), pa.table(arrays))
 
 
 # --- SQL helpers --------------------------------------------------------------------------
@@ -512,7 +281,7 @@ _SPECIFIC_COLUMNS = {
 def stage_reference(con: duckdb.DuckDBPyConnection) -> None:
     """divisions and schools (needed before the person files: their codes are checked)."""
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _w_divisions AS
+        CREATE OR REPLACE TABLE {shared('_w_divisions')} AS
         SELECT r.row_no, c.val AS code, nm.val AS name,
                coalesce(lv.val, CASE length(c.val) WHEN 2 THEN '省' WHEN 4 THEN '市' WHEN 6 THEN '县'
                                                     WHEN 9 THEN '乡' WHEN 12 THEN '村' END) AS level,
@@ -530,7 +299,7 @@ def stage_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TABLE divisions AS SELECT code, name, level, parent_code FROM _w_divisions "
                 "WHERE _reject IS NULL ORDER BY row_no")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _w_schools AS
+        CREATE OR REPLACE TABLE {shared('_w_schools')} AS
         SELECT r.row_no, k.val AS school_id, nm.val AS name,
                CASE WHEN length(c.val) >= 6 THEN substr(c.val, 1, 6) END AS county_code, st.val AS school_type,
                CASE WHEN k.val IS NULL THEN '{RejectCode.SCHOOL_ID_MISSING}'
@@ -548,7 +317,7 @@ def stage_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 def stage_responsibility(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _w_contacts AS
+        CREATE OR REPLACE TABLE {shared('_w_contacts')} AS
         SELECT r.row_no, 'contacts:' || r.row_no AS row_key, k.val AS contact_id, n.name_norm AS name,
                ph.val AS phone, un.val AS unit, dt.val AS duty_type, r.target AS target_raw,
                t.target_norm, t.target_kind, coalesce(t.target_candidates, []::VARCHAR[]) AS target_candidates,
@@ -573,7 +342,7 @@ def stage_responsibility(con: duckdb.DuckDBPyConnection) -> None:
                 "target_raw, target_norm, status, target_kind, target_candidates, warnings "
                 "FROM _w_contacts WHERE _reject IS NULL ORDER BY row_no")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _w_visits AS
+        CREATE OR REPLACE TABLE {shared('_w_visits')} AS
         SELECT r.row_no, 'visits:' || r.row_no AS row_key, k.val AS contact_id, r.target AS target_raw,
                t.target_norm, t.target_kind, coalesce(t.target_candidates, []::VARCHAR[]) AS target_candidates,
                d.d AS visit_date, m.val AS method,
@@ -591,36 +360,41 @@ def stage_responsibility(con: duckdb.DuckDBPyConnection) -> None:
                 "method, target_kind, target_candidates, warnings FROM _w_visits WHERE _reject IS NULL ORDER BY row_no")
 
 
-def stage_persons(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
-    for stem in schema.PERSON_SOURCES:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _w_{stem} AS {_person_sql(stem, raws[stem])}")
-        con.execute(
-            f"CREATE OR REPLACE TABLE {stem} AS SELECT record_key, {_SPECIFIC_COLUMNS[stem]} "
-            f"FROM _w_{stem} WHERE _reject IS NULL ORDER BY row_no"
-        )
-    union = " UNION ALL ".join(
-        f"SELECT {_PERSON_COLUMNS.replace('fingerprint, ', '_fp, ')}, {i} AS _order FROM _w_{s} WHERE _reject IS NULL"
-        for i, s in enumerate(schema.PERSON_SOURCES)
-    )
-    narrow = " UNION ALL ".join(
-        f"SELECT record_key, source, _fp, row_no FROM _w_{s} WHERE _reject IS NULL" for s in schema.PERSON_SOURCES
-    )
-    # identical natural keys within a source get an occurrence suffix in row order
-    # (the window runs over the few duplicated keys only, on narrow rows)
+def stage_person_file(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
+    """The working rows ``_w_<stem>`` of one person file, stored in row order, with
+    their final fingerprints: identical natural keys get an occurrence suffix in row
+    order (the window runs over the few duplicated keys only). The tables made from
+    them keep that order without sorting again (``_in_row_order``)."""
+    w = shared(f"_w_{raw.stem}")
+    con.execute(f"CREATE OR REPLACE TABLE {w} AS {_person_sql(raw.stem, raw)} ORDER BY row_no")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _fp_occ AS
-        WITH n AS ({narrow}),
-             d AS (SELECT source, _fp FROM n GROUP BY ALL HAVING count(*) > 1)
-        SELECT n.record_key, row_number() OVER (PARTITION BY n.source, n._fp ORDER BY n.row_no) AS _occ
-        FROM n JOIN d USING (source, _fp)
+        UPDATE {w} SET _fp = _fp || '#' || o._occ
+        FROM (SELECT row_no, row_number() OVER (PARTITION BY _fp ORDER BY row_no) AS _occ
+              FROM {w}
+              WHERE _reject IS NULL
+                AND _fp IN (SELECT _fp FROM {w} WHERE _reject IS NULL GROUP BY _fp HAVING count(*) > 1)) o
+        WHERE {w}.row_no = o.row_no AND o._occ > 1
     """)
-    cols = _PERSON_COLUMNS.replace(
-        "fingerprint, ", "CASE WHEN o._occ > 1 THEN u._fp || '#' || o._occ ELSE u._fp END AS fingerprint, "
-    ).replace("record_key, source,", "u.record_key, source,", 1)
-    con.execute(
-        f"CREATE OR REPLACE TABLE person_records AS SELECT {cols} FROM ({union}) u "
-        "LEFT JOIN _fp_occ o ON o.record_key = u.record_key ORDER BY _order, row_no"
-    )
+
+
+def _in_row_order(stem: str, columns: str) -> str:
+    """The accepted rows of ``_w_<stem>``, in their stored (row) order: DuckDB keeps the
+    order of rows through SELECT, WHERE and UNION ALL over single tables, with
+    ``preserve_insertion_order`` (docs: "Order Preservation"), so no ORDER BY is needed."""
+    return f"SELECT {columns} FROM _w_{stem} WHERE _reject IS NULL"
+
+
+def stage_person_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Each person file's own table ``<stem>`` (its fields beyond person_records)."""
+    for stem in schema.PERSON_SOURCES:
+        con.execute(f"CREATE OR REPLACE TABLE {stem} AS {_in_row_order(stem, 'record_key, ' + _SPECIFIC_COLUMNS[stem])}")
+
+
+def stage_person_records(con: duckdb.DuckDBPyConnection) -> None:
+    """``person_records``: the accepted rows of the six person files, file after file."""
+    cols = _PERSON_COLUMNS.replace("fingerprint, ", "_fp AS fingerprint, ")
+    union = " UNION ALL ".join(_in_row_order(s, cols) for s in schema.PERSON_SOURCES)
+    con.execute(f"CREATE OR REPLACE TABLE person_records AS {union}")
 
 
 def stage_rejects(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
@@ -630,10 +404,10 @@ def stage_rejects(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> N
             keys.append(f"{stem}:{row_no}")
             codes_.append(str(code))
             reasons.append(REASONS[code])
-    _register(con, "_structural_rejects", pa.table({
+    from_arrow(con, "_structural_rejects", pa.table({
         "record_key": pa.array(keys, _STR), "code": pa.array(codes_, _STR), "reason": pa.array(reasons, _STR),
     }))
-    _register(con, "_reasons", pa.table({
+    from_arrow(con, "_reasons", pa.table({
         "code": pa.array([str(c) for c in REASONS], _STR), "reason": pa.array(list(REASONS.values()), _STR),
     }))
     row_key = {s: ("row_key" if s in schema.RESPONSIBILITY_FILES else f"'{s}:' || row_no") for s in schema.ALL_STEMS}
@@ -677,7 +451,25 @@ def count_rows(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> dict
     return out
 
 
-__all__ = [
-    "build_maps", "build_name_map", "build_target_map", "count_rows", "load_raw", "plain_string_storage", "stage_manifest",
-    "stage_persons", "stage_reference", "stage_rejects", "stage_responsibility",
-]
+def stage(work: Work, raws: dict[str, RawFile]) -> dict[str, tuple[int, int, int]]:
+    """Every output table from the working rows and maps; ``count_rows``' counts.
+    Independent tables are built side by side: first the working rows of the six
+    person files (largest first, so that both threads finish about together), then
+    ``person_records`` (one statement on one thread, mostly writing the workspace file)
+    beside everything else: the person files' own tables, the 包保对象 map (only
+    contacts and visits use it), contacts, visits, rejects and the counts."""
+    stage_reference(work.cursor())  # the person files check their codes against divisions and schools
+    persons = sorted(schema.PERSON_SOURCES, key=lambda s: -raws[s].rows_in)
+    work.run([lambda con, raw=raws[s]: stage_person_file(con, raw) for s in persons])
+
+    def the_rest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int]]:
+        stage_person_tables(con)
+        maps.build_responsibility_maps(con, raws)
+        stage_responsibility(con)
+        stage_rejects(con, raws)
+        return count_rows(con, raws)
+
+    return work.run([stage_person_records, the_rest])[1]
+
+
+__all__ = ["count_rows", "load_raw", "stage", "stage_manifest", "staging_settings"]

@@ -93,6 +93,12 @@ def _is_plain(raw: str) -> bool:
     return bool(_PLAIN_HAN_RE.fullmatch(raw)) and raw not in _PLACEHOLDERS
 
 
+def _plain_converted(raw: str, s: str) -> bool:
+    """True when ``s``, the t2s conversion of the plain Han name ``raw``, is its clean
+    form: still plain Han and no placeholder (無 converts to 无)."""
+    return (s == raw or bool(_PLAIN_HAN_RE.fullmatch(s))) and s not in _PLACEHOLDERS
+
+
 def clean_name(raw: object) -> str | None:
     """The normalised spelling of a name, or None when there is none. Idempotent."""
     if raw is None:
@@ -100,7 +106,7 @@ def clean_name(raw: object) -> str | None:
     if type(raw) is str and _is_plain(raw):
         # the common case: only Han characters, nothing to clean but t2s
         s = _T2S.convert(raw)
-        if s == raw or _PLAIN_HAN_RE.fullmatch(s):
+        if _plain_converted(raw, s):
             return s
     s = unicodedata.normalize("NFKC", str(raw))
     s = _SPACE_RE.sub("", s)
@@ -116,6 +122,8 @@ def clean_name(raw: object) -> str | None:
         s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", s))
         if s == before:
             break
+    if s.upper() in _PLACEHOLDERS:  # what cleaning leaves can be one ("/." → "/", "無" → "无")
+        return None
     return s or None
 
 
@@ -182,7 +190,7 @@ def clean_names(raws: list[str]) -> list[str | None]:
     out: list[str | None] = []
     for raw in raws:
         s = converted.get(raw)
-        if s is not None and (s == raw or _PLAIN_HAN_RE.fullmatch(s)):
+        if s is not None and _plain_converted(raw, s):
             out.append(s)
         else:
             out.append(_clean_or_none(raw))

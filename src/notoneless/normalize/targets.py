@@ -13,8 +13,8 @@ from notoneless.normalize.idnumber import clean_id, normalize_id
 
 KINDS = ("village", "household", "person_id", "xueji_no")
 
-_IDLIKE_RE = re.compile(r"^(?:[0-9]{15}|[0-9X]{18}|[0-9]{17}[0-9X][0-9]{2}|[0-9](?:\.[0-9]+)?E\+?[0-9]{1,2})$")
-_XUEJI_RE = re.compile(r"^[GL][0-9A-Z]{8,}$")
+IDLIKE_RE = re.compile(r"^(?:[0-9]{15}|[0-9X]{18}|[0-9]{17}[0-9X][0-9]{2}|[0-9](?:\.[0-9]+)?E\+?[0-9]{1,2})$")
+XUEJI_RE = re.compile(r"^[GL][0-9A-Z]{8,}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +34,9 @@ def normalize_target(raw: object, duty_type: str | None = None) -> Target:
             return Target(normalize_division(s), "village")
         if duty_type == "包户":
             return Target(normalize_household_key(s), "household")
-        if _XUEJI_RE.match(s):
+        if XUEJI_RE.match(s):
             return Target(normalize_xueji_no(s), "xueji_no")
-        if _IDLIKE_RE.match(s):
+        if IDLIKE_RE.match(s):
             r = normalize_id(s)
             if r.id_norm:
                 return Target(r.id_norm, "person_id", r.id_candidates)

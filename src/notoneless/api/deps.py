@@ -9,8 +9,9 @@ the graph, goes to the thread pool itself, and only when the token is not rememb
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,8 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from notoneless.api.access import Caller
 from notoneless.api.callers import CallerCache
 from notoneless.api.exc import Unauthenticated
+from notoneless.api.models import PageOf
 from notoneless.config import Settings
 from notoneless.graph.store import GraphStore
+
+M = TypeVar("M")
 
 _bearer = HTTPBearer(auto_error=False, description="令牌由 `notoneless users add` 签发 (bearer token)")
 
@@ -60,6 +64,13 @@ class Paging:
 
     def params(self) -> dict[str, Any]:
         return {"limit": self.limit, "offset": self.offset}
+
+    def result(self, item: type[M], rows: list[dict[str, Any]], convert: Callable[[Any], Any] | None = None) -> PageOf[M]:
+        """The page a paged query returned (one row ``{total, items}``; no row: nothing),
+        each item through ``convert`` (e.g. masking) first."""
+        found = rows[0] if rows else {"total": 0, "items": []}
+        items = [convert(i) for i in found["items"]] if convert else found["items"]
+        return PageOf[item](items=items, total=found["total"], limit=self.limit, offset=self.offset)
 
 
 async def get_paging(

@@ -173,5 +173,4 @@ def roster_reveals(store: Store, caller: CurrentCaller, page: Page) -> PageOf[Au
     if caller.role not in AUDIT_READERS:
         raise Forbidden(f"角色「{caller.role.value}」不能查看审计记录。")
     rows = store.query("api/audit/roster_reveals", division=caller.division, **page.params())
-    result = rows[0] if rows else {"total": 0, "items": []}
-    return PageOf[AuditEvent](items=result["items"], total=result["total"], limit=page.limit, offset=page.offset)
+    return page.result(AuditEvent, rows)

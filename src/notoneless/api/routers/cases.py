@@ -82,9 +82,7 @@ def list_cases(
         county=county, town=town, person_id=person_id, overdue=overdue, today=date.today().isoformat(),
         **caller.scope(), **page.params(),
     )
-    result = rows[0] if rows else {"total": 0, "items": []}
-    items = [CaseSummary(**masked(c)) for c in result["items"]]
-    return PageOf[CaseSummary](items=items, total=result["total"], limit=page.limit, offset=page.offset)
+    return page.result(CaseSummary, rows, lambda c: CaseSummary(**masked(c)))
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="案件详情：事件（含佐证引用）与可办理的下一步")

@@ -30,9 +30,7 @@ def list_findings_page(store, caller, page, *, kind=None, county=None, town=None
         kind=kind, county=county, town=town, village=village, run_id=run_id, active=active,
         **caller.scope(), **page.params(),
     )
-    result = rows[0] if rows else {"total": 0, "items": []}
-    items = [Finding(**masked(finding_out(f))) for f in result["items"]]
-    return PageOf[Finding](items=items, total=result["total"], limit=page.limit, offset=page.offset)
+    return page.result(Finding, rows, lambda f: Finding(**masked(finding_out(f))))
 
 
 @router.get("", response_model=PageOf[Finding], summary="问题线索：按种类、县、乡、村、运行筛选（按种类、键排序）")

@@ -88,5 +88,4 @@ def get_audit(store: Store, caller: CurrentCaller, person_id: PersonId, page: Pa
     if caller.role not in AUDIT_READERS:
         raise Forbidden(f"角色「{caller.role.value}」不能查看审计记录。")
     rows = store.query("api/audit/of_person", person_id=person_id, **page.params())
-    result = rows[0] if rows else {"total": 0, "items": []}
-    return PageOf[AuditEvent](items=plain(result["items"]), total=result["total"], limit=page.limit, offset=page.offset)
+    return page.result(AuditEvent, rows, plain)

@@ -19,9 +19,7 @@ RunId = Annotated[str, Path(min_length=1, max_length=100, description="运行编
 @router.get("", response_model=PageOf[Run], summary="运行列表（最新在前）")
 def list_runs(store: Store, caller: CurrentCaller, page: Page) -> PageOf[Run]:
     rows = store.query("api/runs/list", **page.params())
-    result = rows[0] if rows else {"total": 0, "items": []}
-    items = [Run(**masked(run_out(r))) for r in result["items"]]
-    return PageOf[Run](items=items, total=result["total"], limit=page.limit, offset=page.offset)
+    return page.result(Run, rows, lambda r: Run(**masked(run_out(r))))
 
 
 @router.get("/{run_id}", response_model=Run, summary="一次运行及其汇总")

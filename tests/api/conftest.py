@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from notoneless.api.app import create_app
 from notoneless.config import Settings
 from notoneless.graph.store import GraphStore
+from api_client import api_client
 from api_scene import load_scene
 
 
@@ -23,10 +23,5 @@ def scene(graph_store: GraphStore) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def client(graph_store: GraphStore, graph_settings: Settings, scene: dict[str, str]) -> Iterator[TestClient]:
-    app = create_app(graph_settings, store=graph_store)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with api_client(graph_store, graph_settings) as c:
         yield c
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

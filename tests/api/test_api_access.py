@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_scene import ID, RUN_ID, S1, USERS, V1, V4
-from conftest import auth
+from api_client import auth
 from notoneless.api.app import create_app
 
 pytestmark = pytest.mark.graph

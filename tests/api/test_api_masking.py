@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_scene import ID, PHONE, USERS, V1, XUEJI_P02
-from conftest import auth
+from api_client import auth
 from notoneless.api.app import create_app
 from notoneless.api.masking import mask_id, mask_phone, mask_text
 

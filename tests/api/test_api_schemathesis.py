@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from conftest import auth
+from api_client import auth
 from notoneless.api.app import create_app
 from notoneless.api.contract import openapi_text
 

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_client import api_client, auth
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from notoneless.api.access import Role, create_user
-from notoneless.api.app import create_app
 from notoneless.run import run_bundle
 
 pytestmark = pytest.mark.graph
@@ -43,12 +43,12 @@ def scene(graph_store, graph_settings, tmp_path_factory) -> Iterator[dict[str, s
 
 @pytest.fixture(scope="module")
 def client(graph_store, graph_settings, scene) -> Iterator[TestClient]:
-    with TestClient(create_app(graph_settings, store=graph_store), raise_server_exceptions=False) as c:
+    with api_client(graph_store, graph_settings) as c:
         yield c
 
 
 def as_(scene: dict[str, str], who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {scene[who]}"}
+    return auth(scene[who])
 
 
 def test_bulk_assignment_is_scoped_and_refused_to_the_auditor(client, scene):

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from api_client import api_client, auth
 from decision_bundles import HANDMADE
 from fastapi.testclient import TestClient
 
 from notoneless.api.access import Role, create_user
-from notoneless.api.app import create_app
 from notoneless.run import run_bundle
 
 pytestmark = pytest.mark.graph
@@ -35,12 +35,12 @@ def tokens(graph_store, graph_settings, tmp_path_factory) -> Iterator[dict[str, 
 
 @pytest.fixture(scope="module")
 def client(graph_store, graph_settings, tokens) -> Iterator[TestClient]:
-    with TestClient(create_app(graph_settings, store=graph_store), raise_server_exceptions=False) as c:
+    with api_client(graph_store, graph_settings) as c:
         yield c
 
 
 def as_(tokens: dict[str, str], who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens[who]}"}
+    return auth(tokens[who])
 
 
 def test_queue_item_decide_withdraw(client, tokens) -> None:

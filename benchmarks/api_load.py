@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 
 from notoneless.api.access import Role, create_user
-from notoneless.api.workers import connections_per_process
+from notoneless.api.workers import child_pids, connections_per_process
 from notoneless.config import get_settings
 from notoneless.graph import server
 from notoneless.graph.store import open_graph
@@ -59,11 +59,10 @@ def _cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += _cpu_seconds(int(child))
     except (FileNotFoundError, ProcessLookupError):
-        pass
+        return total
+    for child in child_pids(pid):
+        total += _cpu_seconds(child)
     return total
 
 

@@ -18,6 +18,7 @@ import pytest
 from notoneless.api.workers import (
     MIN_LIFETIME_SECONDS,
     check_port_free,
+    child_pids,
     connections_per_process,
 )
 from notoneless.config import Settings
@@ -32,22 +33,8 @@ def _env(graph_settings: Settings, graph_store) -> dict[str, str]:
 
 
 def _children(pid: int) -> list[int]:
-    """The server processes under ``pid`` (not multiprocessing's resource tracker), by
-    each process's parent in /proc/<pid>/stat (the ``task/*/children`` lists are not
-    reliable while processes come and go)."""
-    return [c for c in _child_pids(pid) if b"spawn_main" in _cmdline(c)]
-
-
-def _child_pids(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:  # ppid
-            found.append(int(stat.parent.name))
-    return found
+    """The server processes under ``pid`` (not multiprocessing's resource tracker)."""
+    return [c for c in child_pids(pid) if b"spawn_main" in _cmdline(c)]
 
 
 def _cmdline(pid: int) -> bytes:

@@ -128,13 +128,7 @@ def connections_per_process(server_pid: int, port: int) -> list[int]:
             if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # local port, ESTABLISHED
                 inodes.add(fields[9])
     counts = []
-    pids = [server_pid]
-    for stat in Path("/proc").glob("[0-9]*/stat"):  # the server's children, by their parent
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
-                pids.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
+    pids = [server_pid, *child_pids(server_pid)]
     for pid in pids:
         n = 0
         try:
@@ -150,3 +144,16 @@ def connections_per_process(server_pid: int, port: int) -> list[int]:
         if n:
             counts.append(n)
     return sorted(counts, reverse=True)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from each process's /proc/<pid>/stat (Linux;
+    the ``task/*/children`` lists are not reliable while processes come and go)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:  # field 4: ppid
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found

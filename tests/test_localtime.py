@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notoneless.cases.export import _cell
-from notoneless.contacts.events import statement_day
-from notoneless.localtime import excel_time, shown
+from notoneless.localtime import china_day, excel_time, shown
 
 
 def test_a_utc_time_is_shown_eight_hours_later() -> None:
@@ -26,7 +25,7 @@ def test_late_evening_utc_is_the_next_day_in_china() -> None:
     assert shown(at) == "2025-10-17 04:05"
     assert excel_time(at) == datetime(2025, 10, 17, 4, 5)
     assert _cell(at) == datetime(2025, 10, 17, 4, 5)  # the case ledger's XLSX cells
-    assert statement_day(at) == date(2025, 10, 17)
+    assert china_day(at) == date(2025, 10, 17)
 
 
 def test_dates_none_and_other_text() -> None:

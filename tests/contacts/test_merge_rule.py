@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from notoneless.contacts.events import Assignment, Registration, ServiceEvents, StatusChange, statement_day
+from notoneless.contacts.events import Assignment, Registration, ServiceEvents, StatusChange
+from notoneless.localtime import china_day
 from notoneless.contacts.merge import merge
 
 REF = date(2025, 10, 15)
@@ -81,7 +82,7 @@ def test_an_older_service_release_is_overridden_by_the_newer_bundle():
 def test_a_service_action_on_the_reference_date_itself_wins():
     # 2025-10-15 00:30 in China is still 2025-10-14 in UTC: the day counts in China time
     at = datetime(2025, 10, 14, 16, 30, tzinfo=UTC)
-    assert statement_day(at) == REF
+    assert china_day(at) == REF
     out = run(assignment("release", "C1", "包村", "431224101201", at))
     assert keys(out, "Division") == [] and out.report.applied["release"] == 1
 

@@ -30,11 +30,6 @@ TARGET_LABEL = {"包村": "Division", "包户": "Household", "包人": "Person"}
 TARGET_ROW_KEY = {"包村": "code", "包户": "uid", "包人": "person_id"}
 SERVICE_ROW_PREFIX = "service:"  # RESPONSIBLE_FOR.row_key of a service assignment: service:<assignment_id>
 
-def statement_day(made_at: datetime) -> date:
-    """The day an action was taken, in China Standard Time."""
-    return china_day(made_at)
-
-
 def _datetime(value: Any) -> datetime:
     if hasattr(value, "to_native"):  # neo4j.time.DateTime
         value = value.to_native()
@@ -57,7 +52,7 @@ class Assignment:
 
     @property
     def day(self) -> date:
-        return statement_day(self.made_at)
+        return china_day(self.made_at)
 
     @property
     def order(self) -> tuple[datetime, str]:
@@ -76,7 +71,7 @@ class StatusChange:
 
     @property
     def day(self) -> date:
-        return statement_day(self.made_at)
+        return china_day(self.made_at)
 
     @property
     def order(self) -> tuple[datetime, str]:

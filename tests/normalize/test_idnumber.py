@@ -205,29 +205,6 @@ def test_no_id_shaped_string_raises(s):
     normalize_id(s)
 
 
-def _brute_candidates(n: str) -> tuple[str, ...]:
-    out = set()
-    for i in range(18):
-        for d in "0123456789X" if i == 17 else "0123456789":
-            c = n[:i] + d + n[i + 1:]
-            if c != n and is_valid_id(c):
-                out.add(c)
-    for i in range(17):
-        c = n[:i] + n[i + 1] + n[i] + n[i + 2:]
-        if c != n and is_valid_id(c):
-            out.add(c)
-    return tuple(sorted(out))
-
-
-@settings(max_examples=60, deadline=None)
-@given(_valid_ids(), st.integers(0, 17), st.sampled_from("0123456789X"))
-def test_repair_candidates_are_exactly_the_brute_force_set(vid, pos, ch):
-    s = vid[:pos] + ch + vid[pos + 1:]
-    if is_valid_id(s):
-        return
-    assert repair_candidates(s) == _brute_candidates(s)
-
-
 def _brute_force_candidates(number: str) -> tuple[str, ...]:
     """The definition of repair candidates, spelled out: every string one character
     (a digit in the first 17, a digit or X last) or one adjacent swap away, kept when valid."""
@@ -238,6 +215,15 @@ def _brute_force_candidates(number: str) -> tuple[str, ...]:
     for i in range(17):
         found.add(number[:i] + number[i + 1] + number[i] + number[i + 2:])
     return tuple(sorted(c for c in found if c != number and is_valid_id(c)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_valid_ids(), st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_repair_candidates_are_exactly_the_brute_force_set(vid, pos, ch):
+    s = vid[:pos] + ch + vid[pos + 1:]
+    if is_valid_id(s):
+        return
+    assert repair_candidates(s) == _brute_force_candidates(s)
 
 
 @st.composite

@@ -129,44 +129,54 @@ CHECK_CHARS = "10X98765432"
 _INV_WEIGHTS = tuple(pow(w, -1, 11) for w in WEIGHTS)
 
 
+def _fits(number: str) -> bool:
+    """``is_valid_id`` for a number known to be 17 digits and a fitting check character:
+    only the province code and the birth date are left to check."""
+    return number[:2] in PROVINCE_CODES and _segment_date(number[6:14]) is not None
+
+
 def repair_candidates(number: str) -> tuple[str, ...]:
     """Valid ID numbers one substituted character or one adjacent transposition away
     from an 18-character ``number`` (which is itself invalid). Sorted, without
-    ``number`` itself. Evidence for linkage, never a silent substitution."""
+    ``number`` itself. Evidence for linkage, never a silent substitution.
+
+    Solved, not searched: the check character fixes the weighted digit sum mod 11, so
+    each repair is tested by arithmetic and only the ones that fit become strings
+    (``tests/normalize/test_idnumber.py`` checks the result against trying every
+    substitution and swap with ``is_valid_id``)."""
     if not _ANY18_RE.match(number):
         return ()
     found: set[str] = set()
-
-    def consider(cand: str) -> None:
-        if is_valid_id(cand):
-            found.add(cand)
-
     head = number[:17]
-    others = [i for i, c in enumerate(head) if c not in "0123456789"]  # X inside the first 17
-    total = sum(int(c) * w for c, w in zip(head, WEIGHTS) if c in "0123456789")
-    # one wrong character in the first 17: the check character fixes the weighted sum mod
-    # 11 and every weight is invertible mod 11, so at each position at most one digit
-    # fits; solve for it instead of trying all ten
+    others = [i for i, c in enumerate(head) if c == "X"]  # X inside the first 17
+    digits = [0 if c == "X" else ord(c) - 48 for c in head]
+    total = sum(d * w for d, w in zip(digits, WEIGHTS))
     target = CHECK_CHARS.index(number[17])
+    # one wrong character in the first 17: every weight is invertible mod 11, so at each
+    # position at most one digit fits; solve for it instead of trying all ten
     for i in range(17) if not others else others if len(others) == 1 else ():
-        cur = number[i]
-        rest = total - (int(cur) * WEIGHTS[i] if cur in "0123456789" else 0)
-        d = (target - rest) * _INV_WEIGHTS[i] % 11
-        if d < 10 and str(d) != cur:
-            consider(number[:i] + str(d) + number[i + 1:])
+        d = (target - total + digits[i] * WEIGHTS[i]) * _INV_WEIGHTS[i] % 11
+        if d < 10 and (d != digits[i] or others):
+            cand = number[:i] + chr(48 + d) + number[i + 1:]
+            if _fits(cand):
+                found.add(cand)
     if not others:
-        consider(head + CHECK_CHARS[total % 11])  # a wrong check character
+        cand = head + CHECK_CHARS[total % 11]  # a wrong check character
+        if _fits(cand):
+            found.add(cand)
     # two adjacent characters swapped
     for i in range(17):
         a, b = number[i], number[i + 1]
         if a == b:
             continue
-        cand = number[:i] + b + a + number[i + 2:]
         if others or i == 16:
-            if cand[:17].isdigit() and ric.calc_check_digit(cand) == cand[17]:
-                consider(cand)
-        elif CHECK_CHARS[(total + (int(b) - int(a)) * (WEIGHTS[i] - WEIGHTS[i + 1])) % 11] == number[17]:
-            consider(cand)
+            cand = number[:i] + b + a + number[i + 2:]
+            if is_valid_id(cand):
+                found.add(cand)
+        elif CHECK_CHARS[(total + (digits[i + 1] - digits[i]) * (WEIGHTS[i] - WEIGHTS[i + 1])) % 11] == number[17]:
+            cand = number[:i] + b + a + number[i + 2:]
+            if _fits(cand):
+                found.add(cand)
     found.discard(number)
     return tuple(sorted(found))
 

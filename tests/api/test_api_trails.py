@@ -4,6 +4,8 @@ lookup gets its own answer in its own scope, and one query serves many lookups."
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
 import pytest
 from neo4j import GraphDatabase
@@ -48,6 +50,45 @@ def test_a_lookup_alone_goes_at_once(graph_store, scene) -> None:
     for _ in range(3):
         assert asyncio.run(reader.read(person, scope))["person"]["person_id"] == person
     assert (reader.queries, reader.lookups) == (3, 3)
+
+
+@pytest.mark.parametrize("gather", [0.0, 0.3])
+def test_lookups_arriving_while_a_query_is_in_flight_wait_for_company(graph_store, scene, gather: float) -> None:
+    # The first query is held in Neo4j's stead until the others have arrived (one every
+    # 10 ms). With a gathering window the second query waits and takes all five; without
+    # one, the second lookup goes alone and the rest follow in more queries.
+    sent, release = threading.Event(), threading.Event()
+
+    class FirstQueryHeld:
+        queries = 0
+
+        def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+            FirstQueryHeld.queries += 1
+            if FirstQueryHeld.queries == 1:
+                sent.set()
+                release.wait(30)
+            return graph_store.read(name, **params)
+
+    held = FirstQueryHeld()
+    reader = TrailReader(lambda: held, max_in_flight=2, gather=gather)
+    lookups = [(p, s) for _, p, s, visible in _lookups(graph_store, scene) if visible][:6]
+
+    async def scenario() -> list[dict | None]:
+        tasks = [asyncio.create_task(reader.read(*lookups[0]))]
+        await asyncio.to_thread(sent.wait, 30)
+        for person, scope in lookups[1:]:
+            tasks.append(asyncio.create_task(reader.read(person, scope)))
+            await asyncio.sleep(0.01)
+        release.set()
+        return await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
+
+    rows = asyncio.run(scenario())
+    assert [row["person"]["person_id"] for row in rows] == [p for p, _ in lookups]
+    assert reader.lookups == 6
+    if gather:
+        assert reader.queries == 2
+    else:
+        assert reader.queries >= 3
 
 
 def test_a_failed_query_fails_every_lookup_in_it_and_the_next_query_goes_on(graph_store, scene) -> None:

@@ -60,8 +60,8 @@ def users_add(settings: Settings, console: Console, name: str, role: str, divisi
 
 def users_list(settings: Settings, console: Console) -> None:
     from notoneless.api.access import list_users
-    from notoneless.localtime import shown
     from notoneless.graph.store import open_graph
+    from notoneless.localtime import shown
 
     with open_graph(settings) as store:
         users = list_users(store)

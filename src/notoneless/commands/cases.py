@@ -17,8 +17,6 @@ from notoneless.graph.store import open_graph
 from notoneless.localtime import shown
 
 
-
-
 def list_command(
     settings: Settings, console: Console, county: str | None, state: str | None, case_type: str | None, overdue: bool
 ) -> None:

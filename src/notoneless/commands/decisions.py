@@ -14,8 +14,8 @@ from notoneless.config import Settings
 from notoneless.decisions import book
 from notoneless.decisions.judgement import DecisionError, parse_verdict
 from notoneless.decisions.queue import get_review, list_reviews
-from notoneless.localtime import shown
 from notoneless.graph.store import open_graph
+from notoneless.localtime import shown
 from notoneless.trail import SOURCE_LABELS
 
 

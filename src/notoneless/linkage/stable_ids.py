@@ -167,14 +167,8 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE __nol_prev AS
-        WITH RECURSIVE chain(start_id, cur_id, depth) AS (
-            SELECT old_person_id, into_person_id, 1 FROM {_H}.person_id_merges
-            UNION ALL
-            SELECT c.start_id, m.into_person_id, c.depth + 1
-            FROM chain c JOIN {_H}.person_id_merges m ON m.old_person_id = c.cur_id
-            WHERE c.depth < 1000
-        ),
-        resolved AS (SELECT start_id, arg_max(cur_id, depth) AS final_id FROM chain GROUP BY start_id),
+        WITH RECURSIVE {_resolved_cte(f"(SELECT old_person_id AS person_id FROM {_H}.person_id_merges)",
+                                      "person_id", f"{_H}.person_id_merges")},
         wanted AS (SELECT DISTINCT fingerprint FROM __nol_cur WHERE has_fingerprint),
         -- most records were in the previous run: one pruned scan of its rows ...
         in_previous AS (
@@ -190,7 +184,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
             QUALIFY r.run_seq = max(r.run_seq) OVER (PARTITION BY h.fingerprint)
         ),
         latest AS (SELECT * FROM in_previous UNION ALL SELECT * FROM elsewhere)
-        SELECT DISTINCT l.fingerprint, coalesce(r.final_id, l.person_id) AS person_id
+        SELECT DISTINCT l.fingerprint, coalesce(r.person_id, l.person_id) AS person_id
         FROM latest l LEFT JOIN resolved r ON r.start_id = l.person_id
         """,
         {"previous": previous},
@@ -386,15 +380,15 @@ def _forget_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         raise
 
 
-def _resolved_cte(table: str, key: str) -> str:
+def _resolved_cte(table: str, key: str, merges: str = "person_id_merges") -> str:
     """The CTEs ``chain`` and ``resolved(start_id, person_id)``: for each row of ``table``
     (its ``key`` as start_id), the person id its ``person_id`` lives under now, following
-    chains of recorded merges (person_id_merges)."""
+    chains of recorded merges (``merges``: the history's person_id_merges)."""
     return f"""chain(start_id, cur_id, depth) AS (
                 SELECT {key}, person_id, 0 FROM {table}
                 UNION ALL
                 SELECT c.start_id, m.into_person_id, c.depth + 1
-                FROM chain c JOIN person_id_merges m ON m.old_person_id = c.cur_id
+                FROM chain c JOIN {merges} m ON m.old_person_id = c.cur_id
                 WHERE c.depth < 1000
             ),
             resolved AS (SELECT start_id, arg_max(cur_id, depth) AS person_id FROM chain GROUP BY start_id)"""

@@ -2,8 +2,9 @@
 
 ``link`` (scoring.py) runs the whole stage; ``explain_pair`` (explain.py) says why two
 records are or are not one person. The model's shape is in model.py and
-comparisons.py, its training in training.py, clustering and stable person ids in
-clustering.py and stable_ids.py.
+comparisons.py, its training in training.py, clustering in clustering.py (its steps in
+cluster_edges.py, components.py, cluster_guard.py and conflicts.py) and stable person
+ids in stable_ids.py.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ import random
 import time
 from datetime import date
 
-from notoneless.cases.ledger import act, list_cases, reconcile
+from notoneless.cases.ledger import act, reconcile
+from notoneless.cases.ledger_reads import list_cases
 from notoneless.config import get_settings
 from notoneless.graph.store import open_graph
 

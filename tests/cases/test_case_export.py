@@ -19,7 +19,8 @@ from notoneless.cases.export import (
     SUSPECTED_HEADERS,
     export_county,
 )
-from notoneless.cases.ledger import act, case_events, list_cases, reconcile
+from notoneless.cases.ledger import act, reconcile
+from notoneless.cases.ledger_reads import case_events, list_cases
 from notoneless.cli import app
 from notoneless.config import get_settings
 from notoneless.errors import CaseError

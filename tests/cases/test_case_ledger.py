@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from notoneless.cases import ledger
-from notoneless.cases.ledger import act, case_events, get_case, list_cases, reconcile
+from notoneless.cases.ledger import act, reconcile
+from notoneless.cases.ledger_reads import case_events, get_case, list_cases
 from notoneless.cases.machine import State
 from notoneless.errors import CaseError
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from decision_bundles import HANDMADE, HE_XIAO, copy_bundle, entities
 
-from notoneless.cases.ledger import case_events, list_cases
+from notoneless.cases.ledger_reads import case_events, list_cases
 from notoneless.decisions import book
 from notoneless.decisions.judgement import Verdict
 from notoneless.run import run_bundle

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from notoneless.cases.ledger import CaseRecord, _native, _native_map
+from notoneless.cases.ledger_reads import CaseRecord, native, native_map
 from notoneless.cases.machine import ACTION_LABELS, Action, State
 from notoneless.cases.reasons import REASONS
 from notoneless.cases.types import CASE_TYPES, CaseType
@@ -121,7 +121,7 @@ def build_sheets(
         sex = {"M": "男", "F": "女"}.get(p.get("sex") or "", p.get("sex") or "")
         child_rows.append(
             (
-                p["person_id"], p.get("name"), p.get("id_number"), _native(p.get("birth_date")), sex,
+                p["person_id"], p.get("name"), p.get("id_number"), native(p.get("birth_date")), sex,
                 p.get("reg_code"), p.get("reg_county"), p.get("study_county"), status,
                 _yn(p.get("fupin")), _yn(p.get("dibao")), _yn(p.get("tekun")), _yn(p.get("disabled")),
                 _yn(p.get("unmatched")),
@@ -256,7 +256,7 @@ def export_county(store: Any, county: str, out: Path, *, today: date | None = No
         raise CaseError(f"县级区划代码「{county}」应为 6 位数字，例如 431222。", code="CASE_COUNTY_FORMAT")
     day = today or date.today()
     cases = [
-        (CaseRecord(_native_map(r["case"])), _native_map(r["last_event"]) if r.get("last_event") else None)
+        (CaseRecord(native_map(r["case"])), native_map(r["last_event"]) if r.get("last_event") else None)
         for r in store.query("cases/export_cases", county=county)
     ]
     children = store.query("cases/export_children", county=county)

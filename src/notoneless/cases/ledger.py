@@ -1,4 +1,6 @@
-"""The ledger (台账) in the graph: Case nodes, their immutable CaseEvent nodes, reconciliation.
+"""The ledger (台账) in the graph, its writes: officers' actions on cases and reconciliation
+after a run. The reads (``CaseRecord``, ``get_case``, ``case_events``, ``list_cases``)
+are in ledger_reads.py.
 
 Model (queries under ``graph_schema/queries/cases/``):
 
@@ -26,16 +28,15 @@ import csv
 import json
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from notoneless.cases.ledger_reads import CaseRecord, get_case, native_map
 from notoneless.cases.machine import (
     ACTION_LABELS,
     Action,
     ActionRequest,
-    CaseView,
     State,
     Step,
     apply,
@@ -57,115 +58,6 @@ from notoneless.errors import CaseError
 
 _BATCH = 5_000
 _PART = 4_000  # cases + findings per reconciliation transaction
-
-
-def _native(value: Any) -> Any:
-    """Neo4j temporal values → Python ones (the driver's own types have ``to_native``)."""
-    if hasattr(value, "to_native"):
-        return value.to_native()
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    return value
-
-
-def _native_map(m: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _native(v) for k, v in m.items()}
-
-
-@dataclass(frozen=True)
-class CaseEventRecord:
-    event_id: str
-    case_id: str
-    seq: int
-    at: datetime
-    by: str
-    action: str
-    from_state: str | None
-    to_state: str
-    reason_code: str | None = None
-    evidence: tuple[str, ...] = ()
-    note: str | None = None
-    deadline: date | None = None
-    details: dict[str, str] = field(default_factory=dict)
-    run_id: str | None = None
-
-    @property
-    def action_label(self) -> str:
-        try:
-            return ACTION_LABELS[Action(self.action)]
-        except ValueError:
-            return self.action
-
-    @classmethod
-    def from_props(cls, p: Mapping[str, Any]) -> CaseEventRecord:
-        p = _native_map(p)
-        return cls(
-            event_id=p["event_id"],
-            case_id=p["case_id"],
-            seq=int(p["seq"]),
-            at=p["at"],
-            by=p["by"],
-            action=p["action"],
-            from_state=p.get("from_state"),
-            to_state=p["to_state"],
-            reason_code=p.get("reason_code"),
-            evidence=tuple(p.get("evidence") or ()),
-            note=p.get("note"),
-            deadline=p.get("deadline"),
-            details=json.loads(p["details_json"]) if p.get("details_json") else {},
-            run_id=p.get("run_id"),
-        )
-
-
-@dataclass(frozen=True)
-class CaseRecord:
-    """A case as stored (``props`` holds every property, natively typed)."""
-
-    props: dict[str, Any]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.props[name]
-        except KeyError:
-            if name in _CASE_FIELDS:
-                return None
-            raise AttributeError(name) from None
-
-    @property
-    def type(self) -> CaseType:
-        return CaseType(self.props["case_type"])
-
-    @property
-    def type_label(self) -> str:
-        return CASE_TYPES[self.type].label
-
-    @property
-    def finding(self) -> dict[str, str]:
-        return json.loads(self.props.get("finding_json") or "{}")
-
-    def overdue(self, today: date) -> bool:
-        deadline = self.props.get("deadline")
-        return self.props.get("state") != State.CLOSED.value and deadline is not None and deadline < today
-
-    def view(self) -> CaseView:
-        p = self.props
-        return CaseView(
-            CaseType(p["case_type"]),
-            State(p["state"]),
-            p["case_id"],
-            p.get("reason_code"),
-            State(p["resume_state"]) if p.get("resume_state") else None,
-            int(p.get("attempts") or 0),
-            p.get("notice_deadline"),
-        )
-
-
-_CASE_FIELDS = {
-    "case_id", "case_type", "match_key", "state", "version", "person_id", "subject", "title",
-    "responsible_county", "responsible_town", "responsible_village", "responsible_school",
-    "opened_run", "opened_at", "last_seen_run", "deadline", "reason_code", "resume_state",
-    "attempts", "notice_deadline", "team", "closed_at", "updated_at", "finding_json", "name",
-}  # fmt: skip
 
 
 # --- officers' actions ------------------------------------------------------------
@@ -207,7 +99,7 @@ def act(
         rows = tx.run(store.cypher("cases/lock_case"), case_id=case_id, at=now).data()
         if not rows:
             raise CaseError(f"案件 {case_id} 不存在：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND")
-        case = CaseRecord(_native_map(rows[0]["case"]))
+        case = CaseRecord(native_map(rows[0]["case"]))
         if expected_version is not None and case.version != expected_version:
             raise CaseError(
                 f"案件 {case_id} 已被他人更新（现为「{case.state}」，第 {case.version} 版；您看到的是第 {expected_version} 版）："
@@ -266,43 +158,6 @@ def _append(tx: Any, store: Any, rows: Sequence[dict[str, Any]]) -> None:
                 "案件已被他人同时更新，本次操作未保存：请重新查看案件后再操作。",
                 code="CASE_CONFLICT",
             )
-
-
-# --- reading ------------------------------------------------------------------------
-
-
-def get_case(store: Any, case_id: str) -> CaseRecord:
-    rows = store.query("cases/get_case", case_id=case_id)
-    if not rows:
-        raise CaseError(f"案件 {case_id} 不存在：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND")
-    return CaseRecord(_native_map(rows[0]["case"]))
-
-
-def case_events(store: Any, case_id: str) -> list[CaseEventRecord]:
-    return [CaseEventRecord.from_props(r["event"]) for r in store.query("cases/case_events", case_id=case_id)]
-
-
-def list_cases(
-    store: Any,
-    *,
-    county: str | None = None,
-    state: str | None = None,
-    case_type: CaseType | str | None = None,
-    overdue: bool = False,
-    today: date | None = None,
-) -> list[CaseRecord]:
-    """Cases by responsible county, state, type, overdue (deadline passed, not 销号)."""
-    if state is not None and state not in {s.value for s in State}:
-        raise CaseError(f"状态「{state}」不存在。可用状态：{'、'.join(s.value for s in State)}", code="CASE_STATE_UNKNOWN")
-    ct = None
-    if case_type is not None:
-        from notoneless.cases.types import parse_case_type
-
-        ct = parse_case_type(str(case_type)).value
-    rows = store.query(
-        "cases/list_cases", county=county, state=state, case_type=ct, overdue=overdue, today=today or date.today()
-    )
-    return [CaseRecord(_native_map(r["case"])) for r in rows]
 
 
 # --- reconciliation after a run -------------------------------------------------------
@@ -456,7 +311,7 @@ def link_cases(store: Any) -> int:
 
 
 def _existing(r: Mapping[str, Any]) -> ExistingCase:
-    r = _native_map(r)
+    r = native_map(r)
     return ExistingCase(
         case_id=r["case_id"],
         case_type=CaseType(r["case_type"]),

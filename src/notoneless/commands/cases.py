@@ -8,7 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from notoneless.cases.ledger import CaseRecord, act, case_events, get_case, list_cases
+from notoneless.cases.ledger import act
+from notoneless.cases.ledger_reads import CaseRecord, case_events, get_case, list_cases
 from notoneless.cases.machine import ACTION_LABELS, DETAIL_LABELS, allowed, parse_detail_key
 from notoneless.cases.reasons import parse_evidence
 from notoneless.config import Settings

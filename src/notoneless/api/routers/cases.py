@@ -1,5 +1,5 @@
 """Cases (台账): list, detail with events and allowed next steps, transitions with
-evidence references — through the case ledger (``notoneless.cases.ledger``)."""
+evidence references — through the case ledger (``notoneless.cases.ledger`` and ``ledger_reads``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from notoneless.api.convert import masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.exc import Forbidden, NotFound
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
-from notoneless.cases import ledger
+from notoneless.cases import ledger, ledger_reads
 from notoneless.cases.machine import ACTION_LABELS, State, allowed
 from notoneless.cases.types import CaseType
 
@@ -29,7 +29,7 @@ def _in_scope(store: Any, caller: Caller, case_id: str) -> None:
 
 
 def _detail(store: Any, case_id: str) -> CaseDetail:
-    case = ledger.get_case(store, case_id)
+    case = ledger_reads.get_case(store, case_id)
     props = plain(case.props)
     summary = {k: v for k, v in props.items() if k in _SUMMARY_FIELDS}
     summary.setdefault("type_label", case.type_label)
@@ -39,7 +39,7 @@ def _detail(store: Any, case_id: str) -> CaseDetail:
             "evidence": list(e.evidence),
             "action_label": e.action_label,
         }
-        for e in ledger.case_events(store, case_id)
+        for e in ledger_reads.case_events(store, case_id)
     ]
     steps = [
         AllowedAction(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from notoneless.cases.machine import ACTION_LABELS, Action, State
 from notoneless.cases.reasons import REASONS
+from notoneless.cases.states import ACTION_LABELS, Action, State
 from notoneless.cases.types import CASE_TYPES
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "cases.md").read_text(encoding="utf-8")

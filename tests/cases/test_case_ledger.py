@@ -10,7 +10,7 @@ import pytest
 from notoneless.cases import ledger
 from notoneless.cases.ledger import act, reconcile
 from notoneless.cases.ledger_reads import case_events, get_case, list_cases
-from notoneless.cases.machine import State
+from notoneless.cases.states import State
 from notoneless.errors import CaseError
 
 pytestmark = pytest.mark.graph

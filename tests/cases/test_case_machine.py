@@ -6,22 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from notoneless.cases.machine import (
-    ACTION_LABELS,
-    INITIAL_STATE,
-    PREVIOUS,
-    SAME,
-    STATES,
-    TRANSITIONS,
-    Action,
-    ActionRequest,
-    CaseView,
-    State,
-    Transition,
-    allowed,
-    apply,
-)
+from notoneless.cases.machine import ActionRequest, CaseView, allowed, apply
 from notoneless.cases.reasons import REASONS, Evidence, EvidenceKind
+from notoneless.cases.states import ACTION_LABELS, Action, State
+from notoneless.cases.transitions import INITIAL_STATE, PREVIOUS, SAME, STATES, TRANSITIONS, Transition
 from notoneless.cases.types import CaseType
 from notoneless.errors import CaseError
 

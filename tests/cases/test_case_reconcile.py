@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from notoneless.cases.machine import Action, State
 from notoneless.cases.reconcile import ExistingCase, drafts_from_findings, plan, resolve_person
+from notoneless.cases.states import Action, State
 from notoneless.cases.types import CaseType
 
 DAY = date(2025, 10, 20)

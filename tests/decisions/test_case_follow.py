@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from notoneless.cases.machine import Action, State
 from notoneless.cases.reconcile import ExistingCase, drafts_from_findings, plan, split_home
+from notoneless.cases.states import Action, State
 from notoneless.cases.types import CaseType
 
 DAY = date(2025, 10, 20)

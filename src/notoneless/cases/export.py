@@ -25,8 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from notoneless.cases.ledger_reads import CaseRecord, native, native_map
-from notoneless.cases.machine import ACTION_LABELS, Action, State
 from notoneless.cases.reasons import REASONS
+from notoneless.cases.states import ACTION_LABELS, Action, State
 from notoneless.cases.types import CASE_TYPES, CaseType
 from notoneless.errors import CaseError
 from notoneless.localtime import excel_time

@@ -33,15 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from notoneless.cases.ledger_reads import CaseRecord, get_case, native_map
-from notoneless.cases.machine import (
-    ACTION_LABELS,
-    Action,
-    ActionRequest,
-    State,
-    Step,
-    apply,
-    parse_action,
-)
+from notoneless.cases.machine import ActionRequest, Step, apply
 from notoneless.cases.reasons import Evidence, parse_evidence
 from notoneless.cases.reconcile import (
     SYSTEM,
@@ -52,6 +44,7 @@ from notoneless.cases.reconcile import (
     plan,
     resolve_person,
 )
+from notoneless.cases.states import ACTION_LABELS, Action, State, parse_action
 from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType, split_match_key
 from notoneless.config import get_settings
 from notoneless.errors import CaseError
@@ -340,7 +333,7 @@ def _refresh_row(case_id: str, d: CaseDraft) -> dict[str, Any]:
 
 
 def _new_case_row(d: CaseDraft, case_id: str, run_id: str, now: datetime) -> dict[str, Any]:
-    from notoneless.cases.machine import INITIAL_STATE
+    from notoneless.cases.transitions import INITIAL_STATE
 
     state = INITIAL_STATE[d.case_type].value
     case = {

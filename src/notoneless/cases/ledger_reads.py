@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from notoneless.cases.machine import ACTION_LABELS, Action, CaseView, State
+from notoneless.cases.machine import CaseView
+from notoneless.cases.states import ACTION_LABELS, Action, State
 from notoneless.cases.types import CASE_TYPES, CaseType
 from notoneless.errors import CaseError
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from notoneless.cases.machine import Action, ActionRequest, CaseView, State, Step, apply, parkable_states
+from notoneless.cases.machine import ActionRequest, CaseView, Step, apply
+from notoneless.cases.states import Action, State
+from notoneless.cases.transitions import parkable_states
 from notoneless.cases.types import (
     CASE_TYPE_BY_KIND,
     CaseDraft,

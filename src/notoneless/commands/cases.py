@@ -10,8 +10,9 @@ from rich.table import Table
 
 from notoneless.cases.ledger import act
 from notoneless.cases.ledger_reads import CaseRecord, case_events, get_case, list_cases
-from notoneless.cases.machine import ACTION_LABELS, DETAIL_LABELS, allowed, parse_detail_key
+from notoneless.cases.machine import allowed
 from notoneless.cases.reasons import parse_evidence
+from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, parse_detail_key
 from notoneless.config import Settings
 from notoneless.errors import CaseError
 from notoneless.graph.store import open_graph

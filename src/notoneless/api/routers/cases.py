@@ -14,7 +14,8 @@ from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.exc import Forbidden, NotFound
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
 from notoneless.cases import ledger, ledger_reads
-from notoneless.cases.machine import ACTION_LABELS, State, allowed
+from notoneless.cases.machine import allowed
+from notoneless.cases.states import ACTION_LABELS, State
 from notoneless.cases.types import CaseType
 
 router = APIRouter(prefix="/cases", tags=["cases"])

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notoneless.errors import LinkageError
-from notoneless.linkage.stable_ids import assign_person_ids, person_id_for, resolve_person_ids
+from notoneless.linkage.id_history import resolve_person_ids
+from notoneless.linkage.stable_ids import assign_person_ids, person_id_for
 
 ID_RE = re.compile(r"^P[0-9A-HJKMNP-TV-Z]{12}$")
 

@@ -158,8 +158,8 @@ def _append(tx: Any, store: Any, rows: Sequence[dict[str, Any]]) -> None:
 
 def _merges_from_history(history_path: Path | None, person_ids: list[str]) -> dict[str, str]:
     """``old person_id → surviving person_id`` for the persons cases are about, from the
-    linkage history (``linkage.stable_ids.resolve_person_ids`` follows merge chains)."""
-    from notoneless.linkage.stable_ids import resolve_person_ids
+    linkage history (``linkage.id_history.resolve_person_ids`` follows merge chains)."""
+    from notoneless.linkage.id_history import resolve_person_ids
 
     path = history_path or get_settings().workspace / "history.duckdb"
     return {old: new for old, new in resolve_person_ids(path, person_ids).items() if new and new != old}
@@ -167,7 +167,7 @@ def _merges_from_history(history_path: Path | None, person_ids: list[str]) -> di
 
 def _split_homes(history_path: Path | None, run_id: str, index: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
     """Where the records of this run's split persons went, for their cases (see ``plan``)."""
-    from notoneless.linkage.stable_ids import split_homes
+    from notoneless.linkage.id_history import split_homes
 
     path = history_path or get_settings().workspace / "history.duckdb"
     cases = [(r["case_id"], r.get("opened_person_id"), r.get("opened_run")) for r in index]
@@ -205,7 +205,7 @@ def reconcile(
     ``docs/workspace.md``). ``today``: the day cases open on (deadlines count from it).
     ``homes``: for cases whose person was split in this run, the persons now holding the
     records it was opened about; default: from the same history
-    (``linkage.stable_ids.split_homes``). Idempotent for a repeated ``run_id`` with the
+    (``linkage.id_history.split_homes``). Idempotent for a repeated ``run_id`` with the
     same findings.
     """
     index = store.query("cases/case_index")

@@ -181,7 +181,7 @@ def plan(
 ) -> Plan:
     """Decide every case's fate for this run (see the module docstring). ``homes``: for
     the cases whose person was split this run, the parts holding that person's records
-    (``linkage.stable_ids.split_homes``)."""
+    (``linkage.id_history.split_homes``)."""
     p = Plan()
     homes = homes or {}
     by_key: dict[str, list[ExistingCase]] = {}

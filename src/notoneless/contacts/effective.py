@@ -6,7 +6,7 @@ service's events (``contacts/merge.py``, the rule), applied to the load.
 are resolved: the responsibilities it loads, and the ``g_contacts`` TEMP table its
 Contact step reads, then reflect both, so the ``contact_gaps`` check does too. Targets
 are resolved against this run: villages and households by key, persons through the
-linkage history's merges (``linkage.stable_ids.resolve_person_ids``).
+linkage history's merges (``linkage.id_history.resolve_person_ids``).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class ServiceStatements:
     def _resolve(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
         """(duty, target) → the target's key in this run, for every target still there.
         Uses the TEMP tables of ``graph.targets.resolve_targets`` (g_villages, g_household_keys)."""
-        from notoneless.linkage.stable_ids import resolve_person_ids
+        from notoneless.linkage.id_history import resolve_person_ids
 
         wanted: dict[str, set[str]] = {}
         for a in self.events.assignments:

@@ -34,20 +34,22 @@ database ATTACHed to the workspace connection):
 
 Re-running with the latest ``run_id`` redoes that run (its rows are replaced);
 reusing an older ``run_id`` is refused.
+
+This module assigns the ids; the history database's schema and the lookups in it
+(``resolve_person_ids``, ``split_homes``) are in id_history.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from notoneless.errors import LinkageError
+from notoneless.linkage.id_history import HISTORY, HISTORY_SCHEMA, forget_run, resolved_cte
 
 ENTITIES_TABLE = "entities"
 
@@ -55,22 +57,6 @@ ENTITIES_TABLE = "entities"
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_PREFIX = "P"
 ID_LENGTH = 12  # characters after the prefix: 60 bits
-
-_H = "__nol_history"  # the alias the history database is attached under
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS {_H}.runs (
-    run_seq INTEGER, run_id VARCHAR, recorded_at TIMESTAMP, records BIGINT, persons BIGINT,
-    inherited BIGINT, new_ids BIGINT, merges BIGINT, splits BIGINT);
-CREATE TABLE IF NOT EXISTS {_H}.person_ids (
-    person_id VARCHAR, created_run_seq INTEGER, created_run_id VARCHAR);
-CREATE TABLE IF NOT EXISTS {_H}.person_id_history (
-    fingerprint VARCHAR, person_id VARCHAR, run_id VARCHAR);
-CREATE TABLE IF NOT EXISTS {_H}.person_id_merges (
-    old_person_id VARCHAR, into_person_id VARCHAR, run_id VARCHAR);
-CREATE TABLE IF NOT EXISTS {_H}.person_id_splits (
-    from_person_id VARCHAR, new_person_id VARCHAR, run_id VARCHAR);
-"""
 
 
 @dataclass
@@ -131,26 +117,26 @@ def assign_person_ids(con: duckdb.DuckDBPyConnection, *, history_path: Path, run
     history_path.parent.mkdir(parents=True, exist_ok=True)
     path_sql = str(history_path).replace("'", "''")
     try:
-        con.execute(f"ATTACH '{path_sql}' AS {_H}")
+        con.execute(f"ATTACH '{path_sql}' AS {HISTORY}")
     except duckdb.Error as e:
         raise LinkageError(
             f"无法打开人员编号历史库 {history_path}（{e}）：请确认没有其他进程正在使用它。"
         ) from e
     try:
-        con.execute(_SCHEMA)
+        con.execute(HISTORY_SCHEMA)
         return _assign(con, run_id, started)
     finally:
         for t in ("__nol_cur", "__nol_prev", "__nol_cl", "__nol_overlap", "__nol_keep", "__nol_new", "__nol_assign", "__nol_losers"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
-        con.execute(f"DETACH {_H}")
+        con.execute(f"DETACH {HISTORY}")
 
 
 def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdReport:
-    runs = con.execute(f"SELECT run_seq, run_id FROM {_H}.runs ORDER BY run_seq").fetchall()
+    runs = con.execute(f"SELECT run_seq, run_id FROM {HISTORY}.runs ORDER BY run_seq").fetchall()
     if runs and run_id in {r for _, r in runs}:
         if runs[-1][1] != run_id:
             raise LinkageError(f"运行编号 {run_id} 已用于更早的一次运行：请为新的运行使用新的编号。")
-        _forget_run(con, run_id)
+        forget_run(con, run_id)
         runs = runs[:-1]
     seq = (runs[-1][0] + 1) if runs else 1
     previous = runs[-1][1] if runs else None
@@ -167,19 +153,19 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE __nol_prev AS
-        WITH RECURSIVE {_resolved_cte(f"(SELECT old_person_id AS person_id FROM {_H}.person_id_merges)",
-                                      "person_id", f"{_H}.person_id_merges")},
+        WITH RECURSIVE {resolved_cte(f"(SELECT old_person_id AS person_id FROM {HISTORY}.person_id_merges)",
+                                      "person_id", f"{HISTORY}.person_id_merges")},
         wanted AS (SELECT DISTINCT fingerprint FROM __nol_cur WHERE has_fingerprint),
         -- most records were in the previous run: one pruned scan of its rows ...
         in_previous AS (
-            SELECT h.fingerprint, h.person_id FROM {_H}.person_id_history h
+            SELECT h.fingerprint, h.person_id FROM {HISTORY}.person_id_history h
             SEMI JOIN wanted USING (fingerprint)
             WHERE h.run_id = $previous
         ),
         -- ... the few others (new, or absent last time) look further back
         elsewhere AS (
             SELECT h.fingerprint, h.person_id
-            FROM {_H}.person_id_history h JOIN {_H}.runs r USING (run_id)
+            FROM {HISTORY}.person_id_history h JOIN {HISTORY}.runs r USING (run_id)
             SEMI JOIN (SELECT fingerprint FROM wanted ANTI JOIN in_previous USING (fingerprint)) f USING (fingerprint)
             QUALIFY r.run_seq = max(r.run_seq) OVER (PARTITION BY h.fingerprint)
         ),
@@ -220,7 +206,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
                row_number() OVER (
                    PARTITION BY t.cluster_id
                    ORDER BY coalesce(i.created_run_seq, 2147483647), t.person_id) = 1 AS kept
-        FROM top t LEFT JOIN {_H}.person_ids i USING (person_id)
+        FROM top t LEFT JOIN {HISTORY}.person_ids i USING (person_id)
         """
     )
     # 5. new ids for the other clusters
@@ -265,14 +251,14 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
     try:
         con.execute(
             f"""
-            INSERT INTO {_H}.person_ids
+            INSERT INTO {HISTORY}.person_ids
             SELECT person_id, $seq, $run FROM __nol_new
             """,
             {"seq": seq, "run": run_id},
         )
         con.execute(
             f"""
-            INSERT INTO {_H}.person_id_history
+            INSERT INTO {HISTORY}.person_id_history
             SELECT DISTINCT c.fingerprint, a.person_id, $run
             FROM __nol_cur c JOIN __nol_assign a USING (cluster_id)
             WHERE c.has_fingerprint
@@ -281,7 +267,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
         )
         con.execute(
             f"""
-            INSERT INTO {_H}.person_id_merges
+            INSERT INTO {HISTORY}.person_id_merges
             SELECT m.person_id, k.person_id, $run
             FROM __nol_keep m JOIN __nol_keep k ON k.cluster_id = m.cluster_id AND k.kept
             WHERE NOT m.kept ORDER BY 1
@@ -290,7 +276,7 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
         )
         con.execute(
             f"""
-            INSERT INTO {_H}.person_id_splits
+            INSERT INTO {HISTORY}.person_id_splits
             SELECT DISTINCT o.person_id, n.person_id, $run
             FROM __nol_new n JOIN __nol_overlap o USING (cluster_id)
             ORDER BY 1, 2
@@ -299,13 +285,13 @@ def _assign(con: duckdb.DuckDBPyConnection, run_id: str, started: float) -> IdRe
         )
         merges, splits = con.execute(
             f"""
-            SELECT (SELECT count(*) FROM {_H}.person_id_merges WHERE run_id = $run),
-                   (SELECT count(*) FROM {_H}.person_id_splits WHERE run_id = $run)
+            SELECT (SELECT count(*) FROM {HISTORY}.person_id_merges WHERE run_id = $run),
+                   (SELECT count(*) FROM {HISTORY}.person_id_splits WHERE run_id = $run)
             """,
             {"run": run_id},
         ).fetchall()[0]
         con.execute(
-            f"INSERT INTO {_H}.runs VALUES ($seq, $run, now()::TIMESTAMP, $records, $persons, $inherited, $new, $merges, $splits)",
+            f"INSERT INTO {HISTORY}.runs VALUES ($seq, $run, now()::TIMESTAMP, $records, $persons, $inherited, $new, $merges, $splits)",
             {
                 "seq": seq, "run": run_id, "records": records, "persons": persons,
                 "inherited": inherited, "new": new_ids, "merges": merges, "splits": splits,
@@ -347,7 +333,7 @@ def _mint_new_ids(con: duckdb.DuckDBPyConnection) -> None:
                        row_number() OVER (PARTITION BY person_id ORDER BY min_fp, max_fp, cluster_id) AS rn
                 FROM __nol_new
             ) r
-            WHERE rn > 1 OR person_id IN (SELECT person_id FROM {_H}.person_ids)
+            WHERE rn > 1 OR person_id IN (SELECT person_id FROM {HISTORY}.person_ids)
             """
         )
         con.execute(
@@ -360,105 +346,3 @@ def _mint_new_ids(con: duckdb.DuckDBPyConnection) -> None:
         if left == 0:
             return
     raise LinkageError("无法生成不重复的人员编号（多次重试仍冲突）：请检查人员编号历史库是否损坏。")
-
-
-def _forget_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Remove everything the (latest) run ``run_id`` wrote, to redo it."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table, col in (
-            ("person_id_history", "run_id"),
-            ("person_id_merges", "run_id"),
-            ("person_id_splits", "run_id"),
-            ("person_ids", "created_run_id"),
-            ("runs", "run_id"),
-        ):
-            con.execute(f"DELETE FROM {_H}.{table} WHERE {col} = $run", {"run": run_id})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-
-
-def _resolved_cte(table: str, key: str, merges: str = "person_id_merges") -> str:
-    """The CTEs ``chain`` and ``resolved(start_id, person_id)``: for each row of ``table``
-    (its ``key`` as start_id), the person id its ``person_id`` lives under now, following
-    chains of recorded merges (``merges``: the history's person_id_merges)."""
-    return f"""chain(start_id, cur_id, depth) AS (
-                SELECT {key}, person_id, 0 FROM {table}
-                UNION ALL
-                SELECT c.start_id, m.into_person_id, c.depth + 1
-                FROM chain c JOIN {merges} m ON m.old_person_id = c.cur_id
-                WHERE c.depth < 1000
-            ),
-            resolved AS (SELECT start_id, arg_max(cur_id, depth) AS person_id FROM chain GROUP BY start_id)"""
-
-
-def resolve_person_ids(history_path: Path, person_ids: Iterable[str]) -> dict[str, str]:
-    """Where each of ``person_ids`` lives now: itself, or the id it was merged into
-    (following chains of merges). For cases and decisions that hold an older id."""
-    wanted = sorted(set(person_ids))
-    if not wanted or not Path(history_path).exists():
-        return {p: p for p in wanted}
-    con = duckdb.connect(str(history_path), read_only=True)
-    try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "person_id_merges" not in tables:
-            return {p: p for p in wanted}
-        con.register("__wanted", pa.table({"person_id": wanted}))
-        rows = con.execute(
-            f"WITH RECURSIVE {_resolved_cte('__wanted', 'person_id')} SELECT start_id, person_id FROM resolved"
-        ).fetchall()
-    finally:
-        con.close()
-    return dict(rows)
-
-
-def split_homes(
-    history_path: Path, run_id: str, cases: Iterable[tuple[str, str, str]]
-) -> dict[str, dict[str, int]]:
-    """Where the records of split persons went, for the case ledger (issue 10).
-
-    ``cases``: ``(case_id, person_id the case was opened about, run it was opened in)``.
-    For each case whose person — followed through the recorded merges — was split in
-    ``run_id`` (``person_id_splits``), returns ``{person_id in run_id: number of the
-    records}`` over the records (fingerprints) the person had when the case was opened.
-    Cases whose person was not split are left out."""
-    wanted = [(c, p, r) for c, p, r in cases if c and p and r]
-    if not wanted or not Path(history_path).exists():
-        return {}
-    con = duckdb.connect(str(history_path), read_only=True)
-    try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if not {"person_id_splits", "person_id_history", "person_id_merges"} <= tables:
-            return {}
-        con.register(
-            "__cases",
-            pa.table({"case_id": [c for c, _, _ in wanted], "person_id": [p for _, p, _ in wanted],
-                      "opened_run": [r for _, _, r in wanted]}),
-        )
-        rows = con.execute(
-            f"""
-            WITH RECURSIVE {_resolved_cte('__cases', 'case_id')},
-            split_cases AS (
-                SELECT r.start_id AS case_id FROM resolved r
-                SEMI JOIN (SELECT from_person_id FROM person_id_splits WHERE run_id = $run) s
-                    ON s.from_person_id = r.person_id
-            ),
-            opened AS (
-                SELECT c.case_id, h.fingerprint
-                FROM __cases c SEMI JOIN split_cases USING (case_id)
-                JOIN person_id_history h ON h.person_id = c.person_id AND h.run_id = c.opened_run
-            )
-            SELECT o.case_id, now.person_id, count(*) AS n
-            FROM opened o JOIN person_id_history now ON now.fingerprint = o.fingerprint AND now.run_id = $run
-            GROUP BY ALL ORDER BY ALL
-            """,
-            {"run": run_id},
-        ).fetchall()
-    finally:
-        con.close()
-    homes: dict[str, dict[str, int]] = {}
-    for case_id, person_id, n in rows:
-        homes.setdefault(case_id, {})[person_id] = int(n)
-    return homes

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from notoneless.cli import app
 from notoneless.config import Settings, get_settings
 from notoneless.errors import ConfigError, GraphError
-from notoneless.graph import server
+from notoneless.graph import jdk, server
 from notoneless.graph.store import GraphStore, open_graph
 
 pytestmark = pytest.mark.graph
@@ -169,11 +169,11 @@ def test_missing_jdk_is_named(tmp_path: Path) -> None:
     (old / "bin" / "java").write_text("")
     (old / "release").write_text('JAVA_VERSION="17.0.2"\n')
     with pytest.raises(GraphError, match=r"is Java 17.*JDK 21\+"):
-        server.find_java_home(Settings(java_home=old))
+        jdk.find_java_home(Settings(java_home=old))
     with pytest.raises(GraphError, match="is no JDK"):
-        server.find_java_home(Settings(java_home=tmp_path / "nothing"))
+        jdk.find_java_home(Settings(java_home=tmp_path / "nothing"))
 
 
 def test_a_fitting_jdk_is_found() -> None:
-    found = server.find_java_home(Settings(java_home=None), need_compiler=True)
-    assert found.version >= server.MIN_JAVA and (found.path / "bin" / "javac").is_file()
+    found = jdk.find_java_home(Settings(java_home=None), need_compiler=True)
+    assert found.version >= jdk.MIN_JAVA and (found.path / "bin" / "javac").is_file()

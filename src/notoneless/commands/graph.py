@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.config import Settings
-from notoneless.graph import cypher_files, server
+from notoneless.graph import cypher_files, server, server_build
 from notoneless.graph.store import GraphStore, open_graph
 
 
@@ -23,7 +23,7 @@ def _note_remote(settings: Settings, console: Console) -> None:
 
 def build(settings: Settings, console: Console, *, force: bool = False) -> None:
     started = time.monotonic()
-    if server.build(settings, force=force):
+    if server_build.build(settings, force=force):
         console.print(f"已构建本地 Neo4j 服务器 (built graph_server/) 用时 {time.monotonic() - started:.0f} 秒")
     else:
         console.print("本地 Neo4j 服务器已是最新 (graph_server/ is up to date)")

@@ -1,4 +1,5 @@
-"""The local Neo4j server's lifecycle: build it with Maven, start, stop, status.
+"""The local Neo4j server's lifecycle: start, stop, status (building it with Maven is
+server_build.py, finding the JDK jdk.py).
 
 The server is Neo4j Community embedded with its Bolt connector (``graph_server/``,
 one Java class), run as a background process bound to 127.0.0.1. Everything it keeps
@@ -14,11 +15,8 @@ starts it on demand.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,20 +26,14 @@ from pathlib import Path
 
 from notoneless.config import Settings, get_settings
 from notoneless.errors import GraphError
+from notoneless.graph.jdk import JavaHome, find_java_home
+from notoneless.graph.server_build import build, default_server_dir, jar_path
 
-MIN_JAVA = 21
 MAIN_CLASS = "org.notoneless.graphserver.GraphServer"
-JAR_NAME = "graph-server.jar"
 READY_PREFIX = "READY "
 FAILED_PREFIX = "FAILED "
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 120.0  # Neo4j 2026.08 takes ~10 s; never kill -9 a store
-JVM_SEARCH_DIRS = (Path("/usr/lib/jvm"), Path("/Library/Java/JavaVirtualMachines"))
-INSTALL_HINT = (
-    "install a JDK 21 or newer (e.g. `sudo apt-get install openjdk-21-jdk-headless`, or Temurin 21/25) "
-    "or set NOTONELESS_JAVA_HOME to one"
-)
-# What Neo4j's own launcher adds; without the java.nio opens the page cache runs in a slower mode.
 JVM_FLAGS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -55,161 +47,6 @@ JVM_FLAGS = (
     "-Dio.netty.tryReflectionSetAccessible=true",
     "-Dfile.encoding=UTF-8",
 )
-
-
-def default_server_dir() -> Path:
-    """``graph_server/`` at the repository root, found from this package's source."""
-    # src/notoneless/graph/server.py -> parents[3] is the repository root.
-    return Path(__file__).resolve().parents[3] / "graph_server"
-
-
-# --- the JDK ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JavaHome:
-    path: Path
-    version: int
-
-    @property
-    def java(self) -> Path:
-        return self.path / "bin" / "java"
-
-
-def java_version(home: Path) -> int | None:
-    """The feature version (8, 17, 21, 25 …) of the JDK at ``home``, None when it is not one."""
-    if not (home / "bin" / "java").is_file():
-        return None
-    release = home / "release"
-    text = release.read_text(errors="replace") if release.is_file() else ""
-    match = re.search(r'^JAVA_VERSION="(\d+)(?:\.(\d+))?', text, flags=re.M)
-    if not match:
-        try:
-            out = subprocess.run(
-                [str(home / "bin" / "java"), "-version"], capture_output=True, text=True, timeout=30
-            ).stderr
-        except (OSError, subprocess.SubprocessError):
-            return None
-        match = re.search(r'version "(\d+)(?:\.(\d+))?', out)
-        if not match:
-            return None
-    major = int(match[1])
-    return int(match[2] or 0) if major == 1 else major
-
-
-def find_java_home(settings: Settings | None = None, *, need_compiler: bool = False) -> JavaHome:
-    """A JDK >= 21: ``NOTONELESS_JAVA_HOME`` (must fit), else ``JAVA_HOME`` when it fits,
-    else the newest under /usr/lib/jvm (or the macOS JVM folder), else ``java`` on PATH."""
-    settings = settings or get_settings()
-    tool = "javac" if need_compiler else "java"
-
-    def fits(home: Path) -> JavaHome | None:
-        version = java_version(home)
-        if version is not None and version >= MIN_JAVA and (home / "bin" / tool).is_file():
-            return JavaHome(home, version)
-        return None
-
-    if settings.java_home is not None:
-        found = fits(settings.java_home)
-        if found is None:
-            version = java_version(settings.java_home)
-            what = f"Java {version}" if version else "no JDK"
-            raise GraphError(
-                f"NOTONELESS_JAVA_HOME={settings.java_home} is {what}, the local Neo4j needs a JDK "
-                f"{MIN_JAVA}+ (with {tool}): {INSTALL_HINT}."
-            )
-        return found
-    candidates: list[Path] = []
-    if settings.system_java_home is not None:
-        candidates.append(settings.system_java_home)
-    found_in_dirs = []
-    for base in JVM_SEARCH_DIRS:
-        if base.is_dir():
-            for home in base.iterdir():
-                home = home / "Contents" / "Home" if (home / "Contents" / "Home").is_dir() else home
-                found_in_dirs.append(home)
-    candidates += sorted(found_in_dirs, key=lambda h: (java_version(h) or 0, str(h)), reverse=True)
-    on_path = shutil.which("java")
-    if on_path:
-        candidates.append(Path(on_path).resolve().parent.parent)
-    for home in candidates:
-        found = fits(home)
-        if found is not None:
-            return found
-    seen = ", ".join(f"{h} (Java {java_version(h)})" for h in dict.fromkeys(candidates) if java_version(h))
-    raise GraphError(
-        f"No JDK {MIN_JAVA} or newer found (seen: {seen or 'none'}): the local Neo4j needs one; {INSTALL_HINT}."
-    )
-
-
-# --- building with Maven ---------------------------------------------------------
-
-
-def _jar(server_dir: Path) -> Path:
-    return server_dir / "target" / JAR_NAME
-
-
-def _stamp(server_dir: Path) -> Path:
-    return server_dir / "target" / ".notoneless-built"
-
-
-def is_built(server_dir: Path | None = None) -> bool:
-    """The jars exist and are newer than ``pom.xml`` and the Java sources."""
-    server_dir = server_dir or default_server_dir()
-    stamp = _stamp(server_dir)
-    if not (stamp.is_file() and _jar(server_dir).is_file() and any((server_dir / "target" / "lib").glob("*.jar"))):
-        return False
-    sources = [server_dir / "pom.xml", *(server_dir / "src").rglob("*")]
-    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0.0)
-    return stamp.stat().st_mtime >= newest
-
-
-def build(settings: Settings | None = None, *, server_dir: Path | None = None, force: bool = False) -> bool:
-    """Build ``graph_server/`` with Maven (offline from ``~/.m2`` when it can, else online).
-
-    Returns False when the jars were already up to date. Serialised by a file lock, so
-    parallel test sessions do not build into the same ``target/`` at once.
-    """
-    server_dir = server_dir or default_server_dir()
-    if not (server_dir / "pom.xml").is_file():
-        raise GraphError(
-            f"{server_dir}/pom.xml not found: the local Neo4j is built from the repository's graph_server/; "
-            "install NotOneLess from a clone (pip install -e .) or set NOTONELESS_GRAPH_URI to a Neo4j server."
-        )
-    if not force and is_built(server_dir):
-        return False
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise GraphError(
-            "Maven (mvn) not found: it builds the local Neo4j; install it (e.g. `sudo apt-get install maven`) "
-            "or set NOTONELESS_GRAPH_URI to a Neo4j server."
-        )
-    java = find_java_home(settings, need_compiler=True)
-    target = server_dir / "target"
-    target.mkdir(exist_ok=True)
-    with open(target / ".build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not force and is_built(server_dir):
-            return False  # built by another process while we waited
-        _stamp(server_dir).unlink(missing_ok=True)
-        log = target / "build.log"
-        # The child gets our environment plus JAVA_HOME (Maven picks its JDK from it).
-        env = {**os.environ, "JAVA_HOME": str(java.path)}
-        for offline in (True, False):
-            command = [mvn, "-B", "-q", *(["-o"] if offline else []), "package"]
-            with open(log, "w") as out:
-                done = subprocess.run(
-                    command, cwd=server_dir, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-                )
-            if done.returncode == 0:
-                _stamp(server_dir).touch()
-                return True
-        errors = [line for line in log.read_text(errors="replace").splitlines() if "[ERROR]" in line]
-        first = errors[0].replace("[ERROR]", "").strip() if errors else f"mvn exited with {done.returncode}"
-        raise GraphError(f"Maven could not build the local Neo4j ({first[:300]}); full log: {log}")
-
-
-# --- the running server ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -327,7 +164,7 @@ def _java_command(java: JavaHome, server_dir: Path, paths: ServerPaths, port: in
     flags = list(JVM_FLAGS)
     if java.version >= 24:
         flags.append("--sun-misc-unsafe-memory-access=allow")
-    classpath = f"{_jar(server_dir)}{os.pathsep}{server_dir / 'target' / 'lib'}/*"
+    classpath = f"{jar_path(server_dir)}{os.pathsep}{server_dir / 'target' / 'lib'}/*"
     return [
         str(java.java),
         f"-Xms{settings.graph_heap}",

@@ -1,0 +1,89 @@
+"""Building the local Neo4j server (``graph_server/``, one Java class and its
+dependencies) with Maven: where the sources are (``default_server_dir``), whether the
+jars are up to date, and the build itself, offline from ``~/.m2`` when it can,
+serialised by a file lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from notoneless.config import Settings
+from notoneless.errors import GraphError
+from notoneless.graph.jdk import find_java_home
+
+JAR_NAME = "graph-server.jar"
+
+
+def default_server_dir() -> Path:
+    """``graph_server/`` at the repository root, found from this package's source."""
+    # src/notoneless/graph/server.py -> parents[3] is the repository root.
+    return Path(__file__).resolve().parents[3] / "graph_server"
+
+
+def jar_path(server_dir: Path) -> Path:
+    return server_dir / "target" / JAR_NAME
+
+
+def _stamp(server_dir: Path) -> Path:
+    return server_dir / "target" / ".notoneless-built"
+
+
+def is_built(server_dir: Path | None = None) -> bool:
+    """The jars exist and are newer than ``pom.xml`` and the Java sources."""
+    server_dir = server_dir or default_server_dir()
+    stamp = _stamp(server_dir)
+    if not (stamp.is_file() and jar_path(server_dir).is_file() and any((server_dir / "target" / "lib").glob("*.jar"))):
+        return False
+    sources = [server_dir / "pom.xml", *(server_dir / "src").rglob("*")]
+    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0.0)
+    return stamp.stat().st_mtime >= newest
+
+
+def build(settings: Settings | None = None, *, server_dir: Path | None = None, force: bool = False) -> bool:
+    """Build ``graph_server/`` with Maven (offline from ``~/.m2`` when it can, else online).
+
+    Returns False when the jars were already up to date. Serialised by a file lock, so
+    parallel test sessions do not build into the same ``target/`` at once.
+    """
+    server_dir = server_dir or default_server_dir()
+    if not (server_dir / "pom.xml").is_file():
+        raise GraphError(
+            f"{server_dir}/pom.xml not found: the local Neo4j is built from the repository's graph_server/; "
+            "install NotOneLess from a clone (pip install -e .) or set NOTONELESS_GRAPH_URI to a Neo4j server."
+        )
+    if not force and is_built(server_dir):
+        return False
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise GraphError(
+            "Maven (mvn) not found: it builds the local Neo4j; install it (e.g. `sudo apt-get install maven`) "
+            "or set NOTONELESS_GRAPH_URI to a Neo4j server."
+        )
+    java = find_java_home(settings, need_compiler=True)
+    target = server_dir / "target"
+    target.mkdir(exist_ok=True)
+    with open(target / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and is_built(server_dir):
+            return False  # built by another process while we waited
+        _stamp(server_dir).unlink(missing_ok=True)
+        log = target / "build.log"
+        # The child gets our environment plus JAVA_HOME (Maven picks its JDK from it).
+        env = {**os.environ, "JAVA_HOME": str(java.path)}
+        for offline in (True, False):
+            command = [mvn, "-B", "-q", *(["-o"] if offline else []), "package"]
+            with open(log, "w") as out:
+                done = subprocess.run(
+                    command, cwd=server_dir, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                )
+            if done.returncode == 0:
+                _stamp(server_dir).touch()
+                return True
+        errors = [line for line in log.read_text(errors="replace").splitlines() if "[ERROR]" in line]
+        first = errors[0].replace("[ERROR]", "").strip() if errors else f"mvn exited with {done.returncode}"
+        raise GraphError(f"Maven could not build the local Neo4j ({first[:300]}); full log: {log}")

@@ -9,6 +9,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from notoneless.graph.store import GraphStore
+
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,
                  fields: list[str], at: datetime, decision_id: str | None = None,
@@ -20,7 +22,7 @@ def event_params(event_id: str, action: str, by: str, role: str | None, division
             "town": town}
 
 
-def record_event(store: Any, action: str, by: str, role: str, division: str, fields: list[str], *,
+def record_event(store: GraphStore, action: str, by: str, role: str, division: str, fields: list[str], *,
                  person_id: str | None = None, town: str | None = None) -> str:
     """Write one audit event now (its own transaction); its id. Called before the data it
     is about is returned: if it cannot be written, nothing is revealed."""

@@ -16,6 +16,7 @@ from rich.table import Table
 from notoneless.checks.findings import text
 from notoneless.contacts.events import ACTION_LABELS
 from notoneless.errors import NotOneLessError
+from notoneless.graph.store import GraphStore
 from notoneless.localtime import shown
 from notoneless.normalize.idnumber import clean_id, normalize_id
 
@@ -66,7 +67,7 @@ def lookup_keys(key: str) -> list[str]:
     return list(dict.fromkeys(k for k in keys if k))
 
 
-def find_trail(store: Any, key: str) -> list[dict[str, Any]]:
+def find_trail(store: GraphStore, key: str) -> list[dict[str, Any]]:
     """Every person the key names (usually one), each with the whole record (no scope:
     the CLI sees the whole graph)."""
     from notoneless.decisions.book import decision_rows_from_graph
@@ -179,7 +180,7 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         console.print(t)
 
 
-def trail_command(key: str, store: Any, console: Console) -> int:
+def trail_command(key: str, store: GraphStore, console: Console) -> int:
     """Print the trail of ``key``; raises PersonNotFound when no person matches."""
     trails = find_trail(store, key)
     if not trails:

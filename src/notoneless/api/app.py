@@ -21,6 +21,7 @@ from notoneless.api.routers import ROUTERS
 from notoneless.api.search import index_name_pinyin
 from notoneless.api.trails import TrailReader
 from notoneless.config import Settings, get_settings
+from notoneless.graph.store import GraphStore
 
 log = logging.getLogger("notoneless.api")
 
@@ -44,7 +45,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(settings: Settings | None = None, store: Any | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager

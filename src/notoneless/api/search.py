@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from notoneless.graph.store import GraphStore
 from notoneless.normalize.codes import id_from_xueji_no, normalize_xueji_no
 from notoneless.normalize.idnumber import clean_id, normalize_id
 from notoneless.normalize.names import looks_swapped, normalize_name, swap_back
@@ -47,7 +48,7 @@ def interpret(q: str) -> PersonQuery | None:
     return PersonQuery("name", {"names": names, "name": name.name_norm, "pinyin": name.name_pinyin or ""})
 
 
-def index_name_pinyin(store: Any, batch: int = 5_000) -> int:
+def index_name_pinyin(store: GraphStore, batch: int = 5_000) -> int:
     """Give every Person whose name has no ``name_pinyin`` one (computed once per
     distinct name with normalize/names.py). Returns how many persons were updated.
 

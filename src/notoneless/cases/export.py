@@ -29,6 +29,7 @@ from notoneless.cases.reasons import REASONS
 from notoneless.cases.states import ACTION_LABELS, Action, State
 from notoneless.cases.types import CASE_TYPES, CaseType
 from notoneless.errors import CaseError
+from notoneless.graph.store import GraphStore
 from notoneless.localtime import excel_time
 
 
@@ -250,7 +251,7 @@ def write_workbook(sheets: Sequence[Sheet], out: Path) -> None:
         raise CaseError(f"无法写入 {out}（{exc}）：请确认目录可写、文件没有在 Excel 中打开。") from exc
 
 
-def export_county(store: Any, county: str, out: Path, *, today: date | None = None) -> list[Sheet]:
+def export_county(store: GraphStore, county: str, out: Path, *, today: date | None = None) -> list[Sheet]:
     """Write the county's ledgers to ``out`` (XLSX); returns the sheets written."""
     if not (county.isdigit() and len(county) == 6):
         raise CaseError(f"县级区划代码「{county}」应为 6 位数字，例如 431222。", code="CASE_COUNTY_FORMAT")

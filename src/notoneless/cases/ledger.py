@@ -48,6 +48,7 @@ from notoneless.cases.states import ACTION_LABELS, Action, State, parse_action
 from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType, split_match_key
 from notoneless.config import get_settings
 from notoneless.errors import CaseError
+from notoneless.graph.store import GraphStore
 
 _BATCH = 5_000
 _PART = 4_000  # cases + findings per reconciliation transaction
@@ -57,7 +58,7 @@ _PART = 4_000  # cases + findings per reconciliation transaction
 
 
 def act(
-    store: Any,
+    store: GraphStore,
     case_id: str,
     action: Action | str,
     *,
@@ -141,7 +142,7 @@ def _event_row(
     return {"case_id": case_id, "version": version, "updates": updates, "event": {k: v for k, v in event.items() if v is not None}}
 
 
-def _append(tx: Any, store: Any, rows: Sequence[dict[str, Any]]) -> None:
+def _append(tx: Any, store: GraphStore, rows: Sequence[dict[str, Any]]) -> None:
     """Write events (at most one per case); roll back (raise) unless every one applied."""
     for start in range(0, len(rows), _BATCH):
         batch = list(rows[start : start + _BATCH])
@@ -186,7 +187,7 @@ def read_findings_dir(findings_dir: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def reconcile(
-    store: Any,
+    store: GraphStore,
     run_id: str,
     findings: Mapping[str, Iterable[Mapping[str, Any]]],
     *,
@@ -263,7 +264,7 @@ def _part(subject: str, parts: int) -> int:
 
 
 def _write_plan(
-    tx: Any, store: Any, existing: list[ExistingCase], p: Plan, run_id: str, now: datetime
+    tx: Any, store: GraphStore, existing: list[ExistingCase], p: Plan, run_id: str, now: datetime
 ) -> tuple[Plan, dict[str, str]]:
     new_ids = {d.match_key: d.case_id(run_id) for d in p.new}
     new_rows = [_new_case_row(d, new_ids[d.match_key], run_id, now) for d in p.new]
@@ -294,7 +295,7 @@ def _write_plan(
     return p, new_ids
 
 
-def link_cases(store: Any) -> int:
+def link_cases(store: GraphStore) -> int:
     """(Re)link every case to its Person, county Division and opening Run where they exist."""
     rows = [
         {"case_id": r["case_id"], "person_id": r["person_id"], "county": r["county"], "opened_run": r["opened_run"]}

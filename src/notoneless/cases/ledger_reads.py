@@ -10,15 +10,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from notoneless.cases.machine import CaseView
 from notoneless.cases.states import ACTION_LABELS, Action, State
 from notoneless.cases.types import CASE_TYPES, CaseType
 from notoneless.errors import CaseError
-
-if TYPE_CHECKING:
-    from notoneless.graph.store import GraphStore
+from notoneless.graph.store import GraphStore
 
 
 def native(value: Any) -> Any:
@@ -130,19 +128,19 @@ _CASE_FIELDS = {
 }  # fmt: skip
 
 
-def get_case(store: Any, case_id: str) -> CaseRecord:
+def get_case(store: GraphStore, case_id: str) -> CaseRecord:
     rows = store.query("cases/get_case", case_id=case_id)
     if not rows:
         raise CaseError(f"案件 {case_id} 不存在：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND")
     return CaseRecord(native_map(rows[0]["case"]))
 
 
-def case_events(store: Any, case_id: str) -> list[CaseEventRecord]:
+def case_events(store: GraphStore, case_id: str) -> list[CaseEventRecord]:
     return [CaseEventRecord.from_props(r["event"]) for r in store.query("cases/case_events", case_id=case_id)]
 
 
 def list_cases(
-    store: Any,
+    store: GraphStore,
     *,
     county: str | None = None,
     state: str | None = None,

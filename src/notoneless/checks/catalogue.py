@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
 
 from notoneless.checks import (
     contact_gaps,
@@ -16,6 +15,7 @@ from notoneless.checks import (
     unmatched_children,
 )
 from notoneless.checks.findings import CheckContext, Finding
+from notoneless.graph.store import GraphStore
 
 CHECKS: tuple[ModuleType, ...] = (
     unmatched_children,
@@ -37,7 +37,7 @@ def sort_findings(check: ModuleType, findings: list[Finding]) -> list[Finding]:
 
 
 def run_checks(
-    store: Any, ctx: CheckContext, *, on_check: Callable[[str, int, float], None] | None = None
+    store: GraphStore, ctx: CheckContext, *, on_check: Callable[[str, int, float], None] | None = None
 ) -> dict[str, list[Finding]]:
     """Derive the persons' status (``checks/person_status``), then run every check.
 
@@ -55,7 +55,7 @@ def run_checks(
     return results
 
 
-def record_findings(store: Any, run_id: str, findings: dict[str, list[Finding]]) -> dict[str, int]:
+def record_findings(store: GraphStore, run_id: str, findings: dict[str, list[Finding]]) -> dict[str, int]:
     """Write the run's findings as ``Finding`` nodes (MERGE on the finding key, linked to the
     Run, the Person and the Division they are about); findings of earlier runs not found
     again are marked ``active = false`` (kept: the ledger reconciles them)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text
+from notoneless.graph.store import GraphStore
 
 KIND = "contact_gaps"
 LABEL = "三包缺位"
@@ -39,7 +40,7 @@ def _row(gap: str, target: str, code: str | None, contacts: str = "", last_visit
     return {"类型": gap, "对象": target, "区划代码": text(code), "联系人编号": contacts, "最近走访日期": text(last_visit)}
 
 
-def find(store: Any, ctx: CheckContext) -> list[Finding]:
+def find(store: GraphStore, ctx: CheckContext) -> list[Finding]:
     first_day, last_day = ctx.window()
     findings: list[Finding] = []
     villages: set[str] = set()

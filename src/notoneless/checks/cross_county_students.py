@@ -4,10 +4,10 @@ registration county. Query: ``checks/cross_county_students``; 范围, 资助责�
 
 from __future__ import annotations
 
-from typing import Any
 
 from notoneless.checks.attribution import cross_county_scope, subsidy_county, verifying_county_enrolled
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text
+from notoneless.graph.store import GraphStore
 
 KIND = "cross_county_students"
 LABEL = "跨县就读"
@@ -20,7 +20,7 @@ def sort_key(row: dict[str, str]) -> tuple:
     return (tuple(row[c] for c in SORT), tuple(row.values()))
 
 
-def find(store: Any, ctx: CheckContext) -> list[Finding]:
+def find(store: GraphStore, ctx: CheckContext) -> list[Finding]:
     findings = []
     for r in store.query("checks/cross_county_students"):
         reg, school = r["registration_county"], r["school_county"]

@@ -5,10 +5,10 @@ one 学期. Query: ``checks/duplicate_subsidies``; 应发县 is
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from notoneless.checks.attribution import subsidy_county
 from notoneless.checks.findings import CheckContext, Finding, amount, finding_key, text
+from notoneless.graph.store import GraphStore
 
 KIND = "duplicate_subsidies"
 LABEL = "重复资助"
@@ -21,7 +21,7 @@ def sort_key(row: dict[str, str]) -> tuple:
     return (tuple(row[c] for c in SORT), tuple(row.values()))
 
 
-def find(store: Any, ctx: CheckContext) -> list[Finding]:
+def find(store: GraphStore, ctx: CheckContext) -> list[Finding]:
     findings = []
     for r in store.query("checks/duplicate_subsidies"):
         excess = Decimal(amount(r["total"])) - Decimal(amount(r["largest"]))

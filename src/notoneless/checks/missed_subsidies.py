@@ -4,11 +4,11 @@ the manifest's 学期. Query: ``checks/missed_subsidies``; 资格 order is
 
 from __future__ import annotations
 
-from typing import Any
 
 from notoneless.checks.attribution import subsidy_county
 from notoneless.checks.definitions import join_eligibility
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text
+from notoneless.graph.store import GraphStore
 
 KIND = "missed_subsidies"
 LABEL = "漏助"
@@ -21,7 +21,7 @@ def sort_key(row: dict[str, str]) -> tuple:
     return (tuple(row[c] for c in SORT), tuple(row.values()))
 
 
-def find(store: Any, ctx: CheckContext) -> list[Finding]:
+def find(store: GraphStore, ctx: CheckContext) -> list[Finding]:
     findings = []
     for r in store.query("checks/missed_subsidies", term=ctx.term):
         labels = [

@@ -4,10 +4,10 @@ not enrolled. Query: ``checks/unmatched_children``; the definitions live in
 
 from __future__ import annotations
 
-from typing import Any
 
 from notoneless.checks.attribution import verifying_county_unmatched
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text
+from notoneless.graph.store import GraphStore
 
 KIND = "unmatched_children"
 LABEL = "疑似失学辍学"
@@ -20,7 +20,7 @@ def sort_key(row: dict[str, str]) -> tuple:
     return (tuple(row[c] for c in SORT), tuple(row.values()))
 
 
-def find(store: Any, ctx: CheckContext) -> list[Finding]:
+def find(store: GraphStore, ctx: CheckContext) -> list[Finding]:
     findings = []
     for r in store.query("checks/unmatched_children"):
         row = {

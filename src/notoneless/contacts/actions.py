@@ -22,6 +22,7 @@ from typing import Any
 from notoneless.api.access import Caller, Role, list_users
 from notoneless.contacts.events import DUTY_TYPES, STATUSES
 from notoneless.errors import NotOneLessError
+from notoneless.graph.store import GraphStore
 from notoneless.normalize.idnumber import clean_id
 from notoneless.trail import lookup_keys
 
@@ -77,7 +78,7 @@ class ActionResult:
         return line
 
 
-def officer(store: Any, name: str) -> Caller:
+def officer(store: GraphStore, name: str) -> Caller:
     """The API user named ``name`` (the CLI's ``--by``), as a caller."""
     for user in list_users(store):
         if user["name"] == name.strip():
@@ -104,7 +105,7 @@ def _duty(duty_type: str) -> str:
     return duty
 
 
-def find_contact(store: Any, caller: Caller, contact_id: str, *, field_name: str = "contact_id",
+def find_contact(store: GraphStore, caller: Caller, contact_id: str, *, field_name: str = "contact_id",
              scoped: bool = False) -> dict[str, Any]:
     rows = store.query("contacts/contact", contact_id=contact_id.strip(), **caller.scope())
     if not rows or (scoped and not rows[0]["in_scope"]):
@@ -115,7 +116,7 @@ def find_contact(store: Any, caller: Caller, contact_id: str, *, field_name: str
     return rows[0]
 
 
-def resolve_targets(store: Any, caller: Caller, duty_type: str, *, targets: list[str] | None = None,
+def resolve_targets(store: GraphStore, caller: Caller, duty_type: str, *, targets: list[str] | None = None,
                     village: str | None = None) -> list[str]:
     """The graph keys an action is about, all in the caller's scope (else ContactNotFound).
 
@@ -145,7 +146,7 @@ def resolve_targets(store: Any, caller: Caller, duty_type: str, *, targets: list
     return keys
 
 
-def _candidates(store: Any, duty_type: str, typed: str) -> list[str]:
+def _candidates(store: GraphStore, duty_type: str, typed: str) -> list[str]:
     value = typed.strip()
     if duty_type == "包村":
         return [value]
@@ -166,7 +167,7 @@ def _event_rows(action: str, contact_id: str, duty: str, keys: list[str], by: st
     ]
 
 
-def _write_assignments(store: Any, rows_by_action: list[list[dict[str, Any]]]) -> None:
+def _write_assignments(store: GraphStore, rows_by_action: list[list[dict[str, Any]]]) -> None:
     """Record the events and apply them to the current graph, all in one transaction."""
 
     def work(tx: Any) -> None:
@@ -180,19 +181,19 @@ def _write_assignments(store: Any, rows_by_action: list[list[dict[str, Any]]]) -
     store.execute_write(work)
 
 
-def assign(store: Any, caller: Caller, contact_id: str, duty_type: str, *, targets: list[str] | None = None,
+def assign(store: GraphStore, caller: Caller, contact_id: str, duty_type: str, *, targets: list[str] | None = None,
            village: str | None = None, note: str | None = None, at: datetime | None = None) -> ActionResult:
     """Assign ``contact_id`` as the ``duty_type`` contact of the targets (one event each)."""
     return _assign_or_release("assign", store, caller, contact_id, duty_type, targets, village, note, at)
 
 
-def release(store: Any, caller: Caller, contact_id: str, duty_type: str, *, targets: list[str] | None = None,
+def release(store: GraphStore, caller: Caller, contact_id: str, duty_type: str, *, targets: list[str] | None = None,
             village: str | None = None, note: str | None = None, at: datetime | None = None) -> ActionResult:
     """Release ``contact_id`` from the ``duty_type`` duty for the targets."""
     return _assign_or_release("release", store, caller, contact_id, duty_type, targets, village, note, at)
 
 
-def _assign_or_release(action: str, store: Any, caller: Caller, contact_id: str, duty_type: str,
+def _assign_or_release(action: str, store: GraphStore, caller: Caller, contact_id: str, duty_type: str,
                        targets: list[str] | None, village: str | None, note: str | None,
                        at: datetime | None) -> ActionResult:
     _check_can_act(caller)
@@ -206,7 +207,7 @@ def _assign_or_release(action: str, store: Any, caller: Caller, contact_id: str,
                         contact_status=contact.get("status"))
 
 
-def replace(store: Any, caller: Caller, old_contact_id: str, new_contact_id: str, duty_type: str, *,
+def replace(store: GraphStore, caller: Caller, old_contact_id: str, new_contact_id: str, duty_type: str, *,
             targets: list[str] | None = None, village: str | None = None, note: str | None = None,
             at: datetime | None = None) -> ActionResult:
     """Release ``old_contact_id`` and assign ``new_contact_id`` for the same targets, in one transaction."""
@@ -228,7 +229,7 @@ def replace(store: Any, caller: Caller, old_contact_id: str, new_contact_id: str
                         contact_status=new.get("status"))
 
 
-def set_status(store: Any, caller: Caller, contact_id: str, status: str, *, note: str | None = None,
+def set_status(store: GraphStore, caller: Caller, contact_id: str, status: str, *, note: str | None = None,
                at: datetime | None = None) -> ActionResult:
     """Record that ``contact_id`` is 在岗 or 离岗; a 离岗 contact's responsibilities become gaps."""
     _check_can_act(caller)
@@ -242,7 +243,7 @@ def set_status(store: Any, caller: Caller, contact_id: str, status: str, *, note
     return ActionResult("status", contact["contact_id"], event_ids=[change_id])
 
 
-def register(store: Any, caller: Caller, contact_id: str, name: str, *, phone: str | None = None,
+def register(store: GraphStore, caller: Caller, contact_id: str, name: str, *, phone: str | None = None,
              unit: str | None = None, note: str | None = None, at: datetime | None = None) -> ActionResult:
     """Register a contact no bundle lists (在岗), so it can be assigned."""
     _check_can_act(caller)

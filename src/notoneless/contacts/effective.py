@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from notoneless.contacts.events import ServiceEvents
 from notoneless.contacts.merge import ServiceReport, merge
+from notoneless.graph.store import GraphStore
 from notoneless.graph.targets import TargetResolution
 
 
@@ -32,7 +33,7 @@ class ServiceStatements:
     _keys: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (duty, target) → key in this run
 
     @classmethod
-    def read(cls, store: Any, reference_date: date, history_path: Path | None = None) -> ServiceStatements:
+    def read(cls, store: GraphStore, reference_date: date, history_path: Path | None = None) -> ServiceStatements:
         return cls(ServiceEvents.read(store), reference_date, history_path)
 
     def apply(self, con: duckdb.DuckDBPyConnection, targets: TargetResolution) -> ServiceReport:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from notoneless.graph.store import GraphStore
 from notoneless.localtime import china_day
 
 DUTY_TYPES = ("包村", "包户", "包人")
@@ -106,7 +107,7 @@ class ServiceEvents:
         return bool(self.assignments or self.status_changes or self.registrations)
 
     @classmethod
-    def read(cls, store: Any) -> ServiceEvents:
+    def read(cls, store: GraphStore) -> ServiceEvents:
         """All events from the graph (named queries ``contacts/events_*``)."""
 
         def rows(name: str) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from notoneless.cases.export import Sheet, write_workbook
 from notoneless.checks.definitions import visit_window
 from notoneless.contacts.actions import ContactError, ContactNotFound
 from notoneless.contacts.visits import last_reference_date
+from notoneless.graph.store import GraphStore
 
 ON_DUTY = "在岗"
 REVEALED_FIELD = "contacts.phone"  # what a revealed roster shows in full
@@ -53,7 +54,7 @@ def _on_duty(contacts: list[dict[str, Any]]) -> bool:
     return any(c.get("status") == ON_DUTY for c in contacts)
 
 
-def build_roster(store: Any, caller: Caller, town: str, *, reveal: bool = False) -> list[Sheet]:
+def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool = False) -> list[Sheet]:
     """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it."""
     code = town.strip()
     if not (code.isdigit() and len(code) == 9):
@@ -96,7 +97,7 @@ def build_roster(store: Any, caller: Caller, town: str, *, reveal: bool = False)
             Sheet("包人", CHILD_HEADERS, children)]
 
 
-def write_roster(store: Any, caller: Caller, town: str, out: Path, *, reveal: bool = False) -> list[Sheet]:
+def write_roster(store: GraphStore, caller: Caller, town: str, out: Path, *, reveal: bool = False) -> list[Sheet]:
     """Write the roster of ``town`` to ``out`` (XLSX); returns its sheets."""
     sheets = build_roster(store, caller, town, reveal=reveal)
     write_workbook(sheets, out)

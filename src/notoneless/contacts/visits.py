@@ -24,6 +24,7 @@ from typing import Any
 from notoneless.api.access import Caller
 from notoneless.checks.definitions import visit_window
 from notoneless.contacts.actions import ContactError, find_contact
+from notoneless.graph.store import GraphStore
 
 VISITED, DUE, OVERDUE = "本月已走访", "本月待走访", "逾期"
 
@@ -56,7 +57,7 @@ def visit_status(visit_dates: list[date], month: date, as_of: date) -> str:
     return DUE
 
 
-def last_reference_date(store: Any) -> date | None:
+def last_reference_date(store: GraphStore) -> date | None:
     rows = store.query("contacts/last_reference_date")
     return _date(rows[0]["reference_date"]) if rows else None
 
@@ -72,7 +73,7 @@ class VisitList:
         return {s: sum(1 for i in self.items if i["status"] == s) for s in (VISITED, DUE, OVERDUE)}
 
 
-def visit_list(store: Any, caller: Caller, contact_id: str, month: str | None = None) -> VisitList:
+def visit_list(store: GraphStore, caller: Caller, contact_id: str, month: str | None = None) -> VisitList:
     """The visit list of ``contact_id`` as ``caller`` may see it (ContactNotFound outside their scope)."""
     contact = find_contact(store, caller, contact_id, scoped=True)
     reference = last_reference_date(store) or date.today()

@@ -35,6 +35,7 @@ from notoneless.decisions.judgement import (
     standing,
 )
 from notoneless.errors import GraphError
+from notoneless.graph.store import GraphStore
 
 CLI_ROLE = "命令行"
 
@@ -65,7 +66,7 @@ class DecisionView:
 
 
 def decide(
-    store: Any,
+    store: GraphStore,
     key_a: str,
     key_b: str,
     verdict: Verdict,
@@ -101,7 +102,7 @@ def decide(
 
 
 def withdraw(
-    store: Any,
+    store: GraphStore,
     decision_id: str,
     *,
     by: str,
@@ -129,7 +130,7 @@ def withdraw(
         raise
 
 
-def _write(tx: Any, store: Any, d: Decision, divisions: Sequence[str] | None, caller_division: str | None) -> None:
+def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | None, caller_division: str | None) -> None:
     props = d.props()
     props["decided_at"] = d.decided_at.isoformat()
     if divisions:
@@ -150,7 +151,7 @@ def _write(tx: Any, store: Any, d: Decision, divisions: Sequence[str] | None, ca
     ).consume()  # fmt: skip
 
 
-def _get(tx: Any, store: Any, decision_id: str) -> Decision:
+def _get(tx: Any, store: GraphStore, decision_id: str) -> Decision:
     rows = tx.run(store.cypher("decisions/get"), decision_id=decision_id.strip()).data()
     if not rows:
         raise DecisionError(
@@ -159,7 +160,7 @@ def _get(tx: Any, store: Any, decision_id: str) -> Decision:
     return Decision.from_props(rows[0]["decision"])
 
 
-def _pair_decisions(tx: Any, store: Any, d: Decision) -> list[Decision]:
+def _pair_decisions(tx: Any, store: GraphStore, d: Decision) -> list[Decision]:
     rows = tx.run(store.cypher("decisions/of_pair"), fingerprint_a=d.fingerprint_a, fingerprint_b=d.fingerprint_b)
     return [Decision.from_props(r["decision"]) for r in rows.data()]
 
@@ -167,22 +168,22 @@ def _pair_decisions(tx: Any, store: Any, d: Decision) -> list[Decision]:
 # --- reading -------------------------------------------------------------------------
 
 
-def get_decision(store: Any, decision_id: str) -> Decision:
+def get_decision(store: GraphStore, decision_id: str) -> Decision:
     return store.execute_read(lambda tx: _get(tx, store, decision_id))
 
 
-def all_decisions(store: Any) -> list[Decision]:
+def all_decisions(store: GraphStore) -> list[Decision]:
     """Every decision, oldest first."""
     return sorted((Decision.from_props(r["decision"]) for r in store.query("decisions/all")), key=Decision.sort_key)
 
 
-def effective_decisions(store: Any) -> list[Decision]:
+def effective_decisions(store: GraphStore) -> list[Decision]:
     """The decisions that bind clustering now: each pair's effective ``same`` / ``different``."""
     return sorted(effective(all_decisions(store)).values(), key=Decision.sort_key)
 
 
 def list_decisions(
-    store: Any, *, division: str | None = None, school: str | None = None, limit: int = 10_000, offset: int = 0
+    store: GraphStore, *, division: str | None = None, school: str | None = None, limit: int = 10_000, offset: int = 0
 ) -> tuple[int, list[DecisionView]]:
     """One page of decisions, newest first, with their standing and last run status;
     ``division``/``school``: only those about records in that scope."""

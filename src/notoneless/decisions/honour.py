@@ -18,12 +18,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 
 from notoneless.decisions import book
 from notoneless.decisions.judgement import Decision, Verdict, effective
+from notoneless.graph.store import GraphStore
 from notoneless.linkage.clustering import CONFLICT_LABELS, record_pairs_by_fingerprints
 
 # The run's conflicts, one row per pair (all its codes), oriented by fingerprint like decisions.
@@ -116,7 +116,7 @@ class DecisionRunReport:
         return line + f"；待核身份冲突 {self.reviews_open} 处（notoneless reviews list）"
 
 
-def read_decisions(store: Any) -> list[Decision]:
+def read_decisions(store: GraphStore) -> list[Decision]:
     """The decisions that bind this run (each pair's effective same/different)."""
     return book.effective_decisions(store)
 
@@ -127,7 +127,7 @@ def map_to_records(con: duckdb.DuckDBPyConnection, decisions: list[Decision]) ->
     return DecidedPairs(decisions, {d.decision_id: by_pair.get(d.pair) if d.pair else None for d in decisions})
 
 
-def record_run(store: Any, con: duckdb.DuckDBPyConnection, run_id: str, decided: DecidedPairs) -> DecisionRunReport:
+def record_run(store: GraphStore, con: duckdb.DuckDBPyConnection, run_id: str, decided: DecidedPairs) -> DecisionRunReport:
     """After linkage and the checks: each decision's status in this run, and the review queue."""
     report = DecisionRunReport()
     persons = _persons(con, {k for kps in decided.pairs.values() for kp in kps or () for k in kp})
@@ -158,7 +158,7 @@ def _persons(con: duckdb.DuckDBPyConnection, keys: set[str]) -> dict[str, str]:
     return dict(rows)
 
 
-def load_queue(store: Any, con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 20_000) -> tuple[int, int]:
+def load_queue(store: GraphStore, con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 20_000) -> tuple[int, int]:
     """Replace the review queue with this run's conflicts; returns (items, undecided items)."""
     while store.query("reviews/remove_old", run_id=run_id, limit=limit)[0]["removed"] >= limit:
         pass

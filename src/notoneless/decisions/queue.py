@@ -15,10 +15,11 @@ from notoneless.config import Settings
 from notoneless.decisions.book import decision_rows_from_graph
 from notoneless.decisions.judgement import DecisionError
 from notoneless.errors import LinkageError
+from notoneless.graph.store import GraphStore
 
 
 def list_reviews(
-    store: Any,
+    store: GraphStore,
     *,
     county: str | None = None,
     decided: bool = False,
@@ -34,7 +35,7 @@ def list_reviews(
 
 
 def get_review(
-    store: Any, review_id: str, *, settings: Settings, division: str | None = None, school: str | None = None
+    store: GraphStore, review_id: str, *, settings: Settings, division: str | None = None, school: str | None = None
 ) -> dict[str, Any]:
     """The item ``review_id`` (in scope), its two records, the decisions on the pair and
     the explanation (``explanation`` None with ``explanation_error`` when the last run's

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from notoneless.graph.store import GraphStore
 from notoneless.graph.targets import resolve_targets
 from notoneless.normalize.idnumber import clean_id
 
@@ -222,7 +223,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 def load_graph(
     con: duckdb.DuckDBPyConnection,
-    store: Any,
+    store: GraphStore,
     *,
     run_id: str,
     batch_size: int | None = None,
@@ -298,7 +299,7 @@ def _record_row(flat: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def remove_stale(store: Any, run_id: str, limit: int = 20_000) -> dict[str, int]:
+def remove_stale(store: GraphStore, run_id: str, limit: int = 20_000) -> dict[str, int]:
     """Delete what an earlier run wrote and this one did not (relationships, then nodes)."""
     removed: dict[str, int] = {}
     for query in STALE_QUERIES:

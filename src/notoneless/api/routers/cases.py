@@ -4,7 +4,7 @@ evidence references — through the case ledger (``notoneless.cases.ledger`` and
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
@@ -17,6 +17,7 @@ from notoneless.cases import ledger, ledger_reads
 from notoneless.cases.machine import allowed
 from notoneless.cases.states import ACTION_LABELS, State
 from notoneless.cases.types import CaseType
+from notoneless.graph.store import GraphStore
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -24,12 +25,12 @@ CaseId = Annotated[str, Path(min_length=1, max_length=80, description="案件编
 _SUMMARY_FIELDS = set(CaseSummary.model_fields)
 
 
-def _in_scope(store: Any, caller: Caller, case_id: str) -> None:
+def _in_scope(store: GraphStore, caller: Caller, case_id: str) -> None:
     if not store.query("api/cases/in_scope", case_id=case_id, **caller.scope()):
         raise NotFound(f"辖区内没有案件 {case_id}：请用 GET /cases 查看案件编号。")
 
 
-def _detail(store: Any, case_id: str) -> CaseDetail:
+def _detail(store: GraphStore, case_id: str) -> CaseDetail:
     case = ledger_reads.get_case(store, case_id)
     props = plain(case.props)
     summary = {k: v for k, v in props.items() if k in _SUMMARY_FIELDS}

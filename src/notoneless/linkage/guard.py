@@ -6,7 +6,7 @@ one "person" as soon as a single record of A scores above the threshold against 
 record of B (same birth date, same village, same guardian, homophone names). The
 ID numbers say otherwise: a cluster that holds two *valid, different* ID numbers that
 are not one slip of the keyboard apart is two persons. This module works on one such
-cluster at a time, in memory, with networkx; ``clustering.py`` picks the (few)
+cluster at a time, in memory, with networkx; ``cluster_guard.py`` picks the (few)
 clusters that need it out of a million in DuckDB.
 
 Pure functions over plain values: no database, no I/O.

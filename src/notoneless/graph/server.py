@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from notoneless.config import Settings, get_settings
+from notoneless.config import Settings
 from notoneless.errors import GraphError
 
 MIN_JAVA = 21
@@ -97,10 +97,9 @@ def java_version(home: Path) -> int | None:
     return int(match[2] or 0) if major == 1 else major
 
 
-def find_java_home(settings: Settings | None = None, *, need_compiler: bool = False) -> JavaHome:
+def find_java_home(settings: Settings, *, need_compiler: bool = False) -> JavaHome:
     """A JDK >= 21: ``NOTONELESS_JAVA_HOME`` (must fit), else ``JAVA_HOME`` when it fits,
     else the newest under /usr/lib/jvm (or the macOS JVM folder), else ``java`` on PATH."""
-    settings = settings or get_settings()
     tool = "javac" if need_compiler else "java"
 
     def fits(home: Path) -> JavaHome | None:
@@ -164,7 +163,7 @@ def is_built(server_dir: Path | None = None) -> bool:
     return stamp.stat().st_mtime >= newest
 
 
-def build(settings: Settings | None = None, *, server_dir: Path | None = None, force: bool = False) -> bool:
+def build(settings: Settings, *, server_dir: Path | None = None, force: bool = False) -> bool:
     """Build ``graph_server/`` with Maven (offline from ``~/.m2`` when it can, else online).
 
     Returns False when the jars were already up to date. Serialised by a file lock, so
@@ -233,8 +232,7 @@ class ServerPaths:
         return self.home / "server.log"
 
 
-def server_paths(settings: Settings | None = None) -> ServerPaths:
-    settings = settings or get_settings()
+def server_paths(settings: Settings) -> ServerPaths:
     return ServerPaths(settings.local_graph_dir().resolve())
 
 
@@ -280,7 +278,7 @@ def _is_our_server(pid: int, home: Path) -> bool:
     return state != "Z" and MAIN_CLASS.encode() in cmdline and str(home).encode() in cmdline
 
 
-def status(settings: Settings | None = None) -> ServerStatus:
+def status(settings: Settings) -> ServerStatus:
     """Whether the local server of this workspace runs, and where."""
     paths = server_paths(settings)
     pid = _read_int(paths.pid)
@@ -289,7 +287,7 @@ def status(settings: Settings | None = None) -> ServerStatus:
     return ServerStatus(False, None, None, paths.log)
 
 
-def read_password(settings: Settings | None = None) -> str:
+def read_password(settings: Settings) -> str:
     """The local server's password (from ``<workspace>/neo4j/password``)."""
     path = server_paths(settings).password
     try:
@@ -344,14 +342,13 @@ def _java_command(java: JavaHome, server_dir: Path, paths: ServerPaths, port: in
 
 
 def start(
-    settings: Settings | None = None, *, server_dir: Path | None = None, timeout: float = START_TIMEOUT_S
+    settings: Settings, *, server_dir: Path | None = None, timeout: float = START_TIMEOUT_S
 ) -> ServerStatus:
     """Start the local server in the background (building it first if needed).
 
     A no-op when it already runs (``started`` is False then). Returns once the server
     has announced that the password is set and Bolt answers.
     """
-    settings = settings or get_settings()
     server_dir = server_dir or default_server_dir()
     current = status(settings)
     if current.running:
@@ -422,7 +419,7 @@ def _terminate(pid: int, home: Path, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def stop(settings: Settings | None = None, *, timeout: float = STOP_TIMEOUT_S) -> bool:
+def stop(settings: Settings, *, timeout: float = STOP_TIMEOUT_S) -> bool:
     """Stop the local server cleanly (SIGTERM, then wait for it to exit).
 
     Returns False when it was not running.

@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from notoneless import export
+from notoneless import export, handoffs
 from notoneless.bundle.manifest import load_manifest
 from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_checks
 from notoneless.checks.findings import CheckContext, Finding
@@ -36,6 +36,7 @@ from notoneless.config import Settings
 from notoneless.contacts.effective import ServiceStatements
 from notoneless.errors import BundleError, NotOneLessError
 from notoneless.graph.load import load_graph
+from notoneless.handoffs import HandOff
 
 @dataclass
 class RunReport:
@@ -127,12 +128,16 @@ class Stage:
 
     ``spinner``: the stage runs under a status line with its label (``RunContext.status``);
     a stage with its own progress display (load) or none (outputs) sets it False.
+    ``writes`` / ``reads``: the workspace tables it hands on / takes from earlier stages
+    (``handoffs``; checked by tests/test_handoffs.py).
     """
 
     name: str
     label: str
     run: Callable[[RunContext], str | None]
     spinner: bool = True
+    writes: tuple[HandOff, ...] = ()
+    reads: tuple[HandOff, ...] = ()
 
 
 def _graph_stage(rc: RunContext) -> None:
@@ -242,12 +247,19 @@ def _outputs_stage(rc: RunContext) -> None:
 # The run, in order. A stage's name is its key in summary.json's "seconds".
 STAGES: tuple[Stage, ...] = (
     Stage("graph", "连接图数据库", _graph_stage),
-    Stage("ingest", "读取数据包", _ingest_stage),
-    Stage("link", "人员比对（Splink）", _link_stage),
-    Stage("load", "写入图数据库", _load_stage, spinner=False),
-    Stage("checks", "比对检查", _checks_stage),
+    Stage("ingest", "读取数据包", _ingest_stage, writes=handoffs.written_by("ingest")),
+    Stage("link", "人员比对（Splink）", _link_stage, writes=handoffs.written_by("link"),
+          reads=(handoffs.PERSON_RECORDS,)),
+    Stage("load", "写入图数据库", _load_stage, spinner=False, writes=handoffs.written_by("load"),
+          reads=(handoffs.MANIFEST, handoffs.DIVISIONS, handoffs.SCHOOLS, handoffs.PERSON_RECORDS, handoffs.HUKOU,
+                 handoffs.XUEJI, handoffs.FUPIN, handoffs.CANLIAN, handoffs.MINZHENG, handoffs.ZIZHU,
+                 handoffs.CONTACTS, handoffs.VISITS, handoffs.ENTITIES,
+                 # its own TEMP tables, read after graph.targets / graph.load wrote them:
+                 handoffs.G_HOUSEHOLD_KEYS, handoffs.G_VILLAGES, handoffs.G_CONTACTS)),
+    Stage("checks", "比对检查", _checks_stage,
+          reads=(handoffs.ENTITIES, handoffs.PERSON_RECORDS, handoffs.IDENTITY_CONFLICTS)),
     Stage("cases", "更新案件台账", _cases_stage),
-    Stage("outputs", "写出结果", _outputs_stage, spinner=False),
+    Stage("outputs", "写出结果", _outputs_stage, spinner=False, reads=(handoffs.ENTITIES, handoffs.REJECTS)),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
 STAGE_LABELS: dict[str, str] = {s.name: s.label for s in STAGES}

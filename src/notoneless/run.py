@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from rich.console import Console
@@ -37,6 +37,11 @@ from notoneless.contacts.effective import ServiceStatements
 from notoneless.errors import BundleError, NotOneLessError
 from notoneless.graph.load import load_graph
 from notoneless.handoffs import HandOff
+
+if TYPE_CHECKING:  # the stages import these where they use them, as run_bundle did
+    from notoneless.decisions.honour import DecidedPairs
+    from notoneless.decisions.judgement import Decision
+    from notoneless.graph.store import GraphStore
 
 @dataclass
 class RunReport:
@@ -114,10 +119,10 @@ class RunContext:
     stack: ExitStack
     open_graph: Callable[[Settings], Any]
     status: Any = None
-    store: Any = None  # graph: the GraphStore
+    store: GraphStore | None = None  # graph
     con: duckdb.DuckDBPyConnection | None = None  # ingest: the DuckDB workspace
-    decisions: Any = None  # graph: the officers' decisions (decisions.honour)
-    decided: Any = None  # link: the decisions mapped to this bundle's records
+    decisions: list[Decision] = field(default_factory=list)  # graph: the officers' decisions
+    decided: DecidedPairs | None = None  # link: the decisions mapped to this bundle's records
     checks: CheckContext | None = None  # load: province, term, reference date
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # checks
 

@@ -6,11 +6,49 @@ Every field can be set by a ``NOTONELESS_<FIELD>`` environment variable, e.g.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+@dataclass(frozen=True)
+class WorkspacePaths:
+    """The files and directories of a workspace (docs/workspace.md), named in one place."""
+
+    root: Path
+
+    @property
+    def linkage(self) -> Path:
+        """The run's DuckDB workspace, rebuilt on every run."""
+        return self.root / "linkage.duckdb"
+
+    @property
+    def history(self) -> Path:
+        """Person-id history and the officers' 三包 events; survives runs."""
+        return self.root / "history.duckdb"
+
+    @property
+    def linkage_model(self) -> Path:
+        """The trained Splink model, when one was trained in this workspace."""
+        return self.root / "linkage_model.json"
+
+    @property
+    def aliases(self) -> Path:
+        """The workspace's header aliases (bundle/aliases.py), if there are any."""
+        return self.root / "header_aliases.json"
+
+    @property
+    def graph(self) -> Path:
+        """The local Neo4j server's home (data, password, pid, port, log)."""
+        return self.root / "neo4j"
+
+    @property
+    def demo(self) -> Path:
+        """Generated demo bundles and their outputs."""
+        return self.root / "demo"
 
 
 class Settings(BaseSettings):
@@ -53,8 +91,12 @@ class Settings(BaseSettings):
     def local_graph(self) -> bool:
         return self.graph_uri is None
 
+    @property
+    def paths(self) -> WorkspacePaths:
+        return WorkspacePaths(self.workspace)
+
     def local_graph_dir(self) -> Path:
-        return self.workspace / "neo4j"
+        return self.paths.graph
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,10 @@ Neo4j) → checks (five graph queries) → OUT: entities.csv, rejects.csv,
 findings/<kind>.csv, findings.xlsx, summary.json. The findings are also recorded in
 the graph (``Finding`` nodes linked to the ``Run``) for the case ledger.
 
-The DuckDB workspace is ``<workspace>/linkage.duckdb``, rebuilt on every run.
+The run is the list ``STAGES`` (``STAGE_NAMES``: graph, ingest, link, load, checks,
+cases, outputs), each a ``Stage`` taking the run's ``RunContext``.
+
+The DuckDB workspace is ``Settings.paths.linkage``, rebuilt on every run.
 """
 
 from __future__ import annotations
@@ -15,35 +18,30 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from notoneless import export
+from notoneless import export, handoffs
 from notoneless.bundle.manifest import load_manifest
 from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_checks
 from notoneless.checks.findings import CheckContext, Finding
-from notoneless.config import Settings, get_settings
+from notoneless.config import Settings
 from notoneless.contacts.effective import ServiceStatements
 from notoneless.errors import BundleError, NotOneLessError
 from notoneless.graph.load import load_graph
+from notoneless.handoffs import HandOff
 
-STAGE_LABELS = {
-    "graph": "连接图数据库",
-    "ingest": "读取数据包",
-    "link": "人员比对（Splink）",
-    "load": "写入图数据库",
-    "checks": "比对检查",
-    "cases": "更新案件台账",
-    "outputs": "写出结果",
-}
-
+if TYPE_CHECKING:  # the stages import these where they use them, as run_bundle did
+    from notoneless.decisions.honour import DecidedPairs
+    from notoneless.decisions.judgement import Decision
+    from notoneless.graph.store import GraphStore
 
 @dataclass
 class RunReport:
@@ -93,7 +91,7 @@ def new_run_id() -> str:
 
 
 def workspace_path(settings: Settings) -> Path:
-    return settings.workspace / "linkage.duckdb"
+    return settings.paths.linkage
 
 
 def _fresh_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -104,27 +102,224 @@ def _fresh_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path))
 
 
+@dataclass
+class RunContext:
+    """What the stages of one run share: the inputs, and what each stage hands the next.
+
+    A stage reads the fields earlier stages set and sets its own (``status`` is the
+    live status line of the stage running, ``None`` for a stage without one).
+    """
+
+    settings: Settings
+    console: Console
+    bundle_dir: Path
+    out_dir: Path
+    run_id: str
+    report: RunReport
+    stack: ExitStack
+    open_graph: Callable[[Settings], Any]
+    status: Any = None
+    store: GraphStore | None = None  # graph
+    con: duckdb.DuckDBPyConnection | None = None  # ingest: the DuckDB workspace
+    decisions: list[Decision] = field(default_factory=list)  # graph: the officers' decisions
+    decided: DecidedPairs | None = None  # link: the decisions mapped to this bundle's records
+    checks: CheckContext | None = None  # load: province, term, reference date
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # checks
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the run: ``run`` does it and returns a line to print under its ✓ line (or None).
+
+    ``spinner``: the stage runs under a status line with its label (``RunContext.status``);
+    a stage with its own progress display (load) or none (outputs) sets it False.
+    ``writes`` / ``reads``: the workspace tables it hands on / takes from earlier stages
+    (``handoffs``; checked by tests/test_handoffs.py).
+    """
+
+    name: str
+    label: str
+    run: Callable[[RunContext], str | None]
+    spinner: bool = True
+    writes: tuple[HandOff, ...] = ()
+    reads: tuple[HandOff, ...] = ()
+
+
+def _graph_stage(rc: RunContext) -> None:
+    from notoneless.decisions import honour
+
+    rc.store = rc.stack.enter_context(rc.open_graph(rc.settings))
+    rc.store.init_schema()
+    rc.decisions = honour.read_decisions(rc.store)  # officers' decisions bind this run's clustering
+    return None
+
+
+def _ingest_stage(rc: RunContext) -> None:
+    from notoneless.bundle.ingest import ingest_bundle
+
+    rc.con = _fresh_workspace(rc.settings)
+    rc.stack.callback(rc.con.close)
+    status = rc.status
+    ingest = ingest_bundle(
+        rc.bundle_dir, rc.con, workspace_aliases=rc.settings.paths.aliases,
+        on_progress=lambda stage, n: status.update(f"读取数据包：{stage}（{n:,}）"),
+    )
+    rc.report.files = {s: {"rows_in": c.rows_in, "accepted": c.accepted, "rejected": c.rejected} for s, c in ingest.counts.items()}
+    rc.report.rejects = ingest.rejects
+    return None
+
+
+def _link_stage(rc: RunContext) -> None:
+    from notoneless.decisions import honour
+    from notoneless.linkage.scoring import link
+
+    status = rc.status
+    rc.decided = honour.map_to_records(rc.con, rc.decisions)
+    linked = link(rc.con, rc.settings, run_id=rc.run_id, on_progress=lambda msg: status.update(f"人员比对：{msg}"),
+                  must_link=rc.decided.must_link, cannot_link=rc.decided.cannot_link)
+    rc.report.person_records = linked.records
+    rc.report.persons = linked.persons
+    rc.report.identity_conflicts = linked.conflicts
+    return None
+
+
+def _load_stage(rc: RunContext) -> str:
+    report, store = rc.report, rc.store
+    rc.checks = ctx = CheckContext.from_workspace(rc.con)
+    store.query(
+        "runs/start",
+        run_id=rc.run_id,
+        name=report.manifest.get("name"),
+        province_code=ctx.province_code,
+        term=ctx.term,
+        reference_date=ctx.reference_date.isoformat(),
+        bundle=str(rc.bundle_dir.resolve()),
+        started_at=dt.datetime.now(dt.UTC).isoformat(),
+    )
+    with Progress(
+        TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=rc.console, transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_load(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=max(total, 1))
+            progress.update(tasks[label], completed=done if total else 1)
+
+        # Officers' 三包 actions (assign, release, 离岗 …) are merged with the bundle's contacts.
+        service = ServiceStatements.read(store, ctx.reference_date, rc.settings.paths.history)
+        loaded = load_graph(rc.con, store, run_id=rc.run_id, on_progress=on_load, service=service)
+    report.unresolved_targets = loaded.unresolved_targets
+    report.contact_service = loaded.service.as_dict()
+    return loaded.service.describe()
+
+
+def _checks_stage(rc: RunContext) -> str:
+    from notoneless.decisions import honour
+
+    status = rc.status
+    rc.findings = findings = run_checks(
+        rc.store, rc.checks, on_check=lambda kind, n, s: status.update(f"比对检查：{LABELS[kind]} {n:,} 条")
+    )
+    rc.report.findings = {kind: len(rows) for kind, rows in findings.items()}
+    record_findings(rc.store, rc.run_id, findings)
+    honoured = honour.record_run(rc.store, rc.con, rc.run_id, rc.decided)  # decisions' status, the review queue
+    rc.report.decisions = honoured.as_dict()
+    return honoured.describe()
+
+
+def _cases_stage(rc: RunContext) -> str:
+    # The ledger (台账) is updated, never replaced: new cases opened, open ones kept,
+    # vanished ones parked for an officer's 销号, closed ones that reappear reopened.
+    from notoneless.cases.ledger import reconcile
+
+    changes = reconcile(
+        rc.store,
+        rc.run_id,
+        {kind: [f.row for f in rows] for kind, rows in rc.findings.items()},
+        history_path=rc.settings.paths.history,
+    )
+    rc.report.cases = changes.counts()
+    return changes.describe()
+
+
+def _outputs_stage(rc: RunContext) -> None:
+    write_outputs(rc.con, rc.out_dir, rc.findings)
+    return None
+
+
+# The run, in order. A stage's name is its key in summary.json's "seconds".
+STAGES: tuple[Stage, ...] = (
+    Stage("graph", "连接图数据库", _graph_stage),
+    Stage("ingest", "读取数据包", _ingest_stage, writes=handoffs.written_by("ingest")),
+    Stage("link", "人员比对（Splink）", _link_stage, writes=handoffs.written_by("link"),
+          reads=(handoffs.PERSON_RECORDS,)),
+    Stage("load", "写入图数据库", _load_stage, spinner=False, writes=handoffs.written_by("load"),
+          reads=(handoffs.MANIFEST, handoffs.DIVISIONS, handoffs.SCHOOLS, handoffs.PERSON_RECORDS, handoffs.HUKOU,
+                 handoffs.XUEJI, handoffs.FUPIN, handoffs.CANLIAN, handoffs.MINZHENG, handoffs.ZIZHU,
+                 handoffs.CONTACTS, handoffs.VISITS, handoffs.ENTITIES,
+                 # its own TEMP tables, read after graph.targets / graph.load wrote them:
+                 handoffs.G_HOUSEHOLD_KEYS, handoffs.G_VILLAGES, handoffs.G_CONTACTS)),
+    Stage("checks", "比对检查", _checks_stage,
+          reads=(handoffs.ENTITIES, handoffs.PERSON_RECORDS, handoffs.IDENTITY_CONFLICTS)),
+    Stage("cases", "更新案件台账", _cases_stage),
+    Stage("outputs", "写出结果", _outputs_stage, spinner=False, reads=(handoffs.ENTITIES, handoffs.REJECTS)),
+)
+STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
+STAGE_LABELS: dict[str, str] = {s.name: s.label for s in STAGES}
+
+
+def run_stage(stage: Stage, rc: RunContext) -> float:
+    """Run one stage: its status line, its time (``report.seconds[stage.name]``), its ✓ line and its note."""
+    started = time.perf_counter()
+    with (rc.console.status(stage.label + "…") if stage.spinner else nullcontext()) as status:
+        rc.status = status
+        try:
+            note = stage.run(rc)
+        finally:
+            rc.status = None
+    took = rc.report.seconds[stage.name] = _done(rc.console, stage.label, started)
+    if note:
+        rc.console.print(f"  {note}")
+    return took
+
+
+def _finish(rc: RunContext) -> None:
+    """After the stages: graph counts, the total time, summary.json and the Run node's summary."""
+    report, seconds = rc.report, rc.report.seconds
+    report.graph_nodes = rc.store.node_counts()
+    seconds["total"] = sum(v for k, v in seconds.items() if k != "total")
+    export.write_summary(rc.out_dir / "summary.json", report.as_dict())
+    rc.store.query(
+        "runs/finish",
+        run_id=rc.run_id,
+        records=report.person_records,
+        persons=report.persons,
+        rejects=report.rejects,
+        findings=sum(report.findings.values()),
+        summary_json=json.dumps(report.as_dict(), ensure_ascii=False),
+        finished_at=dt.datetime.now(dt.UTC).isoformat(),
+    )
+
+
 def run_bundle(
     bundle_dir: Path,
     out_dir: Path,
-    settings: Settings | None = None,
+    settings: Settings,
     *,
     console: Console | None = None,
     open_graph: Callable[[Settings], Any] | None = None,
 ) -> RunReport:
     """Run the whole job on ``bundle_dir`` and write the contract's outputs into ``out_dir``.
 
-    Raises ``BundleError`` (missing file, unreadable manifest), ``GraphError`` (graph
-    unreachable) or another ``NotOneLessError`` when it cannot run; rejected rows are
-    not an error (they go to rejects.csv).
+    The job is the list ``STAGES``, run in order by ``run_stage`` (one timing and
+    progress line per stage). Raises ``BundleError`` (missing file, unreadable
+    manifest), ``GraphError`` (graph unreachable) or another ``NotOneLessError`` when it
+    cannot run; rejected rows are not an error (they go to rejects.csv).
     """
-    from notoneless.bundle.ingest import ingest_bundle
-    from notoneless.cases.ledger import reconcile
-    from notoneless.decisions import honour
     from notoneless.graph.store import open_graph as default_open_graph
-    from notoneless.linkage.scoring import link
 
-    settings = settings or get_settings()
     console = console or Console(stderr=True)
     bundle_dir, out_dir = Path(bundle_dir), Path(out_dir)
     if not bundle_dir.is_dir():
@@ -132,109 +327,16 @@ def run_bundle(
     manifest = load_manifest(bundle_dir)  # fail fast on an unreadable manifest, before the graph starts
     run_id = new_run_id()
     report = RunReport(run_id, str(bundle_dir), str(out_dir), _manifest_dict(manifest))
-    seconds = report.seconds
 
     with ExitStack() as stack:
-        t = time.perf_counter()
+        rc = RunContext(
+            settings=settings, console=console, bundle_dir=bundle_dir, out_dir=out_dir, run_id=run_id,
+            report=report, stack=stack, open_graph=open_graph or default_open_graph,
+        )
         console.print(f"[bold]一个不能少[/] 比对 {report.manifest.get('name', '')}（运行编号 {run_id}）")
-        with console.status(STAGE_LABELS["graph"] + "…"):
-            store = stack.enter_context((open_graph or default_open_graph)(settings))
-            store.init_schema()
-            decisions = honour.read_decisions(store)  # officers' decisions bind this run's clustering
-        seconds["graph"] = _done(console, "graph", t)
-
-        t = time.perf_counter()
-        con = _fresh_workspace(settings)
-        stack.callback(con.close)
-        with console.status(STAGE_LABELS["ingest"] + "…") as status:
-            ingest = ingest_bundle(bundle_dir, con, on_progress=lambda stage, n: status.update(f"读取数据包：{stage}（{n:,}）"))
-        report.files = {s: {"rows_in": c.rows_in, "accepted": c.accepted, "rejected": c.rejected} for s, c in ingest.counts.items()}
-        report.rejects = ingest.rejects
-        seconds["ingest"] = _done(console, "ingest", t)
-
-        t = time.perf_counter()
-        with console.status(STAGE_LABELS["link"] + "…") as status:
-            decided = honour.map_to_records(con, decisions)
-            linked = link(con, settings, run_id=run_id, on_progress=lambda msg: status.update(f"人员比对：{msg}"),
-                          must_link=decided.must_link, cannot_link=decided.cannot_link)
-        report.person_records = linked.records
-        report.persons = linked.persons
-        report.identity_conflicts = linked.conflicts
-        seconds["link"] = _done(console, "link", t)
-
-        t = time.perf_counter()
-        ctx = CheckContext.from_workspace(con)
-        store.query(
-            "runs/start",
-            run_id=run_id,
-            name=report.manifest.get("name"),
-            province_code=ctx.province_code,
-            term=ctx.term,
-            reference_date=ctx.reference_date.isoformat(),
-            bundle=str(bundle_dir.resolve()),
-            started_at=dt.datetime.now(dt.UTC).isoformat(),
-        )
-        with Progress(
-            TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
-        ) as progress:
-            tasks: dict[str, Any] = {}
-
-            def on_load(label: str, done: int, total: int) -> None:
-                if label not in tasks:
-                    tasks[label] = progress.add_task(label, total=max(total, 1))
-                progress.update(tasks[label], completed=done if total else 1)
-
-            # Officers' 三包 actions (assign, release, 离岗 …) are merged with the bundle's contacts.
-            service = ServiceStatements.read(store, ctx.reference_date, settings.workspace / "history.duckdb")
-            loaded = load_graph(con, store, run_id=run_id, on_progress=on_load, service=service)
-        report.unresolved_targets = loaded.unresolved_targets
-        report.contact_service = loaded.service.as_dict()
-        seconds["load"] = _done(console, "load", t)
-        console.print(f"  {loaded.service.describe()}")
-
-        t = time.perf_counter()
-        with console.status(STAGE_LABELS["checks"] + "…") as status:
-            findings = run_checks(
-                store, ctx, on_check=lambda kind, n, s: status.update(f"比对检查：{LABELS[kind]} {n:,} 条")
-            )
-        report.findings = {kind: len(rows) for kind, rows in findings.items()}
-        record_findings(store, run_id, findings)
-        honoured = honour.record_run(store, con, run_id, decided)  # decisions' status, the review queue
-        report.decisions = honoured.as_dict()
-        seconds["checks"] = _done(console, "checks", t)
-        console.print(f"  {honoured.describe()}")
-
-        # The ledger (台账) is updated, never replaced: new cases opened, open ones kept,
-        # vanished ones parked for an officer's 销号, closed ones that reappear reopened.
-        t = time.perf_counter()
-        with console.status(STAGE_LABELS["cases"] + "…"):
-            changes = reconcile(
-                store,
-                run_id,
-                {kind: [f.row for f in rows] for kind, rows in findings.items()},
-                history_path=settings.workspace / "history.duckdb",
-            )
-        report.cases = changes.counts()
-        seconds["cases"] = _done(console, "cases", t)
-        console.print(f"  {changes.describe()}")
-
-        t = time.perf_counter()
-        write_outputs(con, out_dir, findings)
-        seconds["outputs"] = _done(console, "outputs", t)
-        report.graph_nodes = store.node_counts()
-        seconds["total"] = sum(v for k, v in seconds.items() if k != "total")
-        export.write_summary(out_dir / "summary.json", report.as_dict())
-        store.query(
-            "runs/finish",
-            run_id=run_id,
-            records=report.person_records,
-            persons=report.persons,
-            rejects=report.rejects,
-            findings=sum(report.findings.values()),
-            summary_json=json.dumps(report.as_dict(), ensure_ascii=False),
-            finished_at=dt.datetime.now(dt.UTC).isoformat(),
-        )
+        for stage in STAGES:
+            run_stage(stage, rc)
+        _finish(rc)
     print_summary(console, report)
     return report
 
@@ -264,9 +366,9 @@ def _manifest_dict(manifest: Any) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
 
 
-def _done(console: Console, stage: str, started: float) -> float:
+def _done(console: Console, label: str, started: float) -> float:
     took = time.perf_counter() - started
-    console.print(f"  [green]✓[/] {STAGE_LABELS[stage]}  {took:.1f} 秒")
+    console.print(f"  [green]✓[/] {label}  {took:.1f} 秒")
     return took
 
 
@@ -296,4 +398,4 @@ def print_summary(console: Console, report: RunReport) -> None:
     console.print(f"结果已写入 {report.out_dir}（findings/*.csv、findings.xlsx、entities.csv、rejects.csv、summary.json）")
 
 
-__all__ = ["RunReport", "run_bundle", "write_outputs", "NotOneLessError"]
+__all__ = ["STAGES", "STAGE_NAMES", "RunContext", "RunReport", "Stage", "run_bundle", "run_stage", "write_outputs", "NotOneLessError"]

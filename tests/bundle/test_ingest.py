@@ -16,7 +16,7 @@ from notoneless.errors import BundleError
 
 def _ingest(path: Path, **kw):
     con = duckdb.connect()
-    return ingest_bundle(path, con, **kw), con
+    return ingest_bundle(path, con, **{"workspace_aliases": None, **kw}), con
 
 
 def _rows(con, sql, *params):
@@ -137,11 +137,11 @@ def test_only_the_documented_tables_stay_whether_ingest_succeeds_or_fails(tmp_pa
     headers = {s: list(f.headers) for s, f in FILES.items()}
     headers["hukou"][9] = "备注"  # a required column missing: raises while the other files are read
     with pytest.raises(BundleError):
-        ingest_bundle(write_bundle(tmp_path / "bad", headers=headers), con)
+        ingest_bundle(write_bundle(tmp_path / "bad", headers=headers), con, workspace_aliases=None)
     databases = lambda: {r[0] for r in _rows(con, "SELECT database_name FROM duckdb_databases() WHERE NOT internal")}  # noqa: E731
     assert databases() == {"memory"}
     assert _rows(con, "SELECT count(*) FROM duckdb_tables()")[0][0] == 0
-    report = ingest_bundle(write_bundle(tmp_path / "good"), con)
+    report = ingest_bundle(write_bundle(tmp_path / "good"), con, workspace_aliases=None)
     _assert_accounted(report, con)
     assert databases() == {"memory"}
     assert {r[0] for r in _rows(con, "SELECT table_name FROM duckdb_tables()")} == DOCUMENTED_TABLES
@@ -201,10 +201,10 @@ def test_fingerprint_is_independent_of_row_order(tmp_path):
     rows = base_rows()
     r1, _ = _ingest(write_bundle(tmp_path / "a", rows))
     con1 = duckdb.connect()
-    ingest_bundle(tmp_path / "a", con1)
+    ingest_bundle(tmp_path / "a", con1, workspace_aliases=None)
     rows["hukou"].reverse()
     con2 = duckdb.connect()
-    ingest_bundle(write_bundle(tmp_path / "b", rows), con2)
+    ingest_bundle(write_bundle(tmp_path / "b", rows), con2, workspace_aliases=None)
     fp = lambda con: {r[0] for r in _rows(con, "SELECT fingerprint FROM person_records WHERE source = 'hukou'")}  # noqa: E731
     assert fp(con1) == fp(con2)
     assert _rows(con1, "SELECT record_key FROM person_records WHERE source='hukou' AND name_norm='张伟'")[0][0] == "hukou:1"
@@ -324,21 +324,17 @@ def test_header_only_files_are_fine(tmp_path):
     assert _rows(con, "SELECT count(*) FROM person_records")[0][0] == 0
 
 
-def test_workspace_alias_file_is_read_by_default(tmp_path, monkeypatch):
-    from notoneless.config import get_settings
+def test_workspace_alias_file_is_read(tmp_path):
+    from notoneless.bundle.aliases import ALIAS_FILE
+    from notoneless.config import Settings
 
     headers = {s: list(f.headers) for s, f in FILES.items()}
     headers["minzheng"][3] = "救助类别名称"
     path = write_bundle(tmp_path / "b", headers=headers)
     ws = tmp_path / "ws"
     ws.mkdir()
-    (ws / "header_aliases.json").write_text(json.dumps({"minzheng": {"救助类型": ["救助类别名称"]}}, ensure_ascii=False),
-                                            encoding="utf-8")
-    monkeypatch.setenv("NOTONELESS_WORKSPACE", str(ws))
-    get_settings.cache_clear()
-    try:
-        report, con = _ingest(path)
-    finally:
-        monkeypatch.delenv("NOTONELESS_WORKSPACE")
-        get_settings.cache_clear()
+    aliases = Settings(workspace=ws).paths.aliases
+    assert aliases.name == ALIAS_FILE
+    aliases.write_text(json.dumps({"minzheng": {"救助类型": ["救助类别名称"]}}, ensure_ascii=False), encoding="utf-8")
+    report, con = _ingest(path, workspace_aliases=aliases)
     assert _rows(con, "SELECT relief_type FROM minzheng")[0][0] == "农村低保"

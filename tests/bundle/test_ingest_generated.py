@@ -29,7 +29,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 def test_every_row_accounted_for(generated):
     con = duckdb.connect()
-    report = ingest_bundle(generated / "bundle", con)
+    report = ingest_bundle(generated / "bundle", con, workspace_aliases=None)
     truth_keys = {r["record_key"] for r in _csv(generated / "truth" / "persons.csv")}
     accepted = {r[0] for r in con.execute("SELECT record_key FROM person_records").fetchall()}
     rejected = {r[0] for r in con.execute("SELECT record_key FROM rejects").fetchall()}
@@ -71,7 +71,7 @@ def test_tables_are_stored_in_file_and_row_order(generated):
     files in the contract's order and each file's rows in row order, and identical
     natural keys are numbered #2, #3 … in row order."""
     con = duckdb.connect()
-    ingest_bundle(generated / "bundle", con)
+    ingest_bundle(generated / "bundle", con, workspace_aliases=None)
     rows = con.execute("SELECT source, row_no, fingerprint FROM person_records").fetchall()
     assert [r[:2] for r in rows] == sorted((r[:2] for r in rows), key=lambda r: (PERSON_SOURCES.index(r[0]), r[1]))
     for stem in PERSON_SOURCES:

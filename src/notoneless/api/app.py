@@ -1,4 +1,5 @@
-"""The FastAPI application: ``create_app(settings=None, store=None)``.
+"""The FastAPI application: ``create_app(settings, store=None)`` (uvicorn's factory is
+``app_from_environment``, the one place the API reads the environment's settings).
 
 With a ``store`` (tests, benchmarks) the app uses it and leaves it open. Without one,
 the app opens the graph of the settings when it starts (``open_graph``: the configured
@@ -45,8 +46,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def app_from_environment() -> FastAPI:
+    """The app of the environment's settings: the factory uvicorn calls in each server process."""
+    return create_app(get_settings())
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -30,7 +30,7 @@ from types import FrameType
 
 log = logging.getLogger("notoneless.api")
 
-APP = "notoneless.api.app:create_app"
+APP = "notoneless.api.app:app_from_environment"
 # A process that dies this soon after its start is not started again (it would only die
 # again: a broken configuration, a graph that cannot be reached); the service stops.
 MIN_LIFETIME_SECONDS = 10.0
@@ -62,7 +62,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 
 def _serve_one(host: str, port: int, log_level: str) -> None:
-    """One server process: its own socket, its own app (create_app from the environment)."""
+    """One server process: its own socket, its own app (app_from_environment)."""
     import uvicorn
 
     sock = _listening_socket(host, port)

@@ -49,6 +49,7 @@ def ingest_bundle(
     bundle_dir: Path,
     con: duckdb.DuckDBPyConnection,
     *,
+    workspace_aliases: Path | None,
     extra_aliases: Path | None = None,
     on_progress: Callable[[str, int], None] | None = None,
 ) -> IngestReport:
@@ -58,8 +59,8 @@ def ingest_bundle(
     file), a file in an unknown encoding, a required column missing.
 
     Header aliases beyond the built-in ones come from ``<bundle>/header_aliases.json``
-    and from ``extra_aliases`` or, when that is None, from the workspace's
-    ``header_aliases.json`` (``Settings.workspace``) if there is one.
+    and from ``extra_aliases`` or, when that is None, from ``workspace_aliases`` (the
+    workspace's file, ``Settings.paths.aliases``; None: none) if that file exists.
     ``on_progress(stage, count)`` is called after each file and each stage.
     """
     t0 = time.perf_counter()
@@ -77,12 +78,8 @@ def ingest_bundle(
         if not Path(extra_aliases).is_file():
             raise BundleError(f"表头别名文件不存在：{extra_aliases}")
         parts.append(load_aliases(Path(extra_aliases)))
-    else:
-        from notoneless.config import get_settings
-
-        workspace_file = get_settings().workspace / ALIAS_FILE
-        if workspace_file.is_file():
-            parts.append(load_aliases(workspace_file))
+    elif workspace_aliases is not None and Path(workspace_aliases).is_file():
+        parts.append(load_aliases(Path(workspace_aliases)))
     aliases = merge(*parts)
 
     for stem in schema.ALL_STEMS:  # check all ten exist before the slow part

@@ -46,7 +46,6 @@ from notoneless.cases.reconcile import (
 )
 from notoneless.cases.states import ACTION_LABELS, Action, State, parse_action
 from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType, split_match_key
-from notoneless.config import get_settings
 from notoneless.errors import CaseError
 from notoneless.graph.store import GraphStore
 
@@ -162,17 +161,19 @@ def _merges_from_history(history_path: Path | None, person_ids: list[str]) -> di
     linkage history (``linkage.id_history.resolve_person_ids`` follows merge chains)."""
     from notoneless.linkage.id_history import resolve_person_ids
 
-    path = history_path or get_settings().workspace / "history.duckdb"
-    return {old: new for old, new in resolve_person_ids(path, person_ids).items() if new and new != old}
+    if history_path is None:  # no history: nothing was merged
+        return {}
+    return {old: new for old, new in resolve_person_ids(history_path, person_ids).items() if new and new != old}
 
 
 def _split_homes(history_path: Path | None, run_id: str, index: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
     """Where the records of this run's split persons went, for their cases (see ``plan``)."""
     from notoneless.linkage.id_history import split_homes
 
-    path = history_path or get_settings().workspace / "history.duckdb"
+    if history_path is None:  # no history: nothing was split
+        return {}
     cases = [(r["case_id"], r.get("opened_person_id"), r.get("opened_run")) for r in index]
-    return split_homes(path, run_id, cases)
+    return split_homes(history_path, run_id, cases)
 
 
 def read_findings_dir(findings_dir: Path) -> dict[str, list[dict[str, str]]]:
@@ -202,8 +203,8 @@ def reconcile(
     ``duplicate_subsidies``, ``missed_subsidies``, ``contact_gaps``), each a mapping with
     the contract's columns. A kind left out was not checked: its cases are left alone.
     ``merges``: ``old_person_id → into_person_id``; default: resolved through the linkage
-    history at ``history_path`` (default ``<workspace>/history.duckdb``, see
-    ``docs/workspace.md``). ``today``: the day cases open on (deadlines count from it).
+    history at ``history_path`` (``Settings.paths.history``, see ``docs/workspace.md``;
+    None: no history, nothing merged). ``today``: the day cases open on (deadlines count from it).
     ``homes``: for cases whose person was split in this run, the persons now holding the
     records it was opened about; default: from the same history
     (``linkage.id_history.split_homes``). Idempotent for a repeated ``run_id`` with the

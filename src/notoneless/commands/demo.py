@@ -13,7 +13,7 @@ from notoneless.config import Settings
 
 
 def demo_dir(settings: Settings, counties: int, children_per_county: int, seed: int) -> Path:
-    return settings.workspace / "demo" / f"{counties}x{children_per_county}-{seed}"
+    return settings.paths.demo / f"{counties}x{children_per_county}-{seed}"
 
 
 def run(settings: Settings, console: Console, *, counties: int, children_per_county: int, seed: int) -> None:

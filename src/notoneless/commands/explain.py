@@ -17,7 +17,7 @@ _TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", 
 def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with views onto the workspace database, attached read-only,
     so that explaining never changes the last run's results."""
-    path = settings.workspace / "linkage.duckdb"
+    path = settings.paths.linkage
     if not path.is_file():
         raise LinkageError(f"工作区 {settings.workspace} 中没有连接结果（{path.name}）：请先运行 notoneless run。")
     con = duckdb.connect()

@@ -23,6 +23,7 @@ from notoneless.contacts.events import ServiceEvents
 from notoneless.contacts.merge import ServiceReport, merge
 from notoneless.graph.store import GraphStore
 from notoneless.graph.targets import TargetResolution
+from notoneless.handoffs import G_CONTACTS, G_HOUSEHOLD_KEYS, G_VILLAGES
 
 
 @dataclass
@@ -41,7 +42,7 @@ class ServiceStatements:
         if not self.events:
             return ServiceReport()
         self._keys = self._resolve(con)
-        bundle_contacts = dict(con.execute("SELECT contact_id, status FROM g_contacts").fetchall())
+        bundle_contacts = dict(con.execute(f"SELECT contact_id, status FROM {G_CONTACTS}").fetchall())
         effective = merge(
             targets.responsibilities, bundle_contacts, self.events, self.reference_date,
             lambda duty, target: self._keys.get((duty, target)),
@@ -50,13 +51,13 @@ class ServiceStatements:
         if effective.status:
             con.register("g_status_arrow", pa.table({"contact_id": list(effective.status),
                                                      "status": list(effective.status.values())}))
-            con.execute("UPDATE g_contacts SET status = s.status FROM g_status_arrow s "
-                        "WHERE g_contacts.contact_id = s.contact_id")
+            con.execute(f"UPDATE {G_CONTACTS} SET status = s.status FROM g_status_arrow s "
+                        f"WHERE {G_CONTACTS}.contact_id = s.contact_id")
             con.unregister("g_status_arrow")
         if effective.contacts:
             cols = ("contact_id", "name", "phone", "unit", "status")
             con.register("g_registered_arrow", pa.table({c: [r[c] for r in effective.contacts] for c in cols}))
-            con.execute(f"INSERT INTO g_contacts ({', '.join(cols)}) SELECT {', '.join(cols)} FROM g_registered_arrow")
+            con.execute(f"INSERT INTO {G_CONTACTS} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM g_registered_arrow")
             con.unregister("g_registered_arrow")
         return effective.report
 
@@ -71,7 +72,8 @@ class ServiceStatements:
 
     def _resolve(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
         """(duty, target) → the target's key in this run, for every target still there.
-        Uses the TEMP tables of ``graph.targets.resolve_targets`` (g_villages, g_household_keys)."""
+        Uses the TEMP tables of ``graph.targets.resolve_targets`` (``handoffs.G_VILLAGES``,
+        ``handoffs.G_HOUSEHOLD_KEYS``)."""
         from notoneless.linkage.id_history import resolve_person_ids
 
         wanted: dict[str, set[str]] = {}
@@ -80,8 +82,8 @@ class ServiceStatements:
         persons = sorted(wanted.get("包人", ()))
         moved = resolve_person_ids(self.history_path, persons) if self.history_path else {p: p for p in persons}
         known = {
-            "包村": {r[0] for r in con.execute("SELECT code FROM g_villages").fetchall()},
-            "包户": {r[0] for r in con.execute("SELECT uid FROM g_household_keys").fetchall()},
+            "包村": {r[0] for r in con.execute(f"SELECT code FROM {G_VILLAGES}").fetchall()},
+            "包户": {r[0] for r in con.execute(f"SELECT uid FROM {G_HOUSEHOLD_KEYS}").fetchall()},
             "包人": {r[0] for r in con.execute("SELECT DISTINCT person_id FROM entities").fetchall()},
         }
         keys: dict[tuple[str, str], str] = {}

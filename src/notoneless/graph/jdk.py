@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from notoneless.config import Settings, get_settings
+from notoneless.config import Settings
 from notoneless.errors import GraphError
 
 MIN_JAVA = 21
@@ -54,10 +54,9 @@ def java_version(home: Path) -> int | None:
     return int(match[2] or 0) if major == 1 else major
 
 
-def find_java_home(settings: Settings | None = None, *, need_compiler: bool = False) -> JavaHome:
+def find_java_home(settings: Settings, *, need_compiler: bool = False) -> JavaHome:
     """A JDK >= 21: ``NOTONELESS_JAVA_HOME`` (must fit), else ``JAVA_HOME`` when it fits,
     else the newest under /usr/lib/jvm (or the macOS JVM folder), else ``java`` on PATH."""
-    settings = settings or get_settings()
     tool = "javac" if need_compiler else "java"
 
     def fits(home: Path) -> JavaHome | None:

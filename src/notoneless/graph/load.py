@@ -17,13 +17,18 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from notoneless.graph.store import GraphStore
 from notoneless.graph.targets import resolve_targets
+from notoneless.handoffs import G_CONTACTS
 from notoneless.normalize.idnumber import clean_id
+
+if TYPE_CHECKING:  # contacts.effective imports graph.targets; only the annotations need it
+    from notoneless.contacts.effective import ServiceStatements
+    from notoneless.contacts.merge import ServiceReport
 
 # Source ranking used wherever one value of a person must be chosen: the household
 # registry (户籍) is the basic reference (shared/domain.md), then the student registry.
@@ -177,8 +182,8 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("Household 户", "load/households", HOUSEHOLDS_SQL),
     # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
     ("SourceRecord 源记录", "load/records", RECORDS_SQL),
-    # g_contacts: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
-    ("Contact 帮扶联系人", "load/contacts", "SELECT * FROM g_contacts ORDER BY contact_id"),
+    # G_CONTACTS: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
+    ("Contact 帮扶联系人", "load/contacts", f"SELECT * FROM {G_CONTACTS} ORDER BY contact_id"),
     ("RESPONSIBLE_FOR 包村", "load/responsible_for_division", "responsibilities:Division"),
     ("RESPONSIBLE_FOR 包户", "load/responsible_for_household", "responsibilities:Household"),
     ("RESPONSIBLE_FOR 包人", "load/responsible_for_person", "responsibilities:Person"),
@@ -203,7 +208,7 @@ class LoadReport:
     removed: dict[str, int] = field(default_factory=dict)
     unresolved_targets: int = 0
     seconds: float = 0.0
-    service: Any = None  # contacts.merge.ServiceReport when the service's 三包 events were merged
+    service: ServiceReport | None = None  # when the service's 三包 events were merged
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, chunk: int = 50_000) -> Iterator[list[dict[str, Any]]]:
@@ -228,7 +233,7 @@ def load_graph(
     run_id: str,
     batch_size: int | None = None,
     on_progress: ProgressFn | None = None,
-    service: Any = None,
+    service: ServiceStatements | None = None,
 ) -> LoadReport:
     """Write the workspace of ``con`` into the graph of ``store`` (a ``GraphStore``).
 
@@ -241,7 +246,7 @@ def load_graph(
     report = LoadReport(run_id=run_id)
     targets = resolve_targets(con)
     report.unresolved_targets = targets.unresolved
-    con.execute(f"CREATE OR REPLACE TEMP TABLE g_contacts AS {CONTACTS_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {G_CONTACTS} AS {CONTACTS_SQL}")
     if service is not None:
         report.service = service.apply(con, targets)
     for label, query, sql in STEPS:

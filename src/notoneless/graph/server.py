@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from notoneless.config import Settings, get_settings
+from notoneless.config import Settings
 from notoneless.errors import GraphError
 from notoneless.graph.jdk import JavaHome, find_java_home
 from notoneless.graph.server_build import build, default_server_dir, jar_path
@@ -70,8 +70,7 @@ class ServerPaths:
         return self.home / "server.log"
 
 
-def server_paths(settings: Settings | None = None) -> ServerPaths:
-    settings = settings or get_settings()
+def server_paths(settings: Settings) -> ServerPaths:
     return ServerPaths(settings.local_graph_dir().resolve())
 
 
@@ -117,7 +116,7 @@ def _is_our_server(pid: int, home: Path) -> bool:
     return state != "Z" and MAIN_CLASS.encode() in cmdline and str(home).encode() in cmdline
 
 
-def status(settings: Settings | None = None) -> ServerStatus:
+def status(settings: Settings) -> ServerStatus:
     """Whether the local server of this workspace runs, and where."""
     paths = server_paths(settings)
     pid = _read_int(paths.pid)
@@ -126,7 +125,7 @@ def status(settings: Settings | None = None) -> ServerStatus:
     return ServerStatus(False, None, None, paths.log)
 
 
-def read_password(settings: Settings | None = None) -> str:
+def read_password(settings: Settings) -> str:
     """The local server's password (from ``<workspace>/neo4j/password``)."""
     path = server_paths(settings).password
     try:
@@ -181,14 +180,13 @@ def _java_command(java: JavaHome, server_dir: Path, paths: ServerPaths, port: in
 
 
 def start(
-    settings: Settings | None = None, *, server_dir: Path | None = None, timeout: float = START_TIMEOUT_S
+    settings: Settings, *, server_dir: Path | None = None, timeout: float = START_TIMEOUT_S
 ) -> ServerStatus:
     """Start the local server in the background (building it first if needed).
 
     A no-op when it already runs (``started`` is False then). Returns once the server
     has announced that the password is set and Bolt answers.
     """
-    settings = settings or get_settings()
     server_dir = server_dir or default_server_dir()
     current = status(settings)
     if current.running:
@@ -259,7 +257,7 @@ def _terminate(pid: int, home: Path, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def stop(settings: Settings | None = None, *, timeout: float = STOP_TIMEOUT_S) -> bool:
+def stop(settings: Settings, *, timeout: float = STOP_TIMEOUT_S) -> bool:
     """Stop the local server cleanly (SIGTERM, then wait for it to exit).
 
     Returns False when it was not running.

@@ -44,7 +44,7 @@ def is_built(server_dir: Path | None = None) -> bool:
     return stamp.stat().st_mtime >= newest
 
 
-def build(settings: Settings | None = None, *, server_dir: Path | None = None, force: bool = False) -> bool:
+def build(settings: Settings, *, server_dir: Path | None = None, force: bool = False) -> bool:
     """Build ``graph_server/`` with Maven (offline from ``~/.m2`` when it can, else online).
 
     Returns False when the jars were already up to date. Serialised by a file lock, so

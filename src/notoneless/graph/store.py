@@ -5,7 +5,7 @@ Every statement is a named query, a file under ``graph_schema/queries/`` (see
 Writes go in ``UNWIND $rows`` batches, each batch one managed transaction that the
 driver retries on transient errors (deadlocks, leader switches, lost connections).
 
-    with open_graph() as graph:
+    with open_graph(settings) as graph:
         graph.init_schema()
         graph.write_rows("load/persons", rows)
         graph.query("checks/unmatched_children", county="522631")
@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Query, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from notoneless.config import Settings, get_settings
+from notoneless.config import Settings
 from notoneless.errors import ConfigError, GraphError
 from notoneless.graph import cypher_files, server
 
@@ -292,14 +292,13 @@ def _collect(pending: set[Future[int]], on_batch: Callable[[int], None] | None) 
 
 
 @contextmanager
-def open_graph(settings: Settings | None = None) -> Iterator[GraphStore]:
+def open_graph(settings: Settings) -> Iterator[GraphStore]:
     """The graph of the configuration.
 
     ``Settings.graph_uri`` set: that server, with ``graph_user``/``graph_password``.
     Unset: the local server, started if it is not running and then stopped at the end,
     but only if this call started it.
     """
-    settings = settings or get_settings()
     if settings.graph_uri:
         if settings.graph_password is None:
             raise ConfigError(

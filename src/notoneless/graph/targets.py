@@ -25,9 +25,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from notoneless.handoffs import G_HOUSEHOLD_KEYS, G_VILLAGES
 from notoneless.normalize.idnumber import clean_id, normalize_id
 
-_KEYS_SQL = """
+_KEYS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE g_person_keys AS
 SELECT DISTINCT id_norm AS key, e.person_id FROM person_records p JOIN entities e USING (record_key)
 WHERE id_norm IS NOT NULL
@@ -37,11 +38,11 @@ WHERE xueji_no IS NOT NULL;
 CREATE OR REPLACE TEMP TABLE g_valid_ids AS
 SELECT DISTINCT id_norm AS key, e.person_id FROM person_records p JOIN entities e USING (record_key)
 WHERE id_norm IS NOT NULL AND id_valid;
-CREATE OR REPLACE TEMP TABLE g_household_keys AS
+CREATE OR REPLACE TEMP TABLE {G_HOUSEHOLD_KEYS} AS
 SELECT DISTINCT household_key AS key, source || ':' || household_key AS uid
 FROM person_records JOIN entities USING (record_key)
 WHERE household_key IS NOT NULL AND source IN ('hukou', 'fupin');
-CREATE OR REPLACE TEMP TABLE g_villages AS
+CREATE OR REPLACE TEMP TABLE {G_VILLAGES} AS
 SELECT DISTINCT code FROM divisions WHERE length(code) = 12
 UNION SELECT DISTINCT village_code FROM person_records WHERE length(village_code) = 12;
 """
@@ -115,13 +116,13 @@ def resolve_targets(con: duckdb.DuckDBPyConnection) -> TargetResolution:
     con.unregister("g_target_keys_arrow")
     con.execute(f"CREATE OR REPLACE TEMP TABLE g_target_person AS {_MATCH_SQL}")
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE g_target_household AS
-           SELECT DISTINCT t.value, h.uid FROM g_target_keys t JOIN g_household_keys h ON h.key = t.key
+        f"""CREATE OR REPLACE TEMP TABLE g_target_household AS
+           SELECT DISTINCT t.value, h.uid FROM g_target_keys t JOIN {G_HOUSEHOLD_KEYS} h ON h.key = t.key
            WHERE t.rank = 0"""
     )
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE g_target_village AS
-           SELECT DISTINCT t.value, v.code FROM g_target_keys t JOIN g_villages v ON v.code = t.key
+        f"""CREATE OR REPLACE TEMP TABLE g_target_village AS
+           SELECT DISTINCT t.value, v.code FROM g_target_keys t JOIN {G_VILLAGES} v ON v.code = t.key
            WHERE t.rank = 0"""
     )
     out = TargetResolution()

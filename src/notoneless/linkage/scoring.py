@@ -67,7 +67,7 @@ def make_linker(
 
 def run_model(settings: Settings) -> Path:
     """The model of the last run (what ``explain`` uses): the workspace's, else the default."""
-    ws_model = settings.workspace / "linkage_model.json"
+    ws_model = settings.paths.linkage_model
     return ws_model if ws_model.is_file() else training.default_model_path()
 
 
@@ -122,7 +122,7 @@ def score(
         for step, s in train_seconds.items():
             stats.append((f"training:{step}", s, None))
     settings.workspace.mkdir(parents=True, exist_ok=True)
-    model_path = settings.workspace / "linkage_model.json"
+    model_path = settings.paths.linkage_model
     linker.misc.save_model_to_json(str(model_path), overwrite=True)
     seconds["training"] = time.perf_counter() - t
     stats.append(("training", seconds["training"], None))
@@ -207,7 +207,7 @@ def link(
 
     t = time.perf_counter()
     say("分配稳定的人员编号")
-    stable_ids.assign_person_ids(con, history_path=settings.workspace / "history.duckdb", run_id=run_id)
+    stable_ids.assign_person_ids(con, history_path=settings.paths.history, run_id=run_id)
     seconds["person_ids"] = time.perf_counter() - t
     stats.append(("person_ids", seconds["person_ids"], None))
 

@@ -15,6 +15,7 @@ starts it on demand.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -22,10 +23,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from notoneless import resources
 from notoneless.config import Settings, get_settings
 from notoneless.errors import GraphError
 
@@ -57,10 +60,32 @@ JVM_FLAGS = (
 )
 
 
-def default_server_dir() -> Path:
-    """``graph_server/`` at the repository root, found from this package's source."""
-    # src/notoneless/graph/server.py -> parents[3] is the repository root.
-    return Path(__file__).resolve().parents[3] / "graph_server"
+def default_server_dir(settings: Settings | None = None) -> Path:
+    """Where the local server is built: ``graph_server/`` itself in a source checkout;
+    for an installed package, a copy of its shipped sources under the user's cache,
+    ``<cache>/graph_server/<hash of the sources>/`` (see :meth:`Settings.user_cache_dir`),
+    so a new version builds beside the old one and site-packages is never written to."""
+    sources = resources.graph_server_sources()
+    if resources.in_source_checkout():
+        return sources
+    settings = settings or get_settings()
+    files = sorted(p for p in [sources / "pom.xml", *(sources / "src").rglob("*")] if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(sources).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    server_dir = settings.user_cache_dir() / "graph_server" / digest.hexdigest()[:16]
+    if not (server_dir / "pom.xml").is_file():
+        server_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".copy-", dir=server_dir.parent))
+        shutil.copy2(sources / "pom.xml", staging / "pom.xml")
+        shutil.copytree(sources / "src", staging / "src")
+        try:
+            staging.rename(server_dir)
+        except OSError:  # another process copied it first
+            shutil.rmtree(staging, ignore_errors=True)
+            if not (server_dir / "pom.xml").is_file():
+                raise
+    return server_dir
 
 
 # --- the JDK ---------------------------------------------------------------------
@@ -170,11 +195,11 @@ def build(settings: Settings | None = None, *, server_dir: Path | None = None, f
     Returns False when the jars were already up to date. Serialised by a file lock, so
     parallel test sessions do not build into the same ``target/`` at once.
     """
-    server_dir = server_dir or default_server_dir()
+    server_dir = server_dir or default_server_dir(settings)
     if not (server_dir / "pom.xml").is_file():
         raise GraphError(
-            f"{server_dir}/pom.xml not found: the local Neo4j is built from the repository's graph_server/; "
-            "install NotOneLess from a clone (pip install -e .) or set NOTONELESS_GRAPH_URI to a Neo4j server."
+            f"{server_dir}/pom.xml not found: the local Neo4j is built from graph_server/ (shipped with the "
+            "package); reinstall NotOneLess or set NOTONELESS_GRAPH_URI to a Neo4j server."
         )
     if not force and is_built(server_dir):
         return False
@@ -352,7 +377,7 @@ def start(
     has announced that the password is set and Bolt answers.
     """
     settings = settings or get_settings()
-    server_dir = server_dir or default_server_dir()
+    server_dir = server_dir or default_server_dir(settings)
     current = status(settings)
     if current.running:
         return current

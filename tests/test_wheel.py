@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -35,13 +36,22 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Build from a copy of the repository's files (tracked or not ignored), so the build
     # leaves nothing (build/, egg-info) in the checkout.
-    listed = _run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO).stdout
     copy = tmp_path_factory.mktemp("source")
-    for name in filter(None, listed.split("\0")):
-        source = REPO / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            (copy / name).write_bytes(source.read_bytes())
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO, capture_output=True, text=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout: copy all but the usual litter
+        litter = shutil.ignore_patterns(".git", ".venv", ".notoneless", "target", "build", "dist", "*.egg-info",
+                                        "__pycache__", ".pytest_cache", ".hypothesis")
+        shutil.copytree(REPO, copy, ignore=litter, dirs_exist_ok=True)
+    else:
+        for name in filter(None, listed.split("\0")):
+            source = REPO / name
+            if source.is_file():
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                (copy / name).write_bytes(source.read_bytes())
     dist = tmp_path_factory.mktemp("dist")
     _run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     java_home: Path | None = None
     system_java_home: Path | None = Field(default=None, validation_alias="JAVA_HOME")
 
+    # Where an installed package (not a source checkout, which builds in its own
+    # graph_server/target/) builds and keeps the local server: <cache_dir>/graph_server/<hash>/.
+    # Unset: $XDG_CACHE_HOME/notoneless, else ~/.cache/notoneless.
+    cache_dir: Path | None = None
+    xdg_cache_home: Path | None = Field(default=None, validation_alias="XDG_CACHE_HOME")
+
     # Writes to the graph go in UNWIND batches of this many rows.
     graph_batch_size: int = 10_000
 
@@ -97,6 +103,11 @@ class Settings(BaseSettings):
 
     def local_graph_dir(self) -> Path:
         return self.paths.graph
+
+    def user_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir
+        return (self.xdg_cache_home or Path.home() / ".cache") / "notoneless"
 
 
 @lru_cache(maxsize=1)

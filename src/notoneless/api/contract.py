@@ -6,11 +6,13 @@ Regenerate after changing the API: ``notoneless api openapi > api/openapi.json``
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from notoneless import resources
 from notoneless.config import Settings
 
-CONTRACT_PATH = Path(__file__).resolve().parents[3] / "api" / "openapi.json"
+# The repository file in a source checkout (where it is regenerated and committed),
+# else the copy installed with the package.
+CONTRACT_PATH = resources.openapi_contract_path()
 
 
 def openapi_text() -> str:

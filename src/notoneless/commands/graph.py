@@ -23,10 +23,11 @@ def _note_remote(settings: Settings, console: Console) -> None:
 
 def build(settings: Settings, console: Console, *, force: bool = False) -> None:
     started = time.monotonic()
-    if server_build.build(settings, force=force):
-        console.print(f"已构建本地 Neo4j 服务器 (built graph_server/) 用时 {time.monotonic() - started:.0f} 秒")
+    server_dir = server_build.default_server_dir(settings)
+    if server_build.build(settings, server_dir=server_dir, force=force):
+        console.print(f"已构建本地 Neo4j 服务器 (built {server_dir}) 用时 {time.monotonic() - started:.0f} 秒")
     else:
-        console.print("本地 Neo4j 服务器已是最新 (graph_server/ is up to date)")
+        console.print(f"本地 Neo4j 服务器已是最新 ({server_dir} is up to date)")
 
 
 def start(settings: Settings, console: Console) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from notoneless import resources
 from notoneless.errors import GraphError
 
 SCHEMA_FILES = ("constraints.cypher", "indexes.cypher")
@@ -29,9 +30,8 @@ _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 
 
 def default_schema_dir() -> Path:
-    """``graph_schema/`` at the repository root, found from this package's source."""
-    # src/notoneless/graph/cypher_files.py -> parents[3] is the repository root.
-    return Path(__file__).resolve().parents[3] / "graph_schema"
+    """``graph_schema/``: the repository's in a source checkout, else the installed package's."""
+    return resources.graph_schema_dir()
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def start(
     A no-op when it already runs (``started`` is False then). Returns once the server
     has announced that the password is set and Bolt answers.
     """
-    server_dir = server_dir or default_server_dir()
+    server_dir = server_dir or default_server_dir(settings)
     current = status(settings)
     if current.running:
         return current

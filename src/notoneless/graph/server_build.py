@@ -1,5 +1,6 @@
 """Building the local Neo4j server (``graph_server/``, one Java class and its
-dependencies) with Maven: where the sources are (``default_server_dir``), whether the
+dependencies) with Maven: where it is built (``default_server_dir``: the checkout's
+``graph_server/``, or for an installed package a copy under the user cache), whether the
 jars are up to date, and the build itself, offline from ``~/.m2`` when it can,
 serialised by a file lock.
 """
@@ -7,11 +8,14 @@ serialised by a file lock.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
+from notoneless import resources
 from notoneless.config import Settings
 from notoneless.errors import GraphError
 from notoneless.graph.jdk import find_java_home
@@ -19,10 +23,31 @@ from notoneless.graph.jdk import find_java_home
 JAR_NAME = "graph-server.jar"
 
 
-def default_server_dir() -> Path:
-    """``graph_server/`` at the repository root, found from this package's source."""
-    # src/notoneless/graph/server.py -> parents[3] is the repository root.
-    return Path(__file__).resolve().parents[3] / "graph_server"
+def default_server_dir(settings: Settings) -> Path:
+    """Where the local server is built: ``graph_server/`` itself in a source checkout;
+    for an installed package, a copy of its shipped sources under the user's cache,
+    ``<cache>/graph_server/<hash of the sources>/`` (see :meth:`Settings.user_cache_dir`),
+    so a new version builds beside the old one and site-packages is never written to."""
+    sources = resources.graph_server_sources()
+    if resources.in_source_checkout():
+        return sources
+    files = sorted(p for p in [sources / "pom.xml", *(sources / "src").rglob("*")] if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(sources).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    server_dir = settings.user_cache_dir() / "graph_server" / digest.hexdigest()[:16]
+    if not (server_dir / "pom.xml").is_file():
+        server_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".copy-", dir=server_dir.parent))
+        shutil.copy2(sources / "pom.xml", staging / "pom.xml")
+        shutil.copytree(sources / "src", staging / "src")
+        try:
+            staging.rename(server_dir)
+        except OSError:  # another process copied it first
+            shutil.rmtree(staging, ignore_errors=True)
+            if not (server_dir / "pom.xml").is_file():
+                raise
+    return server_dir
 
 
 def jar_path(server_dir: Path) -> Path:
@@ -33,9 +58,8 @@ def _stamp(server_dir: Path) -> Path:
     return server_dir / "target" / ".notoneless-built"
 
 
-def is_built(server_dir: Path | None = None) -> bool:
+def is_built(server_dir: Path) -> bool:
     """The jars exist and are newer than ``pom.xml`` and the Java sources."""
-    server_dir = server_dir or default_server_dir()
     stamp = _stamp(server_dir)
     if not (stamp.is_file() and jar_path(server_dir).is_file() and any((server_dir / "target" / "lib").glob("*.jar"))):
         return False
@@ -50,11 +74,11 @@ def build(settings: Settings, *, server_dir: Path | None = None, force: bool = F
     Returns False when the jars were already up to date. Serialised by a file lock, so
     parallel test sessions do not build into the same ``target/`` at once.
     """
-    server_dir = server_dir or default_server_dir()
+    server_dir = server_dir or default_server_dir(settings)
     if not (server_dir / "pom.xml").is_file():
         raise GraphError(
-            f"{server_dir}/pom.xml not found: the local Neo4j is built from the repository's graph_server/; "
-            "install NotOneLess from a clone (pip install -e .) or set NOTONELESS_GRAPH_URI to a Neo4j server."
+            f"{server_dir}/pom.xml not found: the local Neo4j is built from graph_server/ (shipped with the "
+            "package); reinstall NotOneLess or set NOTONELESS_GRAPH_URI to a Neo4j server."
         )
     if not force and is_built(server_dir):
         return False

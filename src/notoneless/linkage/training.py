@@ -33,10 +33,11 @@ from typing import Any
 
 from splink import Linker, block_on
 
+from notoneless import resources
 from notoneless.errors import LinkageError
 from notoneless.linkage.comparisons import SIBLING_LABEL
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "linkage_models" / "default_model.json"
+DEFAULT_MODEL_PATH = resources.default_model_path()
 
 # Below this many records EM has too few pairs per level to be trusted: the run keeps
 # the committed default model's parameters (they were trained on a generated bundle).

@@ -18,7 +18,7 @@ from typing import Any
 
 from cachetools import TTLCache
 
-from notoneless.api.access import Caller, authenticate, hash_token
+from notoneless.access.users import Caller, authenticate, hash_token
 
 # Distinct tokens remembered at once; more is harmless (the oldest is looked up again).
 MAX_CALLERS = 4096

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from notoneless.api.access import Caller
+from notoneless.access.users import Caller
 from notoneless.api.convert import masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import Forbidden, NotFound
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
 from notoneless.cases import ledger
 from notoneless.cases.machine import ACTION_LABELS, State, allowed
 from notoneless.cases.types import CaseType
+from notoneless.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

@@ -9,6 +9,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from notoneless.access.users import Caller
+
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,
                  fields: list[str], at: datetime, decision_id: str | None = None,
@@ -28,3 +30,8 @@ def record_event(store: Any, action: str, by: str, role: str, division: str, fie
     store.query("api/audit/record", **event_params(event_id, action, by, role, division, person_id, fields,
                                                    datetime.now(UTC), town=town))
     return event_id
+
+
+def record_reveal(store: Any, caller: Caller, person_id: str, fields: list[str]) -> str:
+    """Audit a read of a person's full (unmasked) numbers by ``caller``, before they are shown."""
+    return record_event(store, "reveal", caller.name, caller.role.value, caller.division, fields, person_id=person_id)

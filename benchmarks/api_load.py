@@ -41,7 +41,7 @@ from pathlib import Path
 
 import httpx
 
-from notoneless.api.access import Role, create_user
+from notoneless.access.users import Role, create_user
 from notoneless.api.workers import child_pids, connections_per_process
 from notoneless.config import get_settings
 from notoneless.graph import server

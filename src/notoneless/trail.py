@@ -15,10 +15,10 @@ from rich.table import Table
 
 from notoneless.checks.findings import text
 from notoneless.contacts.events import ACTION_LABELS
-from notoneless.errors import NotOneLessError
+from notoneless.errors import PersonNotFound
 from notoneless.graph.store import GraphStore
 from notoneless.localtime import shown
-from notoneless.normalize.idnumber import clean_id, normalize_id
+from notoneless.normalize.idnumber import lookup_keys
 
 SOURCE_LABELS = {
     "hukou": "户籍",
@@ -49,22 +49,6 @@ STATUS_FLAGS = (
     ("tekun", "农村特困"),
     ("disabled", "残疾"),
 )
-
-
-class PersonNotFound(NotOneLessError):
-    code = "PERSON_NOT_FOUND"
-    http_status = 404
-    exit_code = 1
-
-
-def lookup_keys(key: str) -> list[str]:
-    """The forms of a typed key to look up: as cleaned, and as a normalised ID number."""
-    cleaned = clean_id(key)
-    keys = [key.strip(), cleaned]
-    result = normalize_id(key)
-    if result.id_norm:
-        keys.append(result.id_norm)
-    return list(dict.fromkeys(k for k in keys if k))
 
 
 def find_trail(store: GraphStore, key: str) -> list[dict[str, Any]]:

@@ -19,9 +19,9 @@ import json
 from typing import Any
 
 import duckdb
-
 from handbuilt_workspace import build_workspace, make_id
-from notoneless.api.access import Role, create_user
+
+from notoneless.access.users import Role, create_user
 from notoneless.cases.ledger import reconcile
 from notoneless.checks.catalogue import record_findings, run_checks
 from notoneless.checks.findings import CheckContext

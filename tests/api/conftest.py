@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from api_client import api_client
+from api_scene import load_scene
 from fastapi.testclient import TestClient
 
 from notoneless.config import Settings
 from notoneless.graph.store import GraphStore
-from api_client import api_client
-from api_scene import load_scene
 
 
 @pytest.fixture(scope="module")

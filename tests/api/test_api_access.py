@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from api_client import auth
+from api_scene import ID, RUN_ID, S1, USERS, V1, V4
 from fastapi.testclient import TestClient
 
-from api_scene import ID, RUN_ID, S1, USERS, V1, V4
-from api_client import auth
 from notoneless.api.app import create_app
 
 pytestmark = pytest.mark.graph
@@ -210,8 +210,9 @@ def test_runs_are_listed(client, scene) -> None:
 def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, graph_settings, scene, capsys) -> None:
     from rich.console import Console
 
-    from notoneless.api.access import AccessError, hash_token
+    from notoneless.access.users import hash_token
     from notoneless.commands.api import users_add
+    from notoneless.errors import AccessError
 
     token = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
     assert capsys.readouterr().out.splitlines()[-1] == token
@@ -233,7 +234,7 @@ def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, g
 
 
 def test_a_reissued_token_stops_working_once_the_caller_cache_expires(graph_store, graph_settings, scene) -> None:
-    from notoneless.api.access import Role, create_user, hash_token
+    from notoneless.access.users import Role, create_user, hash_token
     from notoneless.api.callers import CallerCache
 
     now = [1000.0]

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from api_client import auth
+from api_scene import ID, PHONE, USERS, V1, XUEJI_P02
 from fastapi.testclient import TestClient
 
-from api_scene import ID, PHONE, USERS, V1, XUEJI_P02
-from api_client import auth
+from notoneless.access.masking import mask_id, mask_phone, mask_text
 from notoneless.api.app import create_app
-from notoneless.api.masking import mask_id, mask_phone, mask_text
 
 pytestmark = pytest.mark.graph
 

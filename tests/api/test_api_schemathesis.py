@@ -11,9 +11,9 @@ import json
 
 import pytest
 import schemathesis
+from api_client import auth
 from hypothesis import HealthCheck, given, settings
 
-from api_client import auth
 from notoneless.api.app import create_app
 from notoneless.api.contract import openapi_text
 

@@ -11,7 +11,7 @@ import pytest
 from neo4j import GraphDatabase
 from test_api_access import SCOPE
 
-from notoneless.api.access import authenticate
+from notoneless.access.users import authenticate
 from notoneless.api.trails import TrailReader
 from notoneless.errors import GraphError
 from notoneless.graph import server

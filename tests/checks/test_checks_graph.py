@@ -4,8 +4,8 @@ load into the real local Neo4j, against rows worked out by hand."""
 from __future__ import annotations
 
 import duckdb
-import pytest
 import handbuilt_scenario as sc
+import pytest
 from handbuilt_workspace import build_workspace
 
 from notoneless.checks import catalogue

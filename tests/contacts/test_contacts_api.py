@@ -14,7 +14,7 @@ from api_client import api_client, auth
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from notoneless.api.access import Role, create_user
+from notoneless.access.users import Role, create_user
 from notoneless.run import run_bundle
 
 pytestmark = pytest.mark.graph

@@ -13,11 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from notoneless.api.access import Role, create_user
+from notoneless.access.users import Role, create_user
 from notoneless.cli import app
 from notoneless.config import get_settings
 from notoneless.contacts import actions
 from notoneless.contacts.visits import DUE, OVERDUE, VISITED, visit_list
+from notoneless.errors import ContactError, ContactForbidden, ContactNotFound
 from notoneless.run import run_bundle
 from notoneless.trail import find_trail
 
@@ -113,26 +114,26 @@ def test_scoping_and_roles_of_the_actions(graph, graph_settings, tmp_path):
     create_user(graph, "低庄镇专干", Role.TOWN, "431224102")
     create_user(graph, "溆浦县审计", Role.AUDITOR, "431224")
     other_town = actions.officer(graph, "低庄镇专干")
-    with pytest.raises(actions.ContactNotFound) as err:
+    with pytest.raises(ContactNotFound) as err:
         actions.assign(graph, other_town, "LX001", "包人", village=SOUTH)
     assert err.value.http_status == 404 and err.value.field == "village"
-    with pytest.raises(actions.ContactNotFound):
+    with pytest.raises(ContactNotFound):
         actions.assign(graph, other_town, "LX001", "包人", targets=["43122420121111028x"])  # 李娜, 卢峰镇
-    with pytest.raises(actions.ContactForbidden):
+    with pytest.raises(ContactForbidden):
         actions.assign(graph, actions.officer(graph, "溆浦县审计"), "LX001", "包人", village=SOUTH)
-    with pytest.raises(actions.ContactError, match="没有名为"):
+    with pytest.raises(ContactError, match="没有名为"):
         actions.officer(graph, "无此人")
     # the CLI says the same in one line, with a non-zero exit code
     r = cli(["contacts", "assign", "LX001", "--type", "包人", "--village", SOUTH, "--by", "低庄镇专干"], graph_settings)
     assert r.exit_code != 0
     # a registered contact can be assigned at once and shows in its visit list
     actions.register(graph, other_town, "LX100", "新老师", phone="13900000100", unit="低庄镇中心学校")
-    with pytest.raises(actions.ContactError, match="已存在"):
+    with pytest.raises(ContactError, match="已存在"):
         actions.register(graph, other_town, "LX100", "重名")
     # a bare number names the household of either registry; a key names one
     result = actions.assign(graph, other_town, "LX100", "包户", targets=["1224000104", "fupin:4312241022010001"])
     assert result.targets == ["hukou:1224000104", "fupin:4312241022010001"]
-    with pytest.raises(actions.ContactNotFound):  # 郑可's household is in 卢峰镇
+    with pytest.raises(ContactNotFound):  # 郑可's household is in 卢峰镇
         actions.assign(graph, other_town, "LX100", "包户", targets=["4312241012020001"])
     listing = visit_list(graph, other_town, "LX100")
     assert listing.month == "2025-10" and {i["target"] for i in listing.items} == set(result.targets)

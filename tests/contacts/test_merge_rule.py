@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from notoneless.contacts.events import Assignment, Registration, ServiceEvents, StatusChange
-from notoneless.localtime import china_day
 from notoneless.contacts.merge import merge
+from notoneless.localtime import china_day
 
 REF = date(2025, 10, 15)
 BEFORE = datetime(2025, 10, 1, 8, tzinfo=UTC)

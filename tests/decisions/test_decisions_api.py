@@ -11,7 +11,7 @@ from api_client import api_client, auth
 from decision_bundles import HANDMADE
 from fastapi.testclient import TestClient
 
-from notoneless.api.access import Role, create_user
+from notoneless.access.users import Role, create_user
 from notoneless.run import run_bundle
 
 pytestmark = pytest.mark.graph

@@ -18,7 +18,6 @@ from stdnum.cn import ric
 from notoneless.normalize.idnumber import normalize_id
 from notoneless.normalize.names import normalize_name
 
-
 COLUMNS = {
     "record_key": "VARCHAR",
     "source": "VARCHAR",

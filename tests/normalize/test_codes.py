@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.cn import ric
 
 from notoneless.normalize import codes
 from notoneless.normalize.targets import normalize_target
-from stdnum.cn import ric
 
 VALID = "43120220120305001" + ric.calc_check_digit("431202201203050010")
 

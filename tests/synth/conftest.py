@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from notoneless.synth import HardCaseRates, WorldConfig, generate_bundle
 from notoneless.synth.writer import FORMATS
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from cachetools import TTLCache
 
-from notoneless.api.access import Caller, authenticate, hash_token
+from notoneless.access.users import Caller, authenticate, hash_token
+from notoneless.graph.store import GraphStore
 
 # Distinct tokens remembered at once; more is harmless (the oldest is looked up again).
 MAX_CALLERS = 4096
@@ -40,7 +40,7 @@ class CallerCache:
         with self._lock:
             return self._known.get(hash_token(token))  # the token itself is never kept
 
-    def look_up(self, store: Any, token: str) -> Caller | None:
+    def look_up(self, store: GraphStore, token: str) -> Caller | None:
         """The caller holding ``token``, from the graph (blocking); remembered if found."""
         found = authenticate(store, token)
         if found is not None and self._known is not None:

@@ -6,8 +6,8 @@ import json
 import math
 from typing import Any
 
-from notoneless.api.access import Caller
-from notoneless.api.masking import mask
+from notoneless.access.masking import mask
+from notoneless.access.users import Caller
 
 
 def plain(value: Any) -> Any:

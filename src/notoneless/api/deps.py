@@ -17,11 +17,11 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from notoneless.api.access import Caller
+from notoneless.access.users import Caller
 from notoneless.api.callers import CallerCache
-from notoneless.api.exc import Unauthenticated
 from notoneless.api.models import PageOf
 from notoneless.config import Settings
+from notoneless.errors import Unauthenticated
 from notoneless.graph.store import GraphStore
 
 M = TypeVar("M")

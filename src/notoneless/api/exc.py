@@ -1,7 +1,7 @@
 """Errors → RFC 9457 problem responses (``application/problem+json``), one handler table.
 
 Every error the project raises on purpose is a ``NotOneLessError`` carrying a stable
-``code`` and an ``http_status``; the API's own are below. A problem response has
+``code`` and an ``http_status`` (all declared in ``errors.py``). A problem response has
 ``type`` (``urn:notoneless:problem:<code>``), ``title`` (Chinese, per code), ``status``,
 ``detail`` (the error's message, which says what to do), ``code``, and for validation
 errors ``errors``: the failing fields. Nothing else leaves the server: an unexpected
@@ -18,48 +18,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from notoneless.decisions.judgement import DecisionError
-from notoneless.errors import CaseError, GraphError, LinkageError, NotOneLessError
+from notoneless.errors import CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
 
 log = logging.getLogger("notoneless.api")
 
 PROBLEM_JSON = "application/problem+json"
-
-
-class ApiError(NotOneLessError):
-    """Base of the API's own errors (each sets ``code`` and ``http_status``)."""
-
-    code = "API_ERROR"
-    http_status = 400
-
-
-class Unauthenticated(ApiError):
-    code = "UNAUTHENTICATED"
-    http_status = 401
-
-    def __init__(self, message: str = "请在 Authorization 头中提供有效的令牌（Bearer <token>）：令牌由 notoneless users add 签发。") -> None:
-        super().__init__(message)
-
-
-class NotFound(ApiError):
-    """Also what an out-of-scope request gets: the API never reveals that it exists."""
-
-    code = "NOT_FOUND"
-    http_status = 404
-
-
-class Forbidden(ApiError):
-    code = "FORBIDDEN"
-    http_status = 403
-
-
-class BadRequest(ApiError):
-    code = "BAD_REQUEST"
-    http_status = 422
-
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field
 
 
 # Chinese titles by code; a code not listed takes its status's title.
@@ -89,24 +52,6 @@ STATUS_TITLES: dict[int, str] = {
     500: "服务器内部错误",
     503: "服务暂不可用",
 }
-# Status overrides by code, where an error class's default status does not fit.
-STATUS_BY_CODE: dict[str, int] = {
-    "CASE_NOT_FOUND": 404,
-    "CASE_STATE_UNKNOWN": 422,
-    "CASE_TYPE_UNKNOWN": 422,
-    "CASE_EVIDENCE_FORMAT": 422,
-    "CASE_EVIDENCE_KIND": 422,
-    "CASE_ACTION_UNKNOWN": 422,
-    "LINKAGE_ERROR": 409,  # no workspace yet, or the record is not in the last run's
-    # identity decisions (notoneless.decisions)
-    "DECISION_NOT_FOUND": 404,
-    "DECISION_RECORD_NOT_FOUND": 404,
-    "REVIEW_NOT_FOUND": 404,
-    "DECISION_ALREADY_WITHDRAWN": 409,
-    "DECISION_NOT_WITHDRAWABLE": 409,
-}
-
-
 def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {
@@ -136,7 +81,7 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse:
-    status = STATUS_BY_CODE.get(exc.code, exc.http_status)
+    status = exc.http_status
     if isinstance(exc, GraphError):
         log.error("graph error on %s %s: %s", request.method, request.url.path, exc)
         return problem(503, exc.code, "图数据库暂时无法访问，请稍后重试；如持续出现请联系系统管理员。")
@@ -144,9 +89,8 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
         log.error("error on %s %s: %s", request.method, request.url.path, exc)
         return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
     errors = None
-    field = getattr(exc, "field", None)  # BadRequest, and the project's errors that name an input (contacts)
-    if field and status == 422:
-        errors = [{"field": field, "message": str(exc)}]
+    if exc.field and status == 422:
+        errors = [{"field": exc.field, "message": str(exc)}]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(exc, CaseError | LinkageError | DecisionError) and status == 404:
         return problem(404, "NOT_FOUND", str(exc))

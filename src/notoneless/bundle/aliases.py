@@ -24,6 +24,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from notoneless.bundle.encoding import decode_bytes
 from notoneless.bundle.schema import FILES, FileSpec
 from notoneless.errors import BundleError
 
@@ -41,7 +42,6 @@ def header_key(header: object) -> str:
 
 def load_aliases(path: Path) -> Aliases:
     """Read one alias file; BundleError naming the file when it is not in the format."""
-    from notoneless.bundle.files import decode_bytes
 
     try:
         text, _ = decode_bytes(path.read_bytes(), path.name)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -33,6 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from notoneless.bundle.aliases import Aliases, resolve_columns
+from notoneless.bundle.encoding import decode_bytes
 from notoneless.bundle.rejects import RejectCode
 from notoneless.bundle.schema import FILES
 from notoneless.errors import BundleError
@@ -78,38 +78,6 @@ def find_file(bundle_dir: Path, stem: str) -> Path:
     if len(hits) > 1:
         raise BundleError(f"数据包中 {stem} 有多个文件（{', '.join(p.name for p in hits)}）；请只保留一个")
     return hits[0]
-
-
-def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding of a CSV/JSON file: UTF-8 (with or without BOM) or GB18030
-    (a superset of GBK and GB2312). Anything else is a BundleError naming the file."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise _encoding_error(name, exc) from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:65536]:
-        raise BundleError(f"{name} 的编码不受支持（疑似 UTF-16 或二进制文件）；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise _encoding_error(name, exc) from exc
-    # GB18030 decodes many byte strings; text full of control characters is not text
-    sample = text[:65536]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
-    if controls:
-        raise BundleError(f"{name} 不是 UTF-8 或 GB18030（GBK）编码的文本；请另存为 CSV（UTF-8）")
-    return text, "gb18030"
-
-
-def _encoding_error(name: str, exc: UnicodeDecodeError) -> BundleError:
-    return BundleError(
-        f"{name} 的编码无法识别（第 {exc.start} 字节处既不是 UTF-8 也不是 GB18030/GBK）；请另存为 UTF-8 或 GBK 编码的 CSV"
-    )
 
 
 def _cell_text(v: object) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from notoneless.bundle.encoding import decode_bytes  # one encoding detector for every file
 from notoneless.errors import BundleError
 
 _FIELD_HELP = {
@@ -55,8 +56,6 @@ def load_manifest(bundle_dir: Path) -> Manifest:
     path = bundle_dir / "manifest.json"
     if not path.is_file():
         raise BundleError(f"数据包缺少 manifest.json：{path}；请放入 manifest.json（含 name、province_code、term、reference_date）")
-    from notoneless.bundle.files import decode_bytes  # one encoding detector for every file
-
     try:
         text, _ = decode_bytes(path.read_bytes(), path.name)
         data = json.loads(text)

@@ -24,7 +24,7 @@ import pyarrow as pa
 from notoneless.bundle import schema, sqlnorm
 from notoneless.bundle.files import RawFile
 from notoneless.bundle.work import Work, from_arrow, shared
-from notoneless.normalize import codes
+from notoneless.normalize import codes, vocabulary
 from notoneless.normalize.dates import parse_date
 from notoneless.normalize.idnumber import normalize_id_row
 from notoneless.normalize.names import SURNAME_READINGS, char_pinyin, clean_names
@@ -105,14 +105,14 @@ _VOCAB: dict[str, Callable[[str], object]] = {
     "hukou_status": codes.normalize_hukou_status,
     "enrol_status": codes.normalize_enrol_status,
     "grade": codes.normalize_grade,
-    "poverty_type": lambda r: codes.normalize_vocab(r, schema.POVERTY_TYPES),
+    "poverty_type": lambda r: codes.normalize_vocab(r, vocabulary.POVERTY_TYPES),
     "relief_type": codes.normalize_relief_type,
     "term": codes.normalize_term,
-    "duty_type": lambda r: codes.normalize_vocab(r, schema.DUTY_TYPES),
-    "contact_status": lambda r: codes.normalize_vocab(r, schema.CONTACT_STATUSES),
-    "visit_method": lambda r: codes.normalize_vocab(r, schema.VISIT_METHODS),
-    "school_type": lambda r: codes.normalize_vocab(r, schema.SCHOOL_TYPES),
-    "level": lambda r: codes.normalize_vocab(r, tuple(schema.DIVISION_LEVELS)),
+    "duty_type": lambda r: codes.normalize_vocab(r, vocabulary.DUTY_TYPES),
+    "contact_status": lambda r: codes.normalize_vocab(r, vocabulary.CONTACT_STATUSES),
+    "visit_method": lambda r: codes.normalize_vocab(r, vocabulary.VISIT_METHODS),
+    "school_type": lambda r: codes.normalize_vocab(r, vocabulary.SCHOOL_TYPES),
+    "level": lambda r: codes.normalize_vocab(r, tuple(vocabulary.DIVISION_LEVELS)),
     "text": _text,
     "key": codes.normalize_household_key,
     "division": codes.normalize_division,

@@ -199,16 +199,3 @@ PERSON_SOURCES: tuple[str, ...] = tuple(s for s, f in FILES.items() if f.person)
 REFERENCE_FILES: tuple[str, ...] = ("divisions", "schools")
 RESPONSIBILITY_FILES: tuple[str, ...] = ("contacts", "visits")
 ALL_STEMS: tuple[str, ...] = tuple(FILES)
-
-# Value vocabularies fixed by the contract.
-HUKOU_STATUSES = ("正常", "迁出", "死亡", "注销")
-ENROL_STATUSES = ("在读", "休学", "转出", "毕业")
-POVERTY_TYPES = ("一般贫困户", "低保贫困户", "特困供养贫困户")
-RELIEF_TYPES = ("农村低保", "农村特困", "城市低保")
-SCHOOL_TYPES = ("小学", "初中", "九年一贯制学校", "特殊教育学校", "高中")
-DUTY_TYPES = ("包村", "包户", "包人")
-CONTACT_STATUSES = ("在岗", "离岗")
-VISIT_METHODS = ("入户", "电话", "视频")
-DIVISION_LEVELS = {"省": 2, "市": 4, "县": 6, "乡": 9, "村": 12}
-GRADES_COMPULSORY = ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级")
-GRADES_HIGH = ("高一", "高二", "高三")

@@ -12,6 +12,7 @@ from notoneless.bundle.rejects import RejectCode
 from notoneless.bundle.staging_sql import blank, warnings_list
 from notoneless.bundle.work import shared
 
+
 def stage_reference(con: duckdb.DuckDBPyConnection) -> None:
     """divisions and schools (needed before the person files: their codes are checked)."""
     con.execute(f"""

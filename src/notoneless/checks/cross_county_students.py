@@ -4,7 +4,6 @@ registration county. Query: ``checks/cross_county_students``; 范围, 资助责�
 
 from __future__ import annotations
 
-
 from notoneless.checks.attribution import cross_county_scope, subsidy_county, verifying_county_enrolled
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text
 from notoneless.graph.store import GraphStore

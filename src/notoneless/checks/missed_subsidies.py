@@ -4,7 +4,6 @@ the manifest's 学期. Query: ``checks/missed_subsidies``; 资格 order is
 
 from __future__ import annotations
 
-
 from notoneless.checks.attribution import subsidy_county
 from notoneless.checks.definitions import join_eligibility
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text

@@ -4,7 +4,6 @@ not enrolled. Query: ``checks/unmatched_children``; the definitions live in
 
 from __future__ import annotations
 
-
 from notoneless.checks.attribution import verifying_county_unmatched
 from notoneless.checks.findings import CheckContext, Finding, finding_key, text
 from notoneless.graph.store import GraphStore

@@ -11,7 +11,6 @@ import typer
 
 from notoneless.cli.consoles import console
 
-
 cases_app = typer.Typer(
     help="案件台账：一生一案，办理到销号。The case ledger: work lists, a case's history, actions, exports.",
     no_args_is_help=True,

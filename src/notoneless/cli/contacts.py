@@ -11,7 +11,6 @@ import typer
 
 from notoneless.cli.consoles import console
 
-
 contacts_app = typer.Typer(
     help="三包联系人：指派、解除、更换、在岗状态、登记，每月走访清单，乡镇三包花名册。"
     "Responsible contacts: assign, release, replace, status, register; visit lists; town rosters.",

@@ -11,7 +11,6 @@ import typer
 
 from notoneless.cli.consoles import console
 
-
 reviews_app = typer.Typer(
     help="待核身份冲突：按重要性（三包对象、资助发放优先）排序的复核队列。The review queue of identity conflicts.",
     no_args_is_help=True,

@@ -8,7 +8,6 @@ import typer
 
 from notoneless.cli.consoles import console
 
-
 graph_app = typer.Typer(
     help="图数据库 Neo4j：构建、启动、停止本地服务器，查看状态，建立约束与索引。"
     "The graph: build/start/stop the local Neo4j, its status, its schema.",

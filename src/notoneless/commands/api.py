@@ -45,7 +45,7 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
 
 
 def users_add(settings: Settings, console: Console, name: str, role: str, division: str, replace: bool) -> str:
-    from notoneless.api.access import create_user, parse_role
+    from notoneless.access.users import create_user, parse_role
     from notoneless.graph.store import open_graph
 
     parsed = parse_role(role)
@@ -59,7 +59,7 @@ def users_add(settings: Settings, console: Console, name: str, role: str, divisi
 
 
 def users_list(settings: Settings, console: Console) -> None:
-    from notoneless.api.access import list_users
+    from notoneless.access.users import list_users
     from notoneless.graph.store import open_graph
     from notoneless.localtime import shown
 
@@ -83,7 +83,7 @@ def demo_officer_lines(store: object, settings: Settings, county: str, person_id
     """For the demo: (re)create the county officer 演示县级数据员 of ``county`` and return
     the lines to print — the token and a ``curl`` line that works once ``notoneless serve``
     runs (it looks up ``person_id``'s trail, or the officer's own findings)."""
-    from notoneless.api.access import Role, create_user
+    from notoneless.access.users import Role, create_user
 
     token = create_user(store, "演示县级数据员", Role.COUNTY, county, replace=True)
     base = f"http://{settings.api_host}:{settings.api_port}"

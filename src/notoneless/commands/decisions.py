@@ -12,8 +12,9 @@ from rich.table import Table
 
 from notoneless.config import Settings
 from notoneless.decisions import book
-from notoneless.decisions.judgement import DecisionError, parse_verdict
+from notoneless.decisions.judgement import parse_verdict
 from notoneless.decisions.queue import get_review, list_reviews
+from notoneless.errors import DecisionError
 from notoneless.graph.store import open_graph
 from notoneless.localtime import shown
 from notoneless.trail import SOURCE_LABELS

@@ -19,39 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from notoneless.api.access import Caller, Role, list_users
-from notoneless.contacts.events import DUTY_TYPES, STATUSES
-from notoneless.errors import NotOneLessError
+from notoneless.access.users import Caller, Role, list_users
+from notoneless.errors import ContactError, ContactForbidden, ContactNotFound
 from notoneless.graph.store import GraphStore
-from notoneless.normalize.idnumber import clean_id
-from notoneless.trail import lookup_keys
-
-
-class ContactError(NotOneLessError):
-    """A 三包 action cannot be done as asked; ``field`` names the input at fault."""
-
-    code = "CONTACT_ERROR"
-    http_status = 422
-    exit_code = 2
-
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
-                 http_status: int | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field
-        if http_status is not None:
-            self.http_status = http_status
-
-
-class ContactNotFound(ContactError):
-    """Unknown, or outside the officer's division (the same answer for both)."""
-
-    code = "NOT_FOUND"
-    http_status = 404
-
-
-class ContactForbidden(ContactError):
-    code = "ROLE_CANNOT_ACT"
-    http_status = 403
+from notoneless.normalize.idnumber import clean_id, lookup_keys
+from notoneless.normalize.vocabulary import CONTACT_STATUSES, DUTY_TYPES
 
 
 @dataclass
@@ -234,8 +206,8 @@ def set_status(store: GraphStore, caller: Caller, contact_id: str, status: str, 
     """Record that ``contact_id`` is 在岗 or 离岗; a 离岗 contact's responsibilities become gaps."""
     _check_can_act(caller)
     value = status.strip()
-    if value not in STATUSES:
-        raise ContactError(f"状态「{status}」不存在：应为 {'或'.join(STATUSES)}。", field="status")
+    if value not in CONTACT_STATUSES:
+        raise ContactError(f"状态「{status}」不存在：应为 {'或'.join(CONTACT_STATUSES)}。", field="status")
     contact = find_contact(store, caller, contact_id, scoped=True)
     change_id = f"CS-{uuid.uuid4().hex}"
     store.query("contacts/record_status", change_id=change_id, contact_id=contact["contact_id"], status=value,

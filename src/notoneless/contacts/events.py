@@ -22,8 +22,6 @@ from typing import Any
 from notoneless.graph.store import GraphStore
 from notoneless.localtime import china_day
 
-DUTY_TYPES = ("包村", "包户", "包人")
-STATUSES = ("在岗", "离岗")
 ACTIONS = ("assign", "release")
 ACTION_LABELS = {"assign": "指派", "release": "解除"}
 # The graph node each duty points to, and the key its load rows carry (graph/targets.py).

@@ -21,13 +21,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from notoneless.api.access import Caller
-from notoneless.api.masking import mask_phone
-from notoneless.audit import record_event
+from notoneless.access.audit import record_event
+from notoneless.access.masking import mask_phone
+from notoneless.access.users import Caller
 from notoneless.cases.export import Sheet, write_workbook
 from notoneless.checks.definitions import visit_window
-from notoneless.contacts.actions import ContactError, ContactNotFound
 from notoneless.contacts.visits import last_reference_date
+from notoneless.errors import ContactError, ContactNotFound
 from notoneless.graph.store import GraphStore
 
 ON_DUTY = "在岗"

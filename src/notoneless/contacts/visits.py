@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from notoneless.api.access import Caller
+from notoneless.access.users import Caller
 from notoneless.checks.definitions import visit_window
-from notoneless.contacts.actions import ContactError, find_contact
+from notoneless.contacts.actions import find_contact
+from notoneless.errors import ContactError
 from notoneless.graph.store import GraphStore
 
 VISITED, DUE, OVERDUE = "本月已走访", "本月待走访", "逾期"

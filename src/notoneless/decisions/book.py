@@ -136,7 +136,7 @@ def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | N
     if divisions:
         props["division_codes"] = list(divisions)
     tx.run(store.cypher("decisions/create"), props=props).consume()
-    from notoneless.audit import event_params
+    from notoneless.access.audit import event_params
 
     action = "identity_decision_withdraw" if d.verdict is Verdict.WITHDRAW else "identity_decision"
     for person in sorted({p for p in (d.person_id_a, d.person_id_b) if p}):  # one audit event per person concerned

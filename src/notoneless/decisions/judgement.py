@@ -25,15 +25,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from notoneless.errors import NotOneLessError
-
-
-class DecisionError(NotOneLessError):
-    """A decision cannot be recorded or withdrawn (the message says why and what to do)."""
-
-    code = "DECISION_ERROR"
-    http_status = 422
-    exit_code = 2
+from notoneless.errors import DecisionError
 
 
 class Verdict(StrEnum):

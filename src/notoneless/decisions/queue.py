@@ -13,8 +13,7 @@ from typing import Any
 
 from notoneless.config import Settings
 from notoneless.decisions.book import decision_rows_from_graph
-from notoneless.decisions.judgement import DecisionError
-from notoneless.errors import LinkageError
+from notoneless.errors import DecisionError, LinkageError
 from notoneless.graph.store import GraphStore
 
 
@@ -56,7 +55,7 @@ def get_review(
         "explanation": None,
         "explanation_error": None,
     }
-    from notoneless.commands.explain import explain_last_run  # imports Splink: only when asked
+    from notoneless.linkage.explain import explain_last_run  # imports Splink: only when asked
 
     try:
         out["explanation"] = explain_last_run(settings, review["record_key_a"], review["record_key_b"])

@@ -17,18 +17,34 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import duckdb
 
 from notoneless.graph.store import GraphStore
-from notoneless.graph.targets import resolve_targets
+from notoneless.graph.targets import TargetResolution, resolve_targets
 from notoneless.handoffs import G_CONTACTS
 from notoneless.normalize.idnumber import clean_id
 
-if TYPE_CHECKING:  # contacts.effective imports graph.targets; only the annotations need it
-    from notoneless.contacts.effective import ServiceStatements
-    from notoneless.contacts.merge import ServiceReport
+
+
+class ServiceSummary(Protocol):
+    """What merging the officers' 三包 events reports (``contacts.merge.ServiceReport``)."""
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+    def describe(self) -> str: ...
+
+
+class ServiceEvents(Protocol):
+    """The officers' 三包 events merged into the load (``contacts.effective.ServiceStatements``).
+
+    A protocol, not the class: the graph layer sits below ``contacts`` and must not import it.
+    """
+
+    def apply(self, con: duckdb.DuckDBPyConnection, targets: TargetResolution) -> ServiceSummary: ...
+
+    def link_rows(self) -> list[dict[str, Any]]: ...
 
 # Source ranking used wherever one value of a person must be chosen: the household
 # registry (户籍) is the basic reference (shared/domain.md), then the student registry.
@@ -208,7 +224,7 @@ class LoadReport:
     removed: dict[str, int] = field(default_factory=dict)
     unresolved_targets: int = 0
     seconds: float = 0.0
-    service: ServiceReport | None = None  # when the service's 三包 events were merged
+    service: ServiceSummary | None = None  # when the service's 三包 events were merged
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, chunk: int = 50_000) -> Iterator[list[dict[str, Any]]]:
@@ -233,7 +249,7 @@ def load_graph(
     run_id: str,
     batch_size: int | None = None,
     on_progress: ProgressFn | None = None,
-    service: ServiceStatements | None = None,
+    service: ServiceEvents | None = None,
 ) -> LoadReport:
     """Write the workspace of ``con`` into the graph of ``store`` (a ``GraphStore``).
 

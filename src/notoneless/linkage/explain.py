@@ -1,5 +1,6 @@
 """Why two records are, or are not, one person: Splink's waterfall, told in Chinese.
 
+``explain_last_run`` explains a pair over the last run's workspace (attached read-only);
 ``explain_pair`` scores the pair with the run's model (``<workspace>/linkage_model.json``,
 else the committed default), lists each comparison's level and match weight (the
 term-frequency adjustment of a common or rare name folded into the name's weight),
@@ -44,6 +45,43 @@ class Explanation:
     same_person: bool | None = None
     decision: str = ""  # Chinese: the cluster decision and why
     notes: list[str] = field(default_factory=list)
+
+
+# The tables of the last run that an explanation reads (docs/workspace.md).
+_TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", "predictions")
+
+
+def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with views onto the workspace database, attached read-only,
+    so that explaining never changes the last run's results."""
+    path = settings.paths.linkage
+    if not path.is_file():
+        raise LinkageError(f"工作区 {settings.workspace} 中没有连接结果（{path.name}）：请先运行 notoneless run。")
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{path.as_posix()}' AS ws (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise LinkageError(f"无法打开工作区数据库 {path}：{exc}。若另一个 notoneless run 正在运行，请等它结束。") from exc
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'ws'"
+        ).fetchall()
+    }
+    for t in _TABLES:
+        if t in have:
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM ws.main.{t}")
+    return con
+
+
+def explain_last_run(settings: Settings, key_a: str, key_b: str) -> Explanation:
+    """``explain_pair`` over the last run's workspace, attached read-only (the CLI, the
+    API's explanation and the review queue use it)."""
+    con = open_workspace(settings)
+    try:
+        return explain_pair(con, key_a, key_b, settings)
+    finally:
+        con.close()
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

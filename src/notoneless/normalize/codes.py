@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from notoneless.bundle import schema
+from notoneless.normalize import vocabulary
 from notoneless.normalize.idnumber import clean_id
 
 PLACEHOLDERS = frozenset({"", "无", "空", "NULL", "NONE", "NAN", "N/A", "-", "--", "/", "未知", "不详"})
@@ -105,7 +105,7 @@ def division_parts(code: str | None) -> tuple[str | None, str | None, str | None
 
 
 def division_level(code: str) -> str | None:
-    for level, n in schema.DIVISION_LEVELS.items():
+    for level, n in vocabulary.DIVISION_LEVELS.items():
         if len(code) == n:
             return level
     return None
@@ -172,11 +172,11 @@ def _vocab(raw: object, table: dict[str, str] | None, allowed: tuple[str, ...]) 
 
 
 def normalize_hukou_status(raw: object) -> str | None:
-    return _vocab(raw, _HUKOU_STATUS, schema.HUKOU_STATUSES)
+    return _vocab(raw, _HUKOU_STATUS, vocabulary.HUKOU_STATUSES)
 
 
 def normalize_enrol_status(raw: object) -> str | None:
-    return _vocab(raw, _ENROL_STATUS, schema.ENROL_STATUSES)
+    return _vocab(raw, _ENROL_STATUS, vocabulary.ENROL_STATUSES)
 
 
 def normalize_vocab(raw: object, allowed: tuple[str, ...]) -> str | None:
@@ -186,7 +186,7 @@ def normalize_vocab(raw: object, allowed: tuple[str, ...]) -> str | None:
 
 def normalize_relief_type(raw: object) -> str | None:
     s = re.sub(r"\s+", "", _text(raw))
-    if s in schema.RELIEF_TYPES:
+    if s in vocabulary.RELIEF_TYPES:
         return s
     aliases = {"农村低保户": "农村低保", "农村特困供养": "农村特困", "特困供养": "农村特困",
                "农村特困人员": "农村特困", "城市低保户": "城市低保", "城镇低保": "城市低保"}
@@ -198,7 +198,7 @@ def normalize_grade(raw: object) -> str | None:
     s = re.sub(r"\s+", "", _text(raw))
     if s.endswith(".0"):
         s = s[:-2]
-    if s in schema.GRADES_COMPULSORY or s in schema.GRADES_HIGH:
+    if s in vocabulary.GRADES_COMPULSORY or s in vocabulary.GRADES_HIGH:
         return s
     m = re.fullmatch(r"(?:小学)?([1-9一二三四五六七八九])(?:年级)?", s)
     if m:

@@ -261,3 +261,14 @@ def normalize_id_row(raw: str) -> IdRow:
 def birth_date_from_id(number: str) -> date | None:
     """The birth date embedded in a valid ID number, else None."""
     return _birth_date(number) if is_valid_id(number) else None
+
+
+def lookup_keys(key: str) -> list[str]:
+    """The forms of a key an officer typed (人员编号, ID number or 学籍号) to look up: as typed,
+    as cleaned, and as a normalised ID number."""
+    cleaned = clean_id(key)
+    keys = [key.strip(), cleaned]
+    result = normalize_id(key)
+    if result.id_norm:
+        keys.append(result.id_norm)
+    return list(dict.fromkeys(k for k in keys if k))

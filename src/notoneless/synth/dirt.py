@@ -12,8 +12,8 @@ neither a usable ID nor a name (`unusable`, listed in ``truth/rejects.csv``).
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from operator import itemgetter
 

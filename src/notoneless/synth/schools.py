@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from notoneless.bundle.schema import GRADES_COMPULSORY, GRADES_HIGH
+from notoneless.normalize.vocabulary import GRADES_COMPULSORY, GRADES_HIGH
 from notoneless.synth.geography import OUT_OF_PROVINCE, Geography
 
 PRIMARY, JUNIOR, NINE_YEAR, SPECIAL, HIGH = "小学", "初中", "九年一贯制学校", "特殊教育学校", "高中"

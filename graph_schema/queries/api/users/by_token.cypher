@@ -2,6 +2,6 @@
 // @example {"token_sha256": "0000"}
 MATCH (u:User)
 WHERE u.token_sha256 = $token_sha256
-RETURN u.name AS name, u.role AS role, u.division AS division
+RETURN u.name AS name, u.role AS role, u.division AS division, coalesce(u.user_id, u.name) AS user_id
 ORDER BY u.name
 LIMIT 1

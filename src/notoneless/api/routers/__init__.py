@@ -1,7 +1,16 @@
 """One router per resource; ``ROUTERS`` is the order ``create_app`` includes them in."""
 
 from notoneless.api.routers import (
-    assignments, cases, contacts, decisions, findings, linkage, me, persons, reviews, runs,
+    assignments,
+    cases,
+    contacts,
+    decisions,
+    findings,
+    linkage,
+    me,
+    persons,
+    reviews,
+    runs,
 )
 
 ROUTERS = (me.router, runs.router, persons.router, findings.router, cases.router, contacts.router, assignments.router,

@@ -14,14 +14,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from notoneless.api.access import AUDIT_READERS
+from notoneless.access.users import AUDIT_READERS
 from notoneless.api.convert import masked
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import Forbidden
 from notoneless.api.models import AuditEvent, PageOf
 from notoneless.contacts import actions
 from notoneless.contacts.roster import write_roster
 from notoneless.contacts.visits import visit_list
+from notoneless.errors import Forbidden
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 

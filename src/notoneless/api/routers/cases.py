@@ -8,15 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from notoneless.api.access import Caller
+from notoneless.access.users import Caller
 from notoneless.api.convert import masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import Forbidden, NotFound
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
 from notoneless.cases import ledger, ledger_reads
 from notoneless.cases.machine import allowed
 from notoneless.cases.states import ACTION_LABELS, State
 from notoneless.cases.types import CaseType
+from notoneless.errors import Forbidden, NotFound
 from notoneless.graph.store import GraphStore
 
 router = APIRouter(prefix="/cases", tags=["cases"])

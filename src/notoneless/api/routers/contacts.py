@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query
 
 from notoneless.api.convert import masked
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import NotFound
 from notoneless.api.models import Finding, PageOf, VillageContacts
 from notoneless.api.routers.findings import list_findings_page
+from notoneless.errors import NotFound
 
 router = APIRouter(prefix="/villages", tags=["contacts"])
 

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from notoneless.api.access import Caller
+from notoneless.access.users import Caller
 from notoneless.api.convert import masked
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import BadRequest, Forbidden, NotFound
 from notoneless.api.models import DecisionRequest, IdentityDecision, PageOf, WithdrawRequest
 from notoneless.decisions import book
 from notoneless.decisions.judgement import Decision, Verdict
+from notoneless.errors import BadRequest, Forbidden, NotFound
 
 router = APIRouter(prefix="/decisions", tags=["decisions"])
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 
 from notoneless.api.convert import masked
 from notoneless.api.deps import AppSettings, CurrentCaller, Store
-from notoneless.api.exc import NotFound
 from notoneless.api.models import Explanation
+from notoneless.errors import NotFound
 
 router = APIRouter(prefix="/linkage", tags=["linkage"])
 
@@ -28,7 +28,7 @@ def explain(store: Store, settings: AppSettings, caller: CurrentCaller, a: Recor
     missing = [k for k in (a, b) if k not in found]
     if missing:
         raise NotFound(f"辖区内没有记录 {'、'.join(missing)}：记录键的格式是 <系统>:<行号>，例如 xueji:17。")
-    from notoneless.commands.explain import explain_last_run
+    from notoneless.linkage.explain import explain_last_run
 
     return explanation_out(explain_last_run(settings, a, b))
 

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
-from notoneless.api.access import AUDIT_READERS
-from notoneless.api.audit import record_reveal
+from notoneless.access.audit import record_reveal
+from notoneless.access.masking import mask
+from notoneless.access.users import AUDIT_READERS
 from notoneless.api.convert import finding_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import BadRequest, Forbidden, NotFound
-from notoneless.api.masking import mask
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
 from notoneless.decisions.book import decision_rows_from_graph
+from notoneless.errors import BadRequest, Forbidden, NotFound
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Path, Query
 
 from notoneless.api.convert import masked
 from notoneless.api.deps import AppSettings, CurrentCaller, Page, Store
-from notoneless.api.exc import NotFound
 from notoneless.api.models import PageOf, ReviewDetail, ReviewItem
 from notoneless.api.routers.linkage import explanation_out
-from notoneless.decisions.judgement import DecisionError
 from notoneless.decisions.queue import get_review, list_reviews
+from notoneless.errors import DecisionError, NotFound
 
 router = APIRouter(prefix="/reviews", tags=["reviews"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path
 
 from notoneless.api.convert import masked, run_out
 from notoneless.api.deps import CurrentCaller, Page, Store
-from notoneless.api.exc import NotFound
 from notoneless.api.models import PageOf, Run
+from notoneless.errors import NotFound
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from notoneless.access.users import Caller
 from notoneless.graph.store import GraphStore
 
 
@@ -30,3 +31,8 @@ def record_event(store: GraphStore, action: str, by: str, role: str, division: s
     store.query("api/audit/record", **event_params(event_id, action, by, role, division, person_id, fields,
                                                    datetime.now(UTC), town=town))
     return event_id
+
+
+def record_reveal(store: GraphStore, caller: Caller, person_id: str, fields: list[str]) -> str:
+    """Audit a read of a person's full (unmasked) numbers by ``caller``, before they are shown."""
+    return record_event(store, "reveal", caller.name, caller.role.value, caller.division, fields, person_id=person_id)

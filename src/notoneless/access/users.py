@@ -1,4 +1,6 @@
-"""Who may call the API and what they may see: users (officers), roles and scope.
+"""Who a caller is and what they may do and see: users (officers), roles and scope.
+
+These are domain rules: the API, the web pages and the CLI all ask them here.
 
 A user is a ``User`` node in the graph (name, role, division, the SHA-256 of their
 bearer token; the token itself is shown once, by ``notoneless users add``, and never
@@ -33,17 +35,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from notoneless.errors import NotOneLessError
+from notoneless.errors import AccessError
+from notoneless.graph.store import GraphStore
 
 TOKEN_PREFIX = "nol_"
-
-
-class AccessError(NotOneLessError):
-    """A user cannot be created, or a caller is not allowed to do something."""
-
-    code = "ACCESS_ERROR"
-    http_status = 403
-    exit_code = 2
 
 
 class Role(StrEnum):
@@ -105,13 +100,20 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
+def new_user_id() -> str:
+    return "U-" + secrets.token_hex(6)
+
+
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated officer of one request."""
+    """A registered user acting now: the officer of one request, or the user a command
+    acts as (``--by`` or ``NOTONELESS_USER``). Every write of an officer's work is made
+    by one, and stores :meth:`actor` beside its name."""
 
     name: str
     role: Role
     division: str
+    user_id: str = ""  # stable across re-issued tokens; "" only for a Caller made by hand in a test
 
     @property
     def can_act(self) -> bool:
@@ -127,8 +129,13 @@ class Caller:
             return {"division": None, "school": self.division}
         return {"division": self.division, "school": None}
 
+    def actor(self) -> dict[str, str]:
+        """Who made a record, as every record of officers' work stores it (case events,
+        identity decisions, 三包 actions): the user's id, role and division."""
+        return {"actor_id": self.user_id or self.name, "actor_role": self.role.value, "actor_division": self.division}
 
-def create_user(store: Any, name: str, role: Role | str, division: str, *, replace: bool = False) -> str:
+
+def create_user(store: GraphStore, name: str, role: Role | str, division: str, *, replace: bool = False) -> str:
     """Create (or with ``replace`` re-issue) a user; returns the bearer token, which is
     not stored anywhere (only its SHA-256 is)."""
     role = role if isinstance(role, Role) else parse_role(role)
@@ -143,6 +150,7 @@ def create_user(store: Any, name: str, role: Role | str, division: str, *, repla
         role=role.value,
         division=code,
         token_sha256=hash_token(token),
+        user_id=new_user_id(),
         at=datetime.now(UTC),
         replace=replace,
     )
@@ -154,19 +162,42 @@ def create_user(store: Any, name: str, role: Role | str, division: str, *, repla
     return token
 
 
-def list_users(store: Any) -> list[dict[str, Any]]:
+def list_users(store: GraphStore) -> list[dict[str, Any]]:
     return store.query("api/users/list")
 
 
-def authenticate(store: Any, token: str) -> Caller | None:
+def _caller(row: dict[str, Any]) -> Caller | None:
+    try:
+        return Caller(row["name"], Role(row["role"]), row["division"], row["user_id"])
+    except ValueError:
+        return None
+
+
+def authenticate(store: GraphStore, token: str) -> Caller | None:
     """The user holding ``token``, or None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     rows = store.query("api/users/by_token", token_sha256=hash_token(token))
-    if not rows:
-        return None
-    row = rows[0]
-    try:
-        return Caller(row["name"], Role(row["role"]), row["division"])
-    except ValueError:
-        return None
+    return _caller(rows[0]) if rows else None
+
+
+def find_user(store: GraphStore, name: str | None) -> Caller:
+    """The registered user named ``name``, as the one who acts (the CLI's ``--by``, or the
+    configured local user ``NOTONELESS_USER``). A name that is no user is an AccessError
+    that says how to see and add users."""
+    wanted = (name or "").strip()
+    if not wanted:
+        raise AccessError(
+            "请指明办理人：加 --by 用户名，或设置 NOTONELESS_USER=用户名（本机命令行默认以该用户办理）。"
+            "用户用 notoneless users list 查看，notoneless users add 新建。",
+            code="USER_MISSING", field="by",
+        )
+    rows = store.query("api/users/by_name", name=wanted)
+    found = _caller(rows[0]) if rows else None
+    if found is None:
+        raise AccessError(
+            f"没有名为「{wanted}」的用户：办理人须是已登记的用户（notoneless users list 查看，"
+            "notoneless users add 新建）。",
+            code="USER_UNKNOWN", field="by",
+        )
+    return found

@@ -1,4 +1,4 @@
-"""Masking of ID numbers and phone numbers in what the API returns.
+"""Masking of ID numbers and phone numbers in what officers are shown (API, pages, exports).
 
 Children's ID numbers (身份证号, and 学籍号, which holds the ID after its ``G``) and
 contacts' phone numbers are masked by default: an ID keeps its first 4 and last 4
@@ -12,7 +12,7 @@ columns, a case's finding, an explanation's values) is masked too:
   mainland mobile number (11 digits starting 13–19) is masked.
 
 Full values are given only on a person's detail with ``?reveal=true`` to roles allowed
-to see them (``access.CAN_REVEAL``), and that read is audited (``audit.py``).
+to see them (``users.CAN_REVEAL``), and that read is audited (``access/audit.py``).
 """
 
 from __future__ import annotations

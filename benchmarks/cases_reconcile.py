@@ -16,6 +16,7 @@ import random
 import time
 from datetime import date
 
+from notoneless.access.users import Role, create_user, find_user
 from notoneless.cases.ledger import act, reconcile
 from notoneless.cases.ledger_reads import list_cases
 from notoneless.config import get_settings
@@ -57,9 +58,11 @@ def main() -> None:
         s2 = reconcile(store, "bench-2", second, merges=merges, today=date(2025, 11, 20))
         t2 = time.perf_counter() - t
         cases = [c.case_id for c in list_cases(store, state="待核实")][:200]
+        create_user(store, "基准县级数据员", Role.COUNTY, "431222")
+        officer = find_user(store, "基准县级数据员")
         t = time.perf_counter()
         for case_id in cases:
-            act(store, case_id, "start_verification", by="基准", today=date(2025, 11, 20))
+            act(store, case_id, "start_verification", by=officer, today=date(2025, 11, 20))
         ta = (time.perf_counter() - t) / max(len(cases), 1)
     print(f"findings: {n:,}")
     print(f"reconcile 1: {t1:.1f} s ({s1.counts()})  {n / t1:,.0f} findings/s")

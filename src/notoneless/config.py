@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     # Writes to the graph go in UNWIND batches of this many rows.
     graph_batch_size: int = 10_000
 
+    # The registered user (notoneless users list) the command line acts as when a
+    # command that writes officers' work (cases act, decisions, contacts) has no --by.
+    user: str | None = None
+
     # The HTTP API.
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -30,6 +30,10 @@ STATUS_BY_CODE: dict[str, int] = {
     "REVIEW_NOT_FOUND": 404,
     "DECISION_ALREADY_WITHDRAWN": 409,
     "DECISION_NOT_WITHDRAWABLE": 409,
+    # who acts (notoneless.access): a role that may only read, a --by that is no user
+    "ROLE_CANNOT_ACT": 403,
+    "USER_MISSING": 422,
+    "USER_UNKNOWN": 422,
 }
 
 

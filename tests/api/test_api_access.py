@@ -220,7 +220,9 @@ def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, g
     assert {"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}.items() <= next(
         u for u in stored if u["name"] == "新来的专干").items()
     node = graph_store.query("api/users/by_token", token_sha256=hash_token(token))
-    assert node == [{"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}]
+    assert [{k: v for k, v in n.items() if k != "user_id"} for n in node] == [
+        {"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}]
+    assert node[0]["user_id"].startswith("U-")  # a stable id, kept when the token is re-issued
     with pytest.raises(AccessError):
         users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
     with pytest.raises(AccessError):
@@ -253,5 +255,5 @@ def test_a_reissued_token_stops_working_once_the_caller_cache_expires(graph_stor
         unknown = "nol_" + "x" * 43
         assert c.get("/me", headers=auth(unknown)).status_code == 401
         graph_store.query("api/users/create", name="后发的专干", role=Role.TOWN.value, division="431202101",
-                          token_sha256=hash_token(unknown), at=datetime.now(UTC), replace=False)
+                          token_sha256=hash_token(unknown), user_id="U-000000000001", at=datetime.now(UTC), replace=False)
         assert c.get("/me", headers=auth(unknown)).json()["name"] == "后发的专干"

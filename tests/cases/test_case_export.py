@@ -6,9 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from officers import officer
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from notoneless.access.users import Role
 from notoneless.cases.export import (
     CHILD_HEADERS,
     DROPOUT_HEADERS,
@@ -20,10 +22,10 @@ from notoneless.cases.export import (
     export_county,
 )
 from notoneless.cases.ledger import act, reconcile
-from notoneless.cases.ledger_reads import case_events, list_cases
+from notoneless.cases.ledger_reads import case_events, get_case, list_cases
 from notoneless.cli import app
 from notoneless.config import get_settings
-from notoneless.errors import CaseError
+from notoneless.errors import AccessError, CaseError
 
 pytestmark = pytest.mark.graph
 
@@ -60,8 +62,8 @@ def _ledger(graph) -> None:
     graph.write_rows("load/divisions", [{"code": "431222101", "name": "城关镇", "level": "乡", "parent_code": "431222", "listed": True, "run_id": "t"}])
     reconcile(graph, "run-1", FINDINGS, merges={}, today=DAY)
     p1 = next(c for c in list_cases(graph, case_type="dropout") if c.subject == "P1")
-    act(graph, p1.case_id, "start_verification", by="李校长", today=DAY)
-    act(graph, p1.case_id, "confirm_dropout", by="李校长", reason="A2", today=DAY)
+    act(graph, p1.case_id, "start_verification", by=officer(graph, "李校长"), today=DAY)
+    act(graph, p1.case_id, "confirm_dropout", by=officer(graph, "李校长"), reason="A2", today=DAY)
 
 
 def test_export_sheets_headers_and_rows(graph, tmp_path: Path) -> None:
@@ -98,8 +100,9 @@ def test_export_refuses_a_bad_county(graph, tmp_path: Path) -> None:
         export_county(graph, "4312", tmp_path / "x.xlsx")
 
 
-def _cli(args: list[str], settings) -> object:
-    env = {"NOTONELESS_WORKSPACE": str(settings.workspace), "NOTONELESS_GRAPH_PORT": str(settings.graph_port)}
+def _cli(args: list[str], settings, user: str | None = None) -> object:
+    env = {"NOTONELESS_WORKSPACE": str(settings.workspace), "NOTONELESS_GRAPH_PORT": str(settings.graph_port),
+           "NOTONELESS_USER": user}
     get_settings.cache_clear()
     try:
         return CliRunner().invoke(app, args, env=env)
@@ -114,17 +117,38 @@ def test_cli_list_show_act_export(graph, graph_settings, tmp_path: Path) -> None
     assert r.exit_code == 0, r.output
     assert "案件台账（2 件）" in r.output and "P2" in r.output and "P1" not in r.output  # P1 moved on
 
+    # The actor rule: --by names a registered user, or the CLI acts as NOTONELESS_USER.
+    r = _cli(["cases", "act", case.case_id, "开始核实", "--by", "王老师"], graph_settings)
+    assert isinstance(r.exception, AccessError) and r.exception.code == "USER_UNKNOWN", r.output
+    assert "没有名为「王老师」的用户" in str(r.exception) and "users add" in str(r.exception)
+    r = _cli(["cases", "act", case.case_id, "开始核实"], graph_settings)
+    assert isinstance(r.exception, AccessError) and r.exception.code == "USER_MISSING"
+    assert "NOTONELESS_USER" in str(r.exception)
+    assert get_case(graph, case.case_id).version == 1  # nothing written by either
+    wang = officer(graph, "王老师", Role.COUNTY, "431222")
+    officer(graph, "外县数据员", Role.COUNTY, "431202")
+    officer(graph, "审计员", Role.AUDITOR, "431222")
+    r = _cli(["cases", "act", case.case_id, "开始核实", "--by", "外县数据员"], graph_settings)
+    assert isinstance(r.exception, CaseError) and r.exception.code == "CASE_NOT_FOUND"  # another county's case
+    r = _cli(["cases", "act", case.case_id, "开始核实", "--by", "审计员"], graph_settings)
+    assert isinstance(r.exception, CaseError) and r.exception.code == "ROLE_CANNOT_ACT"
+
     r = _cli(["cases", "act", case.case_id, "开始核实", "--by", "王老师"], graph_settings)
     assert r.exit_code == 0 and "核实中" in r.output, r.output
     r = _cli(["cases", "act", case.case_id, "排除", "--by", "王老师", "--reason", "B10", "--evidence", "护照=E1"], graph_settings)
     assert isinstance(r.exception, CaseError) and "签证" in str(r.exception)
     r = _cli(
-        ["cases", "act", case.case_id, "exclude", "--by", "王老师", "--reason", "B10", "--evidence", "护照=E1", "--evidence", "签证=V2", "--version", "2"],
-        graph_settings,
+        ["cases", "act", case.case_id, "exclude", "--reason", "B10", "--evidence", "护照=E1", "--evidence", "签证=V2", "--version", "2"],
+        graph_settings, user="王老师",
     )
     assert r.exit_code == 0, r.output
     events = case_events(graph, case.case_id)
     assert events[-1].evidence == ("passport=E1", "visa=V2") and events[-1].reason_code == "B10"
+    stored = graph.execute_read(lambda tx: tx.run(
+        "MATCH (:Case {case_id: $id})-[:HAS_EVENT]->(e:CaseEvent) WHERE e.seq > 1 "
+        "RETURN e.by AS by, e.actor_id AS id, e.actor_role AS role, e.actor_division AS division ORDER BY e.seq",
+        id=case.case_id).data())
+    assert stored == [{"by": "王老师", "id": wang.user_id, "role": "县级数据员", "division": "431222"}] * 2
 
     r = _cli(["cases", "show", case.case_id], graph_settings)
     assert r.exit_code == 0 and "出国在外" not in r.output and "B10" in r.output and "销号(close)" in r.output, r.output

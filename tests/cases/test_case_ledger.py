@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 import pytest
+from officers import officer
 
 from notoneless.cases import ledger
 from notoneless.cases.ledger import act, reconcile
@@ -72,17 +73,17 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
     assert {c.subject for c in list_cases(graph, county="431202")} == {"P4", "P7", "P8"}
 
     # officers work some cases
-    act(graph, p1.case_id, "start_verification", by="李校长", today=DAY1)
-    act(graph, p1.case_id, "确认辍学", by="李校长", reason="A2", today=DAY1)
+    act(graph, p1.case_id, "start_verification", by=officer(graph, "李校长"), today=DAY1)
+    act(graph, p1.case_id, "确认辍学", by=officer(graph, "李校长"), reason="A2", today=DAY1)
     p3 = dropouts["P3"].case_id
-    act(graph, p3, "start_verification", by="陈老师", today=DAY1)
+    act(graph, p3, "start_verification", by=officer(graph, "陈老师"), today=DAY1)
     with pytest.raises(CaseError, match="学籍所在省"):
-        act(graph, p3, "exclude", by="陈老师", reason="B2", evidence=["学籍号=G1", "学校名称=一中"], today=DAY1)
-    act(graph, p3, "exclude", by="陈老师", reason="B2", evidence=["学籍号=G1", "学籍所在省=湖南", "学校名称=一中"], today=DAY1)
-    act(graph, p3, "close", by="教育局", today=DAY1)
+        act(graph, p3, "exclude", by=officer(graph, "陈老师"), reason="B2", evidence=["学籍号=G1", "学校名称=一中"], today=DAY1)
+    act(graph, p3, "exclude", by=officer(graph, "陈老师"), reason="B2", evidence=["学籍号=G1", "学籍所在省=湖南", "学校名称=一中"], today=DAY1)
+    act(graph, p3, "close", by=officer(graph, "教育局"), today=DAY1)
     p6 = by_person(graph, "missed_subsidy")["P6"].case_id
-    act(graph, p6, "pay", by="资助中心", evidence=["发放凭证=2025-118"], details={"date": "2025-10-30", "amount": "625"}, today=DAY1)
-    act(graph, p6, "close", by="资助中心", today=DAY1)
+    act(graph, p6, "pay", by=officer(graph, "资助中心"), evidence=["发放凭证=2025-118"], details={"date": "2025-10-30", "amount": "625"}, today=DAY1)
+    act(graph, p6, "close", by=officer(graph, "资助中心"), today=DAY1)
     assert get_case(graph, p3).state == "销号" and get_case(graph, p3).closed_at is not None
     assert [e.action for e in case_events(graph, p3)] == ["open", "start_verification", "exclude", "close"]
     before = {c.case_id: case_events(graph, c.case_id) for c in list_cases(graph)}
@@ -130,8 +131,8 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
     # an officer confirms a data-resolved case with evidence
     gap = gaps[0].case_id
     with pytest.raises(CaseError, match="佐证"):
-        act(graph, gap, "confirm_close", by="中心校", today=DAY2)
-    assert act(graph, gap, "confirm_close", by="中心校", evidence=["指派文件=2025-3"], today=DAY2).state == "销号"
+        act(graph, gap, "confirm_close", by=officer(graph, "中心校"), today=DAY2)
+    assert act(graph, gap, "confirm_close", by=officer(graph, "中心校"), evidence=["指派文件=2025-3"], today=DAY2).state == "销号"
 
     overdue = list_cases(graph, overdue=True, today=date(2025, 12, 1))
     assert p1.case_id in {c.case_id for c in overdue} and gap not in {c.case_id for c in overdue}
@@ -177,16 +178,16 @@ def test_two_officers_cannot_both_succeed(graph, round_: int) -> None:
     for case in list_cases(graph):
         # same action, no version given: the loser is judged against the winner's state
         results = _race(
-            lambda: act(graph, case.case_id, "start_verification", by="甲", today=DAY1),
-            lambda: act(graph, case.case_id, "start_verification", by="乙", today=DAY1),
+            lambda: act(graph, case.case_id, "start_verification", by=officer(graph, "甲"), today=DAY1),
+            lambda: act(graph, case.case_id, "start_verification", by=officer(graph, "乙"), today=DAY1),
         )
         errors = [r for r in results if isinstance(r, CaseError)]
         assert len(errors) == 1 and errors[0].code == "CASE_ILLEGAL_TRANSITION"
         # conflicting actions on the version both officers saw
         v = get_case(graph, case.case_id).version
         results = _race(
-            lambda: act(graph, case.case_id, "confirm_dropout", by="甲", reason="A1", expected_version=v, today=DAY1),
-            lambda: act(graph, case.case_id, "exclude", by="乙", reason="B9", evidence=["公安证明=1"], expected_version=v, today=DAY1),
+            lambda: act(graph, case.case_id, "confirm_dropout", by=officer(graph, "甲"), reason="A1", expected_version=v, today=DAY1),
+            lambda: act(graph, case.case_id, "exclude", by=officer(graph, "乙"), reason="B9", evidence=["公安证明=1"], expected_version=v, today=DAY1),
         )
         errors = [r for r in results if isinstance(r, CaseError)]
         assert len(errors) == 1 and errors[0].code == "CASE_CONFLICT"
@@ -200,9 +201,9 @@ def test_refused_action_leaves_no_trace(graph) -> None:
     reconcile(graph, "run-1", {"unmatched_children": [child("P1", "张一")]}, merges={}, today=DAY1)
     case = list_cases(graph)[0]
     with pytest.raises(CaseError, match="可执行的操作"):
-        act(graph, case.case_id, "close", by="x", today=DAY1)
+        act(graph, case.case_id, "close", by=officer(graph, "x"), today=DAY1)
     with pytest.raises(CaseError) as exc:
-        act(graph, "KB-NOPE", "close", by="x", today=DAY1)
+        act(graph, "KB-NOPE", "close", by=officer(graph, "x"), today=DAY1)
     assert exc.value.code == "CASE_NOT_FOUND"
     assert len(case_events(graph, case.case_id)) == 1 and get_case(graph, case.case_id).version == 1
 

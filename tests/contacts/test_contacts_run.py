@@ -13,12 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from notoneless.access.users import Role, create_user
+from notoneless.access.users import Role, create_user, find_user
 from notoneless.cli import app
 from notoneless.config import get_settings
 from notoneless.contacts import actions
 from notoneless.contacts.visits import DUE, OVERDUE, VISITED, visit_list
-from notoneless.errors import ContactError, ContactForbidden, ContactNotFound
+from notoneless.errors import AccessError, ContactError, ContactForbidden, ContactNotFound
 from notoneless.run import run_bundle
 from notoneless.trail import find_trail
 
@@ -61,8 +61,8 @@ def test_assign_in_bulk_then_off_duty_changes_the_gaps_on_the_next_runs(graph, g
 
     create_user(graph, "卢峰镇专干", Role.TOWN, "431224101")
     create_user(graph, "溆浦县数据员", Role.COUNTY, "431224")
-    town = actions.officer(graph, "卢峰镇专干")
-    county = actions.officer(graph, "溆浦县数据员")
+    town = find_user(graph, "卢峰镇专干")
+    county = find_user(graph, "溆浦县数据员")
 
     # bulk 包人 for the village by the CLI, as the town officer; 包村 one by one
     r = cli(["contacts", "assign", "LX001", "--type", "包人", "--village", SOUTH, "--by", "卢峰镇专干",
@@ -94,6 +94,12 @@ def test_assign_in_bulk_then_off_duty_changes_the_gaps_on_the_next_runs(graph, g
     # every assignment is in the trail of the persons concerned
     trail = find_trail(graph, li_na)[0]
     mine = [(a["action"], a["contact_id"], a["duty_type"], a["made_by"], a["via"]) for a in trail["assignments"]]
+    # each record stores who made it: the registered user's id, role and division
+    actors = graph.execute_read(lambda tx: tx.run(
+        "MATCH (a:ContactAssignment) RETURN DISTINCT a.made_by AS by, a.actor_id AS id, a.actor_role AS role, "
+        "a.actor_division AS division ORDER BY by").data())
+    assert actors == [{"by": "卢峰镇专干", "id": town.user_id, "role": "乡镇专干", "division": "431224101"},
+                      {"by": "溆浦县数据员", "id": county.user_id, "role": "县级数据员", "division": "431224"}]
     assert ("assign", "LX001", "包人", "卢峰镇专干", "本人") in mine
     assert ("assign", "LX001", "包村", "卢峰镇专干", f"村 {SOUTH}") in mine
     r = cli(["trail", li_na], graph_settings)
@@ -113,16 +119,17 @@ def test_scoping_and_roles_of_the_actions(graph, graph_settings, tmp_path):
     run_bundle(HANDMADE, tmp_path / "out", graph_settings)
     create_user(graph, "低庄镇专干", Role.TOWN, "431224102")
     create_user(graph, "溆浦县审计", Role.AUDITOR, "431224")
-    other_town = actions.officer(graph, "低庄镇专干")
+    other_town = find_user(graph, "低庄镇专干")
     with pytest.raises(ContactNotFound) as err:
         actions.assign(graph, other_town, "LX001", "包人", village=SOUTH)
     assert err.value.http_status == 404 and err.value.field == "village"
     with pytest.raises(ContactNotFound):
         actions.assign(graph, other_town, "LX001", "包人", targets=["43122420121111028x"])  # 李娜, 卢峰镇
     with pytest.raises(ContactForbidden):
-        actions.assign(graph, actions.officer(graph, "溆浦县审计"), "LX001", "包人", village=SOUTH)
-    with pytest.raises(ContactError, match="没有名为"):
-        actions.officer(graph, "无此人")
+        actions.assign(graph, find_user(graph, "溆浦县审计"), "LX001", "包人", village=SOUTH)
+    with pytest.raises(AccessError, match="没有名为") as unknown:
+        find_user(graph, "无此人")
+    assert unknown.value.code == "USER_UNKNOWN" and unknown.value.field == "by"
     # the CLI says the same in one line, with a non-zero exit code
     r = cli(["contacts", "assign", "LX001", "--type", "包人", "--village", SOUTH, "--by", "低庄镇专干"], graph_settings)
     assert r.exit_code != 0

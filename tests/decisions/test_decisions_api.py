@@ -133,13 +133,26 @@ def test_cli_reviews_and_decisions(graph_store, graph_settings, tokens, tmp_path
     assert shown.exit_code == 0, shown.output
     assert "两条记录对照" in shown.output and "合计" in shown.output and "结论" in shown.output
 
-    bad = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "maybe", "--by", "李科员"],
+    bad = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "maybe", "--by", "decisions-county"],
                graph_settings)
     assert bad.exit_code != 0 and "same" in str(bad.exception)
+    stranger = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "同一人",
+                     "--by", "李科员"], graph_settings)  # a name that is no registered user
+    assert stranger.exception is not None and stranger.exception.code == "USER_UNKNOWN", stranger.output
+    reader = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "同一人",
+                   "--by", "decisions-auditor"], graph_settings)
+    assert reader.exception is not None and reader.exception.code == "ROLE_CANNOT_ACT", reader.output
     added = _cli(["decisions", "add", item["record_key_a"], item["record_key_b"], "--verdict", "同一人",
-                  "--by", "李科员", "--note", "核实为同一人"], graph_settings)
+                  "--by", "decisions-province", "--note", "核实为同一人"], graph_settings)
     assert added.exit_code == 0, added.output
     assert "已记录判定" in added.output
+    stored = graph_store.execute_read(lambda tx: tx.run(
+        "MATCH (d:IdentityDecision) WHERE $a IN [d.record_key_a, d.record_key_b] RETURN d.decided_by AS by, d.role AS role, d.actor_id AS id, "
+        "d.actor_role AS actor_role, d.actor_division AS division", a=item["record_key_a"]
+    ).data())
+    province = graph_store.query("api/users/by_name", name="decisions-province")[0]
+    assert {"by": "decisions-province", "role": "省级管理员", "id": province["user_id"], "actor_role": "省级管理员",
+            "division": "43"} in stored
     out = tmp_path / "labels.csv"
     exported = _cli(["decisions", "export", str(out)], graph_settings)
     assert exported.exit_code == 0, exported.output

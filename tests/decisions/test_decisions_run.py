@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from decision_bundles import HANDMADE, HE_XIAO, copy_bundle, entities
+from officers import officer
 
 from notoneless.cases.ledger_reads import case_events, list_cases
 from notoneless.decisions import book
@@ -51,10 +52,10 @@ def test_merge_decision_then_withdrawal(graph, graph_settings, tmp_path) -> None
     cases1 = {c.person_id: c.case_id for c in dropout_cases(graph).values()}
     assert {na, qiang} <= set(cases1)
 
-    first = book.decide(graph, "hukou:5", "hukou:6", Verdict.SAME, by="李科员", note="同一儿童，户籍重复登记")
+    first = book.decide(graph, "hukou:5", "hukou:6", Verdict.SAME, by=officer(graph, "李科员"), note="同一儿童，户籍重复登记")
     before = node(graph, first.decision_id)
     # a second decision on the same pair (named the other way round) is a new node; the first is untouched
-    second = book.decide(graph, "hukou:6", "hukou:5", Verdict.SAME, by="王股长", note="复核同意")
+    second = book.decide(graph, "hukou:6", "hukou:5", Verdict.SAME, by=officer(graph, "王股长"), note="复核同意")
     assert second.pair == first.pair and second.decision_id != first.decision_id
     assert node(graph, first.decision_id) == before
     # every decision is in the audit trail of both persons concerned
@@ -79,8 +80,8 @@ def test_merge_decision_then_withdrawal(graph, graph_settings, tmp_path) -> None
     assert total == 2 and {v.standing for v in views} == {"有效", "已被后来的判定取代"}
     assert {v.run_status for v in views if v.standing == "有效"} == {"applied"}
 
-    book.withdraw(graph, second.decision_id, by="王股长", note="撤回复核")
-    book.withdraw(graph, first.decision_id, by="李科员", note="户籍核实为两人")
+    book.withdraw(graph, second.decision_id, by=officer(graph, "王股长"), note="撤回复核")
+    book.withdraw(graph, first.decision_id, by=officer(graph, "李科员"), note="户籍核实为两人")
     assert node(graph, first.decision_id) == before  # withdrawn by another node, never edited
     r3 = run_bundle(HANDMADE, tmp_path / "out3", graph_settings)
     e3 = entities(tmp_path / "out3")
@@ -103,7 +104,7 @@ def test_split_decision_reattaches_the_case_and_survives_new_extracts(graph, gra
     assert e1["xueji:14"] == e1["zizhu:9"] == person  # the model: one child, out of school
     (case,) = [c for c in dropout_cases(graph).values() if c.person_id == person]
 
-    d = book.decide(graph, "hukou:24", "xueji:14", Verdict.DIFFERENT, by="李科员", note="学籍为同名另一儿童")
+    d = book.decide(graph, "hukou:24", "xueji:14", Verdict.DIFFERENT, by=officer(graph, "李科员"), note="学籍为同名另一儿童")
     r2 = run_bundle(bundle, tmp_path / "out2", graph_settings)
     e2 = entities(tmp_path / "out2")
     hukou_part, xueji_part = e2["hukou:24"], e2["xueji:14"]

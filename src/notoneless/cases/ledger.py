@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from notoneless.access.users import Caller
 from notoneless.cases.ledger_reads import CaseRecord, get_case, native_map
 from notoneless.cases.machine import ActionRequest, Step, apply
 from notoneless.cases.reasons import Evidence, parse_evidence
@@ -61,7 +62,7 @@ def act(
     case_id: str,
     action: Action | str,
     *,
-    by: str,
+    by: Caller,
     reason: str | None = None,
     evidence: Iterable[Evidence | str] = (),
     note: str | None = None,
@@ -70,15 +71,20 @@ def act(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> CaseRecord:
-    """Apply one officer action to a case; returns the case after it.
+    """Apply one officer action to a case as the registered user ``by``; returns the case after it.
 
-    Raises ``CaseError``: ``CASE_NOT_FOUND``; ``CASE_CONFLICT`` when ``expected_version``
+    The event stores ``by``'s name and :meth:`Caller.actor` (user id, role, division).
+    Raises ``CaseError``: ``ROLE_CANNOT_ACT`` for a role that may only read;
+    ``CASE_NOT_FOUND`` for a case that does not exist or is outside ``by``'s division
+    (the same answer for both); ``CASE_CONFLICT`` when ``expected_version``
     is given and someone else acted first; the state machine's codes when the action is
     not allowed or lacks its reason, evidence, details, note or deadline.
     """
+    if not by.can_act:
+        raise CaseError(f"角色「{by.role.value}」只能查看，不能办理案件。", code="ROLE_CANNOT_ACT")
     request = ActionRequest(
         action=action if isinstance(action, Action) else parse_action(action),
-        by=by,
+        by=by.name,
         reason=reason,
         evidence=tuple(e if isinstance(e, Evidence) else parse_evidence(e) for e in evidence),
         note=note,
@@ -89,9 +95,12 @@ def act(
     day = today or date.today()
 
     def work(tx: Any) -> None:
-        rows = tx.run(store.cypher("cases/lock_case"), case_id=case_id, at=now).data()
+        in_scope = tx.run(store.cypher("cases/in_scope"), case_id=case_id, **by.scope()).data()
+        rows = tx.run(store.cypher("cases/lock_case"), case_id=case_id, at=now).data() if in_scope else []
         if not rows:
-            raise CaseError(f"案件 {case_id} 不存在：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND")
+            raise CaseError(
+                f"案件 {case_id} 不存在或不在您的辖区内：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND"
+            )
         case = CaseRecord(native_map(rows[0]["case"]))
         if expected_version is not None and case.version != expected_version:
             raise CaseError(
@@ -100,7 +109,7 @@ def act(
                 code="CASE_CONFLICT",
             )
         step = apply(case.view(), request, today=day)
-        _append(tx, store, [_event_row(case_id, case.version, step, by.strip(), now)])
+        _append(tx, store, [_event_row(case_id, case.version, step, by.name, now, actor=by.actor())])
 
     store.execute_write(work)
     return get_case(store, case_id)
@@ -114,6 +123,7 @@ def _event_row(
     at: datetime,
     run_id: str | None = None,
     extra_updates: Mapping[str, Any] | None = None,
+    actor: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     seq = version + 1
     updates: dict[str, Any] = {**step.case_updates, "updated_at": at, **(extra_updates or {})}
@@ -137,6 +147,7 @@ def _event_row(
         "deadline": step.deadline,
         "details_json": json.dumps(step.details, ensure_ascii=False, sort_keys=True) if step.details else None,
         "run_id": run_id,
+        **(actor or {}),  # an officer's action: the user's id, role and division; the system's events have none
     }
     return {"case_id": case_id, "version": version, "updates": updates, "event": {k: v for k, v in event.items() if v is not None}}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from notoneless.cli.consoles import console
+from notoneless.cli.consoles import BY_HELP, console
 
 cases_app = typer.Typer(
     help="案件台账：一生一案，办理到销号。The case ledger: work lists, a case's history, actions, exports.",
@@ -44,7 +44,7 @@ def cases_show_command(case_id: str = typer.Argument(..., help="案件编号，�
 def cases_act_command(
     case_id: str = typer.Argument(..., help="案件编号"),
     action: str = typer.Argument(..., help="操作（中文或英文代码），如 开始核实、确认辍学、排除、记录劝返、复学、销号"),
-    by: str = typer.Option(..., "--by", help="经办人姓名"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     reason: str = typer.Option(None, "--reason", help="原因代码：A1–A8（需劝返）、B1–B10（不需劝返）、S1–S4（资助）"),
     evidence: list[str] = typer.Option([], "--evidence", help="佐证材料 种类=编号，可多次使用，如 学籍号=G4301…、公安证明=档案号"),
     note: str = typer.Option(None, "--note", help="备注说明"),

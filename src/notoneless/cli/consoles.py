@@ -1,5 +1,6 @@
 """The two rich consoles every command writes to: ``console`` (stdout) and
-``err_console`` (stderr, where ``main`` reports a project error as one line).
+``err_console`` (stderr, where ``main`` reports a project error as one line), and the
+help text of ``--by`` that every command writing officers' work shares.
 """
 
 from __future__ import annotations
@@ -8,3 +9,9 @@ from rich.console import Console
 
 console = Console()
 err_console = Console(stderr=True)
+
+# --by of every command that writes officers' work (cases act, decisions, contacts).
+BY_HELP = (
+    "办理人：已登记的用户名（notoneless users list），按其角色与辖区检查；"
+    "不写则用 NOTONELESS_USER 设置的本机用户"
+)

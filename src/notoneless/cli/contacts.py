@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from notoneless.cli.consoles import console
+from notoneless.cli.consoles import BY_HELP, console
 
 contacts_app = typer.Typer(
     help="三包联系人：指派、解除、更换、在岗状态、登记，每月走访清单，乡镇三包花名册。"
@@ -20,7 +20,6 @@ contacts_app = typer.Typer(
 _DUTY_HELP = "包保类型：包村、包户、包人"
 _TARGET_HELP = "对象（可多次使用）：包村为村级区划代码，包户为户号/户编号（或 hukou:… / fupin:…），包人为人员编号、身份证号或学籍号"
 _VILLAGE_HELP = "整村批量：包人为该村全部三包对象儿童，包户为该村全部建档立卡户，包村为该村"
-_BY_HELP = "经办人：接口用户名（notoneless users list），按其角色与辖区检查"
 
 
 @contacts_app.command("assign")
@@ -29,7 +28,7 @@ def contacts_assign_command(
     duty_type: str = typer.Option(..., "--type", help=_DUTY_HELP),
     target: list[str] = typer.Option([], "--target", help=_TARGET_HELP),
     village: str = typer.Option(None, "--village", help=_VILLAGE_HELP),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """指派联系人（逐个或整村批量），记为不可修改的指派记录，立即生效，下次比对计入三包缺位。
@@ -46,7 +45,7 @@ def contacts_release_command(
     duty_type: str = typer.Option(..., "--type", help=_DUTY_HELP),
     target: list[str] = typer.Option([], "--target", help=_TARGET_HELP),
     village: str = typer.Option(None, "--village", help=_VILLAGE_HELP),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """解除联系人的包保责任（也解除数据包中的同一责任，除非之后的数据包再次列出）。
@@ -64,7 +63,7 @@ def contacts_replace_command(
     duty_type: str = typer.Option(..., "--type", help=_DUTY_HELP),
     target: list[str] = typer.Option([], "--target", help=_TARGET_HELP),
     village: str = typer.Option(None, "--village", help=_VILLAGE_HELP),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """更换联系人：解除原联系人、指派新联系人，一次完成。Replace a contact (release + assign in one transaction)."""
@@ -78,7 +77,7 @@ def contacts_replace_command(
 def contacts_status_command(
     contact_id: str = typer.Argument(..., help="联系人编号"),
     status: str = typer.Argument(..., help="在岗 或 离岗"),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="备注，如 调离、退休"),
 ) -> None:
     """设置联系人在岗/离岗；离岗联系人的全部包保责任成为缺位。Set a contact 在岗 or 离岗."""
@@ -94,7 +93,7 @@ def contacts_register_command(
     name: str = typer.Option(..., "--name", help="姓名"),
     phone: str = typer.Option(None, "--phone", help="手机号"),
     unit: str = typer.Option(None, "--unit", help="单位"),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """登记数据包中没有的联系人（在岗），之后即可指派。Register a contact no bundle lists."""
@@ -108,7 +107,7 @@ def contacts_register_command(
 def contacts_visits_command(
     contact_id: str = typer.Argument(..., help="联系人编号"),
     month: str = typer.Option(None, "--month", help="月份 YYYY-MM（默认：最近一次比对基准日所在月）"),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """联系人每月走访清单：本月已走访、本月待走访、逾期。A contact's monthly visit list."""
     from notoneless.commands.contacts import visits_command
@@ -121,7 +120,7 @@ def contacts_visits_command(
 def contacts_roster_command(
     town: str = typer.Option(..., "--town", help="乡镇区划代码（9 位）"),
     out: Path = typer.Option(..., "--out", help="输出的 XLSX 文件"),
-    by: str = typer.Option(..., "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     reveal: bool = typer.Option(False, "--reveal", help="显示完整手机号（仅省级管理员、县级数据员）"),
 ) -> None:
     """导出乡镇三包花名册（包村、包户、包人，含缺位标记）为 XLSX。Export a town's 三包 roster as XLSX."""

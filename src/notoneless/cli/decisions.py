@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from notoneless.cli.consoles import console
+from notoneless.cli.consoles import BY_HELP, console
 
 reviews_app = typer.Typer(
     help="待核身份冲突：按重要性（三包对象、资助发放优先）排序的复核队列。The review queue of identity conflicts.",
@@ -53,7 +53,7 @@ def decisions_add_command(
     record_key_a: str = typer.Argument(..., help="第一条记录的键（最近一次运行），如 hukou:5"),
     record_key_b: str = typer.Argument(..., help="第二条记录的键，如 xueji:17"),
     verdict: str = typer.Option(..., "--verdict", help="same（同一人）、different（不同人）或 defer（暂缓，由模型判定）"),
-    by: str = typer.Option(..., "--by", help="判定人姓名"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="依据说明"),
 ) -> None:
     """记录一条身份判定（按两条记录的稳定指纹保存，换了行号、换了批次仍然有效）。
@@ -67,7 +67,7 @@ def decisions_add_command(
 @decisions_app.command("withdraw")
 def decisions_withdraw_command(
     decision_id: str = typer.Argument(..., help="要撤回的判定编号，如 D20251020T080000-1a2b3c4d"),
-    by: str = typer.Option(..., "--by", help="撤回人姓名"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="撤回原因"),
 ) -> None:
     """撤回一条判定（记为一条新的撤回判定，原判定不变）。Withdraw a decision (by recording another)."""

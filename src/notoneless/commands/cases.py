@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from notoneless.access.users import find_user
 from notoneless.cases.ledger import act
 from notoneless.cases.ledger_reads import CaseRecord, case_events, get_case, list_cases
 from notoneless.cases.machine import allowed
@@ -80,7 +81,7 @@ def act_command(
     console: Console,
     case_id: str,
     action: str,
-    by: str,
+    by: str | None,
     reason: str | None,
     evidence: list[str],
     note: str | None,
@@ -101,8 +102,9 @@ def act_command(
         except ValueError:
             raise CaseError(f"限期「{deadline}」应写成 YYYY-MM-DD，例如 2025-12-01。", code="CASE_DEADLINE_FORMAT") from None
     with open_graph(settings) as store:
+        officer = find_user(store, by or settings.user)  # --by, else NOTONELESS_USER
         case = act(
-            store, case_id, action, by=by, reason=reason, evidence=evidence, note=note, deadline=due,
+            store, case_id, action, by=officer, reason=reason, evidence=evidence, note=note, deadline=due,
             details=parsed_details, expected_version=version,
         )  # fmt: skip
     console.print(f"已保存：{case.case_id} 现为「{case.state}」（第 {case.version} 版）", highlight=False)

@@ -1,7 +1,7 @@
 """``notoneless contacts …``: officers' 三包 actions, a contact's monthly visit list, a
-town's roster workbook. ``--by`` names the acting officer, an API user
-(``notoneless users add``): their role must allow the action and every target must lie
-in their division, as in the API."""
+town's roster workbook. ``--by`` names the acting officer, a registered user
+(``notoneless users add``; without ``--by``, the local user ``NOTONELESS_USER``): their
+role must allow the action and every target must lie in their division, as in the API."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from notoneless.access.users import Caller, find_user
 from notoneless.config import Settings
 from notoneless.contacts import actions
 from notoneless.contacts.roster import write_roster
 from notoneless.contacts.visits import visit_list
-from notoneless.graph.store import open_graph
+from notoneless.graph.store import GraphStore, open_graph
+
+
+def _officer(store: GraphStore, settings: Settings, by: str | None) -> Caller:
+    """The registered user who acts: ``--by``, else the configured local user (NOTONELESS_USER)."""
+    return find_user(store, by or settings.user)
 
 
 def _print(console: Console, result: actions.ActionResult) -> None:
@@ -22,42 +28,42 @@ def _print(console: Console, result: actions.ActionResult) -> None:
 
 
 def assign_command(settings: Settings, console: Console, contact_id: str, duty_type: str, targets: list[str],
-                   village: str | None, by: str, note: str | None) -> None:
+                   village: str | None, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
-        _print(console, actions.assign(store, actions.officer(store, by), contact_id, duty_type, targets=targets,
+        _print(console, actions.assign(store, _officer(store, settings, by), contact_id, duty_type, targets=targets,
                                        village=village, note=note))
 
 
 def release_command(settings: Settings, console: Console, contact_id: str, duty_type: str, targets: list[str],
-                    village: str | None, by: str, note: str | None) -> None:
+                    village: str | None, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
-        _print(console, actions.release(store, actions.officer(store, by), contact_id, duty_type, targets=targets,
+        _print(console, actions.release(store, _officer(store, settings, by), contact_id, duty_type, targets=targets,
                                         village=village, note=note))
 
 
 def replace_command(settings: Settings, console: Console, old: str, new: str, duty_type: str, targets: list[str],
-                    village: str | None, by: str, note: str | None) -> None:
+                    village: str | None, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
-        _print(console, actions.replace(store, actions.officer(store, by), old, new, duty_type, targets=targets,
+        _print(console, actions.replace(store, _officer(store, settings, by), old, new, duty_type, targets=targets,
                                         village=village, note=note))
 
 
-def status_command(settings: Settings, console: Console, contact_id: str, status: str, by: str,
+def status_command(settings: Settings, console: Console, contact_id: str, status: str, by: str | None,
                    note: str | None) -> None:
     with open_graph(settings) as store:
-        _print(console, actions.set_status(store, actions.officer(store, by), contact_id, status, note=note))
+        _print(console, actions.set_status(store, _officer(store, settings, by), contact_id, status, note=note))
 
 
 def register_command(settings: Settings, console: Console, contact_id: str, name: str, phone: str | None,
-                     unit: str | None, by: str, note: str | None) -> None:
+                     unit: str | None, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
-        _print(console, actions.register(store, actions.officer(store, by), contact_id, name, phone=phone, unit=unit,
+        _print(console, actions.register(store, _officer(store, settings, by), contact_id, name, phone=phone, unit=unit,
                                          note=note))
 
 
-def visits_command(settings: Settings, console: Console, contact_id: str, month: str | None, by: str) -> None:
+def visits_command(settings: Settings, console: Console, contact_id: str, month: str | None, by: str | None) -> None:
     with open_graph(settings) as store:
-        listing = visit_list(store, actions.officer(store, by), contact_id, month)
+        listing = visit_list(store, _officer(store, settings, by), contact_id, month)
     c = listing.contact
     counts = listing.counts()
     table = Table(title=f"{c['contact_id']} {c.get('name') or ''}（{c.get('status') or ''}）{listing.month} 走访清单"
@@ -71,7 +77,7 @@ def visits_command(settings: Settings, console: Console, contact_id: str, month:
     console.print("；".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
 
 
-def roster_command(settings: Settings, console: Console, town: str, out: Path, by: str, reveal: bool) -> None:
+def roster_command(settings: Settings, console: Console, town: str, out: Path, by: str | None, reveal: bool) -> None:
     with open_graph(settings) as store:
-        sheets = write_roster(store, actions.officer(store, by), town, out, reveal=reveal)
+        sheets = write_roster(store, _officer(store, settings, by), town, out, reveal=reveal)
     console.print(f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets), highlight=False)

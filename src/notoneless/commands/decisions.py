@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from notoneless.access.users import find_user
 from notoneless.config import Settings
 from notoneless.decisions import book
 from notoneless.decisions.judgement import parse_verdict
@@ -39,7 +40,7 @@ def reviews_list(settings: Settings, console: Console, county: str | None, decid
     console.print(table)
     if total > len(items):
         console.print(f"只显示前 {len(items)} 处：用 --limit 显示更多，或 --county 按县查看。")
-    console.print("查看一处：notoneless reviews show 编号；判定：notoneless decisions add 记录A 记录B --verdict same|different|defer --by 姓名")
+    console.print("查看一处：notoneless reviews show 编号；判定：notoneless decisions add 记录A 记录B --verdict same|different|defer --by 用户名")
 
 
 def reviews_show(settings: Settings, console: Console, review_id: str) -> None:
@@ -72,11 +73,11 @@ def reviews_show(settings: Settings, console: Console, review_id: str) -> None:
         console.print(f"判定 {d['decision_id']}：{d['verdict_label']}，{d['decided_by']}，{shown(d['decided_at'])}", highlight=False)
 
 
-def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, verdict: str, by: str,
+def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, verdict: str, by: str | None,
                   note: str | None) -> None:
     v = parse_verdict(verdict)
     with open_graph(settings) as store:
-        d = book.decide(store, key_a, key_b, v, by=by, note=note)
+        d = book.decide(store, key_a, key_b, v, by=find_user(store, by or settings.user), note=note)
     console.print(
         f"已记录判定 {d.decision_id}：{d.record_key_a} 与 {d.record_key_b} {d.label}（{d.decided_by}）。"
         "下次运行 notoneless run 时生效。",
@@ -84,9 +85,9 @@ def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, 
     )
 
 
-def decisions_withdraw(settings: Settings, console: Console, decision_id: str, by: str, note: str | None) -> None:
+def decisions_withdraw(settings: Settings, console: Console, decision_id: str, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
-        w = book.withdraw(store, decision_id, by=by, note=note)
+        w = book.withdraw(store, decision_id, by=find_user(store, by or settings.user), note=note)
     console.print(f"已撤回判定 {decision_id}（撤回记录 {w.decision_id}）。下次运行时该记录对由模型判定或以更早的判定为准。",
                   highlight=False)
 

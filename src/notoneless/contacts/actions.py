@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from notoneless.access.users import Caller, Role, list_users
+from notoneless.access.users import Caller
 from notoneless.errors import ContactError, ContactForbidden, ContactNotFound
 from notoneless.graph.store import GraphStore
 from notoneless.normalize.idnumber import clean_id, lookup_keys
@@ -48,17 +48,6 @@ class ActionResult:
         if self.action != "release" and self.contact_status == "离岗":
             line += "；注意：该联系人为离岗，这些对象仍是缺位（notoneless contacts status … 在岗）"
         return line
-
-
-def officer(store: GraphStore, name: str) -> Caller:
-    """The API user named ``name`` (the CLI's ``--by``), as a caller."""
-    for user in list_users(store):
-        if user["name"] == name.strip():
-            return Caller(user["name"], Role(user["role"]), user["division"])
-    raise ContactError(
-        f"没有名为「{name}」的用户：--by 须是接口用户（notoneless users list 查看，notoneless users add 新建）。",
-        field="by", code="USER_UNKNOWN",
-    )
 
 
 def _now(at: datetime | None) -> str:
@@ -130,11 +119,11 @@ def _candidates(store: GraphStore, duty_type: str, typed: str) -> list[str]:
     return [r["person_id"] for r in store.query("contacts/find_persons", keys=lookup_keys(value))]
 
 
-def _event_rows(action: str, contact_id: str, duty: str, keys: list[str], by: str, at: str, note: str | None,
+def _event_rows(action: str, contact_id: str, duty: str, keys: list[str], by: Caller, at: str, note: str | None,
                 batch_id: str) -> list[dict[str, Any]]:
     return [
         {"assignment_id": f"CA-{uuid.uuid4().hex}", "action": action, "contact_id": contact_id, "duty_type": duty,
-         "target": key, "made_by": by, "made_at": at, "note": note, "batch_id": batch_id}
+         "target": key, "made_by": by.name, **by.actor(), "made_at": at, "note": note, "batch_id": batch_id}
         for key in keys
     ]
 
@@ -173,7 +162,7 @@ def _assign_or_release(action: str, store: GraphStore, caller: Caller, contact_i
     contact = find_contact(store, caller, contact_id)
     keys = resolve_targets(store, caller, duty, targets=targets, village=village)
     batch_id = f"CB-{uuid.uuid4().hex[:16]}"
-    rows = _event_rows(action, contact["contact_id"], duty, keys, caller.name, _now(at), note, batch_id)
+    rows = _event_rows(action, contact["contact_id"], duty, keys, caller, _now(at), note, batch_id)
     _write_assignments(store, [rows])
     return ActionResult(action, contact["contact_id"], duty, keys, batch_id, [r["assignment_id"] for r in rows],
                         contact_status=contact.get("status"))
@@ -193,8 +182,8 @@ def replace(store: GraphStore, caller: Caller, old_contact_id: str, new_contact_
     keys = resolve_targets(store, caller, duty, targets=targets, village=village)
     batch_id = f"CB-{uuid.uuid4().hex[:16]}"
     when = _now(at)
-    released = _event_rows("release", old["contact_id"], duty, keys, caller.name, when, note, batch_id)
-    assigned = _event_rows("assign", new["contact_id"], duty, keys, caller.name, when, note, batch_id)
+    released = _event_rows("release", old["contact_id"], duty, keys, caller, when, note, batch_id)
+    assigned = _event_rows("assign", new["contact_id"], duty, keys, caller, when, note, batch_id)
     _write_assignments(store, [released, assigned])
     return ActionResult("replace", old["contact_id"], duty, keys, batch_id,
                         [r["assignment_id"] for r in released + assigned], replaced_by=new["contact_id"],
@@ -211,7 +200,7 @@ def set_status(store: GraphStore, caller: Caller, contact_id: str, status: str, 
     contact = find_contact(store, caller, contact_id, scoped=True)
     change_id = f"CS-{uuid.uuid4().hex}"
     store.query("contacts/record_status", change_id=change_id, contact_id=contact["contact_id"], status=value,
-                made_by=caller.name, made_at=_now(at), note=note)
+                made_by=caller.name, **caller.actor(), made_at=_now(at), note=note)
     return ActionResult("status", contact["contact_id"], event_ids=[change_id])
 
 
@@ -227,7 +216,7 @@ def register(store: GraphStore, caller: Caller, contact_id: str, name: str, *, p
     registration_id = f"CR-{uuid.uuid4().hex}"
     rows = store.query("contacts/register", registration_id=registration_id, contact_id=cid, name=who,
                        phone=(phone or "").strip() or None, unit=(unit or "").strip() or None,
-                       made_by=caller.name, made_at=_now(at), note=note)
+                       made_by=caller.name, **caller.actor(), made_at=_now(at), note=note)
     if not rows:
         raise ContactError(f"联系人 {cid} 已存在（数据包或系统内登记）：可直接指派，或换一个编号。",
                            field="contact_id", code="CONTACT_EXISTS", http_status=409)

@@ -48,6 +48,9 @@ class Assignment:
     made_at: datetime
     note: str | None = None
     batch_id: str | None = None
+    actor_id: str | None = None  # the registered user who made it (access.Caller.actor); None before actors were stored
+    actor_role: str | None = None
+    actor_division: str | None = None
 
     @property
     def day(self) -> date:
@@ -67,6 +70,9 @@ class StatusChange:
     made_by: str
     made_at: datetime
     note: str | None = None
+    actor_id: str | None = None  # the registered user who made it (access.Caller.actor); None before actors were stored
+    actor_role: str | None = None
+    actor_division: str | None = None
 
     @property
     def day(self) -> date:
@@ -87,6 +93,9 @@ class Registration:
     phone: str | None = None
     unit: str | None = None
     note: str | None = None
+    actor_id: str | None = None  # the registered user who made it (access.Caller.actor); None before actors were stored
+    actor_role: str | None = None
+    actor_division: str | None = None
 
     @property
     def order(self) -> tuple[datetime, str]:

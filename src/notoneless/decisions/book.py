@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from notoneless.access.users import Caller
 from notoneless.decisions.judgement import (
     BINDING,
     Decision,
-    DecisionError,
     PairRecord,
     Verdict,
     effective,
@@ -34,10 +34,8 @@ from notoneless.decisions.judgement import (
     new_withdrawal,
     standing,
 )
-from notoneless.errors import GraphError
+from notoneless.errors import DecisionError, GraphError
 from notoneless.graph.store import GraphStore
-
-CLI_ROLE = "命令行"
 
 # How a run honoured a decision (HONOURED_IN.status), in Chinese.
 RUN_STATUS_LABELS = {
@@ -71,31 +69,34 @@ def decide(
     key_b: str,
     verdict: Verdict,
     *,
-    by: str,
+    by: Caller,
     note: str | None = None,
-    role: str = CLI_ROLE,
-    division: str | None = None,
 ) -> Decision:
-    """Record a decision on the current records ``key_a`` and ``key_b``; returns it.
+    """Record a decision of the registered user ``by`` on the current records ``key_a``
+    and ``key_b``; returns it. The decision stores ``by``'s name, role and :meth:`Caller.actor`.
 
-    Raises ``DecisionError``: ``DECISION_RECORD_NOT_FOUND`` (a key not in the latest run),
+    Raises ``DecisionError``: ``ROLE_CANNOT_ACT`` (a role that may only read),
+    ``DECISION_RECORD_NOT_FOUND`` (a key not in the latest run, or outside ``by``'s division),
     ``DECISION_SAME_RECORD``, ``DECISION_BY_MISSING``, ``DECISION_VERDICT_UNKNOWN``.
     """
+    _check_can_act(by)
     keys = [key_a.strip(), key_b.strip()]
 
     def work(tx: Any) -> Decision:
         found = {r["record_key"]: r for r in tx.run(store.cypher("decisions/records"), record_keys=keys).data()}
-        missing = [k for k in keys if k not in found]
+        in_scope = {r["record_key"] for r in tx.run(store.cypher("api/records/in_scope"), record_keys=keys,
+                                                     **by.scope()).data()}
+        missing = [k for k in keys if k not in found or k not in in_scope]
         if missing:
             raise DecisionError(
-                f"图中没有记录 {'、'.join(missing)}：记录键取自最近一次运行（<系统>:<行号>，如 xueji:17），"
+                f"图中没有记录 {'、'.join(missing)}（或不在您的辖区内）：记录键取自最近一次运行（<系统>:<行号>，如 xueji:17），"
                 "请用 notoneless reviews list 或 trail 查看。",
                 code="DECISION_RECORD_NOT_FOUND",
             )
         a, b = (PairRecord(k, found[k]["fingerprint"], found[k]["person_id"]) for k in keys)
-        d = new_decision(verdict, a, b, by=by, note=note, role=role)
+        d = new_decision(verdict, a, b, by=by.name, note=note, role=by.role.value)
         divisions = sorted({found[k]["division_code"] for k in keys if found[k].get("division_code")})
-        _write(tx, store, d, divisions, division)
+        _write(tx, store, d, divisions, by)
         return d
 
     return store.execute_write(work)
@@ -105,21 +106,24 @@ def withdraw(
     store: GraphStore,
     decision_id: str,
     *,
-    by: str,
+    by: Caller,
     note: str | None = None,
-    role: str = CLI_ROLE,
-    division: str | None = None,
 ) -> Decision:
-    """Withdraw decision ``decision_id`` by recording a ``withdraw`` decision naming it.
+    """Withdraw decision ``decision_id`` by recording a ``withdraw`` decision of the
+    registered user ``by`` naming it.
 
-    Raises ``DecisionError``: ``DECISION_NOT_FOUND``, ``DECISION_ALREADY_WITHDRAWN``,
-    ``DECISION_NOT_WITHDRAWABLE`` (a withdrawal itself)."""
+    Raises ``DecisionError``: ``ROLE_CANNOT_ACT``, ``DECISION_NOT_FOUND`` (also outside
+    ``by``'s division), ``DECISION_ALREADY_WITHDRAWN``, ``DECISION_NOT_WITHDRAWABLE``
+    (a withdrawal itself)."""
+    _check_can_act(by)
 
     def work(tx: Any) -> Decision:
+        if not tx.run(store.cypher("api/decisions/in_scope"), decision_id=decision_id.strip(), **by.scope()).data():
+            raise _not_found(decision_id)  # outside the division: the same answer as for none
         target = _get(tx, store, decision_id)
         pair = _pair_decisions(tx, store, target)
-        w = new_withdrawal(target, by=by, note=note, role=role, already=pair)
-        _write(tx, store, w, None, division)
+        w = new_withdrawal(target, by=by.name, note=note, role=by.role.value, already=pair)
+        _write(tx, store, w, None, by)
         return w
 
     try:
@@ -130,8 +134,13 @@ def withdraw(
         raise
 
 
-def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | None, caller_division: str | None) -> None:
-    props = d.props()
+def _check_can_act(by: Caller) -> None:
+    if not by.can_act:
+        raise DecisionError(f"角色「{by.role.value}」只能查看，不能作出或撤回身份判定。", code="ROLE_CANNOT_ACT")
+
+
+def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | None, by: Caller) -> None:
+    props = d.props() | by.actor()
     props["decided_at"] = d.decided_at.isoformat()
     if divisions:
         props["division_codes"] = list(divisions)
@@ -140,7 +149,7 @@ def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | N
 
     action = "identity_decision_withdraw" if d.verdict is Verdict.WITHDRAW else "identity_decision"
     for person in sorted({p for p in (d.person_id_a, d.person_id_b) if p}):  # one audit event per person concerned
-        params = event_params(f"A-{uuid.uuid4().hex}", action, d.decided_by, d.role, caller_division, person,
+        params = event_params(f"A-{uuid.uuid4().hex}", action, d.decided_by, d.role, by.division, person,
                               [k for k in (d.record_key_a, d.record_key_b) if k], d.decided_at, d.decision_id)
         tx.run(store.cypher("api/audit/record"), **params).consume()
     pair = _pair_decisions(tx, store, d)
@@ -154,10 +163,15 @@ def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | N
 def _get(tx: Any, store: GraphStore, decision_id: str) -> Decision:
     rows = tx.run(store.cypher("decisions/get"), decision_id=decision_id.strip()).data()
     if not rows:
-        raise DecisionError(
-            f"判定 {decision_id} 不存在：请用 notoneless decisions list 查看判定编号。", code="DECISION_NOT_FOUND"
-        )
+        raise _not_found(decision_id)
     return Decision.from_props(rows[0]["decision"])
+
+
+def _not_found(decision_id: str) -> DecisionError:
+    return DecisionError(
+        f"判定 {decision_id.strip()} 不存在或不在您的辖区内：请用 notoneless decisions list 查看判定编号。",
+        code="DECISION_NOT_FOUND",
+    )
 
 
 def _pair_decisions(tx: Any, store: GraphStore, d: Decision) -> list[Decision]:

@@ -16,7 +16,7 @@ from notoneless.cases import ledger, ledger_reads
 from notoneless.cases.machine import allowed
 from notoneless.cases.states import ACTION_LABELS, State
 from notoneless.cases.types import CaseType
-from notoneless.errors import Forbidden, NotFound
+from notoneless.errors import NotFound
 from notoneless.graph.store import GraphStore
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -26,7 +26,7 @@ _SUMMARY_FIELDS = set(CaseSummary.model_fields)
 
 
 def _in_scope(store: GraphStore, caller: Caller, case_id: str) -> None:
-    if not store.query("api/cases/in_scope", case_id=case_id, **caller.scope()):
+    if not store.query("cases/in_scope", case_id=case_id, **caller.scope()):
         raise NotFound(f"辖区内没有案件 {case_id}：请用 GET /cases 查看案件编号。")
 
 
@@ -97,13 +97,11 @@ def get_case(store: Store, caller: CurrentCaller, case_id: CaseId) -> CaseDetail
              summary="办理案件：一次状态变更（原因、佐证引用、说明、期限），写入不可更改的事件")
 def transition(store: Store, caller: CurrentCaller, case_id: CaseId, body: TransitionRequest) -> CaseDetail:
     _in_scope(store, caller, case_id)
-    if not caller.can_act:
-        raise Forbidden(f"角色「{caller.role.value}」只能查看，不能办理案件。", code="ROLE_CANNOT_ACT")
-    ledger.act(
+    ledger.act(  # checks the role (ROLE_CANNOT_ACT, 403) and the scope again, in its transaction
         store,
         case_id,
         body.action,
-        by=caller.name,
+        by=caller,
         reason=body.reason,
         evidence=body.evidence,
         note=body.note,

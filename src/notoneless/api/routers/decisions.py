@@ -52,8 +52,8 @@ def decide(store: Store, caller: CurrentCaller, body: DecisionRequest) -> Identi
     _may_act(caller)
     if body.record_key_a == body.record_key_b:
         raise BadRequest("两条记录相同：请给出两条不同的记录。", field="record_key_b", code="VALIDATION_ERROR")
-    d = book.decide(store, body.record_key_a, body.record_key_b, Verdict(body.verdict.value), by=caller.name,
-                    note=body.note, role=caller.role.value, division=caller.division)
+    d = book.decide(store, body.record_key_a, body.record_key_b, Verdict(body.verdict.value), by=caller,
+                    note=body.note)
     return _out(d)
 
 
@@ -63,6 +63,5 @@ def withdraw(store: Store, caller: CurrentCaller, decision_id: DecisionId, body:
     if not store.query("api/decisions/in_scope", decision_id=decision_id, **caller.scope()):
         raise NotFound(f"辖区内没有判定 {decision_id}：请用 GET /decisions 查看判定编号。")
     _may_act(caller)
-    w = book.withdraw(store, decision_id, by=caller.name, note=body.note, role=caller.role.value,
-                      division=caller.division)
+    w = book.withdraw(store, decision_id, by=caller, note=body.note)
     return _out(w)

@@ -159,3 +159,18 @@ def test_the_cycle_check_sees_a_cycle() -> None:
         "notoneless.contacts.b": ("from notoneless.cases.a import y\n", False),
     }
     assert part_cycles(planted) == [["cases", "contacts"]]
+
+
+def test_every_package_says_what_it_holds_and_may_import() -> None:
+    # Each package opens with a docstring: what it holds, then a "May import" paragraph
+    # that a reader checks against LAYERS (and this test's neighbours enforce).
+    missing = []
+    for init in sorted(PACKAGE.rglob("__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        if init.parent == PACKAGE:
+            continue  # the root names the layers themselves
+        if not doc or "May import" not in doc:
+            missing.append(init.parent.relative_to(PACKAGE.parent).as_posix())
+    namespace = [d.relative_to(PACKAGE.parent).as_posix() for d in PACKAGE.rglob("*")
+                 if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py")) and not (d / "__init__.py").exists()]
+    assert not missing and not namespace, (missing, namespace)

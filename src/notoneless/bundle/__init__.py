@@ -2,7 +2,10 @@
 aliases, encodings, rejects, staging into the DuckDB workspace.
 
 Entry point: :func:`notoneless.bundle.ingest.ingest_bundle` (also importable from
-here; loaded lazily so that ``notoneless.bundle.schema`` stays import-cycle free)."""
+here; loaded lazily so that ``notoneless.bundle.schema`` stays import-cycle free).
+
+May import the foundation (``errors``, ``config``, ``handoffs``, …) and ``normalize``; nothing above.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ in ``notoneless.commands``.
 
 Every command reports errors of the project (``NotOneLessError``) as one line on
 stderr with a non-zero exit code, never a traceback.
+
+May import every layer (it is the top); nothing imports it.
 """
 
 from __future__ import annotations

@@ -7,4 +7,7 @@
 - ``honour.py``: what a run does with them: fingerprints → this run's must-link and
   cannot-link pairs, the status of each decision in the run, the review queue loaded;
 - ``queue.py``: the review queue an officer works through (scoped, ordered by importance).
+
+May import the foundation, ``normalize``, ``linkage``, ``graph`` and ``access``; never the
+services, the API, the pages or the CLI.
 """

@@ -5,6 +5,8 @@ records are or are not one person. The model's shape is in model.py and
 comparisons.py, its training in training.py, clustering in clustering.py (its steps in
 cluster_edges.py, components.py, cluster_guard.py and conflicts.py) and stable person
 ids in stable_ids.py.
+
+May import the foundation, ``normalize`` and ``bundle``; never the graph or above.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""One router per resource; ``ROUTERS`` is the order ``create_app`` includes them in."""
+"""One router per resource; ``ROUTERS`` is the order ``create_app`` includes them in.
+
+May import what the API may (every layer below ``api``); routers never import each other.
+"""
 
 from notoneless.api.routers import (
     assignments,

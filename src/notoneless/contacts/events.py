@@ -37,8 +37,18 @@ def _datetime(value: Any) -> datetime:
     return value
 
 
+@dataclass(frozen=True, kw_only=True)
+class Made:
+    """Who made an event: the registered user's id, role and division (``access.Caller.actor``),
+    None for events recorded before actors were stored."""
+
+    actor_id: str | None = None
+    actor_role: str | None = None
+    actor_division: str | None = None
+
+
 @dataclass(frozen=True)
-class Assignment:
+class Assignment(Made):
     assignment_id: str
     action: str
     contact_id: str
@@ -48,9 +58,6 @@ class Assignment:
     made_at: datetime
     note: str | None = None
     batch_id: str | None = None
-    actor_id: str | None = None  # the registered user who made it (access.Caller.actor); None before actors were stored
-    actor_role: str | None = None
-    actor_division: str | None = None
 
     @property
     def day(self) -> date:
@@ -63,16 +70,13 @@ class Assignment:
 
 
 @dataclass(frozen=True)
-class StatusChange:
+class StatusChange(Made):
     change_id: str
     contact_id: str
     status: str
     made_by: str
     made_at: datetime
     note: str | None = None
-    actor_id: str | None = None  # the registered user who made it (access.Caller.actor); None before actors were stored
-    actor_role: str | None = None
-    actor_division: str | None = None
 
     @property
     def day(self) -> date:
@@ -84,7 +88,7 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class Registration:
+class Registration(Made):
     registration_id: str
     contact_id: str
     name: str
@@ -93,9 +97,6 @@ class Registration:
     phone: str | None = None
     unit: str | None = None
     note: str | None = None
-    actor_id: str | None = None  # the registered user who made it (access.Caller.actor); None before actors were stored
-    actor_role: str | None = None
-    actor_division: str | None = None
 
     @property
     def order(self) -> tuple[datetime, str]:

@@ -232,6 +232,7 @@ def _checks_stage(rc: RunContext) -> str:
 def _cases_stage(rc: RunContext) -> str:
     # The ledger (台账) is updated, never replaced: new cases opened, open ones kept,
     # vanished ones parked for an officer's 销号, closed ones that reappear reopened.
+    from notoneless.bundle.coverage import covered_counties
     from notoneless.cases.ledger import reconcile
 
     changes = reconcile(
@@ -239,6 +240,7 @@ def _cases_stage(rc: RunContext) -> str:
         rc.run_id,
         {kind: [f.row for f in rows] for kind, rows in rc.findings.items()},
         history_path=rc.settings.paths.history,
+        coverage=covered_counties(rc.con),  # other counties' cases are left alone
     )
     rc.report.cases = changes.counts()
     return changes.describe()
@@ -263,7 +265,7 @@ STAGES: tuple[Stage, ...] = (
                  handoffs.G_HOUSEHOLD_KEYS, handoffs.G_VILLAGES, handoffs.G_CONTACTS)),
     Stage("checks", "比对检查", _checks_stage,
           reads=(handoffs.ENTITIES, handoffs.PERSON_RECORDS, handoffs.IDENTITY_CONFLICTS)),
-    Stage("cases", "更新案件台账", _cases_stage),
+    Stage("cases", "更新案件台账", _cases_stage, reads=(handoffs.DIVISIONS,)),
     Stage("outputs", "写出结果", _outputs_stage, spinner=False, reads=(handoffs.ENTITIES, handoffs.REJECTS)),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)

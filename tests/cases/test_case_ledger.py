@@ -220,3 +220,46 @@ def test_merges_come_from_the_linkage_history(graph, tmp_path) -> None:
     s = reconcile(graph, "run-3", {"unmatched_children": [child("P23", "孙一")]}, history_path=history, today=DAY2)
     (case,) = list_cases(graph)
     assert case.person_id == "P23" and s.merged == (case.case_id,) and not s.new and s.still_open == (case.case_id,)
+
+
+def _history(graph, case_id: str) -> tuple[str, int, list[str]]:
+    case = get_case(graph, case_id)
+    return case.state, case.version, [e.action for e in case_events(graph, case_id)]
+
+
+def test_a_run_reconciles_only_the_counties_its_bundle_covers(graph) -> None:
+    # Two counties run their own extracts in one workspace (issue 19, 3).
+    county_a = {"unmatched_children": [child("PA1", "甲一"), child("PA2", "甲二")],
+                "missed_subsidies": [], "contact_gaps": [], "duplicate_subsidies": [], "cross_county_students": []}
+    county_b = {"unmatched_children": [child("PB1", "乙一", "431202101001")],
+                "missed_subsidies": [], "contact_gaps": [], "duplicate_subsidies": [], "cross_county_students": []}
+    first = reconcile(graph, "run-a", county_a, merges={}, today=DAY1, coverage={"431222"})
+    a_cases = sorted(first.new)
+    act(graph, a_cases[0], "start_verification", by=officer(graph, "甲县专干"), today=DAY1)
+    before = {cid: _history(graph, cid) for cid in a_cases}
+
+    second = reconcile(graph, "run-b", county_b, merges={}, today=DAY2, coverage={"431202"})
+    assert len(second.new) == 1 and not second.resolved_by_data and sorted(second.untouched) == a_cases
+    assert "未覆盖的县的 2 件案件未变动" in second.describe()
+    assert {cid: _history(graph, cid) for cid in a_cases} == before  # no state change, no event
+
+    # The same second run without a coverage (the whole ledger, as before) parks them.
+    whole = reconcile(graph, "run-b2", county_b, merges={}, today=DAY2)
+    assert sorted(whole.resolved_by_data) == a_cases
+
+
+def test_a_finding_of_the_run_brings_its_case_into_scope(graph) -> None:
+    # A case of another county that this run's findings name is reconciled (refreshed),
+    # so a finding never opens a second case beside it.
+    row = child("PX", "跨县", "431202101001")
+    reconcile(graph, "run-1", {"unmatched_children": [row]}, merges={}, today=DAY1, coverage={"431202"})
+    moved = {**row, "户籍区划代码": "431222101203", "责任县": "431222"}
+    again = reconcile(graph, "run-2", {"unmatched_children": [moved]}, merges={}, today=DAY2, coverage={"431222"})
+    assert not again.new and len(again.still_open) == 1 and not again.untouched
+
+
+def test_out_of_province_students_are_the_registration_countys(graph) -> None:
+    row = {"person_id": "P8", "户籍县": "431222", "学籍县": "440306", "范围": "省外就读",
+           "资助责任县": "431222", "核实责任县": "440306"}
+    s = reconcile(graph, "run-1", {"cross_county_students": [row]}, merges={}, today=DAY1)
+    assert get_case(graph, s.new[0]).responsible_county == "431222"  # 户籍地核实, never a county outside

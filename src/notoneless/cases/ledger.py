@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import json
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from notoneless.cases.reconcile import (
     ExistingCase,
     Plan,
     drafts_from_findings,
+    in_scope,
     plan,
     resolve_person,
 )
@@ -207,6 +208,7 @@ def reconcile(
     history_path: Path | None = None,
     today: date | None = None,
     homes: Mapping[str, Mapping[str, int]] | None = None,
+    coverage: Collection[str] | None = None,
 ) -> ChangeSummary:
     """Bring the ledger up to date with one run's findings (see ``cases/reconcile.py``).
 
@@ -218,19 +220,22 @@ def reconcile(
     None: no history, nothing merged). ``today``: the day cases open on (deadlines count from it).
     ``homes``: for cases whose person was split in this run, the persons now holding the
     records it was opened about; default: from the same history
-    (``linkage.id_history.split_homes``). Idempotent for a repeated ``run_id`` with the
-    same findings.
+    (``linkage.id_history.split_homes``). ``coverage``: the counties (6-digit codes) the
+    run's bundle covers; only their cases, and the cases this run's findings name, are
+    reconciled (``reconcile.in_scope``); None: every case. Idempotent for a repeated
+    ``run_id`` with the same findings.
     """
     index = store.query("cases/case_index")
     if merges is None:
         merges = _merges_from_history(history_path, [r["person_id"] for r in index if r.get("person_id")])
     else:
         merges = dict(merges)
-    if homes is None:
-        homes = _split_homes(history_path, run_id, index)
     day = today or date.today()
     now = datetime.now(UTC)
     drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges)
+    index, untouched = in_scope(index, drafts, coverage, merges)
+    if homes is None:
+        homes = _split_homes(history_path, run_id, index)
 
     # Cases only ever meet cases and findings of the same (surviving) subject, so the
     # work splits exactly by subject: one transaction per part keeps each transaction
@@ -268,7 +273,7 @@ def reconcile(
         for name in outcomes:
             summary[name] += getattr(p, name)
     link_cases(store)
-    return ChangeSummary(run_id=run_id, **{k: tuple(sorted(v)) for k, v in summary.items()})
+    return ChangeSummary(run_id=run_id, untouched=tuple(untouched), **{k: tuple(sorted(v)) for k, v in summary.items()})
 
 
 def _part(subject: str, parts: int) -> int:

@@ -16,12 +16,16 @@ two cases then share one key, the older open one is kept and the other is parked
 at 数据已消除 with a note naming the case it duplicates (none duplicated, none lost).
 
 Only case types whose finding kind is present in the run's findings are resolved:
-a kind that was not checked this run leaves its cases alone.
+a kind that was not checked this run leaves its cases alone. Likewise only the cases of
+the counties the run's bundle covers (its ``divisions``; ``in_scope``): a case of another
+county, that none of this run's findings names, is left alone — no state change, no
+event — so counties that run their own extracts in one workspace do not park each
+other's cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -106,6 +110,7 @@ class ChangeSummary:
     reopened: tuple[str, ...] = ()
     merged: tuple[str, ...] = ()
     reattached: tuple[str, ...] = ()
+    untouched: tuple[str, ...] = ()  # cases of counties the run does not cover, left alone
 
     def counts(self) -> dict[str, int]:
         return {
@@ -124,6 +129,7 @@ class ChangeSummary:
             f"数据已消除待确认销号 {len(self.resolved_by_data)} 件，重新打开 {len(self.reopened)} 件"
             + (f"，因人员合并调整 {len(self.merged)} 件" if self.merged else "")
             + (f"，随人员拆分转移 {len(self.reattached)} 件" if self.reattached else "")
+            + (f"；本次数据未覆盖的县的 {len(self.untouched)} 件案件未变动" if self.untouched else "")
         )
 
 
@@ -138,6 +144,42 @@ def resolve_person(person_id: str, merges: Mapping[str, str]) -> str:
         seen.add(nxt)
         current = nxt
     return current
+
+
+def current_key(match_key_: str, person_id: str | None, merges: Mapping[str, str]) -> str:
+    """A case's match key with its person followed through the merges (the key its
+    findings have in this run)."""
+    if person_id is None:
+        return match_key_
+    ct, _, fields = split_match_key(match_key_.split("#", 1)[0])
+    return match_key(ct, resolve_person(person_id, merges), fields)
+
+
+def in_scope(
+    index: Iterable[Mapping[str, Any]],
+    drafts: Mapping[str, CaseDraft],
+    coverage: Collection[str] | None,
+    merges: Mapping[str, str],
+) -> tuple[list[Mapping[str, Any]], list[str]]:
+    """The cases of ``index`` (``case_id``, ``match_key``, ``person_id``, ``county``) this
+    run reconciles, and the ids of those it leaves alone.
+
+    In scope: a case whose responsible county is in ``coverage`` (or has none), or that a
+    finding of this run names — and every case sharing a key with one in scope, since a
+    merge may bring them together. ``coverage`` None: every case (the whole ledger).
+    """
+    rows = list(index)
+    if coverage is None:
+        return rows, []
+    covered = frozenset(coverage)
+    keys = {r["case_id"]: current_key(r["match_key"], r.get("person_id"), merges) for r in rows}
+    wanted = {
+        keys[r["case_id"]] for r in rows
+        if not r.get("county") or r["county"] in covered or keys[r["case_id"]] in drafts
+    }
+    inside = [r for r in rows if keys[r["case_id"]] in wanted]
+    outside = sorted(r["case_id"] for r in rows if keys[r["case_id"]] not in wanted)
+    return inside, outside
 
 
 def drafts_from_findings(

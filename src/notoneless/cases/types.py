@@ -242,7 +242,10 @@ def draft_from_finding(kind: str, row: Mapping[str, Any], *, opened_on: date) ->
         return CaseDraft(ct, person_id, person_id, (), county, town, village, school, monthly, title, finding)
 
     if ct is CaseType.CROSS_COUNTY:
-        county = _s(row, "核实责任县") or _s(row, "学籍县") or None
+        # 省外就读: the school is outside the province, where no officer of ours works; the
+        # registration county verifies (户籍地核实), as it pays (资助责任县).
+        verifier = _s(row, "户籍县") if _s(row, "范围") == "省外就读" else _s(row, "核实责任县")
+        county = verifier or _s(row, "学籍县") or None
         title = f"{_s(row, '范围') or '跨县就读'}：户籍县 {_s(row, '户籍县')} → 学籍县 {_s(row, '学籍县')}"
         return CaseDraft(ct, person_id, person_id, (_s(row, "学籍县"),), county, None, None, school, monthly, title, finding)
 

@@ -93,7 +93,8 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
     dropouts = by_person(graph, "dropout")
     gaps = list_cases(graph, case_type="contact_gap")
     assert len(s2.new) == 1 and get_case(graph, s2.new[0]).subject == "P10"
-    assert set(s2.reopened) == {p3, p6}
+    assert set(s2.reopened) == {p6}  # paid and closed, yet missed again: reopened
+    assert s2.excluded_still_seen == (p3,)  # excluded with B2 this school year: stays closed
     assert set(s2.resolved_by_data) == {dropouts["P2"].case_id, *(g.case_id for g in gaps)}
     assert set(s2.still_open) == {p1.case_id, dropouts["P9"].case_id, *(c.case_id for c in list_cases(graph, case_type="cross_county"))}
     assert s2.merged == (dropouts["P9"].case_id,)
@@ -104,8 +105,7 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
     assert get_case(graph, p1.case_id).state == "确认辍学"  # officers' work kept
     assert get_case(graph, dropouts["P2"].case_id).state == State.DATA_RESOLVED.value
     assert get_case(graph, dropouts["P2"].case_id).resume_state == "待核实"
-    assert get_case(graph, p3).state == "待核实" and get_case(graph, p3).reason_code is None
-    assert get_case(graph, p3).closed_at is None
+    assert get_case(graph, p3).state == "销号" and get_case(graph, p3).reason_code == "B2"
     assert get_case(graph, p6).state == "待处理"
     assert by_person(graph, "duplicate_subsidy")["P7"].state == "待处理"  # kind not checked: untouched
 
@@ -115,13 +115,15 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
         assert now[: len(old)] == old
         assert [e.seq for e in now] == list(range(1, len(now) + 1))
         assert get_case(graph, case_id).version == len(now)
-    assert [e.action for e in case_events(graph, p3)][-1] == "reopen"
+    assert [e.action for e in case_events(graph, p3)][-1] == "close"
+    assert [e.action for e in case_events(graph, p6)][-1] == "reopen"
     assert case_events(graph, dropouts["P9"].case_id)[-1].details == {"old_person_id": "P4", "new_person_id": "P9"}
 
     # the same run again changes nothing
     s2b = reconcile(graph, "run-2", RUN2, merges={"P4": "P9"}, today=DAY2)
     assert not (s2b.new or s2b.reopened or s2b.resolved_by_data or s2b.merged)
     assert set(s2b.still_open) == set(s2.still_open) | set(s2.reopened) | set(s2.new)
+    assert s2b.excluded_still_seen == s2.excluded_still_seen
 
     # P2 reappears while parked at 数据已消除: back where it was, counted as still open
     s3 = reconcile(graph, "run-3", {"unmatched_children": [*RUN2["unmatched_children"], child("P2", "张二")]}, merges={"P4": "P9"}, today=DAY2)
@@ -263,3 +265,51 @@ def test_out_of_province_students_are_the_registration_countys(graph) -> None:
            "资助责任县": "431222", "核实责任县": "440306"}
     s = reconcile(graph, "run-1", {"cross_county_students": [row]}, merges={}, today=DAY1)
     assert get_case(graph, s.new[0]).responsible_county == "431222"  # 户籍地核实, never a county outside
+
+
+def _excluded_and_closed(graph, run: str, row: dict[str, str], reason: str, evidence: list[str]) -> str:
+    case_id = reconcile(graph, run, {"unmatched_children": [row]}, merges={}, today=DAY1).new[0]
+    who = officer(graph, "核实员")
+    act(graph, case_id, "start_verification", by=who, today=DAY1)
+    act(graph, case_id, "exclude", by=who, reason=reason, evidence=evidence, today=DAY1)
+    act(graph, case_id, "close", by=who, today=DAY1)
+    return case_id
+
+
+def test_a_b2_exclusion_holds_until_the_school_year_ends(graph) -> None:
+    # Issue 19, 1: the child studies elsewhere and stays absent from our 学籍 extract.
+    row = child("PB2", "深圳读书")
+    case_id = _excluded_and_closed(graph, "m1", row, "B2", ["学籍号=G44030620140305", "学籍所在省=广东", "学校名称=深圳某小学"])
+    month2 = reconcile(graph, "m2", {"unmatched_children": [row]}, merges={}, today=DAY2)
+    assert month2.excluded_still_seen == (case_id,) and not month2.reopened
+    case = get_case(graph, case_id)
+    assert case.state == "销号" and case.version == 4  # opened, verifying, excluded, closed: no event since
+    assert "B2 在校有学籍，有效至 2026-08-31" in case.props["hold_note"]
+
+    autumn = reconcile(graph, "m12", {"unmatched_children": [row]}, merges={}, today=date(2026, 9, 15))
+    assert autumn.reopened == (case_id,) and not autumn.excluded_still_seen
+    case = get_case(graph, case_id)
+    assert case.state == "待核实" and not case.props.get("hold_note")
+    last = case_events(graph, case_id)[-1]
+    assert last.action == "reopen" and "有效期（至 2026-08-31）已届满" in last.note
+
+
+def test_data_contradicting_a_b7_exclusion_reopens_it(graph) -> None:
+    row = {**child("PB7", "重残"), "残疾": "是"}
+    case_id = _excluded_and_closed(graph, "m1", row, "B7", ["残疾证=43122220140305"])
+    assert reconcile(graph, "m2", {"unmatched_children": [row]}, merges={}, today=DAY2).excluded_still_seen
+    changed = reconcile(graph, "m3", {"unmatched_children": [{**row, "残疾": "否"}]}, merges={}, today=DAY2)
+    assert changed.reopened == (case_id,)
+    assert "残疾：是 → 否" in case_events(graph, case_id)[-1].note
+
+
+def test_a_closure_without_a_holding_reason_reopens_as_before(graph) -> None:
+    row = child("PR", "复学")
+    case_id = reconcile(graph, "m1", {"unmatched_children": [row]}, merges={}, today=DAY1).new[0]
+    who = officer(graph, "核实员")
+    for action, kw in (("start_verification", {}), ("confirm_dropout", {"reason": "A2"}),
+                       ("start_persuasion", {"details": {"school_leader": "校长", "teacher": "老师", "village_cadre": "村干部"}}),
+                       ("return_to_school", {"evidence": ["学籍号=G1", "学校名称=一中"]}), ("close", {})):
+        act(graph, case_id, action, by=who, today=DAY1, **kw)
+    again = reconcile(graph, "m2", {"unmatched_children": [row]}, merges={}, today=DAY2)
+    assert again.reopened == (case_id,) and "比对结果再次出现" in case_events(graph, case_id)[-1].note

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from notoneless.cases.reasons import (
@@ -10,10 +12,14 @@ from notoneless.cases.reasons import (
     EVIDENCE_LABELS,
     REASONS,
     S_REASONS,
+    VALIDITY,
     Evidence,
     EvidenceKind,
+    Holds,
     check_reason,
+    closure_hold,
     parse_evidence,
+    school_year_end,
 )
 from notoneless.errors import CaseError
 
@@ -120,3 +126,52 @@ def test_parse_evidence(text: str, kind: EvidenceKind, ref: str) -> None:
 def test_parse_evidence_refuses(text: str) -> None:
     with pytest.raises(CaseError):
         parse_evidence(text)
+
+
+# --- how long a closure's reason holds (issue 19) -------------------------------------
+
+
+
+def test_every_b_and_s_reason_has_a_validity_rule() -> None:
+    assert set(VALIDITY) == B_REASONS | S_REASONS
+
+
+def test_school_year_end() -> None:
+    assert school_year_end(date(2025, 10, 20)) == date(2026, 8, 31)
+    assert school_year_end(date(2026, 3, 1)) == date(2026, 8, 31)
+    assert school_year_end(date(2026, 9, 1)) == date(2027, 8, 31)
+
+
+@pytest.mark.parametrize("code", sorted(c for c, v in VALIDITY.items() if v.holds is Holds.SCHOOL_YEAR))
+def test_school_year_reasons_hold_until_the_year_ends(code: str) -> None:
+    recorded = date(2025, 10, 20)
+    assert closure_hold(VALIDITY[code], code, recorded, date(2026, 8, 31)).holds
+    late = closure_hold(VALIDITY[code], code, recorded, date(2026, 9, 1))
+    assert not late.holds and "2026-08-31" in late.note and "届满" in late.note
+
+
+def test_a_deferral_holds_until_the_date_in_its_evidence() -> None:
+    rule = VALIDITY["B5"]
+    evidence = ["deferral_certificate=缓学证明 2025-118，缓学至2027年3月1日"]
+    assert closure_hold(rule, "B5", date(2025, 10, 20), date(2027, 3, 1), evidence).holds
+    assert not closure_hold(rule, "B5", date(2025, 10, 20), date(2027, 3, 2), evidence).holds
+    # no date in the evidence: the school year, like B2
+    assert not closure_hold(rule, "B5", date(2025, 10, 20), date(2026, 9, 1), ["deferral_certificate=档案118"]).holds
+
+
+@pytest.mark.parametrize("code", ["B6", "S1", "S2", "S3", "S4"])
+def test_permanent_reasons_hold_for_the_cases_life(code: str) -> None:
+    assert closure_hold(VALIDITY[code], code, date(2025, 10, 20), date(2035, 1, 1)).holds
+
+
+@pytest.mark.parametrize(("code", "column", "before", "after"), [
+    ("B1", "户籍区划代码", "431222101203", "431202101001"),
+    ("B7", "残疾", "是", "否"),
+    ("B9", "户籍区划代码", "431222101203", "431202101001"),
+])
+def test_data_contradicting_the_reason_ends_it(code: str, column: str, before: str, after: str) -> None:
+    rule = VALIDITY[code]
+    same = closure_hold(rule, code, date(2025, 10, 20), date(2030, 1, 1), before={column: before}, now={column: before})
+    assert same.holds
+    changed = closure_hold(rule, code, date(2025, 10, 20), date(2025, 11, 1), before={column: before}, now={column: after})
+    assert not changed.holds and f"{column}：{before} → {after}" in changed.note

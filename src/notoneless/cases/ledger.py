@@ -263,7 +263,7 @@ def reconcile(
 
         return run
 
-    outcomes = ("still_open", "resolved_by_data", "reopened", "merged", "reattached")
+    outcomes = ("still_open", "resolved_by_data", "reopened", "excluded_still_seen", "merged", "reattached")
     summary: dict[str, list[str]] = {"new": [], **{name: [] for name in outcomes}}
     for ids, these in zip(case_ids, part_drafts):
         if not ids and not these:
@@ -306,7 +306,7 @@ def _write_plan(
         _append(tx, store, batch)
         rnd += 1
 
-    refresh = [_refresh_row(case_id, d) for case_id, d in p.refresh.items()]
+    refresh = [_refresh_row(case_id, d, p.hold_notes.get(case_id)) for case_id, d in p.refresh.items()]
     for start in range(0, len(refresh), _BATCH):
         tx.run(store.cypher("cases/refresh_cases"), run_id=run_id, rows=refresh[start : start + _BATCH]).consume()
     return p, new_ids
@@ -335,12 +335,17 @@ def _existing(r: Mapping[str, Any]) -> ExistingCase:
         attempts=int(r.get("attempts") or 0),
         notice_deadline=r.get("notice_deadline"),
         opened_at=r.get("opened_at") or "",
+        reason_at=r.get("reason_at") or (r["closed_at"].date() if r.get("closed_at") else None),
+        reason_evidence=tuple(r.get("reason_evidence") or ()),
+        closed_from=State(r["closed_from"]) if r.get("closed_from") else None,
+        finding=json.loads(r["finding_json"]) if r.get("finding_json") else {},
     )
 
 
-def _refresh_row(case_id: str, d: CaseDraft) -> dict[str, Any]:
+def _refresh_row(case_id: str, d: CaseDraft, hold_note: str | None = None) -> dict[str, Any]:
     return {
         "case_id": case_id,
+        "hold_note": hold_note,
         "title": d.title,
         "finding_json": json.dumps(d.finding, ensure_ascii=False, sort_keys=True),
         "responsible_county": d.responsible_county,

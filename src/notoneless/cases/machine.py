@@ -177,6 +177,11 @@ def apply(case: CaseView, request: ActionRequest, *, today: date) -> Step:
     updates: dict[str, object] = {"state": to_state.value}
     if reason_code and t.reasons:
         updates["reason_code"] = reason_code
+        # when and on what evidence: how long the reason holds counts from here (reasons.VALIDITY)
+        updates["reason_at"] = today
+        updates["reason_evidence"] = [str(e) for e in request.evidence]
+    if to_state is State.CLOSED:
+        updates["closed_from"] = case.state.value  # 核实无重复 → 销号 holds like an exclusion
     if t.action is A.DATA_RESOLVED:
         updates["resume_state"] = case.state.value
     if t.target == PREVIOUS:
@@ -186,7 +191,8 @@ def apply(case: CaseView, request: ActionRequest, *, today: date) -> Step:
     if t.action is A.WRITTEN_NOTICE:
         updates["notice_deadline"] = request.deadline
     if t.action is A.REOPEN:
-        updates.update(reason_code=None, resume_state=None, attempts=0, notice_deadline=None)
+        updates.update(reason_code=None, resume_state=None, attempts=0, notice_deadline=None, reason_at=None,
+                       reason_evidence=None, closed_from=None, hold_note=None)
     if t.action is A.START_PERSUASION:
         updates["team"] = [f"{DETAIL_LABELS[k]}:{details[k]}" for k in t.details]
     return Step(

@@ -18,7 +18,10 @@ check. A kind may be written by its English code or its Chinese label.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from notoneless.errors import CaseError
@@ -298,6 +301,107 @@ REASONS: dict[str, Reason] = {
 A_REASONS = frozenset(c for c, r in REASONS.items() if r.cls is ReasonClass.A)
 B_REASONS = frozenset(c for c, r in REASONS.items() if r.cls is ReasonClass.B)
 S_REASONS = frozenset(c for c, r in REASONS.items() if r.cls is ReasonClass.S)
+
+
+# --- how long a closure's reason holds ---------------------------------------------
+#
+# A child excluded with B2 (studying elsewhere, 学籍号 given) is still absent from the
+# next month's 学籍 extract, so the finding recurs every month. While the reason holds,
+# the closed case stays closed and the run notes it as still seen; when the reason's time
+# is up, or the data contradicts it, the run reopens the case with an event saying why.
+
+
+class Holds(StrEnum):
+    SCHOOL_YEAR = "school_year"  # until the end (8月31日) of the school year it was recorded in
+    DEFERRAL = "deferral"  # until the date in its evidence (缓学证明=…至2026-09-01), else as SCHOOL_YEAR
+    PERMANENT = "permanent"  # for the case's life
+    UNTIL_CONTRADICTED = "until_contradicted"  # until a finding column it rests on changes
+
+
+@dataclass(frozen=True)
+class Validity:
+    holds: Holds
+    contradicted_by: tuple[str, ...] = ()  # finding columns whose change contradicts the reason
+    why: str = ""  # for officers: why it holds that long
+
+    def describe(self) -> str:
+        return {
+            Holds.SCHOOL_YEAR: "至记录时所在学年结束（8月31日），每年秋季学期重新核实",
+            Holds.DEFERRAL: "至佐证中的缓学截止日期（无日期则至学年结束）",
+            Holds.PERMANENT: "长期有效",
+            Holds.UNTIL_CONTRADICTED: f"至比对数据与之不符（{'、'.join(self.contradicted_by)}变化）",
+        }[self.holds]
+
+
+_SCHOOL_YEAR = Validity(Holds.SCHOOL_YEAR, why="就读情况逐学年变化")
+# One table, beside the reasons it is about. S reasons and 核实无重复 belong to subsidy
+# cases whose key names the term (and the project): they hold for the case's life.
+VALIDITY: dict[str, Validity] = {
+    "B1": Validity(Holds.UNTIL_CONTRADICTED, ("户籍区划代码",), "户籍部门证明；户籍登记变化即不再成立"),
+    "B2": _SCHOOL_YEAR,
+    "B3": _SCHOOL_YEAR,
+    "B4": _SCHOOL_YEAR,
+    "B5": Validity(Holds.DEFERRAL, why="缓学有期限"),
+    "B6": Validity(Holds.PERMANENT, why="超龄或已毕业不会改变"),
+    "B7": Validity(Holds.UNTIL_CONTRADICTED, ("残疾",), "残联登记不再有该儿童时重新核实"),
+    "B8": _SCHOOL_YEAR,
+    "B9": Validity(Holds.UNTIL_CONTRADICTED, ("户籍区划代码",), "公安认定；户籍登记变化即不再成立"),
+    "B10": _SCHOOL_YEAR,
+    "S1": Validity(Holds.PERMANENT, why="案件只涉及一个学期"),
+    "S2": Validity(Holds.PERMANENT, why="案件只涉及一个学期"),
+    "S3": Validity(Holds.PERMANENT, why="案件只涉及一个学期"),
+    "S4": Validity(Holds.PERMANENT, why="案件只涉及一个学期"),
+}
+NOT_DUPLICATE_VALIDITY = Validity(Holds.PERMANENT, why="案件只涉及一个学期、一个资助项目")
+
+_DATE = re.compile(r"(20\d{2})[-./年](\d{1,2})[-./月](\d{1,2})")
+
+
+def school_year_end(day: date) -> date:
+    """The last day (8月31日) of the school year ``day`` falls in (a year starts 9月1日)."""
+    return date(day.year + (1 if day.month >= 9 else 0), 8, 31)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Whether a closure's reason still holds this run, and the words for officers."""
+
+    holds: bool
+    until: date | None
+    note: str
+
+
+def closure_hold(
+    validity: Validity,
+    label: str,
+    recorded: date,
+    today: date,
+    evidence: Iterable[str] = (),
+    before: Mapping[str, str] | None = None,
+    now: Mapping[str, str] | None = None,
+) -> Hold:
+    """Does a closure with ``validity`` (its reason's ``label``), recorded on ``recorded``,
+    still hold on ``today``? ``evidence``: the reason's evidence refs (B5's date);
+    ``before``/``now``: the finding's columns when last seen and in this run."""
+    if validity.holds is Holds.UNTIL_CONTRADICTED:
+        changed = [
+            f"{col}：{(before or {}).get(col) or '空'} → {(now or {}).get(col) or '空'}"
+            for col in validity.contradicted_by
+            if before is not None and now is not None and (before.get(col) or "") != (now.get(col) or "")
+        ]
+        if changed:
+            return Hold(False, None, f"比对数据与{label}不符（{'；'.join(changed)}）")
+        return Hold(True, None, f"{label}，{validity.describe()}")
+    if validity.holds is Holds.PERMANENT:
+        return Hold(True, None, f"{label}，{validity.describe()}")
+    until = school_year_end(recorded)
+    if validity.holds is Holds.DEFERRAL:
+        dates = [date(int(y), int(m), int(d)) for ref in evidence for y, m, d in _DATE.findall(ref)
+                 if 1 <= int(m) <= 12 and 1 <= int(d) <= 31]
+        until = max(dates) if dates else until
+    if today <= until:
+        return Hold(True, until, f"{label}，有效至 {until.isoformat()}")
+    return Hold(False, until, f"{label}的有效期（至 {until.isoformat()}）已届满")
 
 
 def get_reason(code: str) -> Reason:

@@ -5,7 +5,11 @@ A new comparison updates the ledger rather than replacing it:
 - a finding whose key (case type, subject, key fields) has no case → **new** case;
 - a finding whose case is being worked → **still open** (its attribution and finding
   snapshot refreshed; a case parked at 数据已消除 goes back to where it was);
-- a finding whose case was closed (销号) → **reopened** with a new event;
+- a finding whose case was closed (销号) → **reopened** with a new event — unless the
+  closure rests on a reason that still holds (an exclusion B1–B10, 不予补发 S1–S4,
+  核实无重复; ``reasons.VALIDITY``): then it is **excluded, still seen**, no event, the
+  case says until when (``hold_note``); when the reason's time is up or the data
+  contradicts it, the reopen event says so;
 - a case being worked whose finding is gone → **resolved by data**: moved to
   数据已消除·待确认销号 for an officer to confirm, never closed automatically (a case
   whose work is done and only awaits 销号 — 排除, 已复学, 已补发 … — stays as it is).
@@ -31,6 +35,7 @@ from datetime import date
 from typing import Any
 
 from notoneless.cases.machine import ActionRequest, CaseView, Step, apply
+from notoneless.cases.reasons import NOT_DUPLICATE_VALIDITY, REASONS, VALIDITY, Hold, closure_hold
 from notoneless.cases.states import Action, State
 from notoneless.cases.transitions import parkable_states
 from notoneless.cases.types import (
@@ -61,6 +66,21 @@ class ExistingCase:
     attempts: int = 0
     notice_deadline: date | None = None
     opened_at: str = ""  # sortable; the older case wins a merge
+    reason_at: date | None = None  # when its reason was recorded (else when it was closed)
+    reason_evidence: tuple[str, ...] = ()
+    closed_from: State | None = None  # the state 销号 came from
+    finding: Mapping[str, str] = field(default_factory=dict)  # the finding when last seen
+
+    def closure_hold(self, now: Mapping[str, str], today: date) -> Hold | None:
+        """Whether a closed case's reason still holds against this run's finding ``now``;
+        None when its closure rests on no reason that holds (it reopens as always)."""
+        if self.reason_code in VALIDITY:
+            validity, label = VALIDITY[self.reason_code], REASONS[self.reason_code].display
+        elif self.closed_from is State.NOT_DUPLICATE:
+            validity, label = NOT_DUPLICATE_VALIDITY, State.NOT_DUPLICATE.value
+        else:
+            return None
+        return closure_hold(validity, label, self.reason_at or today, today, self.reason_evidence, self.finding, now)
 
     def view(self, state: State | None = None, resume: State | None | str = "keep") -> CaseView:
         return CaseView(
@@ -92,8 +112,11 @@ class Plan:
     still_open: list[str] = field(default_factory=list)
     resolved_by_data: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
+    excluded_still_seen: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     reattached: list[str] = field(default_factory=list)  # cases that followed a split person
+    why: dict[str, str] = field(default_factory=dict)  # case_id → why it reopened / still holds
+    hold_notes: dict[str, str | None] = field(default_factory=dict)  # case_id → hold_note to set
 
     def add(self, case_id: str, step: Step, **extra: Any) -> None:
         self.events.setdefault(case_id, []).append(PlannedEvent(case_id, step, extra))
@@ -108,6 +131,7 @@ class ChangeSummary:
     still_open: tuple[str, ...] = ()
     resolved_by_data: tuple[str, ...] = ()
     reopened: tuple[str, ...] = ()
+    excluded_still_seen: tuple[str, ...] = ()
     merged: tuple[str, ...] = ()
     reattached: tuple[str, ...] = ()
     untouched: tuple[str, ...] = ()  # cases of counties the run does not cover, left alone
@@ -118,6 +142,7 @@ class ChangeSummary:
             "still_open": len(self.still_open),
             "resolved_by_data": len(self.resolved_by_data),
             "reopened": len(self.reopened),
+            "excluded_still_seen": len(self.excluded_still_seen),
             "merged": len(self.merged),
             "reattached": len(self.reattached),
         }
@@ -127,6 +152,7 @@ class ChangeSummary:
         return (
             f"台账更新（运行 {self.run_id}）：新立案 {len(self.new)} 件，仍在办 {len(self.still_open)} 件，"
             f"数据已消除待确认销号 {len(self.resolved_by_data)} 件，重新打开 {len(self.reopened)} 件"
+            + (f"，已销号仍见（原因仍有效）{len(self.excluded_still_seen)} 件" if self.excluded_still_seen else "")
             + (f"，因人员合并调整 {len(self.merged)} 件" if self.merged else "")
             + (f"，随人员拆分转移 {len(self.reattached)} 件" if self.reattached else "")
             + (f"；本次数据未覆盖的县的 {len(self.untouched)} 件案件未变动" if self.untouched else "")
@@ -311,9 +337,16 @@ def plan(
         case, state, resume = found
         p.refresh[case.case_id] = draft
         if state is State.CLOSED:
-            step = sys_step(case, Action.REOPEN, note=f"比对结果再次出现（运行 {run_id}），案件重新打开")
+            hold = case.closure_hold(draft.finding, today)
+            if hold is not None and hold.holds:
+                p.excluded_still_seen.append(case.case_id)
+                p.why[case.case_id] = p.hold_notes[case.case_id] = f"运行 {run_id} 仍见此结果，已销号（{hold.note}）"
+                continue
+            why = f"{hold.note}，比对结果仍在" if hold is not None else "比对结果再次出现"
+            step = sys_step(case, Action.REOPEN, note=f"{why}（运行 {run_id}），案件重新打开")
             p.add(case.case_id, step, deadline=draft.deadline)
             p.reopened.append(case.case_id)
+            p.why[case.case_id] = why
         elif state is State.DATA_RESOLVED:
             step = sys_step(case, Action.DATA_REAPPEARED, note=f"比对结果再次出现（运行 {run_id}），恢复办理")
             p.add(case.case_id, step)

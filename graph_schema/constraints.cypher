@@ -13,6 +13,7 @@ CREATE CONSTRAINT case_id IF NOT EXISTS FOR (n:Case) REQUIRE n.case_id IS UNIQUE
 CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (n:CaseEvent) REQUIRE n.event_id IS UNIQUE;
 // One case per child and duty for life (一生一案): reconciliation finds cases by this key.
 CREATE CONSTRAINT case_match_key IF NOT EXISTS FOR (n:Case) REQUIRE n.match_key IS UNIQUE;
+CREATE CONSTRAINT case_change_id IF NOT EXISTS FOR (n:CaseChange) REQUIRE n.change_id IS UNIQUE;
 // Findings of the checks: one node per finding key (kind + natural key), across runs.
 CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (n:Finding) REQUIRE n.key IS UNIQUE;
 

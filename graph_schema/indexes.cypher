@@ -4,6 +4,7 @@ CREATE INDEX person_id_number IF NOT EXISTS FOR (n:Person) ON (n.id_number);
 // Work lists: cases by state and by responsible county (cases/list).
 CREATE INDEX case_state IF NOT EXISTS FOR (n:Case) ON (n.state);
 CREATE INDEX case_county IF NOT EXISTS FOR (n:Case) ON (n.responsible_county);
+CREATE INDEX case_change_run IF NOT EXISTS FOR (n:CaseChange) ON (n.run_id);
 // The trail and 包保对象 lookups: a person by an ID number or 学籍号 on any of their records.
 CREATE INDEX source_record_id_norm IF NOT EXISTS FOR (n:SourceRecord) ON (n.id_norm);
 CREATE INDEX source_record_xueji_no IF NOT EXISTS FOR (n:SourceRecord) ON (n.xueji_no);

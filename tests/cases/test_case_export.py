@@ -157,3 +157,63 @@ def test_cli_list_show_act_export(graph, graph_settings, tmp_path: Path) -> None
     r = _cli(["cases", "export", str(out), "--county", "431222"], graph_settings)
     assert r.exit_code == 0 and out.exists(), r.output
     assert "疑似辍学台账 3 行" in r.output
+
+
+def test_change_feed_lists_what_a_run_did_and_confirms_in_bulk(graph, graph_settings) -> None:
+    # Issue 19, 4: month 1 opens P1–P4; month 2: P1 gone (resolved by data), P2 closed
+    # after 复学 reappears (reopened), P3 excluded with B2 reappears (still seen), P5 new.
+    import json
+
+    month1 = {"unmatched_children": [child("P1"), child("P2"), child("P3"), child("P4")]}
+    first = reconcile(graph, "2025-10-run", month1, merges={}, today=DAY)
+    ids = {get_case(graph, c).subject: c for c in first.new}
+    wang = officer(graph, "王老师", Role.COUNTY, "431222")
+    act(graph, ids["P2"], "start_verification", by=wang, today=DAY)
+    act(graph, ids["P2"], "exclude", by=wang, reason="B10", evidence=["护照=E1", "签证=V1"], today=DAY)
+    act(graph, ids["P3"], "start_verification", by=wang, today=DAY)
+    act(graph, ids["P3"], "exclude", by=wang, reason="B2", evidence=["学籍号=G1", "学籍所在省=广东", "学校名称=深圳一小"],
+        today=DAY)
+    act(graph, ids["P3"], "close", by=wang, today=DAY)
+    act(graph, ids["P2"], "close", by=wang, today=DAY)
+    # P2's exclusion (B10, abroad) was recorded last school year: it has run out by month 2
+    month2 = {"unmatched_children": [child("P2"), child("P3"), child("P4"), child("P5")]}
+    reconcile(graph, "2026-09-run", month2, merges={}, today=date(2025, 11, 20))
+    graph.execute_write(lambda tx: tx.run("MATCH (c:Case {case_id: $id}) SET c.reason_at = date('2024-10-01')",
+                                          id=ids["P2"]).consume())
+    second = reconcile(graph, "2026-10-run", month2, merges={}, today=date(2025, 11, 20))
+    assert second.reopened == (ids["P2"],)
+
+    r = _cli(["cases", "changes", "--json"], graph_settings)  # the latest run
+    assert r.exit_code == 0, r.output
+    feed = json.loads(r.output)
+    assert feed["run_id"] == "2026-10-run"
+    got = {(i["case_id"], i["change"]) for i in feed["items"]}
+    p5 = next(i["case_id"] for i in feed["items"] if i["case_id"] not in ids.values())
+    assert got == {(ids["P2"], "reopened"), (ids["P3"], "excluded_still_seen"), (ids["P4"], "still_open"),
+                   (p5, "still_open")}
+    reopened = next(i for i in feed["items"] if i["change"] == "reopened")
+    assert "B10 出国在外的有效期（至 2025-08-31）已届满" in reopened["reason"]
+
+    r = _cli(["cases", "changes", "--run", "2026-09-run", "--json", "--change", "resolved_by_data"], graph_settings)
+    assert [(i["case_id"], i["reason"]) for i in json.loads(r.output)["items"]] == [(ids["P1"], "本次比对已无此结果")]
+    r = _cli(["cases", "changes", "--run", "2026-09-run", "--change", "new", "--json"], graph_settings)
+    assert [i["case_id"] for i in json.loads(r.output)["items"]] == [p5]
+    r = _cli(["cases", "changes", "--change", "gone"], graph_settings)
+    assert isinstance(r.exception, CaseError) and r.exception.code == "CASE_CHANGE_UNKNOWN"
+    r = _cli(["cases", "changes", "--run", "2026-09-run"], graph_settings)
+    assert r.exit_code == 0 and "运行 2026-09-run 的案件变化（5 件）" in r.output and "有效至" in r.output, r.output
+
+    r = _cli(["cases", "confirm", "--county", "431222", "--run", "2026-09-run", "--by", "王老师"], graph_settings)
+    assert r.exit_code == 0 and "已确认销号 1 件" in r.output, r.output
+    assert get_case(graph, ids["P1"]).state == "销号"
+    assert case_events(graph, ids["P1"])[-1].evidence == ("comparison_run=2026-09-run",)
+    r = _cli(["cases", "confirm", "--county", "431222", "--run", "2026-09-run", "--by", "王老师"], graph_settings)
+    assert "已确认销号 0 件" in r.output  # nothing left to confirm
+
+
+def test_missing_evidence_for_confirm_close_is_named_not_listed(graph) -> None:
+    case_id = reconcile(graph, "r1", {"unmatched_children": [child("P1")]}, merges={}, today=DAY).new[0]
+    reconcile(graph, "r2", {"unmatched_children": []}, merges={}, today=DAY)
+    with pytest.raises(CaseError) as err:
+        act(graph, case_id, "confirm_close", by=officer(graph, "王老师"), today=DAY)
+    assert "任一佐证材料" in str(err.value) and "出生医学证明" not in str(err.value)

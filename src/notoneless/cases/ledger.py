@@ -35,7 +35,7 @@ from typing import Any
 from notoneless.access.users import Caller
 from notoneless.cases.ledger_reads import CaseRecord, get_case, native_map
 from notoneless.cases.machine import ActionRequest, Step, apply
-from notoneless.cases.reasons import Evidence, parse_evidence
+from notoneless.cases.reasons import Evidence, EvidenceKind, parse_evidence
 from notoneless.cases.reconcile import (
     SYSTEM,
     ChangeSummary,
@@ -114,6 +114,26 @@ def act(
 
     store.execute_write(work)
     return get_case(store, case_id)
+
+
+def confirm_resolved(
+    store: GraphStore, run_id: str | None, *, county: str, by: Caller, today: date | None = None
+) -> tuple[str | None, list[str]]:
+    """确认销号 in bulk: every case of ``county`` that run ``run_id`` (the latest when None)
+    resolved by data and that still waits at 数据已消除·待确认销号, each through ``act``
+    as ``by`` (role and scope checked) with the run itself as evidence (比对运行记录).
+    Returns the run id and the confirmed case ids."""
+    from notoneless.cases.ledger_reads import case_changes
+
+    run, rows = case_changes(store, run_id, county=county, change="resolved_by_data")
+    done = []
+    for row in rows:
+        if row["state"] != State.DATA_RESOLVED.value:
+            continue  # resumed or confirmed since
+        act(store, row["case_id"], Action.CONFIRM_CLOSE, by=by, evidence=[Evidence(EvidenceKind.COMPARISON_RUN, run)],
+            note=f"批量确认：运行 {run} 中比对结果已消除", today=today)
+        done.append(row["case_id"])
+    return run, done
 
 
 def _event_row(
@@ -265,6 +285,7 @@ def reconcile(
 
     outcomes = ("still_open", "resolved_by_data", "reopened", "excluded_still_seen", "merged", "reattached")
     summary: dict[str, list[str]] = {"new": [], **{name: [] for name in outcomes}}
+    why: dict[str, str] = {}
     for ids, these in zip(case_ids, part_drafts):
         if not ids and not these:
             continue
@@ -272,8 +293,14 @@ def reconcile(
         summary["new"] += new_ids.values()
         for name in outcomes:
             summary[name] += getattr(p, name)
+        why |= p.why
     link_cases(store)
-    return ChangeSummary(run_id=run_id, untouched=tuple(untouched), **{k: tuple(sorted(v)) for k, v in summary.items()})
+    changes = ChangeSummary(run_id=run_id, untouched=tuple(untouched), why=why,
+                            **{k: tuple(sorted(v)) for k, v in summary.items()})
+    feed = [{**row, "run_id": run_id, "change_id": f"{run_id}|{row['case_id']}"} for row in changes.feed()]
+    if feed:
+        store.write_rows("cases/record_changes", feed)
+    return changes
 
 
 def _part(subject: str, parts: int) -> int:

@@ -139,6 +139,26 @@ def case_events(store: GraphStore, case_id: str) -> list[CaseEventRecord]:
     return [CaseEventRecord.from_props(r["event"]) for r in store.query("cases/case_events", case_id=case_id)]
 
 
+def case_changes(
+    store: GraphStore, run_id: str | None = None, *, county: str | None = None, change: str | None = None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The change feed of ``run_id`` (the latest run when None): per case, what the run did
+    to it (``reconcile.CHANGE_LABELS``) and why; filtered by county and change kind.
+    Returns the run id and the rows (none, with run id None, before any run)."""
+    from notoneless.cases.reconcile import CHANGE_LABELS
+
+    if change is not None and change not in CHANGE_LABELS:
+        labels = "、".join(f"{k}（{v}）" for k, v in CHANGE_LABELS.items())
+        raise CaseError(f"变化种类「{change}」不存在：应为 {labels} 之一。", code="CASE_CHANGE_UNKNOWN", field="change")
+    if run_id is None:
+        latest = store.query("cases/latest_change_run")
+        if not latest:
+            return None, []
+        run_id = latest[0]["run_id"]
+    rows = store.query("cases/changes", run_id=run_id, county=county, change=change)
+    return run_id, [{**r, "change_label": CHANGE_LABELS[r["change"]]} for r in rows]
+
+
 def list_cases(
     store: GraphStore,
     *,

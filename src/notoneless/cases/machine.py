@@ -34,7 +34,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
-from notoneless.cases.reasons import EVIDENCE_LABELS, REASONS, Evidence, check_reason, get_reason
+from notoneless.cases.reasons import (
+    ANY_KIND,
+    ANY_KIND_TEXT,
+    EVIDENCE_LABELS,
+    REASONS,
+    Evidence,
+    check_reason,
+    get_reason,
+)
 from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, Action, State
 from notoneless.cases.transitions import INITIAL, INITIAL_STATE, PREVIOUS, SAME, TRANSITIONS, Transition
 from notoneless.cases.types import CASE_TYPES, CaseType
@@ -142,7 +150,8 @@ def apply(case: CaseView, request: ActionRequest, *, today: date) -> Step:
 
     missing = t.evidence.missing(request.evidence)
     if missing:
-        need = "、".join("或".join(sorted(EVIDENCE_LABELS[k] for k in g)) for g in missing)
+        need = "、".join(ANY_KIND_TEXT if g == ANY_KIND else "或".join(sorted(EVIDENCE_LABELS[k] for k in g))
+                        for g in missing)
         raise _fail(case, f"「{label}」缺少佐证材料：{need}。请用 --evidence 种类=编号 补充。", "CASE_EVIDENCE_MISSING")
 
     details = {k: str(v).strip() for k, v in request.details.items() if v is not None and str(v).strip()}

@@ -55,6 +55,7 @@ class EvidenceKind(StrEnum):
     ATTENDANCE_CHECK = "attendance_check"
     ASSIGNMENT = "assignment"
     VISIT_RECORD = "visit_record"
+    COMPARISON_RUN = "comparison_run"  # a run in which the finding disappeared (bulk 确认销号)
     OTHER = "other"
 
 
@@ -84,6 +85,7 @@ EVIDENCE_LABELS: dict[EvidenceKind, str] = {
     EvidenceKind.ATTENDANCE_CHECK: "在校核实记录",
     EvidenceKind.ASSIGNMENT: "指派文件",
     EvidenceKind.VISIT_RECORD: "走访记录",
+    EvidenceKind.COMPARISON_RUN: "比对运行记录",
     EvidenceKind.OTHER: "其他材料",
 }
 
@@ -151,9 +153,17 @@ class EvidenceRule:
             return "无"
         parts = []
         for g in self.groups:
+            if g == ANY_KIND:
+                parts.append(ANY_KIND_TEXT)
+                continue
             labels = sorted(EVIDENCE_LABELS[k] for k in g)
             parts.append(labels[0] if len(labels) == 1 else "（" + "或".join(labels) + "）")
         return "、".join(parts)
+
+
+# A rule group that any kind meets (确认销号): named as such, not as the list of every kind.
+ANY_KIND = frozenset(EvidenceKind)
+ANY_KIND_TEXT = "任一佐证材料（如 比对运行记录=运行编号、走访记录=…、其他材料=…）"
 
 
 def _rule(*groups: EvidenceKind | tuple[EvidenceKind, ...]) -> EvidenceRule:

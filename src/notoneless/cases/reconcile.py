@@ -50,6 +50,23 @@ from notoneless.errors import CaseError
 
 SYSTEM = "系统比对"
 
+# The change feed's kinds (what a run did to a case), in the order officers read them.
+# transferred_in / transferred_out are kept for the hand-off between counties (not yet built).
+CHANGE_LABELS: dict[str, str] = {
+    "new": "新立案",
+    "reopened": "重新打开",
+    "resolved_by_data": "数据已消除·待确认销号",
+    "excluded_still_seen": "已销号仍见（原因仍有效）",
+    "transferred_in": "转入",
+    "transferred_out": "转出",
+    "still_open": "仍在办",
+}
+_FEED_DEFAULT_REASON = {
+    "new": "比对发现",
+    "resolved_by_data": "本次比对已无此结果",
+    "still_open": "",
+}
+
 
 @dataclass(frozen=True)
 class ExistingCase:
@@ -135,6 +152,17 @@ class ChangeSummary:
     merged: tuple[str, ...] = ()
     reattached: tuple[str, ...] = ()
     untouched: tuple[str, ...] = ()  # cases of counties the run does not cover, left alone
+    why: Mapping[str, str] = field(default_factory=dict)  # case_id → why it reopened / still holds
+
+    def feed(self) -> list[dict[str, str]]:
+        """The change feed of this run: one row per case it reconciled (``CHANGE_LABELS``'s
+        kinds; a case counts once, in the order of that table)."""
+        rows: dict[str, dict[str, str]] = {}
+        for change in CHANGE_LABELS:
+            for case_id in getattr(self, change, ()):
+                reason = self.why.get(case_id) or _FEED_DEFAULT_REASON.get(change, "")
+                rows.setdefault(case_id, {"case_id": case_id, "change": change, "reason": reason})
+        return list(rows.values())
 
     def counts(self) -> dict[str, int]:
         return {

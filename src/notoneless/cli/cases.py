@@ -59,6 +59,38 @@ def cases_act_command(
     act_command(get_settings(), console, case_id, action, by, reason, evidence, note, deadline, detail, version)
 
 
+@cases_app.command("changes")
+def cases_changes_command(
+    run: str = typer.Option(None, "--run", help="运行编号（默认：最近一次运行）"),
+    county: str = typer.Option(None, "--county", help="责任县 6 位区划代码"),
+    change: str = typer.Option(
+        None, "--change",
+        help="变化种类：new 新立案、reopened 重新打开、resolved_by_data 数据已消除、excluded_still_seen 已销号仍见、still_open 仍在办",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON（{run_id, items: [...]}），供程序读取"),
+) -> None:
+    """本次比对的案件变化：新立案、重新打开（及原因）、数据已消除、已销号仍见……
+    The change feed of a run: what it did to each case, and why."""
+    from notoneless.commands.cases import changes_command
+    from notoneless.config import get_settings
+
+    changes_command(get_settings(), console, run, county, change, as_json)
+
+
+@cases_app.command("confirm")
+def cases_confirm_command(
+    county: str = typer.Option(..., "--county", help="责任县 6 位区划代码"),
+    run: str = typer.Option(None, "--run", help="运行编号（默认：最近一次运行）"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """批量确认销号：该次运行中比对结果已消除、仍待确认的本县案件，以该次运行为佐证。
+    Confirm in bulk the county's cases a run resolved by data."""
+    from notoneless.commands.cases import confirm_command
+    from notoneless.config import get_settings
+
+    confirm_command(get_settings(), console, county, run, by)
+
+
 @cases_app.command("export")
 def cases_export_command(
     out: Path = typer.Argument(..., help="输出的 XLSX 文件"),

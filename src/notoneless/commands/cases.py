@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -9,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.access.users import find_user
-from notoneless.cases.ledger import act
-from notoneless.cases.ledger_reads import CaseRecord, case_events, get_case, list_cases
+from notoneless.cases.ledger import act, confirm_resolved
+from notoneless.cases.ledger_reads import CaseRecord, case_changes, case_events, get_case, list_cases
 from notoneless.cases.machine import allowed
 from notoneless.cases.reasons import parse_evidence
 from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, parse_detail_key
@@ -108,6 +111,40 @@ def act_command(
             details=parsed_details, expected_version=version,
         )  # fmt: skip
     console.print(f"已保存：{case.case_id} 现为「{case.state}」（第 {case.version} 版）", highlight=False)
+
+
+def changes_command(
+    settings: Settings, console: Console, run: str | None, county: str | None, change: str | None, as_json: bool
+) -> None:
+    with open_graph(settings) as store:
+        run_id, rows = case_changes(store, run, county=county, change=change)
+    items = [{k: r[k] for k in ("case_id", "case_type", "type_label", "responsible_county", "change", "change_label",
+                               "reason", "state", "title", "person_id")} for r in rows]
+    if as_json:
+        sys.stdout.write(json.dumps({"run_id": run_id, "items": items}, ensure_ascii=False, indent=1) + "\n")
+        return
+    if run_id is None:
+        console.print("还没有运行过比对：请先运行 notoneless run。")
+        return
+    counts = Counter(r["change_label"] for r in items)
+    table = Table(title=f"运行 {run_id} 的案件变化（{len(items)} 件）：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    for header in ("变化", "案件编号", "类型", "责任县", "当前状态", "摘要", "原因"):
+        table.add_column(header, overflow="fold")
+    for r in items:
+        table.add_row(r["change_label"], r["case_id"], r["type_label"] or "", r["responsible_county"] or "",
+                      r["state"], r["title"] or "", r["reason"] or "")
+    console.print(table)
+
+
+def confirm_command(settings: Settings, console: Console, county: str, run: str | None, by: str | None) -> None:
+    with open_graph(settings) as store:
+        officer = find_user(store, by or settings.user)  # --by, else NOTONELESS_USER
+        run_id, done = confirm_resolved(store, run, county=county, by=officer)
+    if run_id is None:
+        console.print("还没有运行过比对：请先运行 notoneless run。")
+        return
+    console.print(f"已确认销号 {len(done)} 件（{county}，运行 {run_id} 中比对结果已消除，以该次运行为佐证）。",
+                  highlight=False)
 
 
 def export_command(settings: Settings, console: Console, county: str, out: Path) -> None:

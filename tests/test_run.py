@@ -64,9 +64,12 @@ def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identica
     for name in OUTPUT_FILES:
         assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes(), name
     nodes2, rels2 = _graph_counts(graph)
-    # the same graph; only the run history grows (one more Run, its SEEN_IN links)
-    assert {k: v for k, v in nodes2.items() if k != "Run"} == {k: v for k, v in nodes.items() if k != "Run"}
+    # the same graph; only the run history grows (one more Run, its SEEN_IN links, and the
+    # change feed's entry for every case it reconciled)
+    history = ("Run", "CaseChange")
+    assert {k: v for k, v in nodes2.items() if k not in history} == {k: v for k, v in nodes.items() if k not in history}
     assert nodes2["Run"] == nodes["Run"] + 1
+    assert nodes2["CaseChange"] == 2 * nodes["CaseChange"]
     assert {k: v for k, v in rels2.items() if k != "SEEN_IN"} == {k: v for k, v in rels.items() if k != "SEEN_IN"}
     assert first.run_id != second.run_id
     # the ledger: every finding opened a case on the first run; the re-run opens none,

@@ -32,6 +32,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "DECISION_NOT_WITHDRAWABLE": 409,
     # who acts (notoneless.access): a role that may only read, a --by that is no user
     "ROLE_CANNOT_ACT": 403,
+    "CASE_TRANSFER_PENDING": 403,  # a handed-over case: only the new county accepts or returns it
     "USER_MISSING": 422,
     "USER_UNKNOWN": 422,
 }

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from officers import officer
 
+from notoneless.access.users import Role
 from notoneless.cases import ledger
 from notoneless.cases.ledger import act, reconcile
 from notoneless.cases.ledger_reads import case_events, get_case, list_cases
@@ -257,7 +258,7 @@ def test_a_finding_of_the_run_brings_its_case_into_scope(graph) -> None:
     reconcile(graph, "run-1", {"unmatched_children": [row]}, merges={}, today=DAY1, coverage={"431202"})
     moved = {**row, "户籍区划代码": "431222101203", "责任县": "431222"}
     again = reconcile(graph, "run-2", {"unmatched_children": [moved]}, merges={}, today=DAY2, coverage={"431222"})
-    assert not again.new and len(again.still_open) == 1 and not again.untouched
+    assert not again.new and len(again.transferred_in) == 1 and not again.untouched  # handed over, below
 
 
 def test_out_of_province_students_are_the_registration_countys(graph) -> None:
@@ -313,3 +314,58 @@ def test_a_closure_without_a_holding_reason_reopens_as_before(graph) -> None:
         act(graph, case_id, action, by=who, today=DAY1, **kw)
     again = reconcile(graph, "m2", {"unmatched_children": [row]}, merges={}, today=DAY2)
     assert again.reopened == (case_id,) and "比对结果再次出现" in case_events(graph, case_id)[-1].note
+
+
+def test_a_moved_childs_case_is_handed_to_the_new_county(graph) -> None:
+    # Issue 19, 2: the child's 户籍 moved from 431202 to 431221.
+    row = child("PM", "搬家", "431202101001")
+    case_id = reconcile(graph, "m1", {"unmatched_children": [row]}, merges={}, today=DAY1).new[0]
+    old_officer = officer(graph, "原县数据员", Role.COUNTY, "431202")
+    new_officer = officer(graph, "新县数据员", Role.COUNTY, "431221")
+    act(graph, case_id, "start_verification", by=old_officer, today=DAY1)
+    moved = {**row, "户籍区划代码": "431221102003", "责任县": "431221"}
+    month2 = reconcile(graph, "m2", {"unmatched_children": [moved]}, merges={}, today=DAY2)
+    assert month2.transferred_in == (case_id,) and "转其他县待接收 1 件" in month2.describe()
+    case = get_case(graph, case_id)
+    assert (case.state, case.responsible_county, case.props["transfer_from"]) == ("待接收", "431221", "431202")
+    last = case_events(graph, case_id)[-1]
+    assert last.action == "transfer" and last.details == {"from_county": "431202", "to_county": "431221"}
+    assert "由 431202 变为 431221" in last.note
+    # both counties list it; only the new one may act on it
+    assert case_id in {c.case_id for c in list_cases(graph, county="431202")}
+    assert case_id in {c.case_id for c in list_cases(graph, county="431221")}
+    with pytest.raises(CaseError) as err:
+        act(graph, case_id, "accept", by=old_officer, today=DAY2)
+    assert err.value.code == "CASE_TRANSFER_PENDING" and err.value.http_status == 403
+    # the next month's run leaves a pending hand-off to the new county
+    again = reconcile(graph, "m3", {"unmatched_children": [moved]}, merges={}, today=DAY2)
+    assert again.still_open == (case_id,) and get_case(graph, case_id).state == "待接收"
+
+    # returned, with a reason: back to the old county where it was, and not handed again by the data
+    with pytest.raises(CaseError, match="备注"):
+        act(graph, case_id, "退回", by=new_officer, today=DAY2)
+    back = act(graph, case_id, "退回", by=new_officer, note="户籍迁入手续未办完", today=DAY2)
+    assert (back.state, back.responsible_county, back.props.get("transfer_from")) == ("核实中", "431202", None)
+    still = reconcile(graph, "m4", {"unmatched_children": [moved]}, merges={}, today=DAY2)
+    assert still.still_open == (case_id,) and get_case(graph, case_id).responsible_county == "431202"
+
+    # an officer hands it over by hand; the new county accepts it
+    with pytest.raises(CaseError, match="6 位"):
+        act(graph, case_id, "转出", by=old_officer, details={"to_county": "4312"}, note="迁出", today=DAY2)
+    act(graph, case_id, "转出", by=old_officer, details={"to_county": "431221"}, note="户籍已迁入", today=DAY2)
+    accepted = act(graph, case_id, "接收", by=new_officer, today=DAY2)
+    assert (accepted.state, accepted.responsible_county, accepted.props.get("transfer_from")) == ("核实中", "431221", None)
+    assert [e.action for e in case_events(graph, case_id)][2:] == ["transfer", "return_case", "transfer", "accept"]
+
+
+def test_the_change_feed_shows_a_hand_off_from_both_sides(graph) -> None:
+    from notoneless.cases.ledger_reads import case_changes
+
+    row = child("PF", "迁户", "431202101001")
+    case_id = reconcile(graph, "2025-10", {"unmatched_children": [row]}, merges={}, today=DAY1).new[0]
+    moved = {**row, "户籍区划代码": "431221102003", "责任县": "431221"}
+    reconcile(graph, "2025-11", {"unmatched_children": [moved]}, merges={}, today=DAY2)
+    _, new_side = case_changes(graph, "2025-11", county="431221")
+    _, old_side = case_changes(graph, "2025-11", county="431202")
+    assert [(r["case_id"], r["change"]) for r in new_side] == [(case_id, "transferred_in")]
+    assert [(r["case_id"], r["change"], r["from_county"]) for r in old_side] == [(case_id, "transferred_out", "431202")]

@@ -38,7 +38,7 @@ def complete_request(t: Transition) -> ActionRequest:
         evidence=tuple(Evidence(k, f"ref-{k.value}") for k in sorted(kinds)),
         note="说明",
         deadline=TODAY + timedelta(days=15),
-        details={k: f"v-{k}" for k in t.details},
+        details={k: "431299" if k == "to_county" else f"v-{k}" for k in t.details},
         system=t.system_only,
     )
 
@@ -50,9 +50,11 @@ def case_for(ct: CaseType, state: State, t: Transition | None = None) -> CaseVie
         state=state,
         case_id="KB-TEST",
         reason_code=sorted(t.case_reasons)[0] if t is not None and t.case_reasons else "A1",
-        resume_state=INITIAL_STATE[ct] if state is State.DATA_RESOLVED else None,
+        resume_state=INITIAL_STATE[ct] if state in (State.DATA_RESOLVED, State.PENDING_ACCEPTANCE) else None,
         attempts=t.min_attempts if t is not None else 0,
         notice_deadline=TODAY - timedelta(days=1) if t is not None and t.after_notice_deadline else None,
+        responsible_county="431222",
+        transfer_from="431202" if state is State.PENDING_ACCEPTANCE else None,
     )
 
 

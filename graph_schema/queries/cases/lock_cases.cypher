@@ -9,4 +9,5 @@ RETURN c.case_id AS case_id, c.case_type AS case_type, c.match_key AS match_key,
        c.version AS version, c.person_id AS person_id, c.resume_state AS resume_state,
        c.reason_code AS reason_code, c.attempts AS attempts, c.notice_deadline AS notice_deadline,
        toString(c.opened_at) AS opened_at, c.reason_at AS reason_at, c.reason_evidence AS reason_evidence,
-       c.closed_from AS closed_from, c.closed_at AS closed_at, c.finding_json AS finding_json
+       c.closed_from AS closed_from, c.closed_at AS closed_at, c.finding_json AS finding_json,
+       c.responsible_county AS responsible_county, c.transfer_from AS transfer_from, c.returned_from AS returned_from

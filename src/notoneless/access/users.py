@@ -129,6 +129,10 @@ class Caller:
             return {"division": None, "school": self.division}
         return {"division": self.division, "school": None}
 
+    def covers(self, code: str | None) -> bool:
+        """Whether a division code (a case's county …) lies within this user's division."""
+        return self.role is not Role.SCHOOL and bool(code) and str(code).startswith(self.division)
+
     def actor(self) -> dict[str, str]:
         """Who made a record, as every record of officers' work stores it (case events,
         identity decisions, 三包 actions): the user's id, role and division."""

@@ -103,6 +103,13 @@ def act(
                 f"案件 {case_id} 不存在或不在您的辖区内：请用 notoneless cases list 查看案件编号。", code="CASE_NOT_FOUND"
             )
         case = CaseRecord(native_map(rows[0]["case"]))
+        new_county = case.props.get("responsible_county")
+        if case.state == State.PENDING_ACCEPTANCE.value and not by.covers(new_county):
+            raise CaseError(
+                f"案件 {case_id} 已转至 {new_county} 待接收：只能由 {new_county}（或上级）接收或退回，"
+                f"原责任县 {case.props.get('transfer_from') or ''} 只能查看。",
+                code="CASE_TRANSFER_PENDING",
+            )
         if expected_version is not None and case.version != expected_version:
             raise CaseError(
                 f"案件 {case_id} 已被他人更新（现为「{case.state}」，第 {case.version} 版；您看到的是第 {expected_version} 版）："
@@ -283,9 +290,11 @@ def reconcile(
 
         return run
 
-    outcomes = ("still_open", "resolved_by_data", "reopened", "excluded_still_seen", "merged", "reattached")
+    outcomes = ("still_open", "resolved_by_data", "reopened", "excluded_still_seen", "transferred_in", "merged",
+                "reattached")
     summary: dict[str, list[str]] = {"new": [], **{name: [] for name in outcomes}}
     why: dict[str, str] = {}
+    from_county: dict[str, str] = {}
     for ids, these in zip(case_ids, part_drafts):
         if not ids and not these:
             continue
@@ -294,8 +303,9 @@ def reconcile(
         for name in outcomes:
             summary[name] += getattr(p, name)
         why |= p.why
+        from_county |= p.from_county
     link_cases(store)
-    changes = ChangeSummary(run_id=run_id, untouched=tuple(untouched), why=why,
+    changes = ChangeSummary(run_id=run_id, untouched=tuple(untouched), why=why, from_county=from_county,
                             **{k: tuple(sorted(v)) for k, v in summary.items()})
     feed = [{**row, "run_id": run_id, "change_id": f"{run_id}|{row['case_id']}"} for row in changes.feed()]
     if feed:
@@ -333,7 +343,8 @@ def _write_plan(
         _append(tx, store, batch)
         rnd += 1
 
-    refresh = [_refresh_row(case_id, d, p.hold_notes.get(case_id)) for case_id, d in p.refresh.items()]
+    refresh = [_refresh_row(case_id, d, p.hold_notes.get(case_id), keep_attribution=case_id in p.keep_attribution)
+               for case_id, d in p.refresh.items()]
     for start in range(0, len(refresh), _BATCH):
         tx.run(store.cypher("cases/refresh_cases"), run_id=run_id, rows=refresh[start : start + _BATCH]).consume()
     return p, new_ids
@@ -366,13 +377,18 @@ def _existing(r: Mapping[str, Any]) -> ExistingCase:
         reason_evidence=tuple(r.get("reason_evidence") or ()),
         closed_from=State(r["closed_from"]) if r.get("closed_from") else None,
         finding=json.loads(r["finding_json"]) if r.get("finding_json") else {},
+        responsible_county=r.get("responsible_county"),
+        transfer_from=r.get("transfer_from"),
+        returned_from=r.get("returned_from"),
     )
 
 
-def _refresh_row(case_id: str, d: CaseDraft, hold_note: str | None = None) -> dict[str, Any]:
+def _refresh_row(case_id: str, d: CaseDraft, hold_note: str | None = None, *,
+                 keep_attribution: bool = False) -> dict[str, Any]:
     return {
         "case_id": case_id,
         "hold_note": hold_note,
+        "keep_attribution": keep_attribution,  # the county is the hand-off's to change, not the data's
         "title": d.title,
         "finding_json": json.dumps(d.finding, ensure_ascii=False, sort_keys=True),
         "responsible_county": d.responsible_county,
@@ -387,7 +403,7 @@ def _new_case_row(d: CaseDraft, case_id: str, run_id: str, now: datetime) -> dic
 
     state = INITIAL_STATE[d.case_type].value
     case = {
-        **_refresh_row(case_id, d),
+        **{k: v for k, v in _refresh_row(case_id, d).items() if k != "keep_attribution"},
         "case_type": d.case_type.value,
         "type_label": CASE_TYPES[d.case_type].label,
         "match_key": d.match_key,

@@ -117,6 +117,8 @@ class CaseRecord:
             State(p["resume_state"]) if p.get("resume_state") else None,
             int(p.get("attempts") or 0),
             p.get("notice_deadline"),
+            p.get("responsible_county"),
+            p.get("transfer_from"),
         )
 
 

@@ -62,6 +62,8 @@ class CaseView:
     resume_state: State | None = None  # state before 数据已消除
     attempts: int = 0  # persuasion attempts recorded
     notice_deadline: date | None = None
+    responsible_county: str | None = None
+    transfer_from: str | None = None  # the county that handed the case over (待接收)
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,22 @@ def apply(case: CaseView, request: ActionRequest, *, today: date) -> Step:
     if t.action is A.REOPEN:
         updates.update(reason_code=None, resume_state=None, attempts=0, notice_deadline=None, reason_at=None,
                        reason_evidence=None, closed_from=None, hold_note=None)
+    if t.action is A.TRANSFER:
+        to_county = details["to_county"]
+        if not (to_county.isdigit() and len(to_county) == 6):
+            raise _fail(case, f"新责任县「{to_county}」应为 6 位县级区划代码。", "CASE_DETAIL_INVALID")
+        if to_county == case.responsible_county:
+            raise _fail(case, f"案件已属 {to_county}，无需转出。", "CASE_DETAIL_INVALID")
+        details["from_county"] = case.responsible_county or ""
+        updates.update(resume_state=case.state.value, transfer_from=case.responsible_county,
+                       responsible_county=to_county, returned_from=None)
+        if not request.system:  # the officer knows the county only: town and village are the new county's to set
+            updates.update(responsible_town=None, responsible_village=None)
+    if t.action is A.ACCEPT:
+        updates.update(resume_state=None, transfer_from=None)
+    if t.action is A.RETURN_CASE:
+        updates.update(resume_state=None, transfer_from=None, responsible_county=case.transfer_from,
+                       returned_from=case.responsible_county, responsible_town=None, responsible_village=None)
     if t.action is A.START_PERSUASION:
         updates["team"] = [f"{DETAIL_LABELS[k]}:{details[k]}" for k in t.details]
     return Step(

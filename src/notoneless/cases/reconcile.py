@@ -37,7 +37,7 @@ from typing import Any
 from notoneless.cases.machine import ActionRequest, CaseView, Step, apply
 from notoneless.cases.reasons import NOT_DUPLICATE_VALIDITY, REASONS, VALIDITY, Hold, closure_hold
 from notoneless.cases.states import Action, State
-from notoneless.cases.transitions import parkable_states
+from notoneless.cases.transitions import INITIAL_STATE, parkable_states, transferable_states
 from notoneless.cases.types import (
     CASE_TYPE_BY_KIND,
     CaseDraft,
@@ -51,7 +51,7 @@ from notoneless.errors import CaseError
 SYSTEM = "系统比对"
 
 # The change feed's kinds (what a run did to a case), in the order officers read them.
-# transferred_in / transferred_out are kept for the hand-off between counties (not yet built).
+# transferred_out is transferred_in seen from the county the case left (cases/changes.cypher).
 CHANGE_LABELS: dict[str, str] = {
     "new": "新立案",
     "reopened": "重新打开",
@@ -87,6 +87,9 @@ class ExistingCase:
     reason_evidence: tuple[str, ...] = ()
     closed_from: State | None = None  # the state 销号 came from
     finding: Mapping[str, str] = field(default_factory=dict)  # the finding when last seen
+    responsible_county: str | None = None
+    transfer_from: str | None = None  # 待接收: the county that handed it over
+    returned_from: str | None = None  # the county that last returned it (退回): not handed there again
 
     def closure_hold(self, now: Mapping[str, str], today: date) -> Hold | None:
         """Whether a closed case's reason still holds against this run's finding ``now``;
@@ -108,6 +111,8 @@ class ExistingCase:
             self.resume_state if resume == "keep" else resume,  # type: ignore[arg-type]
             self.attempts,
             self.notice_deadline,
+            self.responsible_county,
+            self.transfer_from,
         )
 
 
@@ -132,6 +137,9 @@ class Plan:
     excluded_still_seen: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     reattached: list[str] = field(default_factory=list)  # cases that followed a split person
+    transferred_in: list[str] = field(default_factory=list)  # handed to the finding's new county (待接收)
+    keep_attribution: set[str] = field(default_factory=set)  # refreshed, but the county stays the case's
+    from_county: dict[str, str] = field(default_factory=dict)  # case_id → the county it was handed from
     why: dict[str, str] = field(default_factory=dict)  # case_id → why it reopened / still holds
     hold_notes: dict[str, str | None] = field(default_factory=dict)  # case_id → hold_note to set
 
@@ -149,10 +157,12 @@ class ChangeSummary:
     resolved_by_data: tuple[str, ...] = ()
     reopened: tuple[str, ...] = ()
     excluded_still_seen: tuple[str, ...] = ()
+    transferred_in: tuple[str, ...] = ()
     merged: tuple[str, ...] = ()
     reattached: tuple[str, ...] = ()
     untouched: tuple[str, ...] = ()  # cases of counties the run does not cover, left alone
     why: Mapping[str, str] = field(default_factory=dict)  # case_id → why it reopened / still holds
+    from_county: Mapping[str, str] = field(default_factory=dict)  # transferred case → the county it left
 
     def feed(self) -> list[dict[str, str]]:
         """The change feed of this run: one row per case it reconciled (``CHANGE_LABELS``'s
@@ -161,7 +171,8 @@ class ChangeSummary:
         for change in CHANGE_LABELS:
             for case_id in getattr(self, change, ()):
                 reason = self.why.get(case_id) or _FEED_DEFAULT_REASON.get(change, "")
-                rows.setdefault(case_id, {"case_id": case_id, "change": change, "reason": reason})
+                rows.setdefault(case_id, {"case_id": case_id, "change": change, "reason": reason,
+                                          "from_county": self.from_county.get(case_id)})
         return list(rows.values())
 
     def counts(self) -> dict[str, int]:
@@ -171,6 +182,7 @@ class ChangeSummary:
             "resolved_by_data": len(self.resolved_by_data),
             "reopened": len(self.reopened),
             "excluded_still_seen": len(self.excluded_still_seen),
+            "transferred": len(self.transferred_in),
             "merged": len(self.merged),
             "reattached": len(self.reattached),
         }
@@ -181,6 +193,7 @@ class ChangeSummary:
             f"台账更新（运行 {self.run_id}）：新立案 {len(self.new)} 件，仍在办 {len(self.still_open)} 件，"
             f"数据已消除待确认销号 {len(self.resolved_by_data)} 件，重新打开 {len(self.reopened)} 件"
             + (f"，已销号仍见（原因仍有效）{len(self.excluded_still_seen)} 件" if self.excluded_still_seen else "")
+            + (f"，转其他县待接收 {len(self.transferred_in)} 件" if self.transferred_in else "")
             + (f"，因人员合并调整 {len(self.merged)} 件" if self.merged else "")
             + (f"，随人员拆分转移 {len(self.reattached)} 件" if self.reattached else "")
             + (f"；本次数据未覆盖的县的 {len(self.untouched)} 件案件未变动" if self.untouched else "")
@@ -198,6 +211,27 @@ def resolve_person(person_id: str, merges: Mapping[str, str]) -> str:
         seen.add(nxt)
         current = nxt
     return current
+
+
+def _hand_over(p: Plan, case: ExistingCase, draft: CaseDraft, state: State, resume: State | None,
+               sys_step: Callable[..., Step], run_id: str) -> None:
+    """A still-open case whose finding now names another county is handed to it (转出 →
+    待接收) with an event; the old county sees it, read-only, until the new one accepts
+    or returns it. A county that returned the case does not get it again from the data,
+    and a hand-off already pending is left to the new county."""
+    old, new = case.responsible_county, draft.responsible_county
+    moved = bool(old and new and new != old)
+    if not moved or state not in transferable_states(case.case_type) or new == case.returned_from:
+        if moved or state is State.PENDING_ACCEPTANCE:
+            p.keep_attribution.add(case.case_id)
+        p.still_open.append(case.case_id)
+        return
+    why = f"比对结果的责任县由 {old} 变为 {new}（运行 {run_id}），转入 {new} 待接收"
+    step = sys_step(case, Action.TRANSFER, state, resume, details={"to_county": new}, note=why)
+    p.add(case.case_id, step)
+    p.transferred_in.append(case.case_id)
+    p.from_county[case.case_id] = old or ""
+    p.why[case.case_id] = why
 
 
 def current_key(match_key_: str, person_id: str | None, merges: Mapping[str, str]) -> str:
@@ -375,12 +409,12 @@ def plan(
             p.add(case.case_id, step, deadline=draft.deadline)
             p.reopened.append(case.case_id)
             p.why[case.case_id] = why
-        elif state is State.DATA_RESOLVED:
-            step = sys_step(case, Action.DATA_REAPPEARED, note=f"比对结果再次出现（运行 {run_id}），恢复办理")
-            p.add(case.case_id, step)
-            p.still_open.append(case.case_id)
         else:
-            p.still_open.append(case.case_id)
+            if state is State.DATA_RESOLVED:
+                step = sys_step(case, Action.DATA_REAPPEARED, note=f"比对结果再次出现（运行 {run_id}），恢复办理")
+                p.add(case.case_id, step)
+                state, resume = resume or INITIAL_STATE[case.case_type], None
+            _hand_over(p, case, draft, state, resume, sys_step, run_id)
 
     for key, (case, state, _) in keepers.items():
         if key in drafts or case.case_type not in checked:

@@ -33,6 +33,7 @@ class State(StrEnum):
     VERIFIED_ABSENT = "核实不在校"
     ASSIGNED = "已指派"
     VISITED = "已走访"
+    PENDING_ACCEPTANCE = "待接收"  # handed to another county, awaiting its 接收 or 退回
     DATA_RESOLVED = "数据已消除·待确认销号"
     CLOSED = "销号"
 
@@ -67,6 +68,9 @@ class Action(StrEnum):
     REOPEN = "reopen"
     MERGE_PERSON = "merge_person"
     SPLIT_PERSON = "split_person"
+    TRANSFER = "transfer"
+    ACCEPT = "accept"
+    RETURN_CASE = "return_case"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -97,6 +101,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REOPEN: "重新打开",
     Action.MERGE_PERSON: "人员合并",
     Action.SPLIT_PERSON: "人员拆分",
+    Action.TRANSFER: "转出",
+    Action.ACCEPT: "接收",
+    Action.RETURN_CASE: "退回",
 }
 
 DETAIL_LABELS: dict[str, str] = {
@@ -111,6 +118,8 @@ DETAIL_LABELS: dict[str, str] = {
     "contact_id": "联系人编号",
     "old_person_id": "原人员编号",
     "new_person_id": "新人员编号",
+    "from_county": "原责任县",
+    "to_county": "新责任县",
 }
 _DETAIL_BY_TEXT = {**{k: k for k in DETAIL_LABELS}, **{v: k for k, v in DETAIL_LABELS.items()}}
 

@@ -140,7 +140,7 @@ _SPECIFIC: dict[CaseType, tuple[Transition, ...]] = {
 
 
 def _states_of(ct: CaseType) -> frozenset[State]:
-    states = {INITIAL_STATE[ct], S.CLOSED, S.DATA_RESOLVED}
+    states = {INITIAL_STATE[ct], S.CLOSED, S.DATA_RESOLVED, S.PENDING_ACCEPTANCE}
     for t in _SPECIFIC[ct]:
         states |= t.sources
         if isinstance(t.target, State):
@@ -157,6 +157,11 @@ def open_states(ct: CaseType) -> frozenset[State]:
     return STATES[ct] - {S.CLOSED, S.DATA_RESOLVED}
 
 
+def transferable_states(ct: CaseType) -> frozenset[State]:
+    """States a case can be handed to another county from (being worked, no hand-off pending)."""
+    return open_states(ct) - {S.PENDING_ACCEPTANCE}
+
+
 def closable_states(ct: CaseType) -> frozenset[State]:
     """States whose work is done and only 销号 remains (排除, 已复学, 已补发 …)."""
     return frozenset().union(*(t.sources for t in _SPECIFIC[ct] if t.action is A.CLOSE))
@@ -164,8 +169,9 @@ def closable_states(ct: CaseType) -> frozenset[State]:
 
 def parkable_states(ct: CaseType) -> frozenset[State]:
     """States a vanished finding moves to 数据已消除: work under way, not yet done.
-    A case already done (awaiting 销号) stays where it is: its closure needs no new check."""
-    return open_states(ct) - closable_states(ct)
+    A case already done (awaiting 销号) stays where it is: its closure needs no new check;
+    so does a case awaiting the new county's 接收 (that county decides)."""
+    return open_states(ct) - closable_states(ct) - {S.PENDING_ACCEPTANCE}
 
 
 def _common(ct: CaseType) -> tuple[Transition, ...]:
@@ -177,6 +183,12 @@ def _common(ct: CaseType) -> tuple[Transition, ...]:
         _t(A.REOPEN, S.CLOSED, INITIAL, note_required=True),
         _t(A.MERGE_PERSON, tuple(STATES[ct]), SAME, details=("old_person_id", "new_person_id"), system_only=True),
         _t(A.SPLIT_PERSON, tuple(STATES[ct]), SAME, details=("old_person_id", "new_person_id"), system_only=True),
+        # 转出/转入: the run when the finding's county changes, or an officer; the new county
+        # accepts (back to where the case was) or returns it, with a reason, to the old one
+        _t(A.TRANSFER, tuple(transferable_states(ct)), S.PENDING_ACCEPTANCE, details=("to_county",),
+           note_required=True),
+        _t(A.ACCEPT, S.PENDING_ACCEPTANCE, PREVIOUS),
+        _t(A.RETURN_CASE, S.PENDING_ACCEPTANCE, PREVIOUS, note_required=True),
     )
 
 

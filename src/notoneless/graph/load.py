@@ -27,7 +27,6 @@ from notoneless.handoffs import G_CONTACTS
 from notoneless.normalize.idnumber import clean_id
 
 
-
 class ServiceSummary(Protocol):
     """What merging the officers' 三包 events reports (``contacts.merge.ServiceReport``)."""
 

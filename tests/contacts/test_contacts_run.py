@@ -122,7 +122,8 @@ def test_scoping_and_roles_of_the_actions(graph, graph_settings, tmp_path):
     other_town = find_user(graph, "低庄镇专干")
     with pytest.raises(ContactNotFound) as err:
         actions.assign(graph, other_town, "LX001", "包人", village=SOUTH)
-    assert err.value.http_status == 404 and err.value.field == "village"
+    # LX001 serves only the other town: the contact itself is out of scope (issue 20)
+    assert err.value.http_status == 404 and err.value.field == "contact_id"
     with pytest.raises(ContactNotFound):
         actions.assign(graph, other_town, "LX001", "包人", targets=["43122420121111028x"])  # 李娜, 卢峰镇
     with pytest.raises(ContactForbidden):

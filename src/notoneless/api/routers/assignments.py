@@ -60,6 +60,8 @@ class RegisterRequest(BaseModel):
     name: str = Field(min_length=1, max_length=40, pattern=r"\S")
     phone: str | None = Field(default=None, max_length=20)
     unit: str | None = Field(default=None, max_length=100)
+    county: str | None = Field(default=None, pattern=r"^[0-9]{6}$",
+                               description="所属县（6 位县级区划代码，须在辖区内）；默认为调用者所在的县，省、市级用户须给出")
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -103,7 +105,7 @@ def _out(result: actions.ActionResult) -> ActionOut:
 @router.post("", response_model=ActionOut, status_code=201, summary="登记数据包中没有的联系人（在岗）")
 def register_contact(store: Store, caller: CurrentCaller, body: RegisterRequest) -> ActionOut:
     return _out(actions.register(store, caller, body.contact_id, body.name, phone=body.phone, unit=body.unit,
-                                 note=body.note))
+                                 note=body.note, county=body.county))
 
 
 @router.post("/{contact_id}/assignments", response_model=ActionOut, status_code=201,

@@ -58,12 +58,19 @@ def test_every_review_explains_through_the_api_and_the_cli(graph_store, graph_se
     try:
         for item in reviews:
             a, b = item["record_key_a"], item["record_key_b"]
-            result = runner.invoke(app, ["explain", a, b], env={"NOTONELESS_WORKSPACE": str(graph_settings.workspace),
-                                                                "COLUMNS": "200"})
+            result = runner.invoke(app, ["explain", a, b, "--by", "省管理员"],
+                                   env={"NOTONELESS_WORKSPACE": str(graph_settings.workspace), "COLUMNS": "200",
+                                        "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port)})
             assert result.exit_code == 0, (a, b, result.output, result.exception)
             assert "结论：" in result.output
     finally:
         get_settings.cache_clear()
+    # each read left exactly one audit event: a review_read per GET /reviews/{id}, a
+    # pair_explain per notoneless explain
+    kinds = graph_store.execute_read(lambda tx: tx.run(
+        "MATCH (a:AuditEvent) RETURN a.action AS kind, count(*) AS n").data())
+    counts = {r["kind"]: r["n"] for r in kinds}
+    assert counts.get("review_read") == len(reviews) and counts.get("pair_explain") == len(reviews), counts
 
 
 def test_random_pairs_across_all_six_sources_explain(graph_settings, generated_run):

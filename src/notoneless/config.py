@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     # How long a server process remembers who holds a token (api/callers.py); 0: never.
     # A re-issued token (users add --replace) takes effect within this time.
     api_caller_ttl_seconds: float = 5.0
+    # Every read of a child's data through the API leaves an audit event (api/audits.py).
+    # Off only to measure what auditing costs (benchmarks/api_load.py --audit-off); the
+    # server warns at start when it is off.
+    api_audit_reads: bool = True
     # Server processes of `notoneless serve` (uvicorn workers). One Python process runs
     # one core's worth of requests; two keep a 2-core machine busy beside Neo4j.
     api_workers: int = Field(default=2, ge=1)

@@ -37,6 +37,7 @@ def test_health_needs_no_token(client) -> None:
 
 def test_me(client, scene) -> None:
     body = client.get("/me", headers=auth(scene["town_t1"])).json()
+    assert body.pop("user_id").startswith("U-")
     assert body == {"name": USERS["town_t1"][0], "role": "乡镇专干", "division": "431202101",
                     "can_act": True, "can_reveal": False}
 

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from notoneless.api import exc
+from notoneless.api.audits import AuditWriter
 from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
@@ -83,6 +84,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.store = store
     app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
     app.state.trails = TrailReader(lambda: app.state.store)
+    app.state.audits = AuditWriter(lambda: app.state.store)
+    if not settings.api_audit_reads:
+        log.warning("reads of persons' data are NOT audited (NOTONELESS_API_AUDIT_READS=false): for measurement only")
     exc.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -110,10 +110,13 @@ def act_command(
     console.print(f"已保存：{case.case_id} 现为「{case.state}」（第 {case.version} 版）", highlight=False)
 
 
-def export_command(settings: Settings, console: Console, county: str, out: Path) -> None:
+def export_command(settings: Settings, console: Console, county: str, out: Path, by: str | None = None) -> None:
+    from notoneless.access.audit import LEDGER_EXPORT, record_read
     from notoneless.cases.export import export_county
 
     with open_graph(settings) as store:
+        reader = find_user(store, by or settings.user)  # --by, else NOTONELESS_USER
+        record_read(store, reader, LEDGER_EXPORT, target=county.strip())  # audited before anything is written
         sheets = export_county(store, county, out)
     console.print(
         f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets),

@@ -2,6 +2,7 @@
 
 from notoneless.api.routers import (
     assignments,
+    audit,
     cases,
     contacts,
     decisions,
@@ -14,4 +15,4 @@ from notoneless.api.routers import (
 )
 
 ROUTERS = (me.router, runs.router, persons.router, findings.router, cases.router, contacts.router, assignments.router,
-           linkage.router, reviews.router, decisions.router)
+           linkage.router, reviews.router, decisions.router, audit.router)

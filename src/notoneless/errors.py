@@ -34,6 +34,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "ROLE_CANNOT_ACT": 403,
     "USER_MISSING": 422,
     "USER_UNKNOWN": 422,
+    # managing users (access.users): a user out of the administrator's province is as unknown
+    "USER_NOT_FOUND": 404,
+    "USER_EXISTS": 409,
+    "USER_SELF": 409,
+    "USER_NAME_EMPTY": 422,
+    "DIVISION_INVALID": 422,
+    "ROLE_UNKNOWN": 422,
 }
 
 

@@ -12,7 +12,8 @@ from notoneless.api.routers import (
     persons,
     reviews,
     runs,
+    users,
 )
 
 ROUTERS = (me.router, runs.router, persons.router, findings.router, cases.router, contacts.router, assignments.router,
-           linkage.router, reviews.router, decisions.router, audit.router)
+           linkage.router, reviews.router, decisions.router, audit.router, users.router)

@@ -203,8 +203,10 @@ def test_school_sees_its_students_cross_county(client, scene) -> None:
 def test_runs_are_listed(client, scene) -> None:
     body = client.get("/runs", headers=auth(scene["town_t1"])).json()
     assert [r["run_id"] for r in body["items"]] == [RUN_ID]
-    assert body["items"][0]["summary"]["findings"]["unmatched_children"] == 2
-    assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["town_t1"])).json()["persons"] == 4
+    # the town sees the findings in its scope (P01's), not the province's 2 (issue 20)
+    assert body["items"][0]["summary"]["findings"]["unmatched_children"] == 1
+    assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["province"])).json()["persons"] == 4
+    assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["town_t1"])).json().get("persons") is None
     assert client.get("/runs/nope", headers=auth(scene["town_t1"])).status_code == 404
 
 

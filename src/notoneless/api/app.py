@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from notoneless.api import exc
+from notoneless.api import docs, exc
 from notoneless.api.audits import AuditWriter
 from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
@@ -79,6 +79,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        docs_url=None,  # served from local assets instead (api/docs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -88,6 +90,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if not settings.api_audit_reads:
         log.warning("reads of persons' data are NOT audited (NOTONELESS_API_AUDIT_READS=false): for measurement only")
     exc.install(app)
+    docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from notoneless.access import audit
 from notoneless.api.audits import audit_read_sync
 from notoneless.api.convert import masked
+from notoneless.api.exc import without_paths
 from notoneless.api.deps import AppSettings, CurrentCaller, Page, Store
 from notoneless.api.models import PageOf, ReviewDetail, ReviewItem
 from notoneless.api.routers.linkage import explanation_out
@@ -47,6 +48,8 @@ def review(request: Request, store: Store, settings: AppSettings, caller: Curren
     explanation = found.pop("explanation")
     persons = sorted({r["person_id"] for r in found["records"] if r.get("person_id")})
     audit_read_sync(request, caller, audit.REVIEW_READ, person_ids=persons, target=review_id)
+    if found.get("explanation_error"):
+        found["explanation_error"] = without_paths(found["explanation_error"])
     data = masked(found)
     data["explanation"] = explanation_out(explanation) if explanation is not None else None
     return ReviewDetail(**data)

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Path, Query, Request
 from notoneless.access import audit
 from notoneless.api.audits import audit_read_sync
 from notoneless.api.convert import masked
-from notoneless.api.exc import without_paths
 from notoneless.api.deps import AppSettings, CurrentCaller, Page, Store
+from notoneless.api.exc import without_paths
 from notoneless.api.models import PageOf, ReviewDetail, ReviewItem
 from notoneless.api.routers.linkage import explanation_out
 from notoneless.decisions.queue import get_review, list_reviews

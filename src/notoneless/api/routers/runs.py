@@ -6,18 +6,16 @@ server's disk (the run summary's ``bundle`` and ``out_dir`` are left out)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from typing import Any
-
 from notoneless.access.users import Caller
 from notoneless.api.convert import masked, run_out
-from notoneless.graph.store import GraphStore
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import PageOf, Run
 from notoneless.errors import NotFound
+from notoneless.graph.store import GraphStore
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 

@@ -41,7 +41,7 @@ DESCRIPTION = """\
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {exc.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
              "description": title}
-    for status, title in ((401, "未登录或令牌无效"), (403, "无权执行此操作"), (404, "未找到（或不在辖区内）"),
+    for status, title in ((400, "请求体无法解析（如非 UTF-8 编码的 JSON）"), (401, "未登录或令牌无效"), (403, "无权执行此操作"), (404, "未找到（或不在辖区内）"),
                           (409, "与当前状态冲突"), (422, "请求参数有误"), (500, "服务器内部错误"),
                           (503, "图数据库暂不可用"))
 }

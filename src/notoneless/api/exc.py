@@ -101,8 +101,8 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
         log.error("error on %s %s: %s", request.method, request.url.path, exc)
         return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
     errors = None
-    if exc.field and status == 422:
-        errors = [{"field": exc.field, "message": str(exc)}]
+    if status == 422:  # every 422 names the input at fault (the whole body when no one field is)
+        errors = [{"field": exc.field or "body", "message": str(exc)}]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(exc, CaseError | LinkageError | DecisionError) and status == 404:
         return problem(404, "NOT_FOUND", str(exc))

@@ -141,13 +141,15 @@ def contact_visits(
     store: Store,
     caller: CurrentCaller,
     contact_id: ContactId,
-    month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")] = None,
+    # years 1900–2099: the schema says what the visit list accepts (a year 0000 is no month)
+    month: Annotated[str | None, Query(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",
+                                       description="月份 YYYY-MM（1900–2099 年）")] = None,
 ) -> VisitListOut:
     listing = visit_list(store, caller, contact_id, month)
     c = masked(listing.contact)
     return VisitListOut(contact_id=c["contact_id"], name=c.get("name"), phone=c.get("phone"), status=c.get("status"),
                         month=listing.month, as_of=listing.as_of, counts=listing.counts(),
-                        items=[VisitItem(**i) for i in listing.items])
+                        items=[VisitItem(**i) for i in masked(listing.items)])  # household keys masked too
 
 
 @router.get("/roster", response_class=Response, summary="乡镇三包花名册（XLSX：包村、包户、包人，含缺位标记）",

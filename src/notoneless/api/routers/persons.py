@@ -16,7 +16,7 @@ from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
 from notoneless.decisions.book import decision_rows_from_graph
-from notoneless.errors import BadRequest, Forbidden, NotFound
+from notoneless.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
@@ -37,8 +37,8 @@ def search_persons(
     q: Annotated[str, Query(min_length=1, max_length=64, description="姓名、拼音、身份证号或学籍号")],
 ) -> PersonSearch:
     query = interpret(q)
-    if query is None:
-        raise BadRequest("查询内容为空：请输入姓名、拼音、身份证号或学籍号。", field="q", code="VALIDATION_ERROR")
+    if query is None:  # nothing searchable in q (only spaces or separators, e.g. "·"): nothing found
+        return PersonSearch(items=[], total=0, limit=page.limit, offset=page.offset, query_kind="name")
     name = "api/persons/search_id" if query.kind in ("id_number", "xueji_no") else "api/persons/search_name"
     rows = store.query(name, **query.params, **caller.scope(), **page.params())
     result = rows[0] if rows else {"total": 0, "items": []}

@@ -70,6 +70,7 @@ def users(store: Store, caller: CurrentCaller) -> list[UserOut]:
 @router.post("", response_model=TokenOut, status_code=201, summary="新建用户并返回其令牌（只这一次；省级管理员，本省）")
 def add_user(store: Store, settings: AppSettings, caller: CurrentCaller, body: UserCreate) -> TokenOut:
     role = Role(body.role)
+    check_user_admin(store, caller)  # the role first: a county officer gets 403 whatever the body
     check_user_admin(store, caller, division=check_division(role, body.division))
     token = create_user(store, body.name, role, body.division, by=caller, token_days=settings.user_token_days)
     u = next(u for u in list_users(store, caller.division) if u["name"] == body.name.strip())

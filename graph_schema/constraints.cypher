@@ -28,3 +28,4 @@ CREATE CONSTRAINT contact_registration_id IF NOT EXISTS FOR (n:ContactRegistrati
 // withdrawal per decision (a decision is withdrawn by another decision naming it).
 CREATE CONSTRAINT identity_decision_id IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.decision_id IS UNIQUE;
 CREATE CONSTRAINT identity_decision_withdraws IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.withdraws IS UNIQUE;
+CREATE CONSTRAINT user_change_id IF NOT EXISTS FOR (n:UserChange) REQUIRE n.change_id IS UNIQUE;

@@ -31,3 +31,4 @@ CREATE INDEX identity_conflict_review_id IF NOT EXISTS FOR (n:IdentityConflict) 
 CREATE INDEX identity_conflict_pair IF NOT EXISTS FOR (n:IdentityConflict) ON (n.fingerprint_a, n.fingerprint_b);
 CREATE INDEX identity_conflict_run IF NOT EXISTS FOR (n:IdentityConflict) ON (n.run_id);
 CREATE INDEX source_record_fingerprint IF NOT EXISTS FOR (n:SourceRecord) ON (n.fingerprint);
+CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at);

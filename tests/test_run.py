@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from officers import officer
 from openpyxl import load_workbook
 
+from notoneless.access.users import Role
 from notoneless.checks.catalogue import CHECKS
 from notoneless.evaluation import format_scores, score_findings
 from notoneless.normalize.names import normalize_name
@@ -91,12 +93,16 @@ def test_findings_workbook_is_ready_for_officers(graph, graph_settings, tmp_path
         assert ws.freeze_panes == "A2"
         assert all(ws.column_dimensions[cell.column_letter].width >= len(str(cell.value)) for cell in ws[1])
     assert wb["疑似失学辍学"].max_row == 1 + 4
-    # the trail of a child, by an ID number typed with a lower-case x, from the CLI
-    result = _cli(["trail", "43122420121111028x"], tmp_path, NOTONELESS_WORKSPACE=str(graph_settings.workspace))
+    # the trail of a child, by an ID number typed with a lower-case x, from the CLI (read as
+    # a registered user: the read is audited)
+    officer(graph, "县数据员", Role.COUNTY, "431224")
+    result = _cli(["trail", "43122420121111028x"], tmp_path, NOTONELESS_WORKSPACE=str(graph_settings.workspace),
+                  NOTONELESS_USER="县数据员")
     assert result.returncode == 0, result.stderr
     for expected in ("李娜", "户籍", "民政救助", "农村低保", "疑似失学辍学", "三包缺位"):
         assert expected in result.stdout
-    missing = _cli(["trail", "P-NOBODY"], tmp_path, NOTONELESS_WORKSPACE=str(graph_settings.workspace))
+    missing = _cli(["trail", "P-NOBODY"], tmp_path, NOTONELESS_WORKSPACE=str(graph_settings.workspace),
+                   NOTONELESS_USER="县数据员")
     assert missing.returncode != 0 and len(missing.stderr.strip().splitlines()) == 1
 
 

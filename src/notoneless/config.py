@@ -91,8 +91,14 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # How long a server process remembers who holds a token (api/callers.py); 0: never.
-    # A re-issued token (users add --replace) takes effect within this time.
-    api_caller_ttl_seconds: float = 5.0
+    # A disabled user, a rotated or re-issued token takes effect within this time: at most 1 s.
+    api_caller_ttl_seconds: float = Field(default=1.0, ge=0, le=1.0)
+    # How long a user's token is valid after it is issued (users add, users rotate).
+    user_token_days: int = Field(default=90, ge=1, le=3650)
+    # Every read of a child's data through the API leaves an audit event (api/audits.py).
+    # Off only to measure what auditing costs (benchmarks/api_load.py --audit-off); the
+    # server warns at start when it is off.
+    api_audit_reads: bool = True
     # Server processes of `notoneless serve` (uvicorn workers). One Python process runs
     # one core's worth of requests; two keep a 2-core machine busy beside Neo4j.
     api_workers: int = Field(default=2, ge=1)

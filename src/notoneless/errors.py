@@ -35,6 +35,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "CASE_TRANSFER_PENDING": 403,  # a handed-over case: only the new county accepts or returns it
     "USER_MISSING": 422,
     "USER_UNKNOWN": 422,
+    # managing users (access.users): a user out of the administrator's province is as unknown
+    "USER_NOT_FOUND": 404,
+    "USER_EXISTS": 409,
+    "USER_SELF": 409,
+    "USER_NAME_EMPTY": 422,
+    "DIVISION_INVALID": 422,
+    "ROLE_UNKNOWN": 422,
 }
 
 

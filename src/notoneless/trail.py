@@ -13,6 +13,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from notoneless.access.audit import TRAIL_READ, record_read
+from notoneless.access.masking import mask_text
+from notoneless.access.users import Caller
 from notoneless.checks.findings import text
 from notoneless.contacts.events import ACTION_LABELS
 from notoneless.errors import PersonNotFound
@@ -164,9 +167,13 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         console.print(t)
 
 
-def trail_command(key: str, store: GraphStore, console: Console) -> int:
-    """Print the trail of ``key``; raises PersonNotFound when no person matches."""
+def trail_command(key: str, store: GraphStore, console: Console, *, reader: Caller) -> int:
+    """Print the trail of ``key`` for ``reader`` (the read audited first: one ``trail_read``
+    event, also when no person matches); raises PersonNotFound when none does."""
     trails = find_trail(store, key)
+    person_ids = [t["person"]["person_id"] for t in trails]
+    record_read(store, reader, TRAIL_READ, person_id=person_ids[0] if len(person_ids) == 1 else None,
+                person_ids=person_ids, target=mask_text(key))
     if not trails:
         raise PersonNotFound(f"图中没有与 {key} 对应的人员：请核对人员编号、身份证号或学籍号，或先运行 notoneless run")
     for trail in trails:

@@ -3,7 +3,7 @@ the scope of every role (out of scope is 404, never 403)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from api_client import auth
@@ -37,6 +37,7 @@ def test_health_needs_no_token(client) -> None:
 
 def test_me(client, scene) -> None:
     body = client.get("/me", headers=auth(scene["town_t1"])).json()
+    assert body.pop("user_id").startswith("U-")
     assert body == {"name": USERS["town_t1"][0], "role": "乡镇专干", "division": "431202101",
                     "can_act": True, "can_reveal": False}
 
@@ -202,8 +203,10 @@ def test_school_sees_its_students_cross_county(client, scene) -> None:
 def test_runs_are_listed(client, scene) -> None:
     body = client.get("/runs", headers=auth(scene["town_t1"])).json()
     assert [r["run_id"] for r in body["items"]] == [RUN_ID]
-    assert body["items"][0]["summary"]["findings"]["unmatched_children"] == 2
-    assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["town_t1"])).json()["persons"] == 4
+    # the town sees the findings in its scope (P01's), not the province's 2 (issue 20)
+    assert body["items"][0]["summary"]["findings"]["unmatched_children"] == 1
+    assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["province"])).json()["persons"] == 4
+    assert client.get(f"/runs/{RUN_ID}", headers=auth(scene["town_t1"])).json().get("persons") is None
     assert client.get("/runs/nope", headers=auth(scene["town_t1"])).status_code == 404
 
 
@@ -214,9 +217,9 @@ def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, g
     from notoneless.commands.api import users_add
     from notoneless.errors import AccessError
 
-    token = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
+    token = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False, by="省管理员")
     assert capsys.readouterr().out.splitlines()[-1] == token
-    stored = graph_store.query("api/users/list")
+    stored = graph_store.query("api/users/list", division=None)
     assert {"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}.items() <= next(
         u for u in stored if u["name"] == "新来的专干").items()
     node = graph_store.query("api/users/by_token", token_sha256=hash_token(token))
@@ -224,13 +227,14 @@ def test_users_add_prints_the_token_once_and_stores_only_its_hash(graph_store, g
         {"name": "新来的专干", "role": "乡镇专干", "division": "431202102"}]
     assert node[0]["user_id"].startswith("U-")  # a stable id, kept when the token is re-issued
     with pytest.raises(AccessError):
-        users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False)
+        users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=False, by="省管理员")
     with pytest.raises(AccessError):
-        users_add(graph_settings, Console(), "错的辖区", "乡镇专干", "4312", replace=False)
+        users_add(graph_settings, Console(), "错的辖区", "乡镇专干", "4312", replace=False, by="省管理员")
     uncached = graph_settings.model_copy(update={"api_caller_ttl_seconds": 0})
     with TestClient(create_app(uncached, store=graph_store)) as c:
         assert c.get("/me", headers=auth(token)).json()["division"] == "431202102"
-        renewed = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=True)
+        renewed = users_add(graph_settings, Console(), "新来的专干", "乡镇专干", "431202102", replace=True,
+                            by="省管理员")
         assert c.get("/me", headers=auth(token)).status_code == 401  # the old token no longer works
         assert c.get("/me", headers=auth(renewed)).status_code == 200
 
@@ -255,5 +259,7 @@ def test_a_reissued_token_stops_working_once_the_caller_cache_expires(graph_stor
         unknown = "nol_" + "x" * 43
         assert c.get("/me", headers=auth(unknown)).status_code == 401
         graph_store.query("api/users/create", name="后发的专干", role=Role.TOWN.value, division="431202101",
-                          token_sha256=hash_token(unknown), user_id="U-000000000001", at=datetime.now(UTC), replace=False)
+                          token_sha256=hash_token(unknown), user_id="U-000000000001", at=datetime.now(UTC).isoformat(),
+                          expires_at=(datetime.now(UTC) + timedelta(days=90)).isoformat(), replace=False,
+                          change_id="UC-test", made_by=None, actor_id=None, actor_role=None, actor_division=None)
         assert c.get("/me", headers=auth(unknown)).json()["name"] == "后发的专干"

@@ -154,8 +154,13 @@ def test_cli_list_show_act_export(graph, graph_settings, tmp_path: Path) -> None
     assert r.exit_code == 0 and "出国在外" not in r.output and "B10" in r.output and "销号(close)" in r.output, r.output
 
     out = tmp_path / "ledger.xlsx"
-    r = _cli(["cases", "export", str(out), "--county", "431222"], graph_settings)
+    r = _cli(["cases", "export", str(out), "--county", "431222", "--by", "王老师"], graph_settings)
     assert r.exit_code == 0 and out.exists(), r.output
+    # the export of a ledger is audited: who, which county, from where
+    exports = graph.query("api/audit/list", division="431222", user="王老师", person_id=None, action="ledger_export",
+                          since=None, until=None, limit=10, offset=0)[0]
+    assert exports["total"] == 1 and exports["items"][0]["target"] == "431222"
+    assert exports["items"][0]["source"].startswith("cli:")
     assert "疑似辍学台账 3 行" in r.output
 
 

@@ -1,19 +1,35 @@
-"""``notoneless explain A B`` reads the last run's workspace and prints a Chinese table."""
+"""``notoneless explain A B`` reads the last run's workspace and prints a Chinese table;
+the reader is a registered user (``--by`` / NOTONELESS_USER) and the read is audited in
+the graph (a ``pair_explain`` event)."""
 
 from __future__ import annotations
 
 import duckdb
+import pytest
+from officers import officer
 from typer.testing import CliRunner
 
+from notoneless.access.users import Role
 from notoneless.cli import app
 from notoneless.config import Settings, get_settings
+from notoneless.graph import server
 from notoneless.linkage import scoring
 
 from .records import Rec, load, make_id, population
 from .test_model import CASES
 
+pytestmark = pytest.mark.graph
 
-def test_explain_command_prints_levels_weights_and_decision(tmp_path):
+
+def _env(workspace, graph_settings) -> dict[str, str]:
+    """The CLI over ``workspace``'s linkage results and the test session's graph, as 县数据员."""
+    return {"NOTONELESS_WORKSPACE": str(workspace), "NOTONELESS_USER": "县数据员",
+            "NOTONELESS_GRAPH_URI": f"bolt://127.0.0.1:{graph_settings.graph_port}",
+            "NOTONELESS_GRAPH_PASSWORD": server.read_password(graph_settings)}
+
+
+def test_explain_command_prints_levels_weights_and_decision(tmp_path, graph, graph_settings):
+    reader = officer(graph, "县数据员", Role.COUNTY, "431224")
     recs = list(population(60, seed=21)[0])
     start = len(recs)
     recs.extend(CASES["typo"])
@@ -27,7 +43,7 @@ def test_explain_command_prints_levels_weights_and_decision(tmp_path):
 
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(app, ["explain", a, b], env={"NOTONELESS_WORKSPACE": str(tmp_path)})
+        result = CliRunner().invoke(app, ["explain", a, b], env=_env(tmp_path, graph_settings))
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
@@ -36,6 +52,12 @@ def test_explain_command_prints_levels_weights_and_decision(tmp_path):
     assert "合计" in out and "结论：同一人" in out
     # explaining never changes the workspace: the run's tables are as they were
     assert _tables(db) == before
+    # the read is audited: one event, by the reader, of the pair, from this machine
+    events = graph.execute_read(lambda tx: tx.run(
+        "MATCH (e:AuditEvent) RETURN e.action AS action, e.user_id AS user_id, e.target AS target, "
+        "e.source AS source").data())
+    assert len(events) == 1 and events[0]["action"] == "pair_explain" and events[0]["user_id"] == reader.user_id
+    assert events[0]["target"] == f"{a} {b}" and events[0]["source"].startswith("cli:")
 
 
 def _tables(db) -> dict[str, int]:
@@ -45,13 +67,14 @@ def _tables(db) -> dict[str, int]:
     return dict(rows)
 
 
-def test_explain_command_unknown_key_is_one_line_error(tmp_path):
+def test_explain_command_unknown_key_is_one_line_error(tmp_path, graph, graph_settings):
+    officer(graph, "县数据员", Role.COUNTY, "431224")
     con = duckdb.connect(str(tmp_path / "linkage.duckdb"))
     load(con, [Rec("hukou", "王芳", make_id("431224", __import__("datetime").date(2014, 1, 2), 11))])
     con.close()
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(app, ["explain", "hukou:1", "xueji:99"], env={"NOTONELESS_WORKSPACE": str(tmp_path)})
+        result = CliRunner().invoke(app, ["explain", "hukou:1", "xueji:99"], env=_env(tmp_path, graph_settings))
     finally:
         get_settings.cache_clear()
     assert result.exit_code != 0

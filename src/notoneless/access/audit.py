@@ -1,10 +1,21 @@
-"""Audit events (``AuditEvent`` nodes, written only by ``api/audit/record.cypher``): who
-read full (unmasked) numbers — a person's detail, a town's 三包 roster — and who made an
-identity decision. Shared by the API's reveal reads, the roster (``contacts/roster.py``)
-and the identity decisions (``decisions/book.py``, in their own transaction)."""
+"""Audit events (``AuditEvent`` nodes, written only by ``api/audit/record.cypher``): every
+read of a child's data (kinds below), who read full (unmasked) numbers — a person's
+detail, a town's 三包 roster — and who made an identity decision. Shared by the API (its
+reads go through ``api/audits.py``, which writes them in batches), the CLI's reads, the
+roster (``contacts/roster.py``) and the identity decisions (``decisions/book.py``, in
+their own transaction).
+
+Each event says who (``by``: the user's name, ``user_id``), with which role and
+division, what (``action``: the kind; ``person_id`` or ``person_ids``; ``target``: what
+else was read, e.g. a pair of record keys), when (``at``) and from where (``source``: the
+client's address for the API, ``cli:<os user>@<host>`` for the command line). A read
+whose event cannot be written fails: the event is written before the data is returned.
+"""
 
 from __future__ import annotations
 
+import getpass
+import socket
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,27 +23,80 @@ from typing import Any
 from notoneless.access.users import Caller
 from notoneless.graph.store import GraphStore
 
+# Kinds of read events (docs/api.md lists them with the routes and commands that write them).
+TRAIL_READ = "trail_read"  # a person's whole trail (GET /persons/{id}/trail, notoneless trail)
+PERSON_READ = "person_read"  # a person's detail, masked (GET /persons/{id})
+REVEAL = "reveal"  # a person's detail with full numbers (GET /persons/{id}?reveal=true)
+PERSON_SEARCH = "person_search"  # a search (GET /persons?q=): the persons found
+PAIR_EXPLAIN = "pair_explain"  # why two records are (not) one person (GET /linkage/explain, notoneless explain)
+REVIEW_READ = "review_read"  # one review item: two records side by side, explained (GET /reviews/{id})
+CASE_READ = "case_read"  # one case with its events (GET /cases/{case_id})
+LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless cases export)
+READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT)
+
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,
                  fields: list[str], at: datetime, decision_id: str | None = None,
-                 town: str | None = None) -> dict[str, Any]:
-    """The parameters of ``api/audit/record``: about one person (``person_id``) or, for a
-    roster, one town (``town``)."""
+                 town: str | None = None, *, user_id: str | None = None, person_ids: list[str] | None = None,
+                 target: str | None = None, source: str | None = None) -> dict[str, Any]:
+    """The parameters of ``api/audit/record``: about one person (``person_id``), several
+    (``person_ids``), or, for a roster, one town (``town``)."""
+    ids = list(person_ids) if person_ids is not None else ([person_id] if person_id else [])
     return {"event_id": event_id, "action": action, "by": by, "role": role, "division": division,
             "person_id": person_id, "fields": list(fields), "at": at.isoformat(), "decision_id": decision_id,
-            "town": town}
+            "town": town, "user_id": user_id, "person_ids": ids, "target": target, "source": source}
+
+
+def new_event_id() -> str:
+    return f"A-{uuid.uuid4().hex}"
+
+
+def cli_source() -> str:
+    """Where a command-line read comes from: the OS user and the host."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 — no login name in some containers
+        user = "?"
+    return f"cli:{user}@{socket.gethostname()}"
+
+
+def read_event(caller: Caller, action: str, *, source: str, person_id: str | None = None,
+               person_ids: list[str] | None = None, target: str | None = None,
+               fields: list[str] | None = None) -> dict[str, Any]:
+    """The parameters of one read event by ``caller``, stamped now."""
+    return event_params(new_event_id(), action, caller.name, caller.role.value, caller.division, person_id,
+                        fields or [], datetime.now(UTC), user_id=caller.user_id or None, person_ids=person_ids,
+                        target=target, source=source)
+
+
+def write_events(store: GraphStore, events: list[dict[str, Any]]) -> None:
+    """Write audit events in one transaction (raises if they cannot be written)."""
+    store.query("api/audit/record", events=events)
+
+
+def record_read(store: GraphStore, caller: Caller, action: str, *, source: str | None = None,
+                person_id: str | None = None, person_ids: list[str] | None = None,
+                target: str | None = None) -> str:
+    """Write one read event now (the CLI's reads); its id. Call it before the data is shown."""
+    event = read_event(caller, action, source=source or cli_source(), person_id=person_id, person_ids=person_ids,
+                       target=target)
+    write_events(store, [event])
+    return event["event_id"]
 
 
 def record_event(store: GraphStore, action: str, by: str, role: str, division: str, fields: list[str], *,
-                 person_id: str | None = None, town: str | None = None) -> str:
+                 person_id: str | None = None, town: str | None = None, user_id: str | None = None,
+                 source: str | None = None) -> str:
     """Write one audit event now (its own transaction); its id. Called before the data it
     is about is returned: if it cannot be written, nothing is revealed."""
-    event_id = f"A-{uuid.uuid4().hex}"
-    store.query("api/audit/record", **event_params(event_id, action, by, role, division, person_id, fields,
-                                                   datetime.now(UTC), town=town))
+    event_id = new_event_id()
+    write_events(store, [event_params(event_id, action, by, role, division, person_id, fields, datetime.now(UTC),
+                                      town=town, user_id=user_id, source=source)])
     return event_id
 
 
-def record_reveal(store: GraphStore, caller: Caller, person_id: str, fields: list[str]) -> str:
+def record_reveal(store: GraphStore, caller: Caller, person_id: str, fields: list[str], *,
+                  source: str | None = None) -> str:
     """Audit a read of a person's full (unmasked) numbers by ``caller``, before they are shown."""
-    return record_event(store, "reveal", caller.name, caller.role.value, caller.division, fields, person_id=person_id)
+    return record_event(store, REVEAL, caller.name, caller.role.value, caller.division, fields, person_id=person_id,
+                        user_id=caller.user_id or None, source=source)

@@ -16,6 +16,14 @@ role          division        may
 只读审计      any division      read in the division, never act
 ============  ==============  ===================================================
 
+Lifecycle: a token expires (``Settings.user_token_days``, default 90 days after it was
+issued) and can be rotated (a new token, the old one refused at once); a user can be
+disabled (their token refused at once), enabled again, or deleted (their past actions
+keep their user id). Only a 省级管理员 manages users, within their province; each change
+is an immutable ``UserChange`` with who made it. The API remembers a caller for at most
+``Settings.api_caller_ttl_seconds`` (≤ 1 s), so a change reaches every server process
+within a second.
+
 Scope (辖区): a person is in scope when one of their source records is registered
 under the caller's division (village/town/county codes), or — for county and wider
 divisions — one of their student records is at a school of that county (so a
@@ -30,8 +38,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -39,6 +48,7 @@ from notoneless.errors import AccessError
 from notoneless.graph.store import GraphStore
 
 TOKEN_PREFIX = "nol_"
+DEFAULT_TOKEN_DAYS = 90  # Settings.user_token_days
 
 
 class Role(StrEnum):
@@ -139,15 +149,42 @@ class Caller:
         return {"actor_id": self.user_id or self.name, "actor_role": self.role.value, "actor_division": self.division}
 
 
-def create_user(store: GraphStore, name: str, role: Role | str, division: str, *, replace: bool = False) -> str:
-    """Create (or with ``replace`` re-issue) a user; returns the bearer token, which is
-    not stored anywhere (only its SHA-256 is)."""
+def _change(by: Caller | None, at: datetime) -> dict[str, Any]:
+    """Who made a change to a user, as the UserChange stores it."""
+    actor = by.actor() if by else {"actor_id": None, "actor_role": None, "actor_division": None}
+    return {"change_id": f"UC-{uuid.uuid4().hex}", "at": at.isoformat(), "made_by": by.name if by else None, **actor}
+
+
+def check_user_admin(store: GraphStore, by: Caller, user: str | None = None, *, division: str | None = None) -> None:
+    """``by`` may manage users (a 省级管理员), and ``user`` (name or id) or a user of ``division``
+    is within their province; else AccessError (403), or NOT_FOUND (404) for a user out of scope."""
+    if by.role is not Role.PROVINCE:
+        raise AccessError(f"角色「{by.role.value}」不能管理用户：请联系省级管理员。", code="FORBIDDEN", http_status=403)
+    if division is not None and not division.startswith(by.division):
+        if not store.query("api/users/school_in", school_id=division, division=by.division):
+            raise AccessError(f"辖区 {division} 不在您的辖区 {by.division} 内：只能为本省建用户。", code="DIVISION_INVALID",
+                              field="division")
+    if user is not None and not store.query("api/users/get", user=user, division=by.division):
+        raise AccessError(f"辖区内没有用户「{user}」：用 notoneless users list（或 GET /users）查看。", code="USER_NOT_FOUND",
+                          http_status=404)
+
+
+def token_expiry(days: int, now: datetime | None = None) -> datetime:
+    return (now or datetime.now(UTC)) + timedelta(days=days)
+
+
+def create_user(store: GraphStore, name: str, role: Role | str, division: str, *, replace: bool = False,
+                by: Caller | None = None, token_days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """Create (or with ``replace`` re-issue) a user whose token expires in ``token_days``;
+    returns the bearer token, which is not stored anywhere (only its SHA-256 is). ``by``:
+    who makes the change (recorded; None only for the first user, made on the server)."""
     role = role if isinstance(role, Role) else parse_role(role)
     name = name.strip()
     if not name:
         raise AccessError("用户名不能为空。", code="USER_NAME_EMPTY")
     code = check_division(role, division)
     token = new_token()
+    now = datetime.now(UTC)
     rows = store.query(
         "api/users/create",
         name=name,
@@ -155,8 +192,9 @@ def create_user(store: GraphStore, name: str, role: Role | str, division: str, *
         division=code,
         token_sha256=hash_token(token),
         user_id=new_user_id(),
-        at=datetime.now(UTC),
+        expires_at=token_expiry(token_days, now).isoformat(),
         replace=replace,
+        **_change(by, now),
     )
     if not rows or not rows[0]["created"]:
         raise AccessError(
@@ -166,8 +204,36 @@ def create_user(store: GraphStore, name: str, role: Role | str, division: str, *
     return token
 
 
-def list_users(store: GraphStore) -> list[dict[str, Any]]:
-    return store.query("api/users/list")
+def list_users(store: GraphStore, division: str | None = None) -> list[dict[str, Any]]:
+    """Every user (of ``division``, when given), with ``disabled`` and ``token_expires_at``."""
+    return store.query("api/users/list", division=division)
+
+
+def change_user(store: GraphStore, user: str, action: str, by: Caller) -> dict[str, Any]:
+    """Disable, enable or delete ``user`` (name or user id) as ``by`` (a 省级管理员 of their
+    province); recorded with who made it. A disabled user's token is refused at once."""
+    if action not in ("disable", "enable", "delete"):
+        raise AccessError(f"未知的用户操作「{action}」：应为 disable、enable 或 delete。", code="VALIDATION_ERROR",
+                          field="action", http_status=422)
+    check_user_admin(store, by, user.strip())
+    if action != "enable" and user.strip() in (by.name, by.user_id):
+        raise AccessError("不能停用或删除自己：请另一位省级管理员办理。", code="USER_SELF", http_status=409)
+    rows = store.query("api/users/change", user=user.strip(), action=action, **_change(by, datetime.now(UTC)))
+    return rows[0]
+
+
+def rotate_token(store: GraphStore, user: str, by: Caller, *, token_days: int = DEFAULT_TOKEN_DAYS) -> tuple[str, str]:
+    """A new token for ``user`` (name or user id), as ``by``: (token, expiry as ISO 8601).
+    The old token is refused at once; the user id, role and division stay."""
+    if user.strip() not in (by.name, by.user_id):  # anyone may rotate their own token
+        check_user_admin(store, by, user.strip())
+    token = new_token()
+    now = datetime.now(UTC)
+    rows = store.query("api/users/rotate", user=user.strip(), token_sha256=hash_token(token),
+                       expires_at=token_expiry(token_days, now).isoformat(), **_change(by, now))
+    if not rows:
+        raise AccessError(f"没有用户「{user}」。", code="USER_NOT_FOUND", http_status=404)
+    return token, rows[0]["token_expires_at"]
 
 
 def _caller(row: dict[str, Any]) -> Caller | None:

@@ -15,7 +15,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from notoneless.api import exc
+from notoneless.api import docs, exc
+from notoneless.api.audits import AuditWriter
 from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
@@ -40,7 +41,7 @@ DESCRIPTION = """\
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {exc.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
              "description": title}
-    for status, title in ((401, "未登录或令牌无效"), (403, "无权执行此操作"), (404, "未找到（或不在辖区内）"),
+    for status, title in ((400, "请求体无法解析（如非 UTF-8 编码的 JSON）"), (401, "未登录或令牌无效"), (403, "无权执行此操作"), (404, "未找到（或不在辖区内）"),
                           (409, "与当前状态冲突"), (422, "请求参数有误"), (500, "服务器内部错误"),
                           (503, "图数据库暂不可用"))
 }
@@ -78,12 +79,18 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        docs_url=None,  # served from local assets instead (api/docs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
     app.state.trails = TrailReader(lambda: app.state.store)
+    app.state.audits = AuditWriter(lambda: app.state.store)
+    if not settings.api_audit_reads:
+        log.warning("reads of persons' data are NOT audited (NOTONELESS_API_AUDIT_READS=false): for measurement only")
     exc.install(app)
+    docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

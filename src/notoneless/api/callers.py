@@ -1,10 +1,11 @@
-"""Who holds a bearer token, remembered for a few seconds (``Settings.api_caller_ttl_seconds``).
+"""Who holds a bearer token, remembered for at most a second (``Settings.api_caller_ttl_seconds``, ≤ 1 s).
 
 Every request names its caller by token; looking the token's SHA-256 up in the graph is
 one more round trip per request (about 1 ms of the server's CPU in the driver alone). A
-server process keeps what it found for a short time, so a token re-issued with
-``notoneless users add … --replace`` (or a user whose role or division changed) takes
-effect within that time, not at once. Only tokens that were found are remembered: an
+server process keeps what it found for a short time, so a token re-issued or rotated, a
+user disabled or deleted (or whose role or division changed) by another process or the
+CLI is refused within that time — at most 1 s (the setting cannot be set higher); a
+change made through this process's own API forgets every caller at once. Only tokens that were found are remembered: an
 unknown token is looked up every time. Each server process (``NOTONELESS_API_WORKERS``)
 keeps its own.
 """
@@ -39,6 +40,12 @@ class CallerCache:
             return None
         with self._lock:
             return self._known.get(hash_token(token))  # the token itself is never kept
+
+    def forget_all(self) -> None:
+        """Forget every caller (a user was changed through this process: refuse at once)."""
+        if self._known is not None:
+            with self._lock:
+                self._known.clear()
 
     def look_up(self, store: GraphStore, token: str) -> Caller | None:
         """The caller holding ``token``, from the graph (blocking); remembered if found."""

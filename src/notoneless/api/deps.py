@@ -50,7 +50,7 @@ async def get_caller(
     callers: CallerCache = request.app.state.callers  # the app's state itself: fewer dependencies to solve
     caller = callers.remembered(token) or await run_in_threadpool(callers.look_up, request.app.state.store, token)
     if caller is None:
-        raise Unauthenticated("令牌无效或已被重新签发：请向管理员索取新令牌（notoneless users add … --replace）。")
+        raise Unauthenticated("令牌无效、已过期、已轮换，或用户已停用：请向省级管理员索取新令牌（notoneless users rotate 用户名）。")
     return caller
 
 

@@ -11,6 +11,7 @@ exception becomes a 500 ``INTERNAL_ERROR`` problem and is logged here, never sho
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -52,13 +53,24 @@ STATUS_TITLES: dict[int, str] = {
     500: "服务器内部错误",
     503: "服务暂不可用",
 }
+_SERVER_PATHS: list[str] = []  # set by install(): the workspace, the cache, the home directory
+
+
+def without_paths(text: str) -> str:
+    """A message for a client, with the server's own directories (workspace, cache, home)
+    replaced: the CLI shows them, the API never does."""
+    for path in _SERVER_PATHS:
+        text = text.replace(path, "（服务器工作区）")
+    return text
+
+
 def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:notoneless:problem:{code.lower().replace('_', '-')}",
         "title": TITLES.get(code) or STATUS_TITLES.get(status, "请求未能完成"),
         "status": status,
-        "detail": detail,
+        "detail": without_paths(detail),
         "code": code,
     }
     if errors:
@@ -89,8 +101,8 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
         log.error("error on %s %s: %s", request.method, request.url.path, exc)
         return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
     errors = None
-    if exc.field and status == 422:
-        errors = [{"field": exc.field, "message": str(exc)}]
+    if status == 422:  # every 422 names the input at fault (the whole body when no one field is)
+        errors = [{"field": exc.field or "body", "message": str(exc)}]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(exc, CaseError | LinkageError | DecisionError) and status == 404:
         return problem(404, "NOT_FOUND", str(exc))
@@ -122,5 +134,12 @@ HANDLERS: dict[Any, Any] = {
 
 
 def install(app: FastAPI) -> None:
+    settings = app.state.settings
+    found = set()
+    for path in (settings.workspace, settings.user_cache_dir(), Path.home()):
+        for p in (path, path.resolve()):
+            if len(str(p)) > 1:
+                found.add(str(p))
+    _SERVER_PATHS[:] = sorted(found | set(_SERVER_PATHS), key=len, reverse=True)  # the longest first
     for exc_class, handler in HANDLERS.items():
         app.add_exception_handler(exc_class, handler)

@@ -44,6 +44,7 @@ class PageOf(BaseModel, Generic[T]):
 
 class Me(BaseModel):
     name: str
+    user_id: str = Field(description="用户编号（重新签发令牌不变；审计记录中的 user_id）")
     role: str
     division: str
     can_act: bool
@@ -309,12 +310,17 @@ class Explanation(BaseModel):
 
 class AuditEvent(BaseModel):
     event_id: str
-    action: str
-    by: str
+    action: str = Field(description="种类：trail_read、person_read、reveal、person_search、pair_explain、review_read、"
+                                    "case_read、ledger_export、roster_reveal、identity_decision…（docs/api.md）")
+    by: str = Field(description="用户名")
+    user_id: str | None = Field(default=None, description="用户编号")
     role: str | None = None
     division: str | None = None
     person_id: str | None = None
+    person_ids: list[str] = Field(default_factory=list, description="涉及的人员（查找、比对解释可涉及多人）")
     fields: list[str] = Field(default_factory=list)
+    target: str | None = Field(default=None, description="所读的其他内容：记录对、冲突编号、案件编号、查询（已遮蔽）")
+    source: str | None = Field(default=None, description="来源：客户端地址，或命令行 cli:<用户>@<主机>")
     at: str | None = None
     decision_id: str | None = Field(default=None, description="身份判定编号（action 为 identity_decision 时）")
     assignment_id: str | None = Field(

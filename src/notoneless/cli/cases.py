@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from notoneless.cli.consoles import BY_HELP, console
+from notoneless.cli.consoles import BY_HELP, READER_HELP, console
 
 cases_app = typer.Typer(
     help="案件台账：一生一案，办理到销号。The case ledger: work lists, a case's history, actions, exports.",
@@ -95,10 +95,11 @@ def cases_confirm_command(
 def cases_export_command(
     out: Path = typer.Argument(..., help="输出的 XLSX 文件"),
     county: str = typer.Option(..., "--county", help="县级区划代码（6 位）"),
+    by: str | None = typer.Option(None, "--by", help=READER_HELP),
 ) -> None:
     """导出本县台账（适龄儿童、疑似辍学、辍学、资助、三包缺位、跨县核实、四个一汇总）为 XLSX。
     Export the county's ledgers as one XLSX workbook."""
     from notoneless.commands.cases import export_command
     from notoneless.config import get_settings
 
-    export_command(get_settings(), console, county, out)
+    export_command(get_settings(), console, county, out, by)

@@ -93,6 +93,7 @@ def contacts_register_command(
     name: str = typer.Option(..., "--name", help="姓名"),
     phone: str = typer.Option(None, "--phone", help="手机号"),
     unit: str = typer.Option(None, "--unit", help="单位"),
+    county: str = typer.Option(None, "--county", help="所属县（6 位县级区划代码）；默认为办理人所在的县"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
     note: str = typer.Option(None, "--note", help="备注"),
 ) -> None:
@@ -100,7 +101,7 @@ def contacts_register_command(
     from notoneless.commands.contacts import register_command
     from notoneless.config import get_settings
 
-    register_command(get_settings(), console, contact_id, name, phone, unit, by, note)
+    register_command(get_settings(), console, contact_id, name, phone, unit, by, note, county)
 
 
 @contacts_app.command("visits")

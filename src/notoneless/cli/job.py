@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from notoneless.cli.consoles import console
+from notoneless.cli.consoles import READER_HELP, console
 
 
 def demo_command(
@@ -31,13 +31,14 @@ def demo_command(
 def explain_command(
     record_key_a: str = typer.Argument(..., help="第一条记录的键，如 xueji:17"),
     record_key_b: str = typer.Argument(..., help="第二条记录的键，如 hukou:5"),
+    by: str | None = typer.Option(None, "--by", help=READER_HELP),
 ) -> None:
     """解释两条记录为何是（或不是）同一人：各比较项的判定与权重、合计与聚类结论。
     Explain why two records are or are not the same person (reads the last run's workspace)."""
     from notoneless.commands.explain import run as run_explain
     from notoneless.config import get_settings
 
-    run_explain(record_key_a, record_key_b, get_settings(), console)
+    run_explain(record_key_a, record_key_b, get_settings(), console, by=by)
 
 
 # --- run: the whole job, and a child's trail ---------------------------------------
@@ -55,15 +56,18 @@ def run_command(
 
 def trail_command(
     key: str = typer.Argument(..., help="人员编号、身份证号或学籍号"),
+    by: str | None = typer.Option(None, "--by", help=READER_HELP),
 ) -> None:
-    """查看一名儿童的完整档案：各系统记录、户、学校、资助、联系人、走访、问题线索。
-    Print a child's whole record from the graph (person_id, ID number or 学籍号)."""
+    """查看一名儿童的完整档案：各系统记录、户、学校、资助、联系人、走访、问题线索（记入审计）。
+    Print a child's whole record from the graph (person_id, ID number or 学籍号); the read is audited."""
+    from notoneless.access.users import find_user
     from notoneless.config import get_settings
     from notoneless.graph.store import open_graph
     from notoneless.trail import trail_command as print_trails
 
-    with open_graph(get_settings()) as store:
-        print_trails(key, store, console)
+    settings = get_settings()
+    with open_graph(settings) as store:
+        print_trails(key, store, console, reader=find_user(store, by or settings.user))
 
 
 # --- generate: the sample bundle with its answer key -----------------------------

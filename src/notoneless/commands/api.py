@@ -7,6 +7,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from notoneless.access.users import Caller
 from notoneless.config import Settings
 from notoneless.errors import ConfigError
 
@@ -44,14 +45,30 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
             server.stop(settings)
 
 
-def users_add(settings: Settings, console: Console, name: str, role: str, division: str, replace: bool) -> str:
-    from notoneless.access.users import create_user, parse_role
+def _admin(store: object, settings: Settings, by: str | None) -> Caller | None:
+    """The registered 省级管理员 who manages users (--by, else NOTONELESS_USER); None only
+    while there is no user at all (the first one is made on the server's own machine)."""
+    from notoneless.access.users import find_user, list_users
+
+    if not (by or settings.user) and not list_users(store):  # type: ignore[arg-type]
+        return None
+    return find_user(store, by or settings.user)  # type: ignore[arg-type]
+
+
+def users_add(settings: Settings, console: Console, name: str, role: str, division: str, replace: bool,
+              by: str | None = None) -> str:
+    from notoneless.access.users import check_division, check_user_admin, create_user, parse_role
     from notoneless.graph.store import open_graph
 
     parsed = parse_role(role)
     with open_graph(settings) as store:
-        token = create_user(store, name, parsed, division, replace=replace)
-    console.print(f"已创建用户「{name.strip()}」（{parsed.value}，辖区 {division.strip()}）。令牌只显示这一次，请妥善保存：")
+        admin = _admin(store, settings, by)
+        if admin is not None:
+            check_user_admin(store, admin, division=check_division(parsed, division))
+        token = create_user(store, name, parsed, division, replace=replace, by=admin,
+                            token_days=settings.user_token_days)
+    console.print(f"已创建用户「{name.strip()}」（{parsed.value}，辖区 {division.strip()}，令牌 "
+                  f"{settings.user_token_days} 天后过期）。令牌只显示这一次，请妥善保存：")
     # The token alone on its own line, unstyled, so that scripts can take it.
     sys.stdout.write(token + "\n")
     sys.stdout.flush()
@@ -66,11 +83,37 @@ def users_list(settings: Settings, console: Console) -> None:
     with open_graph(settings) as store:
         users = list_users(store)
     table = Table(title=f"接口用户 {len(users)} 个")
-    for column in ("姓名", "角色", "辖区", "创建时间"):
+    for column in ("姓名", "用户编号", "角色", "辖区", "状态", "令牌过期", "创建时间"):
         table.add_column(column)
     for u in users:
-        table.add_row(u["name"], u["role"], u["division"], shown(u["created_at"]))
+        table.add_row(u["name"], u["user_id"], u["role"], u["division"], "已停用" if u["disabled"] else "正常",
+                      shown(u["token_expires_at"]), shown(u["created_at"]))
     console.print(table)
+
+
+def users_change(settings: Settings, console: Console, user: str, action: str, by: str | None) -> None:
+    """disable / enable / delete, by the registered 省级管理员 ``by`` (else NOTONELESS_USER)."""
+    from notoneless.access.users import change_user, find_user
+    from notoneless.graph.store import open_graph
+
+    with open_graph(settings) as store:
+        done = change_user(store, user, action, find_user(store, by or settings.user))
+    what = {"disable": "已停用（其令牌立即失效）", "enable": "已启用", "delete": "已删除（其办理记录保留用户编号）"}[action]
+    console.print(f"用户「{done['name']}」（{done['user_id']}）{what}。", highlight=False)
+
+
+def users_rotate(settings: Settings, console: Console, user: str, by: str | None) -> str:
+    from notoneless.access.users import find_user, rotate_token
+    from notoneless.graph.store import open_graph
+
+    with open_graph(settings) as store:
+        token, expires = rotate_token(store, user, find_user(store, by or settings.user),
+                                      token_days=settings.user_token_days)
+    console.print(f"已为用户「{user.strip()}」签发新令牌（旧令牌立即失效；新令牌 {expires[:10]} 过期）。令牌只显示这一次：",
+                  highlight=False)
+    sys.stdout.write(token + "\n")
+    sys.stdout.flush()
+    return token
 
 
 def openapi(out: Console | None = None) -> None:

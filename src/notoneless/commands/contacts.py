@@ -55,10 +55,10 @@ def status_command(settings: Settings, console: Console, contact_id: str, status
 
 
 def register_command(settings: Settings, console: Console, contact_id: str, name: str, phone: str | None,
-                     unit: str | None, by: str | None, note: str | None) -> None:
+                     unit: str | None, by: str | None, note: str | None, county: str | None = None) -> None:
     with open_graph(settings) as store:
         _print(console, actions.register(store, _officer(store, settings, by), contact_id, name, phone=phone, unit=unit,
-                                         note=note))
+                                         note=note, county=county))
 
 
 def visits_command(settings: Settings, console: Console, contact_id: str, month: str | None, by: str | None) -> None:

@@ -28,7 +28,17 @@ def render(ex: Explanation, console: Console) -> None:
     console.print("[dim]权重为对数贝叶斯因子（log2）：正数支持同一人，负数支持不同人；各项相加即合计。[/]")
 
 
-def run(key_a: str, key_b: str, settings: Settings, console: Console) -> Explanation:
-    ex = explain_last_run(settings, key_a, key_b)
+def run(key_a: str, key_b: str, settings: Settings, console: Console, *, by: str | None = None) -> Explanation:
+    """Explain the pair for the reader ``by`` (else NOTONELESS_USER), the read audited (``pair_explain``)
+    before it is shown."""
+    from notoneless.access.audit import PAIR_EXPLAIN, record_read
+    from notoneless.access.users import find_user
+    from notoneless.graph.store import open_graph
+
+    with open_graph(settings) as store:
+        reader = find_user(store, by or settings.user)
+        ex = explain_last_run(settings, key_a, key_b)
+        record_read(store, reader, PAIR_EXPLAIN, person_ids=sorted({p for p in (ex.person_a, ex.person_b) if p}),
+                    target=f"{key_a} {key_b}")
     render(ex, console)
     return ex

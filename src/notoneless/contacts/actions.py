@@ -3,9 +3,13 @@ contact — for the CLI (``notoneless contacts …``, the officer named by ``--b
 API (the caller of the request), with the API's rules:
 
 - only roles that may act (``access.CAN_ACT``; 只读审计 cannot: 403 ``ROLE_CANNOT_ACT``);
-- every target must lie in the officer's division (``contacts/targets_in_scope``), a
-  contact's status only for a contact in it (``contacts/contact``); anything else
-  answers like something that does not exist (404 ``NOT_FOUND``);
+- a contact belongs to a county (``Contact.county_code``: the county its bundle rows
+  point into, or the county it was registered for); only officers of that county, of
+  a division above it act on it, and officers of a town or school in it while it serves
+  their scope or nothing yet (``contacts/contact``),
+  and every target must lie in the officer's division (``contacts/targets_in_scope``);
+  anything else answers like something that does not exist (404 ``NOT_FOUND``), so
+  another county's contact ids cannot be told from unknown ones;
 - each action writes immutable events (``contacts/events.py``) and updates the current
   graph's RESPONSIBLE_FOR relationships in the same transaction, so the contacts views
   and visit lists show it at once; the ``contact_gaps`` findings change on the next run,
@@ -66,10 +70,12 @@ def _duty(duty_type: str) -> str:
     return duty
 
 
-def find_contact(store: GraphStore, caller: Caller, contact_id: str, *, field_name: str = "contact_id",
-             scoped: bool = False) -> dict[str, Any]:
+def find_contact(store: GraphStore, caller: Caller, contact_id: str, *,
+                 field_name: str = "contact_id") -> dict[str, Any]:
+    """The contact ``contact_id`` if the caller may act on it and see it (its county is in
+    the caller's line of divisions); else ContactNotFound, the same as for an unknown id."""
     rows = store.query("contacts/contact", contact_id=contact_id.strip(), **caller.scope())
-    if not rows or (scoped and not rows[0]["in_scope"]):
+    if not rows or not rows[0]["in_scope"]:
         raise ContactNotFound(
             f"辖区内没有联系人 {contact_id}：请核对联系人编号；数据包中没有的联系人先用 notoneless contacts register 登记。",
             field=field_name,
@@ -197,24 +203,51 @@ def set_status(store: GraphStore, caller: Caller, contact_id: str, status: str, 
     value = status.strip()
     if value not in CONTACT_STATUSES:
         raise ContactError(f"状态「{status}」不存在：应为 {'或'.join(CONTACT_STATUSES)}。", field="status")
-    contact = find_contact(store, caller, contact_id, scoped=True)
+    contact = find_contact(store, caller, contact_id)
     change_id = f"CS-{uuid.uuid4().hex}"
     store.query("contacts/record_status", change_id=change_id, contact_id=contact["contact_id"], status=value,
                 made_by=caller.name, **caller.actor(), made_at=_now(at), note=note)
     return ActionResult("status", contact["contact_id"], event_ids=[change_id])
 
 
+def contact_county(store: GraphStore, caller: Caller, county: str | None) -> str:
+    """The county a contact registered by ``caller`` belongs to: ``county`` if given (a
+    county in the caller's line of divisions), else the caller's own county (a county,
+    town or school officer's; a wider officer must name one)."""
+    wanted = (county or "").strip()
+    if caller.scope()["school"] is not None:
+        rows = store.query("contacts/school_county", school_id=caller.division)
+        own = rows[0]["county_code"] if rows else None
+    else:
+        own = caller.division[:6] if len(caller.division) >= 6 else None
+    if not wanted:
+        if own is None:
+            raise ContactError(f"请指明联系人所属的县（county，6 位县级区划代码，在您的辖区 {caller.division} 内）。",
+                               field="county")
+        return own
+    if not (wanted.isdigit() and len(wanted) == 6):
+        raise ContactError(f"县级区划代码「{county}」应为 6 位数字。", field="county")
+    if (own is not None and wanted != own) or (own is None and not wanted.startswith(caller.division)):
+        raise ContactNotFound(f"辖区内没有县 {wanted}：联系人只能登记在您的辖区内的县。", field="county")
+    if not store.query("contacts/county_exists", code=wanted):
+        raise ContactNotFound(f"没有县 {wanted}：请核对 6 位县级区划代码。", field="county")
+    return wanted
+
+
 def register(store: GraphStore, caller: Caller, contact_id: str, name: str, *, phone: str | None = None,
-             unit: str | None = None, note: str | None = None, at: datetime | None = None) -> ActionResult:
-    """Register a contact no bundle lists (在岗), so it can be assigned."""
+             unit: str | None = None, note: str | None = None, at: datetime | None = None,
+             county: str | None = None) -> ActionResult:
+    """Register a contact no bundle lists (在岗), in ``county`` (default: the caller's), so it can be assigned."""
     _check_can_act(caller)
     cid, who = contact_id.strip(), name.strip()
     if not cid or len(cid) > 40:
         raise ContactError("联系人编号不能为空，最长 40 个字符。", field="contact_id")
     if not who:
         raise ContactError("联系人姓名不能为空。", field="name")
+    county_code = contact_county(store, caller, county)
     registration_id = f"CR-{uuid.uuid4().hex}"
     rows = store.query("contacts/register", registration_id=registration_id, contact_id=cid, name=who,
+                       county_code=county_code,
                        phone=(phone or "").strip() or None, unit=(unit or "").strip() or None,
                        made_by=caller.name, **caller.actor(), made_at=_now(at), note=note)
     if not rows:

@@ -92,7 +92,7 @@ def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool =
 
     if reveal:  # audited before the numbers leave: no event, no roster
         record_event(store, "roster_reveal", caller.name, caller.role.value, caller.division, [REVEALED_FIELD],
-                     town=code)
+                     town=code, user_id=caller.user_id or None)
     return [Sheet("包村", VILLAGE_HEADERS, villages), Sheet("包户", HOUSEHOLD_HEADERS, households),
             Sheet("包人", CHILD_HEADERS, children)]
 

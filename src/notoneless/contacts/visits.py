@@ -76,7 +76,7 @@ class VisitList:
 
 def visit_list(store: GraphStore, caller: Caller, contact_id: str, month: str | None = None) -> VisitList:
     """The visit list of ``contact_id`` as ``caller`` may see it (ContactNotFound outside their scope)."""
-    contact = find_contact(store, caller, contact_id, scoped=True)
+    contact = find_contact(store, caller, contact_id)
     reference = last_reference_date(store) or date.today()
     first = parse_month(month) if month else reference.replace(day=1)
     as_of = as_of_date(first, reference)

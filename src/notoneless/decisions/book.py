@@ -150,8 +150,9 @@ def _write(tx: Any, store: GraphStore, d: Decision, divisions: Sequence[str] | N
     action = "identity_decision_withdraw" if d.verdict is Verdict.WITHDRAW else "identity_decision"
     for person in sorted({p for p in (d.person_id_a, d.person_id_b) if p}):  # one audit event per person concerned
         params = event_params(f"A-{uuid.uuid4().hex}", action, d.decided_by, d.role, by.division, person,
-                              [k for k in (d.record_key_a, d.record_key_b) if k], d.decided_at, d.decision_id)
-        tx.run(store.cypher("api/audit/record"), **params).consume()
+                              [k for k in (d.record_key_a, d.record_key_b) if k], d.decided_at, d.decision_id,
+                              user_id=by.user_id or None)
+        tx.run(store.cypher("api/audit/record"), events=[params]).consume()
     pair = _pair_decisions(tx, store, d)
     now = effective(pair).get((d.fingerprint_a, d.fingerprint_b))  # type: ignore[arg-type]
     tx.run(

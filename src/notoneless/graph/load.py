@@ -296,6 +296,7 @@ def load_graph(
         links = [{**row, "run_id": run_id} for row in service.link_rows()]
         if links:
             store.write_rows("contacts/link_events", links, batch_size=batch_size)
+    store.query("load/contact_counties")  # who may act on each contact (its county)
     report.removed = remove_stale(store, run_id)
     report.seconds = time.perf_counter() - started
     return report

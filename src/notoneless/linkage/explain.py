@@ -117,6 +117,16 @@ def _record(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
     return dict(zip(cols, rows[0], strict=True))
 
 
+def _typed(linker: Any, con: duckdb.DuckDBPyConnection, key: str, side: str) -> Any:
+    """The record as a one-row table with ``linkage_input``'s column types. Scoring from
+    Python dicts lets DuckDB guess a column's type from its value, and a column that is
+    NULL in the record (a birth date in a file without one: fupin, minzheng, canlian)
+    becomes type NULL, on which ``year()`` does not bind."""
+    table = f"__nol_explain_{side}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {model.INPUT_TABLE} WHERE record_key = ?", [key])
+    return linker._db_api.table_to_splink_dataframe(table, table)
+
+
 def explain_pair(
     con: duckdb.DuckDBPyConnection, key_a: str, key_b: str, settings: Settings
 ) -> Explanation:
@@ -132,7 +142,7 @@ def explain_pair(
     spec["retain_matching_columns"] = True
     linker = make_linker(con, spec)
     linker.table_management.compute_tf_table("name_norm")
-    scored = linker.inference.score_pair(rec_a, rec_b).as_record_list()
+    scored = linker.inference.score_pair(_typed(linker, con, key_a, "a"), _typed(linker, con, key_b, "b")).as_record_list()
     if not scored:
         raise LinkageError(f"无法为 {key_a} 与 {key_b} 打分。")
     record = scored[0]

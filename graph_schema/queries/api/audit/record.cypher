@@ -1,10 +1,14 @@
-// One immutable audit event (who read which person's full ID/phone numbers, when, which
-// fields; who read a town's 三包 roster with full phone numbers: $town, no person; or who
-// made an identity decision about their records: $decision_id, the records in fields).
+// Immutable audit events, one per map of $events (access/audit.py event_params): who
+// (by, user_id, role, division) read which person's data or full numbers (action: the
+// kind, docs/api.md; person_id / person_ids; target: what else, e.g. a record pair),
+// when (at) and from where (source: the client's address, or cli:<user>@<host>); who
+// read a town's 三包 roster with full phone numbers ($town, no person); or who made an
+// identity decision about their records (decision_id, the records in fields).
 // Created, never updated or deleted; no query of the project changes one.
-// @example {"event_id": "A-example", "action": "roster_reveal", "by": "示例用户", "role": "县级数据员", "division": "431202", "person_id": null, "fields": ["phone"], "at": "2025-10-20T08:00:00Z", "decision_id": null, "town": "431202101"}
+// @example {"events": [{"event_id": "A-example", "action": "trail_read", "by": "示例用户", "user_id": "U-0123456789ab", "role": "县级数据员", "division": "431202", "person_id": "P000001", "person_ids": ["P000001"], "fields": [], "at": "2025-10-20T08:00:00Z", "decision_id": null, "town": null, "target": null, "source": "127.0.0.1"}]}
+UNWIND $events AS e
 CREATE (a:AuditEvent)
-SET a.event_id = $event_id, a.action = $action, a.by = $by, a.role = $role, a.division = $division,
-    a.person_id = $person_id, a.fields = $fields, a.at = datetime($at), a.decision_id = $decision_id,
-    a.town = $town
-RETURN a.event_id AS event_id
+SET a.event_id = e.event_id, a.action = e.action, a.by = e.by, a.user_id = e.user_id, a.role = e.role,
+    a.division = e.division, a.person_id = e.person_id, a.person_ids = e.person_ids, a.fields = e.fields,
+    a.at = datetime(e.at), a.decision_id = e.decision_id, a.town = e.town, a.target = e.target, a.source = e.source
+RETURN count(a) AS written

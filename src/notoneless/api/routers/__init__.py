@@ -5,6 +5,7 @@ May import what the API may (every layer below ``api``); routers never import ea
 
 from notoneless.api.routers import (
     assignments,
+    audit,
     cases,
     contacts,
     decisions,
@@ -14,7 +15,8 @@ from notoneless.api.routers import (
     persons,
     reviews,
     runs,
+    users,
 )
 
 ROUTERS = (me.router, runs.router, persons.router, findings.router, cases.router, contacts.router, assignments.router,
-           linkage.router, reviews.router, decisions.router)
+           linkage.router, reviews.router, decisions.router, audit.router, users.router)

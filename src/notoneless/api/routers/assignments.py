@@ -60,6 +60,8 @@ class RegisterRequest(BaseModel):
     name: str = Field(min_length=1, max_length=40, pattern=r"\S")
     phone: str | None = Field(default=None, max_length=20)
     unit: str | None = Field(default=None, max_length=100)
+    county: str | None = Field(default=None, pattern=r"^[0-9]{6}$",
+                               description="所属县（6 位县级区划代码，须在辖区内）；默认为调用者所在的县，省、市级用户须给出")
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -103,7 +105,7 @@ def _out(result: actions.ActionResult) -> ActionOut:
 @router.post("", response_model=ActionOut, status_code=201, summary="登记数据包中没有的联系人（在岗）")
 def register_contact(store: Store, caller: CurrentCaller, body: RegisterRequest) -> ActionOut:
     return _out(actions.register(store, caller, body.contact_id, body.name, phone=body.phone, unit=body.unit,
-                                 note=body.note))
+                                 note=body.note, county=body.county))
 
 
 @router.post("/{contact_id}/assignments", response_model=ActionOut, status_code=201,
@@ -139,13 +141,15 @@ def contact_visits(
     store: Store,
     caller: CurrentCaller,
     contact_id: ContactId,
-    month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")] = None,
+    # years 1900–2099: the schema says what the visit list accepts (a year 0000 is no month)
+    month: Annotated[str | None, Query(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",
+                                       description="月份 YYYY-MM（1900–2099 年）")] = None,
 ) -> VisitListOut:
     listing = visit_list(store, caller, contact_id, month)
     c = masked(listing.contact)
     return VisitListOut(contact_id=c["contact_id"], name=c.get("name"), phone=c.get("phone"), status=c.get("status"),
                         month=listing.month, as_of=listing.as_of, counts=listing.counts(),
-                        items=[VisitItem(**i) for i in listing.items])
+                        items=[VisitItem(**i) for i in masked(listing.items)])  # household keys masked too
 
 
 @router.get("/roster", response_class=Response, summary="乡镇三包花名册（XLSX：包村、包户、包人，含缺位标记）",

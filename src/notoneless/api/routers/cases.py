@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
+from notoneless.access import audit
 from notoneless.access.users import Caller
+from notoneless.api.audits import audit_read_sync
 from notoneless.api.convert import masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
@@ -88,9 +90,11 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="案件详情：事件（含佐证引用）与可办理的下一步")
-def get_case(store: Store, caller: CurrentCaller, case_id: CaseId) -> CaseDetail:
+def get_case(request: Request, store: Store, caller: CurrentCaller, case_id: CaseId) -> CaseDetail:
     _in_scope(store, caller, case_id)
-    return _detail(store, case_id)
+    detail = _detail(store, case_id)
+    audit_read_sync(request, caller, audit.CASE_READ, person_id=detail.case.person_id, target=case_id)
+    return detail
 
 
 @router.post("/{case_id}/transitions", response_model=CaseDetail,

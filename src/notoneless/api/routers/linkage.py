@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
+from notoneless.access import audit
+from notoneless.api.audits import audit_read_sync
 from notoneless.api.convert import masked
 from notoneless.api.deps import AppSettings, CurrentCaller, Store
 from notoneless.api.models import Explanation
@@ -23,14 +25,19 @@ def _finite(x: float) -> float:
 
 
 @router.get("/explain", response_model=Explanation, summary="两条记录为何是（或不是）同一人：各比较项的判定与权重")
-def explain(store: Store, settings: AppSettings, caller: CurrentCaller, a: RecordKey, b: RecordKey) -> Explanation:
-    found = {r["record_key"] for r in store.query("api/records/in_scope", record_keys=[a, b], **caller.scope())}
+def explain(request: Request, store: Store, settings: AppSettings, caller: CurrentCaller, a: RecordKey,
+            b: RecordKey) -> Explanation:
+    rows = store.query("api/records/in_scope", record_keys=[a, b], **caller.scope())
+    found = {r["record_key"] for r in rows}
     missing = [k for k in (a, b) if k not in found]
     if missing:
         raise NotFound(f"辖区内没有记录 {'、'.join(missing)}：记录键的格式是 <系统>:<行号>，例如 xueji:17。")
     from notoneless.linkage.explain import explain_last_run
 
-    return explanation_out(explain_last_run(settings, a, b))
+    ex = explanation_out(explain_last_run(settings, a, b))
+    audit_read_sync(request, caller, audit.PAIR_EXPLAIN, person_ids=sorted({p for p in (ex.person_a, ex.person_b) if p}),
+                    target=f"{a} {b}")
+    return ex
 
 
 def explanation_out(ex: Any) -> Explanation:

@@ -17,5 +17,5 @@ def health() -> Health:
 
 @router.get("/me", response_model=Me, summary="当前用户：姓名、角色、辖区、权限")
 def me(caller: CurrentCaller) -> Me:
-    return Me(name=caller.name, role=caller.role.value, division=caller.division,
+    return Me(name=caller.name, user_id=caller.user_id, role=caller.role.value, division=caller.division,
               can_act=caller.can_act, can_reveal=caller.can_reveal)

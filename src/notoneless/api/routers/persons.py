@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
-from notoneless.access.audit import record_reveal
-from notoneless.access.masking import mask
+from notoneless.access import audit
+from notoneless.access.masking import mask, mask_text
 from notoneless.access.users import AUDIT_READERS
+from notoneless.api.audits import audit_read, audit_read_sync, client_source
 from notoneless.api.convert import finding_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
 from notoneless.decisions.book import decision_rows_from_graph
-from notoneless.errors import BadRequest, Forbidden, NotFound
+from notoneless.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
@@ -28,17 +30,21 @@ def _not_found(person_id: str) -> NotFound:
 
 @router.get("", response_model=PersonSearch, summary="查找人员：姓名（含拼音、同音字）、身份证号或学籍号，按相关度排序")
 def search_persons(
+    request: Request,
     store: Store,
     caller: CurrentCaller,
     page: Page,
     q: Annotated[str, Query(min_length=1, max_length=64, description="姓名、拼音、身份证号或学籍号")],
 ) -> PersonSearch:
     query = interpret(q)
-    if query is None:
-        raise BadRequest("查询内容为空：请输入姓名、拼音、身份证号或学籍号。", field="q", code="VALIDATION_ERROR")
+    if query is None:  # nothing searchable in q (only spaces or separators, e.g. "·"): nothing found
+        return PersonSearch(items=[], total=0, limit=page.limit, offset=page.offset, query_kind="name")
     name = "api/persons/search_id" if query.kind in ("id_number", "xueji_no") else "api/persons/search_name"
     rows = store.query(name, **query.params, **caller.scope(), **page.params())
     result = rows[0] if rows else {"total": 0, "items": []}
+    # the query as the audit keeps it: an ID number or 学籍号 masked, like everything shown
+    audit_read_sync(request, caller, audit.PERSON_SEARCH, person_ids=[i["person"]["person_id"] for i in result["items"]],
+                    target=f"{query.kind}:{mask_text(q)}")
     return PersonSearch(items=masked(result["items"]), total=result["total"], limit=page.limit,
                         offset=page.offset, query_kind=query.kind)
 
@@ -46,6 +52,7 @@ def search_persons(
 @router.get("/{person_id}", response_model=PersonDetail,
             summary="人员详情与源记录；reveal=true 显示完整号码（仅省级管理员、县级数据员，记入审计）")
 def get_person(
+    request: Request,
     store: Store,
     caller: CurrentCaller,
     person_id: PersonId,
@@ -58,8 +65,10 @@ def get_person(
     if reveal and not caller.can_reveal:
         raise Forbidden(f"角色「{caller.role.value}」不能查看完整号码：请联系县级数据员。", code="REVEAL_NOT_ALLOWED")
     shown, fields = mask(data, reveal=reveal)
-    if reveal and fields:
-        record_reveal(store, caller, person_id, fields)
+    if reveal and fields:  # one event per read: a reveal, or a masked read
+        audit.record_reveal(store, caller, person_id, fields, source=client_source(request))
+    else:
+        audit_read_sync(request, caller, audit.PERSON_READ, person_id=person_id)
     return PersonDetail(person=shown["person"], status=shown["status"] or {}, records=shown["records"],
                         revealed=bool(reveal))
 
@@ -72,7 +81,10 @@ async def get_trail(request: Request, caller: CurrentCaller, person_id: PersonId
     # same time (api/trails.py); no thread-pool hop of its own (an ``async`` route); and
     # the dict returned as is — FastAPI validates it against Trail once and writes the
     # JSON in pydantic's Rust core.
-    row = await request.app.state.trails.read(person_id, caller.scope())
+    # the read's audit event is written while the trail is read (api/audits.py); either
+    # failing fails the read
+    row, _ = await asyncio.gather(request.app.state.trails.read(person_id, caller.scope()),
+                                  audit_read(request, caller, audit.TRAIL_READ, person_id=person_id))
     if row is None:
         raise _not_found(person_id)
     row["findings"] = [finding_out(f) for f in row["findings"]]

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
+from notoneless.access import audit
+from notoneless.api.audits import audit_read_sync
 from notoneless.api.convert import masked
 from notoneless.api.deps import AppSettings, CurrentCaller, Page, Store
+from notoneless.api.exc import without_paths
 from notoneless.api.models import PageOf, ReviewDetail, ReviewItem
 from notoneless.api.routers.linkage import explanation_out
 from notoneless.decisions.queue import get_review, list_reviews
@@ -36,12 +39,17 @@ def reviews(
 
 @router.get("/{review_id}", response_model=ReviewDetail,
             summary="一处身份冲突：两条记录对照（号码已遮蔽）、各比较项的权重解释、已有判定")
-def review(store: Store, settings: AppSettings, caller: CurrentCaller, review_id: ReviewId) -> ReviewDetail:
+def review(request: Request, store: Store, settings: AppSettings, caller: CurrentCaller,
+           review_id: ReviewId) -> ReviewDetail:
     try:
         found = get_review(store, review_id, settings=settings, **caller.scope())
     except DecisionError as exc:
         raise NotFound(str(exc)) from exc
     explanation = found.pop("explanation")
+    persons = sorted({r["person_id"] for r in found["records"] if r.get("person_id")})
+    audit_read_sync(request, caller, audit.REVIEW_READ, person_ids=persons, target=review_id)
+    if found.get("explanation_error"):
+        found["explanation_error"] = without_paths(found["explanation_error"])
     data = masked(found)
     data["explanation"] = explanation_out(explanation) if explanation is not None else None
     return ReviewDetail(**data)

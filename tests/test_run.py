@@ -78,7 +78,7 @@ def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identica
     # keeps them all open and closes nothing behind the officers' backs
     assert first.cases["new"] > 0 and first.cases["new"] >= len(first.findings) - 1
     assert second.cases == {"new": 0, "still_open": first.cases["new"], "resolved_by_data": 0, "reopened": 0, "merged": 0,
-                            "reattached": 0}
+                            "reattached": 0, "excluded_still_seen": 0, "transferred": 0}
     assert nodes2["Case"] == first.cases["new"]
 
 

@@ -63,6 +63,7 @@ class RunReport:
     seconds: dict[str, float] = field(default_factory=dict)
     graph_nodes: dict[str, int] = field(default_factory=dict)
     decisions: dict[str, int] = field(default_factory=dict)  # officers' decisions and the review queue
+    bundle_warnings: list[dict[str, str]] = field(default_factory=list)  # unknown files, file-name case
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +83,7 @@ class RunReport:
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
             "graph_nodes": self.graph_nodes,
             "decisions": self.decisions,
+            "bundle_warnings": self.bundle_warnings,
         }
 
 
@@ -154,7 +156,7 @@ def _graph_stage(rc: RunContext) -> None:
     return None
 
 
-def _ingest_stage(rc: RunContext) -> None:
+def _ingest_stage(rc: RunContext) -> str | None:
     from notoneless.bundle.ingest import ingest_bundle
 
     rc.con = _fresh_workspace(rc.settings)
@@ -166,7 +168,8 @@ def _ingest_stage(rc: RunContext) -> None:
     )
     rc.report.files = {s: {"rows_in": c.rows_in, "accepted": c.accepted, "rejected": c.rejected} for s, c in ingest.counts.items()}
     rc.report.rejects = ingest.rejects
-    return None
+    rc.report.bundle_warnings = ingest.warnings
+    return "\n  ".join(f"注意：{w['message']}" for w in ingest.warnings) or None
 
 
 def _link_stage(rc: RunContext) -> None:

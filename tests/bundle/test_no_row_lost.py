@@ -186,3 +186,18 @@ def test_property_every_other_row_keeps_its_key_and_values(tmp_path_factory, fau
         lines[row] = _inject(lines[row], kind, field, offset)
     rows, rejected, _ = _read(_bundle(tmp_path_factory.mktemp("b"), lines))
     _assert_others_intact(rows, rejected, original, {f[0] for f in faults})
+
+
+# --- files the contract does not name -------------------------------------------------
+
+def test_upper_case_file_name_is_read_and_unknown_files_are_reported(tmp_path):
+    path = write_bundle(tmp_path / "b")
+    (path / "hukou.csv").rename(path / "HUKOU.CSV")
+    (path / "extra.csv").write_text("a,b\r\n1,2\r\n", encoding="utf-8")
+    (path / "hukou_备份.csv").write_bytes((path / "HUKOU.CSV").read_bytes())
+    con = duckdb.connect()
+    report = ingest_bundle(path, con, workspace_aliases=None)
+    assert report.counts["hukou"].rows_in == len(base_rows()["hukou"])
+    codes = {w["file"]: w["code"] for w in report.warnings}
+    assert codes == {"HUKOU.CSV": "FILE_NAME_CASE", "extra.csv": "UNKNOWN_FILE", "hukou_备份.csv": "UNKNOWN_FILE"}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in w["message"]) for w in report.warnings)

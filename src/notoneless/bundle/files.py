@@ -74,11 +74,14 @@ class RawFile:
 
 
 def find_file(bundle_dir: Path, stem: str) -> Path:
-    """``<stem>.csv`` or ``<stem>.xlsx`` (extension in any case); BundleError when it is
-    missing or both exist."""
-    hits = sorted(
-        p for p in bundle_dir.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in (".csv", ".xlsx")
-    )
+    """``<stem>.csv`` or ``<stem>.xlsx`` (extension in any case); when there is none, a
+    file whose name differs only in case (``HUKOU.CSV``: what a Windows share or an
+    upper-case export gives), reported by ``bundle_warnings``. BundleError when it is
+    missing or two exist."""
+    files = [p for p in bundle_dir.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")]
+    hits = sorted(p for p in files if p.stem == stem)
+    if not hits:
+        hits = sorted(p for p in files if p.stem.lower() == stem)
     if not hits:
         legacy = [p for p in bundle_dir.iterdir() if p.stem == stem and p.suffix.lower() in (".xls", ".txt", ".et")]
         if legacy:
@@ -91,6 +94,32 @@ def find_file(bundle_dir: Path, stem: str) -> Path:
     if len(hits) > 1:
         raise BundleError(f"数据包中 {stem} 有多个文件（{', '.join(p.name for p in hits)}）；请只保留一个")
     return hits[0]
+
+
+# Files of a bundle besides the ten systems' files.
+_BUNDLE_EXTRAS = ("manifest.json", "header_aliases.json")
+
+
+def bundle_warnings(bundle_dir: Path) -> list[dict[str, str]]:
+    """What in the bundle directory is not read as named: a system's file whose name
+    differs from the contract's only in case (read, ``code`` ``FILE_NAME_CASE``), and
+    every other file (not read, ``UNKNOWN_FILE``: ``extra.csv``, ``hukou_备份.csv``).
+    Hidden files (``.xxx``) are not listed. One dict a file: file, code, message
+    (Chinese, for the officer); summary.json lists them under ``bundle_warnings``."""
+    used = {find_file(bundle_dir, stem).name: stem for stem in FILES}
+    out: list[dict[str, str]] = []
+    for p in sorted(bundle_dir.iterdir()):
+        if p.name.startswith(".") or p.is_dir():
+            continue
+        if p.name in used:
+            stem = used[p.name]
+            if p.stem != stem:
+                out.append({"file": p.name, "code": "FILE_NAME_CASE",
+                            "message": f"{p.name} 按 {stem}{p.suffix.lower()} 读取（文件名大小写与约定不同）；请改名为 {stem}{p.suffix.lower()}"})
+        elif p.name not in _BUNDLE_EXTRAS:
+            out.append({"file": p.name, "code": "UNKNOWN_FILE",
+                        "message": f"{p.name} 不是数据包约定的文件，未读取；如是某系统的数据，请改名为该系统的文件名（如 hukou.csv）"})
+    return out
 
 
 def _cell_text(v: object) -> str:

@@ -76,6 +76,14 @@ class GraphError(NotOneLessError):
     exit_code = 3
 
 
+class WorkspaceBusy(NotOneLessError):
+    """Another run (or a start or stop of the local server) holds the workspace's lock."""
+
+    code = "WORKSPACE_BUSY"
+    http_status = 409
+    exit_code = 6
+
+
 class LinkageError(NotOneLessError):
     """Linkage could not run (no records, a broken model file), or a pair cannot be explained."""
 

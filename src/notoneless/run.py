@@ -37,6 +37,7 @@ from notoneless.contacts.effective import ServiceStatements
 from notoneless.errors import BundleError, NotOneLessError
 from notoneless.graph.load import load_graph
 from notoneless.handoffs import HandOff
+from notoneless.workspace_lock import workspace_lock
 
 if TYPE_CHECKING:  # the stages import these where they use them, as run_bundle did
     from notoneless.decisions.honour import DecidedPairs
@@ -331,7 +332,8 @@ def run_bundle(
     run_id = new_run_id()
     report = RunReport(run_id, str(bundle_dir), str(out_dir), _manifest_dict(manifest))
 
-    with ExitStack() as stack:
+    # one run at a time per workspace: a second run is refused, naming the one running
+    with workspace_lock(settings.paths.root, "run", run_id=run_id), ExitStack() as stack:
         rc = RunContext(
             settings=settings, console=console, bundle_dir=bundle_dir, out_dir=out_dir, run_id=run_id,
             report=report, stack=stack, open_graph=open_graph or default_open_graph,

@@ -32,7 +32,7 @@ class _PausingConsole(Console):
         super().__init__(file=io.StringIO(), width=200)
         self.holding, self.go_on, self.first_line = threading.Event(), threading.Event(), ""
 
-    def print(self, *objects, **kwargs) -> None:  # noqa: A003 - rich's name
+    def print(self, *objects, **kwargs) -> None:
         if not self.holding.is_set():
             self.first_line = " ".join(str(o) for o in objects)
             self.holding.set()

@@ -4,13 +4,20 @@ the run's output and in summary.json."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from notoneless.run import run_bundle
+from notoneless.checks.catalogue import CHECKS
+from notoneless.run import STOP_AT_ENV, run_bundle
 
 pytestmark = pytest.mark.graph
 
@@ -40,3 +47,46 @@ def test_a_9kb_name_is_a_row_reject_and_the_run_completes(graph, graph_settings,
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["bundle_warnings"] == report.bundle_warnings
     assert [w["code"] for w in summary["bundle_warnings"]] == ["UNKNOWN_FILE"]
+
+
+# --- a run killed at a stage: the next run marks it 中断 and gives the same result ------
+
+OUTPUT_FILES = ["entities.csv", "rejects.csv"] + [f"findings/{c.KIND}.csv" for c in CHECKS]
+
+
+def _graph_counts(store) -> tuple[dict, dict]:
+    def read(tx):
+        nodes = tx.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n").data()
+        rels = tx.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n").data()
+        return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
+
+    return store.execute_read(read)
+
+
+@pytest.mark.parametrize("stage", ["load", "checks", "outputs"])
+def test_a_run_killed_at_a_stage_is_marked_interrupted_and_the_rerun_is_whole(graph, graph_settings, tmp_path, stage):
+    reference = run_bundle(HANDMADE, tmp_path / "ref", graph_settings, console=Console(file=io.StringIO()))
+    nodes, rels = _graph_counts(graph)
+    env = {**os.environ, "NOTONELESS_WORKSPACE": str(graph_settings.workspace), STOP_AT_ENV: stage}
+    killed = subprocess.run(
+        [sys.executable, "-c", "from notoneless.cli import main; main()", "run", str(HANDMADE), "--out",
+         str(tmp_path / "killed")],
+        check=False, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    unfinished = graph.execute_read(
+        lambda tx: tx.run("MATCH (r:Run) WHERE r.finished_at IS NULL RETURN r.run_id AS id").data())
+    out = io.StringIO()
+    rerun = run_bundle(HANDMADE, tmp_path / "after", graph_settings, console=Console(file=out, width=300))
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "ref" / name).read_bytes() == (tmp_path / "after" / name).read_bytes(), name
+    assert rerun.findings == reference.findings
+    runs = graph.execute_read(lambda tx: tx.run(
+        "MATCH (r:Run) RETURN r.run_id AS id, r.status AS status, r.finished_at IS NULL AS open").data())
+    assert not any(r["open"] and r["status"] is None for r in runs), runs  # no run left "running"
+    if unfinished:  # the killed run had written its Run node: marked 中断, and the rerun said so
+        assert {r["id"] for r in runs if r["status"] == "中断"} == {u["id"] for u in unfinished}
+        assert "中断" in out.getvalue() and unfinished[0]["id"] in out.getvalue()
+    nodes2, rels2 = _graph_counts(graph)  # no case, event or decision lost or written twice
+    assert {k: v for k, v in nodes2.items() if k != "Run"} == {k: v for k, v in nodes.items() if k != "Run"}
+    assert {k: v for k, v in rels2.items() if k != "SEEN_IN"} == {k: v for k, v in rels.items() if k != "SEEN_IN"}

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import time
 import uuid
 from collections.abc import Callable
@@ -148,13 +150,18 @@ class Stage:
     reads: tuple[HandOff, ...] = ()
 
 
-def _graph_stage(rc: RunContext) -> None:
+def _graph_stage(rc: RunContext) -> str | None:
     from notoneless.decisions import honour
 
     rc.store = rc.stack.enter_context(rc.open_graph(rc.settings))
     rc.store.init_schema()
+    # debris of runs killed or failed before their end: marked 中断 (this run holds the lock)
+    interrupted = rc.store.query("runs/interrupt", run_id=rc.run_id, at=dt.datetime.now(dt.UTC).isoformat())
     rc.decisions = honour.read_decisions(rc.store)  # officers' decisions bind this run's clustering
-    return None
+    if not interrupted:
+        return None
+    ids = "、".join(r["run_id"] for r in interrupted)
+    return f"注意：上次的比对 {ids} 未完成（被中断或出错），已标记为 中断；其结果未生效，本次运行将重新比对"
 
 
 def _ingest_stage(rc: RunContext) -> str | None:
@@ -271,11 +278,16 @@ STAGES: tuple[Stage, ...] = (
     Stage("outputs", "写出结果", _outputs_stage, spinner=False, reads=(handoffs.ENTITIES, handoffs.REJECTS)),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
+# Fault tests: a run with this variable set to a stage's name kills itself (SIGKILL) as
+# that stage begins, as an officer's kill -9 or a power cut would.
+STOP_AT_ENV = "NOTONELESS_TEST_KILL_AT_STAGE"
 STAGE_LABELS: dict[str, str] = {s.name: s.label for s in STAGES}
 
 
 def run_stage(stage: Stage, rc: RunContext) -> float:
     """Run one stage: its status line, its time (``report.seconds[stage.name]``), its ✓ line and its note."""
+    if os.environ.get(STOP_AT_ENV) == stage.name:  # fault tests: die here as kill -9 would
+        os.kill(os.getpid(), signal.SIGKILL)
     started = time.perf_counter()
     with (rc.console.status(stage.label + "…") if stage.spinner else nullcontext()) as status:
         rc.status = status

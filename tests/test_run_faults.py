@@ -17,6 +17,7 @@ import pytest
 from rich.console import Console
 
 from notoneless.checks.catalogue import CHECKS
+from notoneless.errors import NotOneLessError
 from notoneless.run import STOP_AT_ENV, run_bundle
 
 pytestmark = pytest.mark.graph
@@ -90,3 +91,33 @@ def test_a_run_killed_at_a_stage_is_marked_interrupted_and_the_rerun_is_whole(gr
     nodes2, rels2 = _graph_counts(graph)  # no case, event or decision lost or written twice
     assert {k: v for k, v in nodes2.items() if k != "Run"} == {k: v for k, v in nodes.items() if k != "Run"}
     assert {k: v for k, v in rels2.items() if k != "SEEN_IN"} == {k: v for k, v in rels.items() if k != "SEEN_IN"}
+
+
+# --- the output directory: checked before any work, written whole ------------------------
+
+def test_out_that_is_a_file_fails_at_once_before_the_graph_is_touched(graph, graph_settings, tmp_path):
+    out = tmp_path / "out"
+    out.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(NotOneLessError) as failed:
+        run_bundle(HANDMADE, out, graph_settings, console=Console(file=io.StringIO()))
+    assert failed.value.code == "OUTPUT_ERROR"
+    assert "是一个文件" in str(failed.value) and "\n" not in str(failed.value)
+    assert out.read_text(encoding="utf-8") == "not a directory"
+    runs = graph.execute_read(lambda tx: tx.run("MATCH (r:Run) RETURN count(r) AS n").single()["n"])
+    assert runs == 0  # nothing was run: no Run node, no ledger change
+
+
+def test_outputs_replace_the_old_ones_whole_and_debris_of_a_killed_run_is_removed(graph, graph_settings, tmp_path):
+    out = tmp_path / "out"
+    debris = out / ".notoneless-tmp-20250101T000000Z-dead00-x"
+    debris.mkdir(parents=True)
+    (debris / "entities.csv").write_text("record_key,person_id\nhalf", encoding="utf-8")
+    (out / "entities.csv").write_text("old", encoding="utf-8")
+    (out / "notes.txt").write_text("an officer's own file", encoding="utf-8")
+    said = io.StringIO()
+    run_bundle(HANDMADE, out, graph_settings, console=Console(file=said, width=300))
+    assert not debris.exists() and "临时文件" in said.getvalue()
+    assert sorted(p.name for p in out.iterdir()) == [
+        "entities.csv", "findings", "findings.xlsx", "notes.txt", "rejects.csv", "summary.json"]
+    assert (out / "entities.csv").read_text(encoding="utf-8").startswith("record_key,person_id\n")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "an officer's own file"

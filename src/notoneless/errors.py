@@ -68,6 +68,14 @@ class BundleError(NotOneLessError):
     exit_code = 2
 
 
+class OutputError(NotOneLessError):
+    """The run's output directory cannot take the outputs (a file, not writable, no space)."""
+
+    code = "OUTPUT_ERROR"
+    http_status = 422
+    exit_code = 2
+
+
 class GraphError(NotOneLessError):
     """The graph store cannot be built, started or reached, or a query failed."""
 

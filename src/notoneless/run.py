@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import signal
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -36,7 +38,7 @@ from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_che
 from notoneless.checks.findings import CheckContext, Finding
 from notoneless.config import Settings
 from notoneless.contacts.effective import ServiceStatements
-from notoneless.errors import BundleError, NotOneLessError
+from notoneless.errors import BundleError, NotOneLessError, OutputError
 from notoneless.graph.load import load_graph
 from notoneless.handoffs import HandOff
 from notoneless.workspace_lock import workspace_lock
@@ -124,6 +126,7 @@ class RunContext:
     stack: ExitStack
     open_graph: Callable[[Settings], Any]
     status: Any = None
+    staging_out: Path | None = None  # the outputs are written here, then moved into out_dir (_publish)
     store: GraphStore | None = None  # graph
     con: duckdb.DuckDBPyConnection | None = None  # ingest: the DuckDB workspace
     decisions: list[Decision] = field(default_factory=list)  # graph: the officers' decisions
@@ -256,7 +259,7 @@ def _cases_stage(rc: RunContext) -> str:
 
 
 def _outputs_stage(rc: RunContext) -> None:
-    write_outputs(rc.con, rc.out_dir, rc.findings)
+    write_outputs(rc.con, rc.staging_out or rc.out_dir, rc.findings)
     return None
 
 
@@ -306,7 +309,9 @@ def _finish(rc: RunContext) -> None:
     report, seconds = rc.report, rc.report.seconds
     report.graph_nodes = rc.store.node_counts()
     seconds["total"] = sum(v for k, v in seconds.items() if k != "total")
-    export.write_summary(rc.out_dir / "summary.json", report.as_dict())
+    export.write_summary((rc.staging_out or rc.out_dir) / "summary.json", report.as_dict())
+    if rc.staging_out is not None:
+        _publish(rc.staging_out, rc.out_dir)
     rc.store.query(
         "runs/finish",
         run_id=rc.run_id,
@@ -346,16 +351,67 @@ def run_bundle(
 
     # one run at a time per workspace: a second run is refused, naming the one running
     with workspace_lock(settings.paths.root, "run", run_id=run_id), ExitStack() as stack:
+        debris = check_out_dir(out_dir, bundle_dir)  # before any work: a bad --out fails now, not at the end
+        staging_out = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{run_id}-", dir=out_dir))
+        stack.callback(shutil.rmtree, staging_out, ignore_errors=True)
         rc = RunContext(
             settings=settings, console=console, bundle_dir=bundle_dir, out_dir=out_dir, run_id=run_id,
-            report=report, stack=stack, open_graph=open_graph or default_open_graph,
+            report=report, stack=stack, open_graph=open_graph or default_open_graph, staging_out=staging_out,
         )
         console.print(f"[bold]一个不能少[/] 比对 {report.manifest.get('name', '')}（运行编号 {run_id}）")
+        if debris:
+            console.print(f"  注意：已清理结果目录中上次未完成运行留下的临时文件（{'、'.join(debris)}）")
         for stage in STAGES:
             run_stage(stage, rc)
         _finish(rc)
     print_summary(console, report)
     return report
+
+
+# The outputs of a run are written into OUT/<prefix><run_id>-xxxx/ and moved into OUT
+# only when all of them are complete: a run that fails or is killed leaves the previous
+# run's outputs as they were (and its staging directory, removed by the next run).
+_STAGING_PREFIX = ".notoneless-tmp-"
+# Room the outputs need, estimated from the bundle's size (entities, rejects, findings and
+# the workbook are smaller than the bundle), with a floor for small bundles.
+_MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+def check_out_dir(out_dir: Path, bundle_dir: Path) -> list[str]:
+    """Make sure ``out_dir`` can take the outputs, before any work starts: it is a
+    directory (created if missing), writable, with room for the outputs. OutputError
+    (one line, what to do) otherwise. Removes staging directories that killed runs left
+    in it and returns their names."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"结果目录 {out_dir} 是一个文件，不是目录；请用 --out 指定一个目录，或把该文件改名后重试")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out_dir, prefix=_STAGING_PREFIX, delete=True)  # noqa: SIM115
+        probe.close()
+    except (PermissionError, FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(f"结果目录 {out_dir} 无法写入（{type(exc).__name__}）；请换一个有写权限的目录，或修改该目录的权限后重试") from exc
+    except OSError as exc:
+        raise OutputError(f"结果目录 {out_dir} 无法写入（{exc.strerror}）；请换一个目录后重试") from exc
+    need = max(_MIN_FREE_BYTES, sum(p.stat().st_size for p in bundle_dir.iterdir() if p.is_file()))
+    free = shutil.disk_usage(out_dir).free
+    if free < need:
+        raise OutputError(
+            f"结果目录 {out_dir} 所在磁盘空间不足（剩余 {free / 2**20:.0f} MB，结果约需 {need / 2**20:.0f} MB）；请清理磁盘或换一个目录后重试"
+        )
+    debris = sorted(p.name for p in out_dir.glob(f"{_STAGING_PREFIX}*") if p.is_dir())
+    for name in debris:
+        shutil.rmtree(out_dir / name, ignore_errors=True)
+    return debris
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move every complete output file from ``staging`` into ``out_dir`` (each replace is
+    atomic: no output is ever seen half-written), then remove ``staging``."""
+    for src in sorted(p for p in staging.rglob("*") if p.is_file()):
+        dest = out_dir / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, findings: dict[str, list[Finding]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import stat
@@ -149,6 +150,7 @@ def test_unreachable_server_is_one_line_error_without_traceback(tmp_path: Path) 
         [sys.executable, "-c", "from notoneless.cli import main; main()", "graph", "status"],
         env={
             "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),  # the sources under test, not an installed copy
             "NOTONELESS_WORKSPACE": str(tmp_path),
             "NOTONELESS_GRAPH_URI": f"bolt://127.0.0.1:{port}",
             "NOTONELESS_GRAPH_PASSWORD": "whatever-password",

@@ -76,12 +76,28 @@ class BundleError(NotOneLessError):
     exit_code = 2
 
 
+class OutputError(NotOneLessError):
+    """The run's output directory cannot take the outputs (a file, not writable, no space)."""
+
+    code = "OUTPUT_ERROR"
+    http_status = 422
+    exit_code = 2
+
+
 class GraphError(NotOneLessError):
     """The graph store cannot be built, started or reached, or a query failed."""
 
     code = "GRAPH_ERROR"
     http_status = 503
     exit_code = 3
+
+
+class WorkspaceBusy(NotOneLessError):
+    """Another run (or a start or stop of the local server) holds the workspace's lock."""
+
+    code = "WORKSPACE_BUSY"
+    http_status = 409
+    exit_code = 6
 
 
 class LinkageError(NotOneLessError):

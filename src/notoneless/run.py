@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import signal
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -34,9 +38,10 @@ from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_che
 from notoneless.checks.findings import CheckContext, Finding
 from notoneless.config import Settings
 from notoneless.contacts.effective import ServiceStatements
-from notoneless.errors import BundleError, NotOneLessError
+from notoneless.errors import BundleError, NotOneLessError, OutputError
 from notoneless.graph.load import load_graph
 from notoneless.handoffs import HandOff
+from notoneless.workspace_lock import workspace_lock
 
 if TYPE_CHECKING:  # the stages import these where they use them, as run_bundle did
     from notoneless.decisions.honour import DecidedPairs
@@ -63,6 +68,7 @@ class RunReport:
     seconds: dict[str, float] = field(default_factory=dict)
     graph_nodes: dict[str, int] = field(default_factory=dict)
     decisions: dict[str, int] = field(default_factory=dict)  # officers' decisions and the review queue
+    bundle_warnings: list[dict[str, str]] = field(default_factory=list)  # unknown files, file-name case
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +88,7 @@ class RunReport:
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
             "graph_nodes": self.graph_nodes,
             "decisions": self.decisions,
+            "bundle_warnings": self.bundle_warnings,
         }
 
 
@@ -119,6 +126,7 @@ class RunContext:
     stack: ExitStack
     open_graph: Callable[[Settings], Any]
     status: Any = None
+    staging_out: Path | None = None  # the outputs are written here, then moved into out_dir (_publish)
     store: GraphStore | None = None  # graph
     con: duckdb.DuckDBPyConnection | None = None  # ingest: the DuckDB workspace
     decisions: list[Decision] = field(default_factory=list)  # graph: the officers' decisions
@@ -145,16 +153,21 @@ class Stage:
     reads: tuple[HandOff, ...] = ()
 
 
-def _graph_stage(rc: RunContext) -> None:
+def _graph_stage(rc: RunContext) -> str | None:
     from notoneless.decisions import honour
 
     rc.store = rc.stack.enter_context(rc.open_graph(rc.settings))
     rc.store.init_schema()
+    # debris of runs killed or failed before their end: marked 中断 (this run holds the lock)
+    interrupted = rc.store.query("runs/interrupt", run_id=rc.run_id, at=dt.datetime.now(dt.UTC).isoformat())
     rc.decisions = honour.read_decisions(rc.store)  # officers' decisions bind this run's clustering
-    return None
+    if not interrupted:
+        return None
+    ids = "、".join(r["run_id"] for r in interrupted)
+    return f"注意：上次的比对 {ids} 未完成（被中断或出错），已标记为 中断；其结果未生效，本次运行将重新比对"
 
 
-def _ingest_stage(rc: RunContext) -> None:
+def _ingest_stage(rc: RunContext) -> str | None:
     from notoneless.bundle.ingest import ingest_bundle
 
     rc.con = _fresh_workspace(rc.settings)
@@ -166,7 +179,8 @@ def _ingest_stage(rc: RunContext) -> None:
     )
     rc.report.files = {s: {"rows_in": c.rows_in, "accepted": c.accepted, "rejected": c.rejected} for s, c in ingest.counts.items()}
     rc.report.rejects = ingest.rejects
-    return None
+    rc.report.bundle_warnings = ingest.warnings
+    return "\n  ".join(f"注意：{w['message']}" for w in ingest.warnings) or None
 
 
 def _link_stage(rc: RunContext) -> None:
@@ -247,7 +261,7 @@ def _cases_stage(rc: RunContext) -> str:
 
 
 def _outputs_stage(rc: RunContext) -> None:
-    write_outputs(rc.con, rc.out_dir, rc.findings)
+    write_outputs(rc.con, rc.staging_out or rc.out_dir, rc.findings)
     return None
 
 
@@ -269,11 +283,16 @@ STAGES: tuple[Stage, ...] = (
     Stage("outputs", "写出结果", _outputs_stage, spinner=False, reads=(handoffs.ENTITIES, handoffs.REJECTS)),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
+# Fault tests: a run with this variable set to a stage's name kills itself (SIGKILL) as
+# that stage begins, as an officer's kill -9 or a power cut would.
+STOP_AT_ENV = "NOTONELESS_TEST_KILL_AT_STAGE"
 STAGE_LABELS: dict[str, str] = {s.name: s.label for s in STAGES}
 
 
 def run_stage(stage: Stage, rc: RunContext) -> float:
     """Run one stage: its status line, its time (``report.seconds[stage.name]``), its ✓ line and its note."""
+    if os.environ.get(STOP_AT_ENV) == stage.name:  # fault tests: die here as kill -9 would
+        os.kill(os.getpid(), signal.SIGKILL)
     started = time.perf_counter()
     with (rc.console.status(stage.label + "…") if stage.spinner else nullcontext()) as status:
         rc.status = status
@@ -292,7 +311,9 @@ def _finish(rc: RunContext) -> None:
     report, seconds = rc.report, rc.report.seconds
     report.graph_nodes = rc.store.node_counts()
     seconds["total"] = sum(v for k, v in seconds.items() if k != "total")
-    export.write_summary(rc.out_dir / "summary.json", report.as_dict())
+    export.write_summary((rc.staging_out or rc.out_dir) / "summary.json", report.as_dict())
+    if rc.staging_out is not None:
+        _publish(rc.staging_out, rc.out_dir)
     rc.store.query(
         "runs/finish",
         run_id=rc.run_id,
@@ -330,17 +351,69 @@ def run_bundle(
     run_id = new_run_id()
     report = RunReport(run_id, str(bundle_dir), str(out_dir), _manifest_dict(manifest))
 
-    with ExitStack() as stack:
+    # one run at a time per workspace: a second run is refused, naming the one running
+    with workspace_lock(settings.paths.root, "run", run_id=run_id), ExitStack() as stack:
+        debris = check_out_dir(out_dir, bundle_dir)  # before any work: a bad --out fails now, not at the end
+        staging_out = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{run_id}-", dir=out_dir))
+        stack.callback(shutil.rmtree, staging_out, ignore_errors=True)
         rc = RunContext(
             settings=settings, console=console, bundle_dir=bundle_dir, out_dir=out_dir, run_id=run_id,
-            report=report, stack=stack, open_graph=open_graph or default_open_graph,
+            report=report, stack=stack, open_graph=open_graph or default_open_graph, staging_out=staging_out,
         )
         console.print(f"[bold]一个不能少[/] 比对 {report.manifest.get('name', '')}（运行编号 {run_id}）")
+        if debris:
+            console.print(f"  注意：已清理结果目录中上次未完成运行留下的临时文件（{'、'.join(debris)}）")
         for stage in STAGES:
             run_stage(stage, rc)
         _finish(rc)
     print_summary(console, report)
     return report
+
+
+# The outputs of a run are written into OUT/<prefix><run_id>-xxxx/ and moved into OUT
+# only when all of them are complete: a run that fails or is killed leaves the previous
+# run's outputs as they were (and its staging directory, removed by the next run).
+_STAGING_PREFIX = ".notoneless-tmp-"
+# Room the outputs need, estimated from the bundle's size (entities, rejects, findings and
+# the workbook are smaller than the bundle), with a floor for small bundles.
+_MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+def check_out_dir(out_dir: Path, bundle_dir: Path) -> list[str]:
+    """Make sure ``out_dir`` can take the outputs, before any work starts: it is a
+    directory (created if missing), writable, with room for the outputs. OutputError
+    (one line, what to do) otherwise. Removes staging directories that killed runs left
+    in it and returns their names."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"结果目录 {out_dir} 是一个文件，不是目录；请用 --out 指定一个目录，或把该文件改名后重试")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out_dir, prefix=_STAGING_PREFIX, delete=True)  # noqa: SIM115
+        probe.close()
+    except (PermissionError, FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(f"结果目录 {out_dir} 无法写入（{type(exc).__name__}）；请换一个有写权限的目录，或修改该目录的权限后重试") from exc
+    except OSError as exc:
+        raise OutputError(f"结果目录 {out_dir} 无法写入（{exc.strerror}）；请换一个目录后重试") from exc
+    need = max(_MIN_FREE_BYTES, sum(p.stat().st_size for p in bundle_dir.iterdir() if p.is_file()))
+    free = shutil.disk_usage(out_dir).free
+    if free < need:
+        raise OutputError(
+            f"结果目录 {out_dir} 所在磁盘空间不足（剩余 {free / 2**20:.0f} MB，结果约需 {need / 2**20:.0f} MB）；请清理磁盘或换一个目录后重试"
+        )
+    debris = sorted(p.name for p in out_dir.glob(f"{_STAGING_PREFIX}*") if p.is_dir())
+    for name in debris:
+        shutil.rmtree(out_dir / name, ignore_errors=True)
+    return debris
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move every complete output file from ``staging`` into ``out_dir`` (each replace is
+    atomic: no output is ever seen half-written), then remove ``staging``."""
+    for src in sorted(p for p in staging.rglob("*") if p.is_file()):
+        dest = out_dir / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, findings: dict[str, list[Finding]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import stat
@@ -143,12 +144,13 @@ def test_open_graph_uses_a_configured_server(graph_settings: Settings, graph_sto
 
 def test_unreachable_server_is_one_line_error_without_traceback(tmp_path: Path) -> None:
     port = server.free_port()
-    with pytest.raises(GraphError, match="Cannot reach Neo4j"):
+    with pytest.raises(GraphError, match="无法连接图数据库"):
         GraphStore.connect(f"bolt://127.0.0.1:{port}", "neo4j", "whatever-password")
     done = subprocess.run(
         [sys.executable, "-c", "from notoneless.cli import main; main()", "graph", "status"],
         env={
             "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),  # the sources under test, not an installed copy
             "NOTONELESS_WORKSPACE": str(tmp_path),
             "NOTONELESS_GRAPH_URI": f"bolt://127.0.0.1:{port}",
             "NOTONELESS_GRAPH_PASSWORD": "whatever-password",
@@ -160,7 +162,7 @@ def test_unreachable_server_is_one_line_error_without_traceback(tmp_path: Path) 
     assert done.returncode == GraphError.exit_code
     assert "Traceback" not in done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Cannot reach Neo4j" in lines[0], done.stderr
+    assert len(lines) == 1 and "无法连接图数据库" in lines[0], done.stderr
 
 
 def test_missing_jdk_is_named(tmp_path: Path) -> None:

@@ -9,6 +9,13 @@ it stays what the officer sees. A CSV row with fewer fields than the header, or 
 more fields of which an extra one is not empty, is rejected as ``MALFORMED_ROW``; in
 XLSX a short row is padded (cells cannot shift there).
 
+Every physical line of a CSV is accounted for (``bundle/csvlines.py``): a quote that
+opens a field and runs on over the following lines makes its row a ``QUOTE_UNCLOSED``
+reject with its line numbers, and the rows below are read from their own lines with
+their own numbers. A row with a NUL or another control character in any cell is
+rejected ``CONTROL_CHAR``, a cell longer than its column's limit (``bundle/limits.py``)
+rejects its row ``FIELD_TOO_LONG``; the rest of the file is read as usual.
+
 XLSX cells become text without loss: strings as they are, integers exactly, dates as
 ``YYYY-MM-DD``; a float of 15 or more digits (an ID number that Excel already stored
 as a number and so rounded) becomes scientific notation, which the ID normaliser
@@ -32,7 +39,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from notoneless.bundle.aliases import Aliases, resolve_columns
+from notoneless.bundle.csvlines import Broken, read_records
 from notoneless.bundle.encoding import decode_bytes
+from notoneless.bundle.limits import DEFAULT_LIMIT, limit
 from notoneless.bundle.rejects import RejectCode
 from notoneless.bundle.schema import FILES
 from notoneless.errors import BundleError
@@ -40,6 +49,10 @@ from notoneless.errors import BundleError
 csv.field_size_limit(10_000_000)
 
 _ZIP_MAGIC = b"PK\x03\x04"
+
+# A control character in a cell rejects its row (tab, line feed and carriage return are
+# the file's own structure; a carriage return alone inside a line is caught by the reader).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -53,7 +66,7 @@ class RawFile:
     columns: dict[str, int | None]  # field → index into headers (None: optional, absent)
     row_nos: list[int] = field(default_factory=list)  # 1-based data row of each kept row
     values: dict[str, list[str | None] | pa.ChunkedArray] = field(default_factory=dict)  # field → values of kept rows
-    structural_rejects: list[tuple[int, RejectCode]] = field(default_factory=list)
+    structural_rejects: list[tuple[int, RejectCode, str]] = field(default_factory=list)  # row, code, detail
 
     @property
     def rows_in(self) -> int:
@@ -61,11 +74,14 @@ class RawFile:
 
 
 def find_file(bundle_dir: Path, stem: str) -> Path:
-    """``<stem>.csv`` or ``<stem>.xlsx`` (extension in any case); BundleError when it is
-    missing or both exist."""
-    hits = sorted(
-        p for p in bundle_dir.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in (".csv", ".xlsx")
-    )
+    """``<stem>.csv`` or ``<stem>.xlsx`` (extension in any case); when there is none, a
+    file whose name differs only in case (``HUKOU.CSV``: what a Windows share or an
+    upper-case export gives), reported by ``bundle_warnings``. BundleError when it is
+    missing or two exist."""
+    files = [p for p in bundle_dir.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")]
+    hits = sorted(p for p in files if p.stem == stem)
+    if not hits:
+        hits = sorted(p for p in files if p.stem.lower() == stem)
     if not hits:
         legacy = [p for p in bundle_dir.iterdir() if p.stem == stem and p.suffix.lower() in (".xls", ".txt", ".et")]
         if legacy:
@@ -78,6 +94,32 @@ def find_file(bundle_dir: Path, stem: str) -> Path:
     if len(hits) > 1:
         raise BundleError(f"数据包中 {stem} 有多个文件（{', '.join(p.name for p in hits)}）；请只保留一个")
     return hits[0]
+
+
+# Files of a bundle besides the ten systems' files.
+_BUNDLE_EXTRAS = ("manifest.json", "header_aliases.json")
+
+
+def bundle_warnings(bundle_dir: Path) -> list[dict[str, str]]:
+    """What in the bundle directory is not read as named: a system's file whose name
+    differs from the contract's only in case (read, ``code`` ``FILE_NAME_CASE``), and
+    every other file (not read, ``UNKNOWN_FILE``: ``extra.csv``, ``hukou_备份.csv``).
+    Hidden files (``.xxx``) are not listed. One dict a file: file, code, message
+    (Chinese, for the officer); summary.json lists them under ``bundle_warnings``."""
+    used = {find_file(bundle_dir, stem).name: stem for stem in FILES}
+    out: list[dict[str, str]] = []
+    for p in sorted(bundle_dir.iterdir()):
+        if p.name.startswith(".") or p.is_dir():
+            continue
+        if p.name in used:
+            stem = used[p.name]
+            if p.stem != stem:
+                out.append({"file": p.name, "code": "FILE_NAME_CASE",
+                            "message": f"{p.name} 按 {stem}{p.suffix.lower()} 读取（文件名大小写与约定不同）；请改名为 {stem}{p.suffix.lower()}"})
+        elif p.name not in _BUNDLE_EXTRAS:
+            out.append({"file": p.name, "code": "UNKNOWN_FILE",
+                        "message": f"{p.name} 不是数据包约定的文件，未读取；如是某系统的数据，请改名为该系统的文件名（如 hukou.csv）"})
+    return out
 
 
 def _cell_text(v: object) -> str:
@@ -164,19 +206,19 @@ def _delimiter(text: str) -> str:
     return "\t" if "," not in first_line and "\t" in first_line else ","
 
 
-def _csv_rows(path: Path, text: str) -> list[list[str]]:
-    delimiter = _delimiter(text)
+def _csv_rows(path: Path, text: str) -> list[list[str] | Broken]:
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise BundleError(f"{path.name} 不是有效的 CSV（{exc}）；请检查引号是否成对") from exc
+        records, _taken = read_records(text, _delimiter(text))
+    except BundleError as exc:
+        raise BundleError(f"{path.name}：{exc}") from exc
+    return records
 
 
 def _fast_csv(stem: str, path: Path, text: str, encoding: str, aliases: Aliases) -> RawFile | None:
     """The common case read by Arrow's CSV reader: no quotes at all (so a physical line
     is a row), every line as wide as the header, no blank line. Returns None when the
     file is not that simple; the general reader then handles it with the same rules."""
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    if '"' in text or text.count("\r") != text.count("\r\n") or _CONTROL.search(text):
         return None
     delimiter = _delimiter(text)
     invalid: list[int] = []
@@ -196,7 +238,9 @@ def _fast_csv(stem: str, path: Path, text: str, encoding: str, aliases: Aliases)
         )
     except (pa.ArrowInvalid, ValueError):
         return None
-    if invalid or table.num_rows == 0:
+    # one row per physical line (no quotes: a line is a row), else the general reader decides
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    if invalid or table.num_rows == 0 or table.num_rows != lines:
         return None
     header_row = [table.column(i)[0].as_py() for i in range(table.num_columns)]
     headers = [h.strip() for h in header_row]
@@ -218,6 +262,9 @@ def _fast_csv(stem: str, path: Path, text: str, encoding: str, aliases: Aliases)
         return None
     spec = FILES[stem]
     columns = resolve_columns(spec, headers, path.name, aliases)
+    for fld, idx in columns.items():  # a cell over its column's limit: the general reader rejects its row
+        if idx is not None and pc.max(pc.utf8_length(data.column(idx))).as_py() > limit(stem, fld):
+            return None
     raw = RawFile(stem=stem, path=path, encoding=encoding, headers=headers, columns=columns)
     raw.row_nos = list(range(1, data.num_rows + 1))
     for fld, idx in columns.items():
@@ -225,8 +272,24 @@ def _fast_csv(stem: str, path: Path, text: str, encoding: str, aliases: Aliases)
     return raw
 
 
-def _blank(row: list[str]) -> bool:
-    return not "".join(row).strip()
+def _blank(row: list[str] | Broken) -> bool:
+    return isinstance(row, list) and not "".join(row).strip()
+
+
+def _content_problem(
+    stem: str, row: list[str], headers: list[str], columns: dict[str, int | None],
+) -> tuple[RejectCode, str] | None:
+    """A control character anywhere in the row, or a cell over its column's limit."""
+    for j, cell in enumerate(row):
+        hit = _CONTROL.search(cell)
+        if hit:
+            where = headers[j] if j < len(headers) else f"第 {j + 1} 列"
+            return RejectCode.CONTROL_CHAR, f"（{where} 含字符 U+{ord(hit.group()):04X}）"
+    if max(map(len, row), default=0) > DEFAULT_LIMIT:
+        for fld, idx in columns.items():
+            if idx is not None and len(row[idx]) > limit(stem, fld):
+                return RejectCode.FIELD_TOO_LONG, f"（{headers[idx]} {len(row[idx])} 字，上限 {limit(stem, fld)} 字）"
+    return None
 
 
 def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
@@ -249,6 +312,8 @@ def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
         rows.pop()
     if not rows:
         raise BundleError(f"{path.name} 是空文件（没有表头）；请至少保留表头行")
+    if isinstance(rows[0], Broken):
+        raise BundleError(f"{path.name} 的表头行无法读取{rows[0].detail()}；请修正表头中的引号或控制字符后重试")
     headers = [h.strip() for h in rows[0]]
     while headers and not headers[-1]:
         headers.pop()
@@ -258,26 +323,41 @@ def read_file(bundle_dir: Path, stem: str, aliases: Aliases) -> RawFile:
     raw = RawFile(stem=stem, path=path, encoding=encoding, headers=headers, columns=columns)
     data_rows = rows[1:]
     del rows
-    # rows that need a closer look: wrong width, or a first cell that is blank
-    suspect = [i for i, row in enumerate(data_rows) if len(row) != width or not row[0].strip()]
+    # rows that need a closer look: unreadable, wrong width, a first cell that is blank,
+    # a control character or a cell longer than any column's limit
+    suspect = [
+        i for i, row in enumerate(data_rows)
+        if isinstance(row, Broken) or len(row) != width or not row[0].strip()
+        or _CONTROL.search("".join(row)) or max(map(len, row), default=0) > DEFAULT_LIMIT
+    ]
     if not suspect:
         kept = data_rows
         raw.row_nos = list(range(1, len(data_rows) + 1))
     else:
         drop: set[int] = set()
         for i in suspect:
-            row, n = data_rows[i], len(data_rows[i])
+            row = data_rows[i]
+            if isinstance(row, Broken):
+                raw.structural_rejects.append((i + 1, row.code, row.detail()))
+                drop.add(i)
+                continue
+            n = len(row)
             if n != width:
                 if n > width and _blank(row[width:]):
                     row = data_rows[i] = row[:width]
                 elif n < width and is_xlsx:
                     row = data_rows[i] = row + [""] * (width - n)
                 elif not (n == 0 or _blank(row)):
-                    raw.structural_rejects.append((i + 1, RejectCode.MALFORMED_ROW))
+                    raw.structural_rejects.append((i + 1, RejectCode.MALFORMED_ROW, ""))
                     drop.add(i)
                     continue
             if _blank(row):
-                raw.structural_rejects.append((i + 1, RejectCode.EMPTY_ROW))
+                raw.structural_rejects.append((i + 1, RejectCode.EMPTY_ROW, ""))
+                drop.add(i)
+                continue
+            problem = _content_problem(stem, row, headers, columns)
+            if problem is not None:
+                raw.structural_rejects.append((i + 1, *problem))
                 drop.add(i)
         kept = [row for i, row in enumerate(data_rows) if i not in drop]
         raw.row_nos = [i + 1 for i in range(len(data_rows)) if i not in drop]

@@ -13,7 +13,7 @@ import duckdb
 
 from notoneless.bundle import maps, schema, staging
 from notoneless.bundle.aliases import ALIAS_FILE, Aliases, load_aliases, merge
-from notoneless.bundle.files import RawFile, find_file, read_file
+from notoneless.bundle.files import RawFile, bundle_warnings, find_file, read_file
 from notoneless.bundle.manifest import Manifest, load_manifest
 from notoneless.bundle.work import Work
 from notoneless.errors import BundleError
@@ -33,6 +33,7 @@ class IngestReport:
     rejects: int = 0
     seconds: float = 0.0
     encodings: dict[str, str] = field(default_factory=dict)  # stem → utf-8 / utf-8-sig / gb18030 / xlsx
+    warnings: list[dict[str, str]] = field(default_factory=list)  # files.bundle_warnings: unknown files, name case
 
     @property
     def person_rows(self) -> int:
@@ -84,6 +85,7 @@ def ingest_bundle(
 
     for stem in schema.ALL_STEMS:  # check all ten exist before the slow part
         find_file(bundle_dir, stem)
+    warnings = bundle_warnings(bundle_dir)
 
     def read(stem: str) -> Callable[[duckdb.DuckDBPyConnection], RawFile]:
         def task(cur: duckdb.DuckDBPyConnection) -> RawFile:
@@ -109,5 +111,6 @@ def ingest_bundle(
         rejects=sum(c[2] for c in counts.values()),
         seconds=time.perf_counter() - t0,
         encodings={s: r.encoding for s, r in raws.items()},
+        warnings=warnings,
     )
     return report

@@ -87,10 +87,10 @@ def load_raw(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
 def stage_rejects(con: duckdb.DuckDBPyConnection, raws: dict[str, RawFile]) -> None:
     keys, codes_, reasons = [], [], []
     for stem, raw in raws.items():
-        for row_no, code in raw.structural_rejects:
+        for row_no, code, detail in raw.structural_rejects:
             keys.append(f"{stem}:{row_no}")
             codes_.append(str(code))
-            reasons.append(REASONS[code])
+            reasons.append(REASONS[code] + detail)
     from_arrow(con, "_structural_rejects", pa.table({
         "record_key": pa.array(keys, _STR), "code": pa.array(codes_, _STR), "reason": pa.array(reasons, _STR),
     }))

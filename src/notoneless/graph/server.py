@@ -28,6 +28,7 @@ from notoneless.config import Settings
 from notoneless.errors import GraphError
 from notoneless.graph.jdk import JavaHome, find_java_home
 from notoneless.graph.server_build import build, default_server_dir, jar_path
+from notoneless.workspace_lock import workspace_lock
 
 MAIN_CLASS = "org.notoneless.graphserver.GraphServer"
 READY_PREFIX = "READY "
@@ -187,10 +188,20 @@ def start(
     A no-op when it already runs (``started`` is False then). Returns once the server
     has announced that the password is set and Bolt answers.
     """
-    server_dir = server_dir or default_server_dir(settings)
     current = status(settings)
     if current.running:
         return current
+    # one start at a time per workspace (another command may be starting it right now:
+    # wait for it, then find it running); a run holding the workspace refuses
+    with workspace_lock(settings.paths.root, "graph start", wait_s=timeout):
+        return _start_locked(settings, server_dir=server_dir, timeout=timeout)
+
+
+def _start_locked(settings: Settings, *, server_dir: Path | None, timeout: float) -> ServerStatus:
+    current = status(settings)
+    if current.running:
+        return current
+    server_dir = server_dir or default_server_dir(settings)
     build(settings, server_dir=server_dir)
     java = find_java_home(settings)
     paths = server_paths(settings)
@@ -263,9 +274,10 @@ def stop(settings: Settings, *, timeout: float = STOP_TIMEOUT_S) -> bool:
     Returns False when it was not running.
     """
     paths = server_paths(settings)
-    current = status(settings)
-    if current.running and current.pid is not None:
-        _terminate(current.pid, paths.home, timeout)
-    paths.pid.unlink(missing_ok=True)
-    paths.port.unlink(missing_ok=True)
+    with workspace_lock(settings.paths.root, "graph stop"):  # never under a running 比对
+        current = status(settings)
+        if current.running and current.pid is not None:
+            _terminate(current.pid, paths.home, timeout)
+        paths.pid.unlink(missing_ok=True)
+        paths.port.unlink(missing_ok=True)
     return current.running

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Query, Session
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from notoneless.config import Settings
 from notoneless.errors import ConfigError, GraphError
@@ -32,12 +32,22 @@ T = TypeVar("T")
 __all__ = ["GraphStore", "ManagedTransaction", "open_graph"]
 
 
-def _graph_error(exc: Exception, doing: str) -> GraphError:
+def _graph_error(exc: Exception, doing: str, store: GraphStore | None = None) -> GraphError:
+    if isinstance(exc, (ServiceUnavailable, SessionExpired)):  # the server went away mid-work
+        return GraphError(unreachable_message(store.uri if store else "", local=bool(store and store.local)))
     if isinstance(exc, Neo4jError):
         detail = f"{exc.code}: {exc.message}"
     else:
         detail = f"{type(exc).__name__}: {exc}"
     return GraphError(f"Neo4j failed while {doing} ({' '.join(detail.split())[:500]})")
+
+
+def unreachable_message(uri: str, *, local: bool) -> str:
+    """One Chinese line with the next step, for a server that cannot be reached."""
+    if local:
+        return "本地图数据库已停止：请运行 notoneless graph start 后重试"
+    return (f"无法连接图数据库 {uri}：本地图数据库请运行 notoneless graph start 后重试；"
+            "自有服务器请检查其是否运行及 NOTONELESS_GRAPH_URI")
 
 
 class GraphStore:
@@ -54,6 +64,7 @@ class GraphStore:
     ) -> None:
         self._driver = driver
         self.uri = uri
+        self.local = False  # the project's own local server (open_graph sets it): errors name `graph start`
         self.database = database
         self.batch_size = batch_size
         self.schema_dir = schema_dir
@@ -96,10 +107,7 @@ class GraphStore:
             ) from exc
         except (ServiceUnavailable, DriverError, Neo4jError, OSError) as exc:
             driver.close()
-            raise GraphError(
-                f"Cannot reach Neo4j at {uri} ({type(exc).__name__}): start the local server with "
-                "`notoneless graph start`, or check NOTONELESS_GRAPH_URI."
-            ) from exc
+            raise GraphError(unreachable_message(uri, local=False)) from exc
         return cls(driver, uri, database, batch_size, schema_dir or cypher_files.default_schema_dir(), query_dirs)
 
     # --- named queries -------------------------------------------------------------
@@ -114,7 +122,7 @@ class GraphStore:
         try:
             records, _, _ = self._driver.execute_query(Query(text), parameters_=params, database_=self.database)
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, f"running {name}") from exc
+            raise _graph_error(exc, f"running {name}", self) from exc
         return [record.data() for record in records]
 
     def read(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
@@ -131,7 +139,7 @@ class GraphStore:
             with self._session(default_access_mode=READ_ACCESS) as session:
                 return [dict(record) for record in session.run(Query(text), params)]
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, f"running {name}") from exc
+            raise _graph_error(exc, f"running {name}", self) from exc
 
     def write_rows(
         self,
@@ -180,7 +188,7 @@ class GraphStore:
                     written += _collect(pending, on_batch)
             return written
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, f"writing rows with {name} after {written} rows") from exc
+            raise _graph_error(exc, f"writing rows with {name} after {written} rows", self) from exc
 
     def execute_write(self, fn: Callable[[ManagedTransaction], T]) -> T:
         """Run ``fn(tx)`` in one write transaction (retried on transient errors, so keep it
@@ -189,7 +197,7 @@ class GraphStore:
             with self._session() as session:
                 return session.execute_write(fn)
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, "running a write transaction") from exc
+            raise _graph_error(exc, "running a write transaction", self) from exc
 
     def execute_read(self, fn: Callable[[ManagedTransaction], T]) -> T:
         """Run ``fn(tx)`` in one read transaction."""
@@ -197,7 +205,7 @@ class GraphStore:
             with self._session() as session:
                 return session.execute_read(fn)
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, "running a read transaction") from exc
+            raise _graph_error(exc, "running a read transaction", self) from exc
 
     # --- schema and housekeeping -----------------------------------------------------
 
@@ -232,7 +240,7 @@ class GraphStore:
             ) as session:
                 summary = session.run(Query(text), params).consume()
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, "running a statement") from exc
+            raise _graph_error(exc, "running a statement", self) from exc
         for status in summary.gql_status_objects:
             if status.is_notification or not status.gql_status.startswith(("00", "02")):
                 line = f"{status.gql_status} {status.raw_severity}: {status.status_description}"
@@ -267,7 +275,7 @@ class GraphStore:
             with self._session() as session:
                 session.run(Query(text), params).consume()
         except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, doing) from exc
+            raise _graph_error(exc, doing, self) from exc
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -321,6 +329,7 @@ def open_graph(settings: Settings) -> Iterator[GraphStore]:
         with GraphStore.connect(
             running.uri, "neo4j", server.read_password(settings), None, batch_size=settings.graph_batch_size
         ) as store:
+            store.local = True
             yield store
     finally:
         if running.started:

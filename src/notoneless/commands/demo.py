@@ -38,7 +38,7 @@ def run(settings: Settings, console: Console, *, counties: int, children_per_cou
         county, person_id = _demo_subject(out)
         officer_lines = demo_officer_lines(store, settings, county, person_id) if county else []
     console.print(f"[bold]问题线索[/]：{out / 'findings'}（CSV）与 {out / 'findings.xlsx'}（Excel）")
-    console.print("查看一名儿童的完整档案：notoneless trail <人员编号|身份证号|学籍号>")
+    console.print("查看一名儿童的完整档案：notoneless trail <人员编号|身份证号|学籍号> --by 演示县级数据员（每次查看记入审计）")
     console.print(f"案件台账：notoneless cases list --county {county or '<县代码>'}（本次新立案 {report.cases.get('new', 0):,} 件）")
     for line in officer_lines:
         console.print(line, soft_wrap=True, highlight=False)

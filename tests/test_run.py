@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from officers import officer
 from openpyxl import load_workbook
+from run_helpers import OUTPUT_FILES, graph_counts
 
 from notoneless.access.users import Role
 from notoneless.checks.catalogue import CHECKS
@@ -26,17 +27,6 @@ pytestmark = pytest.mark.graph
 
 HANDMADE = Path(__file__).parent / "fixtures" / "handmade_bundle"
 EXPECTED = HANDMADE / "expected"
-OUTPUT_FILES = ["entities.csv", "rejects.csv"] + [f"findings/{c.KIND}.csv" for c in CHECKS]
-
-
-def _graph_counts(store) -> tuple[dict, dict]:
-    def read(tx):
-        nodes = tx.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n").data()
-        rels = tx.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n").data()
-        return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
-
-    return store.execute_read(read)
-
 
 def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identically(graph, graph_settings, tmp_path):
     first = run_bundle(HANDMADE, tmp_path / "out1", graph_settings)
@@ -61,11 +51,11 @@ def test_handmade_bundle_gives_exactly_its_expected_findings_and_reruns_identica
     people = graph.execute_read(lambda tx: tx.run("MATCH (p:Person) RETURN p.name AS name, p.name_pinyin AS py").data())
     assert people and all(p["py"] == normalize_name(p["name"]).name_pinyin for p in people if p["name"])
 
-    nodes, rels = _graph_counts(graph)
+    nodes, rels = graph_counts(graph)
     second = run_bundle(HANDMADE, tmp_path / "out2", graph_settings)
     for name in OUTPUT_FILES:
         assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes(), name
-    nodes2, rels2 = _graph_counts(graph)
+    nodes2, rels2 = graph_counts(graph)
     # the same graph; only the run history grows (one more Run, its SEEN_IN links, and the
     # change feed's entry for every case it reconciled)
     history = ("Run", "CaseChange")

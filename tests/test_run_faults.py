@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from run_helpers import OUTPUT_FILES, graph_counts
 
-from notoneless.checks.catalogue import CHECKS
 from notoneless.errors import NotOneLessError
 from notoneless.run import STOP_AT_ENV, run_bundle
 
@@ -52,22 +52,11 @@ def test_a_9kb_name_is_a_row_reject_and_the_run_completes(graph, graph_settings,
 
 # --- a run killed at a stage: the next run marks it 中断 and gives the same result ------
 
-OUTPUT_FILES = ["entities.csv", "rejects.csv"] + [f"findings/{c.KIND}.csv" for c in CHECKS]
-
-
-def _graph_counts(store) -> tuple[dict, dict]:
-    def read(tx):
-        nodes = tx.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n").data()
-        rels = tx.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n").data()
-        return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
-
-    return store.execute_read(read)
-
 
 @pytest.mark.parametrize("stage", ["load", "checks", "outputs"])
 def test_a_run_killed_at_a_stage_is_marked_interrupted_and_the_rerun_is_whole(graph, graph_settings, tmp_path, stage):
     reference = run_bundle(HANDMADE, tmp_path / "ref", graph_settings, console=Console(file=io.StringIO()))
-    nodes, rels = _graph_counts(graph)
+    nodes, rels = graph_counts(graph)
     env = {**os.environ, "NOTONELESS_WORKSPACE": str(graph_settings.workspace), STOP_AT_ENV: stage}
     killed = subprocess.run(
         [sys.executable, "-c", "from notoneless.cli import main; main()", "run", str(HANDMADE), "--out",
@@ -88,7 +77,7 @@ def test_a_run_killed_at_a_stage_is_marked_interrupted_and_the_rerun_is_whole(gr
     if unfinished:  # the killed run had written its Run node: marked 中断, and the rerun said so
         assert {r["id"] for r in runs if r["status"] == "中断"} == {u["id"] for u in unfinished}
         assert "中断" in out.getvalue() and unfinished[0]["id"] in out.getvalue()
-    nodes2, rels2 = _graph_counts(graph)  # no case, event or decision lost or written twice
+    nodes2, rels2 = graph_counts(graph)  # no case, event or decision lost or written twice
     history = ("Run", "CaseChange")  # grow with every run (the change feed: one per run and case)
     assert {k: v for k, v in nodes2.items() if k not in history} == {k: v for k, v in nodes.items() if k not in history}
     assert {k: v for k, v in rels2.items() if k != "SEEN_IN"} == {k: v for k, v in rels.items() if k != "SEEN_IN"}

@@ -179,3 +179,23 @@ def test_missing_jdk_is_named(tmp_path: Path) -> None:
 def test_a_fitting_jdk_is_found() -> None:
     found = jdk.find_java_home(Settings(java_home=None), need_compiler=True)
     assert found.version >= jdk.MIN_JAVA and (found.path / "bin" / "javac").is_file()
+
+
+def test_a_port_taken_between_probe_and_bind_is_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Servers of several workspaces start at once: the probed port can be gone when the JVM binds."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = Settings(
+            workspace=tmp_path / "ws", graph_uri=None, graph_port=port, graph_heap="512m", graph_pagecache="64m"
+        )
+        # the race, made certain: the probe says free, the JVM then finds the port taken
+        monkeypatch.setattr(server, "_port_is_free", lambda _port: True)
+        started = server.start(settings)
+        try:
+            assert started.running and started.port != port
+            assert server.PORT_IN_USE in server.server_paths(settings).log.read_text(errors="replace")
+            assert server.status(settings).port == started.port
+        finally:
+            server.stop(settings)

@@ -33,6 +33,9 @@ from notoneless.workspace_lock import workspace_lock
 MAIN_CLASS = "org.notoneless.graphserver.GraphServer"
 READY_PREFIX = "READY "
 FAILED_PREFIX = "FAILED "
+# what Netty says in the server log when the Bolt port is taken
+PORT_IN_USE = "Address already in use"
+PORT_ATTEMPTS = 3
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 120.0  # Neo4j 2026.08 takes ~10 s; never kill -9 a store
 JVM_FLAGS = (
@@ -212,6 +215,28 @@ def _start_locked(settings: Settings, *, server_dir: Path | None, timeout: float
     paths.port.unlink(missing_ok=True)
 
     port = settings.graph_port if _port_is_free(settings.graph_port) else free_port()
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        try:
+            return _launch(java, server_dir, paths, port, settings, timeout)
+        except _PortTaken:
+            # the port was free when probed, and another process took it before the
+            # JVM bound it (servers of other workspaces start at the same time): try another
+            if attempt == PORT_ATTEMPTS:
+                raise GraphError(
+                    f"本地图数据库启动失败：连续 {PORT_ATTEMPTS} 个端口刚探测为空闲就被其他程序占用；"
+                    f"请稍后重试 notoneless graph start（日志：{paths.log}）"
+                ) from None
+            port = free_port()
+    raise AssertionError("unreachable")
+
+
+class _PortTaken(Exception):
+    """The JVM could not bind the Bolt port: someone took it after we probed it."""
+
+
+def _launch(
+    java: JavaHome, server_dir: Path, paths: ServerPaths, port: int, settings: Settings, timeout: float
+) -> ServerStatus:
     offset = paths.log.stat().st_size if paths.log.exists() else 0
     with open(paths.log, "ab") as log:
         process = subprocess.Popen(
@@ -233,6 +258,8 @@ def _start_locked(settings: Settings, *, server_dir: Path | None, timeout: float
         if process.poll() is not None:
             paths.pid.unlink(missing_ok=True)
             paths.port.unlink(missing_ok=True)
+            if PORT_IN_USE in output:
+                raise _PortTaken(port)
             failed = [line for line in output.splitlines() if line.startswith(FAILED_PREFIX)]
             reason = failed[0][len(FAILED_PREFIX) :] if failed else f"the JVM exited with {process.returncode}"
             raise GraphError(f"The local Neo4j did not start: {reason[:300]}; log: {paths.log}")

@@ -1,7 +1,7 @@
 """The published contract: ``api/openapi.json``, generated from the app.
 
 Regenerate after changing the API: ``notoneless api openapi > api/openapi.json``
-(tests/api/test_openapi_contract.py fails while the file and the app differ)."""
+(tests/api/test_api_contract.py fails while the file and the app differ)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from api_client import api_client, auth
-from run_helpers import forget_history
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from run_helpers import forget_history
 
 from notoneless.access.users import Role, create_user
 from notoneless.run import run_bundle

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from api_client import api_client, auth
-from run_helpers import forget_history
 from decision_bundles import HANDMADE
 from fastapi.testclient import TestClient
+from run_helpers import forget_history
 
 from notoneless.access.users import Role, create_user
 from notoneless.run import run_bundle

@@ -148,7 +148,7 @@ class GraphStore:
         text = self.cypher(name)
         try:
             with self._session(default_access_mode=READ_ACCESS) as session, session.begin_transaction() as tx:
-                for record in tx.run(Query(text), params):
+                for record in tx.run(text, params):  # a transaction takes the text (Query: session.run only)
                     yield dict(record)
         except (Neo4jError, DriverError) as exc:
             raise _graph_error(exc, f"running {name}", self) from exc

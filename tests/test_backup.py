@@ -18,6 +18,7 @@ import subprocess
 import sys
 import zipfile
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,8 +39,10 @@ from notoneless.config import get_settings
 from notoneless.contacts import actions
 from notoneless.decisions import book
 from notoneless.decisions.judgement import Verdict
+from notoneless.decisions.queue import list_reviews
 from notoneless.errors import BackupError, LedgerMissing
 from notoneless.run import run_bundle
+from notoneless.synth import HardCaseRates, WorldConfig, generate_bundle
 
 pytestmark = pytest.mark.graph
 
@@ -70,6 +73,42 @@ def _officers_work(graph, out: Path) -> str:
     actions.assign(graph, town, "LX001", "包村", targets=[SOUTH], note="整村包保")
     actions.set_status(graph, county, "LX003", "离岗", note="调离")
     record_read(graph, county, "trail", person_id=persons["hukou:5"])
+    return token
+
+
+def _officers_work_generated(graph, out: Path, bundle: Path) -> str:
+    """The same kinds of work on a generated bundle, on what it happens to hold: the first
+    dropout cases of its county, the first item of the review queue, its first 包村 contact."""
+    county = "431202"
+    officer_ = officer(graph, "鹤城区数据员", Role.COUNTY, county)
+    token = create_user(graph, "鹤城区审计", Role.AUDITOR, county)
+    dropouts = list_cases(graph, county=county, case_type="dropout")
+    assert dropouts, "the generated bundle has no dropout case to act on"
+    act(graph, dropouts[0].case_id, "start_verification", by=officer_)
+    act(graph, dropouts[0].case_id, "exclude", by=officer_, reason="B2",
+        evidence=["学籍号=G9", "学籍所在省=广东", "学校名称=东莞二小"], note="在广东就读")
+    if len(dropouts) > 1:
+        act(graph, dropouts[1].case_id, "start_verification", by=officer_)
+    # an identity pair: the review queue's first item, judged the same child; a bundle this
+    # small may have none, then two records linked into one person, judged two children (a split)
+    total, reviews = list_reviews(graph, county=county, limit=1)
+    if total:
+        book.decide(graph, reviews[0]["record_key_a"], reviews[0]["record_key_b"], Verdict.SAME, by=officer_,
+                    note="核实为同一儿童")
+    else:
+        records: dict[str, list[str]] = {}
+        for line in (out / "entities.csv").read_text(encoding="utf-8-sig").splitlines()[1:]:
+            key, person = line.split(",")[:2]
+            records.setdefault(person, []).append(key)
+        key_a, key_b = next(keys for keys in records.values() if len(keys) > 1)[:2]
+        book.decide(graph, key_a, key_b, Verdict.DIFFERENT, by=officer_, note="核实为两名儿童")
+    contacts = [line.split(",") for line in (bundle / "contacts.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    villages = [c[5] for c in contacts if c[4] == "包村"]
+    first, other = next(c for c in contacts if c[4] == "包村"), next(v for v in villages[1:] if v != villages[0])
+    actions.assign(graph, officer_, first[0], "包村", targets=[other], note="增派包村")
+    actions.set_status(graph, officer_, contacts[-1][0], "离岗", note="调离")
+    person = (out / "entities.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(",")[1]
+    record_read(graph, officer_, "trail", person_id=person)
     return token
 
 
@@ -121,10 +160,19 @@ def _summary(out: Path) -> dict:
     return summary
 
 
-def test_backup_wipe_restore_and_the_next_run_is_the_control(graph, graph_settings, tmp_path):
+@pytest.mark.parametrize("source", ["handmade", "generated"])
+def test_backup_wipe_restore_and_the_next_run_is_the_control(graph, graph_settings, tmp_path, source):
     history = graph_settings.paths.history
-    run_bundle(HANDMADE, tmp_path / "out1", graph_settings, console=_quiet())
-    token = _officers_work(graph, tmp_path / "out1")
+    if source == "handmade":
+        bundle = HANDMADE
+    else:
+        bundle = generate_bundle(tmp_path / "gen", WorldConfig(
+            counties=1, children_per_county=200, seed=11, hard=replace(HardCaseRates(), namesakes=0.05))).bundle_dir
+    run_bundle(bundle, tmp_path / "out1", graph_settings, console=_quiet())
+    if source == "handmade":
+        token = _officers_work(graph, tmp_path / "out1")
+    else:
+        token = _officers_work_generated(graph, tmp_path / "out1", bundle)
     report = backups.backup(graph, history, tmp_path / "backups", source={"test": True})
     assert report.path.parent == tmp_path / "backups" and report.path.name.startswith("notoneless-backup-")
     raw = b"".join(zipfile.ZipFile(report.path).read(n) for n in zipfile.ZipFile(report.path).namelist())
@@ -137,7 +185,7 @@ def test_backup_wipe_restore_and_the_next_run_is_the_control(graph, graph_settin
     cutoff = datetime.now(UTC)
 
     # the control: the next run on the intact ledger
-    control = run_bundle(HANDMADE, tmp_path / "out", graph_settings, console=_quiet())
+    control = run_bundle(bundle, tmp_path / "out", graph_settings, console=_quiet())
     expected_outputs, expected_summary = _outputs(tmp_path / "out"), _summary(tmp_path / "out")
     expected = _state(graph, history, control.run_id, cutoff)
     expected_counts = graph_counts(graph)
@@ -150,7 +198,7 @@ def test_backup_wipe_restore_and_the_next_run_is_the_control(graph, graph_settin
     assert restored.counts == report.counts
     assert _state(graph, history, None, datetime.now(UTC)) == backed_up  # the ledger as it was, type for type
 
-    again = run_bundle(HANDMADE, tmp_path / "out", graph_settings, console=_quiet())
+    again = run_bundle(bundle, tmp_path / "out", graph_settings, console=_quiet())
     assert again.cases == control.cases and again.decisions == control.decisions
     assert _outputs(tmp_path / "out") == expected_outputs
     assert _summary(tmp_path / "out") == expected_summary

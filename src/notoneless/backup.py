@@ -377,21 +377,32 @@ def restore(store: GraphStore, history_path: Path, archive_path: Path) -> Restor
                 "请换一个空的图数据库（或新的工作区）后再运行 notoneless restore")
         report.history = _restore_history(archive, Path(history_path))
         store.init_schema()
-        for kept in KEPT:
-            kind = f"node:{kept.label}"
-            rows = ({"labels": r["labels"], "props": {k: decode(v) for k, v in r["props"].items()}}
-                    for r in archive.lines(kind))
-            report.counts[kind] = store.write_rows("backup/create_nodes", rows, batch_size=_BATCH)
-        for link in LINKS:
-            kind = f"rel:{link.type}"
-            rows = ({"start": r["start"], "end": r["end"], "props": {k: decode(v) for k, v in r["props"].items()}}
-                    for r in archive.lines(kind))
-            report.counts[kind] = store.write_rows(link.restore_query, rows, batch_size=_BATCH)
+        try:
+            _write_graph(store, archive, report)
+        except Exception as exc:
+            raise BackupError(
+                f"恢复中途失败（{exc}）：图数据库 {store.uri} 中已写入部分台账"
+                + (f"，工作区的人员编号历史 {history_path} 也已写入" if report.history.startswith("已写入") else "")
+                + "；请换一个新的工作区（NOTONELESS_WORKSPACE=新目录）或空的图数据库后重新运行 notoneless restore") from exc
         for table in HISTORY_TABLES:
             report.counts[f"history:{table}"] = archive.count(f"history:{table}")
         return report
     finally:
         archive.close()
+
+
+def _write_graph(store: GraphStore, archive: Archive, report: RestoreReport) -> None:
+    """The archive's nodes, then its relationships (their ends must exist first)."""
+    for kept in KEPT:
+        kind = f"node:{kept.label}"
+        rows = ({"labels": r["labels"], "props": {k: decode(v) for k, v in r["props"].items()}}
+                for r in archive.lines(kind))
+        report.counts[kind] = store.write_rows("backup/create_nodes", rows, batch_size=_BATCH)
+    for link in LINKS:
+        kind = f"rel:{link.type}"
+        rows = ({"start": r["start"], "end": r["end"], "props": {k: decode(v) for k, v in r["props"].items()}}
+                for r in archive.lines(kind))
+        report.counts[kind] = store.write_rows(link.restore_query, rows, batch_size=_BATCH)
 
 
 def _restore_history(archive: Archive, history_path: Path) -> str:

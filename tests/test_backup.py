@@ -317,22 +317,3 @@ def test_run_checks_out_before_it_makes_the_workspace(tmp_path):
     assert not (tmp_path / ".notoneless").exists()
     shutil.rmtree(tmp_path / ".notoneless", ignore_errors=True)
 
-
-def test_a_first_run_killed_after_linkage_is_no_lost_ledger(graph, graph_settings, tmp_path):
-    """Linkage records the run in history.duckdb; its Run node is written before that, so a
-    first run killed at the load leaves a graph that knows the run the history names."""
-    import os
-    import signal
-
-    from notoneless.run import STOP_AT_ENV
-
-    env = {**os.environ, "NOTONELESS_WORKSPACE": str(graph_settings.workspace),
-           "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port), STOP_AT_ENV: "load"}
-    killed = subprocess.run([sys.executable, "-c", "from notoneless.cli import main; main()", "run", str(HANDMADE),
-                             "--out", str(tmp_path / "killed")], check=False, env=env, capture_output=True, text=True,
-                            timeout=600)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert graph_settings.paths.history.exists()  # the killed run is in the history
-    out = io.StringIO()
-    rerun = run_bundle(HANDMADE, tmp_path / "out", graph_settings, console=Console(file=out, width=300))
-    assert rerun.cases["new"] > 0 and "中断" in out.getvalue() and "台账数据缺失" not in out.getvalue()

@@ -213,31 +213,10 @@ def _ingest_stage(rc: RunContext) -> str | None:
     return "\n  ".join(f"注意：{w['message']}" for w in ingest.warnings) or None
 
 
-def _start_run(rc: RunContext) -> None:
-    """The run's ``Run`` node, written before linkage records the run in the person-id
-    history: every run the history names is then known to the graph, so that a run killed
-    after linkage does not look like a lost ledger to the next (``check_ledger``)."""
-    # a cursor of its own: the manifest's result must not stay open on the workspace
-    # connection that linkage uses next (DuckDB refuses register() while it is)
-    with rc.con.cursor() as cur:
-        rc.checks = ctx = CheckContext.from_workspace(cur)
-    rc.store.query(
-        "runs/start",
-        run_id=rc.run_id,
-        name=rc.report.manifest.get("name"),
-        province_code=ctx.province_code,
-        term=ctx.term,
-        reference_date=ctx.reference_date.isoformat(),
-        bundle=str(rc.bundle_dir.resolve()),
-        started_at=dt.datetime.now(dt.UTC).isoformat(),
-    )
-
-
 def _link_stage(rc: RunContext) -> None:
     from notoneless.decisions import honour
     from notoneless.linkage.scoring import link
 
-    _start_run(rc)
     status = rc.status
     rc.decided = honour.map_to_records(rc.con, rc.decisions)
     linked = link(rc.con, rc.settings, run_id=rc.run_id, on_progress=lambda msg: status.update(f"人员比对：{msg}"),
@@ -250,8 +229,17 @@ def _link_stage(rc: RunContext) -> None:
 
 def _load_stage(rc: RunContext) -> str:
     report, store = rc.report, rc.store
-    ctx = rc.checks
-    assert ctx is not None  # _start_run, at the start of the link stage
+    rc.checks = ctx = CheckContext.from_workspace(rc.con)
+    store.query(
+        "runs/start",
+        run_id=rc.run_id,
+        name=report.manifest.get("name"),
+        province_code=ctx.province_code,
+        term=ctx.term,
+        reference_date=ctx.reference_date.isoformat(),
+        bundle=str(rc.bundle_dir.resolve()),
+        started_at=dt.datetime.now(dt.UTC).isoformat(),
+    )
     with Progress(
         TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=rc.console, transient=True,
@@ -312,7 +300,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("graph", "连接图数据库", _graph_stage),
     Stage("ingest", "读取数据包", _ingest_stage, writes=handoffs.written_by("ingest")),
     Stage("link", "人员比对（Splink）", _link_stage, writes=handoffs.written_by("link"),
-          reads=(handoffs.MANIFEST, handoffs.PERSON_RECORDS)),  # MANIFEST: the Run node (_start_run)
+          reads=(handoffs.PERSON_RECORDS,)),
     Stage("load", "写入图数据库", _load_stage, spinner=False, writes=handoffs.written_by("load"),
           reads=(handoffs.MANIFEST, handoffs.DIVISIONS, handoffs.SCHOOLS, handoffs.PERSON_RECORDS, handoffs.HUKOU,
                  handoffs.XUEJI, handoffs.FUPIN, handoffs.CANLIAN, handoffs.MINZHENG, handoffs.ZIZHU,

@@ -317,3 +317,17 @@ def test_run_checks_out_before_it_makes_the_workspace(tmp_path):
     assert not (tmp_path / ".notoneless").exists()
     shutil.rmtree(tmp_path / ".notoneless", ignore_errors=True)
 
+
+
+def test_a_backup_without_the_person_id_history_says_so(graph, graph_settings, tmp_path):
+    run_bundle(HANDMADE, tmp_path / "out", graph_settings, console=_quiet())
+    forget_history(graph_settings)  # e.g. backup run from another workspace than the runs'
+    env = {"NOTONELESS_WORKSPACE": str(graph_settings.workspace), "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port),
+           "COLUMNS": "400"}
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["backup", str(tmp_path / "b.zip")], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "没有人员编号历史" in result.output and "NOTONELESS_WORKSPACE" in result.output

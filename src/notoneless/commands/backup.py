@@ -41,6 +41,10 @@ def backup_command(settings: Settings, console: Console, out: Path) -> None:
             "graph_uri": store.uri, "graph_database": store.database, "workspace": str(settings.paths.root.resolve()),
             "neo4j": store.server_version()})
     console.print(_table("备份内容", report.counts))
+    if report.counts.get("node:Run") and not report.counts.get("history:runs"):
+        console.print(f"[bold red]注意[/]：图数据库中有 {report.counts['node:Run']} 次比对，但工作区 "
+                      f"{settings.paths.root.resolve()} 没有人员编号历史（history.duckdb），本备份不含它：用它恢复后人员编号将重新生成、"
+                      "案件与儿童对不上；请在比对所用的工作区运行备份（或设置 NOTONELESS_WORKSPACE=该工作区）")
     console.print(f"已备份到 {report.path}（{report.bytes / 2**20:.1f} MB）；恢复：notoneless restore {report.path}")
 
 

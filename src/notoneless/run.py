@@ -22,7 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_che
 from notoneless.checks.findings import CheckContext, Finding
 from notoneless.config import Settings
 from notoneless.contacts.effective import ServiceStatements
-from notoneless.errors import BundleError, NotOneLessError, OutputError
+from notoneless.errors import BundleError, NotOneLessError, OutputError, WorkspaceBusy
 from notoneless.graph.load import load_graph
 from notoneless.handoffs import HandOff
 from notoneless.workspace_lock import workspace_lock
@@ -384,9 +384,18 @@ def run_bundle(
     run_id = new_run_id()
     report = RunReport(run_id, str(bundle_dir), str(out_dir), _manifest_dict(manifest))
 
+    made_out = not out_dir.exists()
     check_out_dir(out_dir, bundle_dir)  # before any work (and before the workspace is made): a bad --out fails now
     # one run at a time per workspace: a second run is refused, naming the one running
-    with workspace_lock(settings.paths.root, "run", run_id=run_id), ExitStack() as stack:
+    held = ExitStack()
+    try:
+        held.enter_context(workspace_lock(settings.paths.root, "run", run_id=run_id))
+    except WorkspaceBusy:
+        if made_out:  # a refused run leaves nothing behind: not even the --out it checked
+            with suppress(OSError):
+                out_dir.rmdir()
+        raise
+    with held, ExitStack() as stack:
         debris = remove_debris(out_dir)  # under the lock: no other run of this workspace is writing there
         staging_out = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{run_id}-", dir=out_dir))
         stack.callback(shutil.rmtree, staging_out, ignore_errors=True)

@@ -4,7 +4,8 @@ The graph: ONE local Neo4j server for the whole test session (started in a tempo
 workspace on a free port, stopped at the end), with the project's schema applied.
 
 - ``graph_store``: that server's connected :class:`GraphStore` (session scope).
-- ``graph``: the same store, emptied (nodes and relationships; the schema stays) before the test.
+- ``graph``: the same store, emptied (nodes and relationships; the schema stays) before the test, and
+  the person-id history of ``graph_settings``' workspace removed (a new ledger).
 - ``graph_settings``: Settings whose local server is that one (for ``open_graph`` or the CLI).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from run_helpers import forget_history
 
 from notoneless.config import Settings
 from notoneless.graph import server
@@ -46,6 +48,7 @@ def graph_store(graph_settings: Settings) -> Iterator[GraphStore]:
 
 
 @pytest.fixture
-def graph(graph_store: GraphStore) -> Iterator[GraphStore]:
+def graph(graph_store: GraphStore, graph_settings: Settings) -> Iterator[GraphStore]:
     graph_store.clear()
+    forget_history(graph_settings)  # an empty graph is a new ledger: its workspace history goes too
     yield graph_store

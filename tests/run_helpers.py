@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from notoneless.checks.catalogue import CHECKS
+from notoneless.config import Settings
 
 OUTPUT_FILES = ["entities.csv", "rejects.csv"] + [f"findings/{c.KIND}.csv" for c in CHECKS]
 
@@ -16,3 +17,12 @@ def graph_counts(store) -> tuple[dict, dict]:
         return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
 
     return store.execute_read(read)
+
+
+def forget_history(settings: Settings) -> None:
+    """Remove the workspace's person-id history. A test that empties the graph starts a
+    new ledger: the history of the old one goes with it, else the next run is refused as
+    a workspace whose ledger went missing (run.check_ledger)."""
+    history = settings.paths.history
+    for path in (history, history.with_name(history.name + ".wal")):
+        path.unlink(missing_ok=True)

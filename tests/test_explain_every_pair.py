@@ -12,6 +12,7 @@ from dataclasses import replace
 import duckdb
 import pytest
 from api_client import api_client, auth
+from run_helpers import forget_history
 from typer.testing import CliRunner
 
 from notoneless.access.users import Role, create_user
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.graph
 @pytest.fixture(scope="module")
 def generated_run(graph_store, graph_settings, tmp_path_factory):
     graph_store.clear()
+    forget_history(graph_settings)
     tmp = tmp_path_factory.mktemp("explain-bundle")
     summary = generate_bundle(tmp / "gen", WorldConfig(counties=2, children_per_county=300, seed=5,
                                                          hard=replace(HardCaseRates(), no_id=0.03, namesakes=0.05)))

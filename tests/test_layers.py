@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("graph", frozenset({"graph"})),
     ("checks", frozenset({"checks"})),
     ("domain", frozenset({"access", "cases", "decisions", "contacts"})),
-    ("services", frozenset({"trail", "export", "run", "services"})),
+    ("services", frozenset({"trail", "export", "run", "backup", "services"})),
     ("tools", frozenset({"synth", "evaluation"})),
     ("http", frozenset({"api", "web"})),
     ("commands", frozenset({"commands"})),

@@ -120,6 +120,24 @@ class Settings(BaseSettings):
         return (self.xdg_cache_home or Path.home() / ".cache") / "notoneless"
 
 
+def require_workspace(settings: Settings) -> None:
+    """Refuse (one line: which workspace, how to choose one) when the workspace does not
+    exist. Read commands call this (through ``open_graph``) so that one typed in another
+    directory never starts a new, empty local server there; only ``run``, ``demo``,
+    ``restore`` and ``graph build``/``start`` create a workspace."""
+    from notoneless.errors import WorkspaceMissing
+
+    root = settings.workspace.resolve()
+    if root.is_dir():
+        return
+    create = "新建工作区请运行 notoneless run（或 notoneless graph start）"
+    if "workspace" in settings.model_fields_set:
+        raise WorkspaceMissing(f"NOTONELESS_WORKSPACE 指向的工作区 {root} 不存在：请检查该路径，或把 NOTONELESS_WORKSPACE "
+                               f"设为已有的工作区目录；{create}")
+    raise WorkspaceMissing(f"当前目录下没有工作区 {root}（未设置 NOTONELESS_WORKSPACE 时使用当前目录下的 .notoneless）："
+                           f"请到建立过工作区的目录下运行，或设置 NOTONELESS_WORKSPACE=工作区目录；{create}")
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()

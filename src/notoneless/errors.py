@@ -100,6 +100,30 @@ class WorkspaceBusy(NotOneLessError):
     exit_code = 6
 
 
+class WorkspaceMissing(NotOneLessError):
+    """The workspace a command would use does not exist (a read never creates one)."""
+
+    code = "WORKSPACE_MISSING"
+    http_status = 500
+    exit_code = 2
+
+
+class LedgerMissing(NotOneLessError):
+    """The workspace's run history exists but the graph holds no ledger of it."""
+
+    code = "LEDGER_MISSING"
+    http_status = 409
+    exit_code = 7
+
+
+class BackupError(NotOneLessError):
+    """A backup cannot be written, or an archive cannot be restored."""
+
+    code = "BACKUP_ERROR"
+    http_status = 500
+    exit_code = 2
+
+
 class LinkageError(NotOneLessError):
     """Linkage could not run (no records, a broken model file), or a pair cannot be explained."""
 

@@ -22,7 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from notoneless.checks.catalogue import CHECKS, LABELS, record_findings, run_che
 from notoneless.checks.findings import CheckContext, Finding
 from notoneless.config import Settings
 from notoneless.contacts.effective import ServiceStatements
-from notoneless.errors import BundleError, NotOneLessError, OutputError
+from notoneless.errors import BundleError, NotOneLessError, OutputError, WorkspaceBusy
 from notoneless.graph.load import load_graph
 from notoneless.handoffs import HandOff
 from notoneless.workspace_lock import workspace_lock
@@ -133,6 +133,7 @@ class RunContext:
     decided: DecidedPairs | None = None  # link: the decisions mapped to this bundle's records
     checks: CheckContext | None = None  # load: province, term, reference date
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # checks
+    new_ledger: bool = False  # start a new ledger although the workspace's history names runs the graph lacks
 
 
 @dataclass(frozen=True)
@@ -158,13 +159,42 @@ def _graph_stage(rc: RunContext) -> str | None:
 
     rc.store = rc.stack.enter_context(rc.open_graph(rc.settings))
     rc.store.init_schema()
+    lost = check_ledger(rc.store, rc.settings, new_ledger=rc.new_ledger)  # before anything is written
     # debris of runs killed or failed before their end: marked 中断 (this run holds the lock)
     interrupted = rc.store.query("runs/interrupt", run_id=rc.run_id, at=dt.datetime.now(dt.UTC).isoformat())
     rc.decisions = honour.read_decisions(rc.store)  # officers' decisions bind this run's clustering
-    if not interrupted:
+    notes = [lost] if lost else []
+    if interrupted:
+        ids = "、".join(r["run_id"] for r in interrupted)
+        notes.append(f"注意：上次的比对 {ids} 未完成（被中断或出错），已标记为 中断；其结果未生效，本次运行将重新比对")
+    return "\n  ".join(notes) or None
+
+
+def check_ledger(store: GraphStore, settings: Settings, *, new_ledger: bool = False) -> str | None:
+    """Refuse (``LedgerMissing``) a workspace whose person-id history recorded runs none of
+    which the graph knows: the graph lost its ledger (a new data directory, another
+    server, a workspace reached from another directory) or holds another workspace's.
+    A run then would open every case anew under new ids. ``new_ledger``: go on, and
+    return the line that says so."""
+    from notoneless.errors import LedgerMissing
+    from notoneless.linkage.id_history import recorded_runs
+
+    recorded = recorded_runs(settings.paths.history)
+    if not recorded:
         return None
-    ids = "、".join(r["run_id"] for r in interrupted)
-    return f"注意：上次的比对 {ids} 未完成（被中断或出错），已标记为 中断；其结果未生效，本次运行将重新比对"
+    known = {r["run_id"] for r in store.query("runs/ids")}
+    if known & set(recorded):
+        return None
+    root = settings.paths.root.resolve()
+    if new_ledger:
+        return (f"注意：按 --new-ledger 从新台账开始（工作区 {root} 的人员编号历史有 {len(recorded)} 次比对，"
+                f"图数据库 {store.uri} 中没有它们的台账）")
+    what = ("没有台账（没有比对记录与案件）" if not known else
+            f"的台账属于另一个工作区或数据库（其 {len(known)} 次比对都不在本工作区的历史中）")
+    raise LedgerMissing(
+        f"台账数据缺失：工作区 {root} 的人员编号历史记录了 {len(recorded)} 次比对（最近 {recorded[-1]}），"
+        f"但图数据库 {store.uri} 中{what}；请先恢复备份（notoneless restore 备份文件.zip），"
+        "或确要从新台账开始时加 --new-ledger 重新运行")
 
 
 def _ingest_stage(rc: RunContext) -> str | None:
@@ -333,13 +363,16 @@ def run_bundle(
     *,
     console: Console | None = None,
     open_graph: Callable[[Settings], Any] | None = None,
+    new_ledger: bool = False,
 ) -> RunReport:
     """Run the whole job on ``bundle_dir`` and write the contract's outputs into ``out_dir``.
 
     The job is the list ``STAGES``, run in order by ``run_stage`` (one timing and
     progress line per stage). Raises ``BundleError`` (missing file, unreadable
     manifest), ``GraphError`` (graph unreachable) or another ``NotOneLessError`` when it
-    cannot run; rejected rows are not an error (they go to rejects.csv).
+    cannot run; rejected rows are not an error (they go to rejects.csv). A workspace whose
+    history names runs the graph has no ledger of is refused (``LedgerMissing``,
+    ``check_ledger``) unless ``new_ledger``.
     """
     from notoneless.graph.store import open_graph as default_open_graph
 
@@ -351,14 +384,25 @@ def run_bundle(
     run_id = new_run_id()
     report = RunReport(run_id, str(bundle_dir), str(out_dir), _manifest_dict(manifest))
 
+    made_out = not out_dir.exists()
+    check_out_dir(out_dir, bundle_dir)  # before any work (and before the workspace is made): a bad --out fails now
     # one run at a time per workspace: a second run is refused, naming the one running
-    with workspace_lock(settings.paths.root, "run", run_id=run_id), ExitStack() as stack:
-        debris = check_out_dir(out_dir, bundle_dir)  # before any work: a bad --out fails now, not at the end
+    held = ExitStack()
+    try:
+        held.enter_context(workspace_lock(settings.paths.root, "run", run_id=run_id))
+    except WorkspaceBusy:
+        if made_out:  # a refused run leaves nothing behind: not even the --out it checked
+            with suppress(OSError):
+                out_dir.rmdir()
+        raise
+    with held, ExitStack() as stack:
+        debris = remove_debris(out_dir)  # under the lock: no other run of this workspace is writing there
         staging_out = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{run_id}-", dir=out_dir))
         stack.callback(shutil.rmtree, staging_out, ignore_errors=True)
         rc = RunContext(
             settings=settings, console=console, bundle_dir=bundle_dir, out_dir=out_dir, run_id=run_id,
             report=report, stack=stack, open_graph=open_graph or default_open_graph, staging_out=staging_out,
+            new_ledger=new_ledger,
         )
         console.print(f"[bold]一个不能少[/] 比对 {report.manifest.get('name', '')}（运行编号 {run_id}）")
         if debris:
@@ -379,11 +423,10 @@ _STAGING_PREFIX = ".notoneless-tmp-"
 _MIN_FREE_BYTES = 16 * 1024 * 1024
 
 
-def check_out_dir(out_dir: Path, bundle_dir: Path) -> list[str]:
+def check_out_dir(out_dir: Path, bundle_dir: Path) -> None:
     """Make sure ``out_dir`` can take the outputs, before any work starts: it is a
     directory (created if missing), writable, with room for the outputs. OutputError
-    (one line, what to do) otherwise. Removes staging directories that killed runs left
-    in it and returns their names."""
+    (one line, what to do) otherwise."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"结果目录 {out_dir} 是一个文件，不是目录；请用 --out 指定一个目录，或把该文件改名后重试")
     try:
@@ -400,6 +443,10 @@ def check_out_dir(out_dir: Path, bundle_dir: Path) -> list[str]:
         raise OutputError(
             f"结果目录 {out_dir} 所在磁盘空间不足（剩余 {free / 2**20:.0f} MB，结果约需 {need / 2**20:.0f} MB）；请清理磁盘或换一个目录后重试"
         )
+
+
+def remove_debris(out_dir: Path) -> list[str]:
+    """Remove the staging directories that killed runs left in ``out_dir``; their names."""
     debris = sorted(p.name for p in out_dir.glob(f"{_STAGING_PREFIX}*") if p.is_dir())
     for name in debris:
         shutil.rmtree(out_dir / name, ignore_errors=True)

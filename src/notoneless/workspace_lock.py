@@ -33,7 +33,8 @@ LOCK_FILE = "run.lock"
 _held = threading.local()  # .depth: {lock path: depth} of this thread
 
 
-WHAT_ZH = {"run": "比对", "graph start": "启动本地图数据库", "graph stop": "停止本地图数据库"}
+WHAT_ZH = {"run": "比对", "graph start": "启动本地图数据库", "graph stop": "停止本地图数据库", "backup": "备份",
+           "restore": "恢复"}
 
 
 def holder(path: Path) -> dict[str, object]:

@@ -13,6 +13,7 @@ import pytest
 from api_client import api_client, auth
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from run_helpers import forget_history
 
 from notoneless.access.users import Role, create_user
 from notoneless.run import run_bundle
@@ -32,6 +33,7 @@ USERS = {
 @pytest.fixture(scope="module")
 def scene(graph_store, graph_settings, tmp_path_factory) -> Iterator[dict[str, str]]:
     graph_store.clear()
+    forget_history(graph_settings)
     out = tmp_path_factory.mktemp("contacts-api") / "out"
     run_bundle(HANDMADE, out, graph_settings)
     with open(out / "entities.csv", encoding="utf-8") as f:

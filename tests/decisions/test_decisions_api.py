@@ -10,6 +10,7 @@ import pytest
 from api_client import api_client, auth
 from decision_bundles import HANDMADE
 from fastapi.testclient import TestClient
+from run_helpers import forget_history
 
 from notoneless.access.users import Role, create_user
 from notoneless.run import run_bundle
@@ -22,6 +23,7 @@ COUNTY = "431224"  # 溆浦县; the review item of the bundle (张伟 and his na
 @pytest.fixture(scope="module")
 def tokens(graph_store, graph_settings, tmp_path_factory) -> Iterator[dict[str, str]]:
     graph_store.clear()
+    forget_history(graph_settings)
     run_bundle(HANDMADE, tmp_path_factory.mktemp("out"), graph_settings)
     users = {
         "province": (Role.PROVINCE, "43"),

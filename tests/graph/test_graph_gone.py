@@ -17,7 +17,7 @@ def test_local_server_stopped_mid_work_is_one_chinese_line_with_the_next_step(tm
     settings = Settings(workspace=tmp_path / "ws", graph_uri=None, graph_port=server.free_port(),
                         graph_heap="384m", graph_pagecache="64m")
     try:
-        with open_graph(settings) as store:
+        with open_graph(settings, create=True) as store:  # a new workspace of its own
             assert store.node_counts() is not None
             server.stop(settings)  # as if the server died in the middle of a run
             with pytest.raises(GraphError) as gone:

@@ -58,7 +58,8 @@ def run_checks(
 def record_findings(store: GraphStore, run_id: str, findings: dict[str, list[Finding]]) -> dict[str, int]:
     """Write the run's findings as ``Finding`` nodes (MERGE on the finding key, linked to the
     Run, the Person and the Division they are about); findings of earlier runs not found
-    again are marked ``active = false`` (kept: the ledger reconciles them)."""
+    again are marked ``active = false`` (kept: the ledger reconciles them) and linked
+    again to their Person and Division where those links are missing (after a restore)."""
     rows = [
         {
             "key": f.key,
@@ -75,4 +76,5 @@ def record_findings(store: GraphStore, run_id: str, findings: dict[str, list[Fin
     ]
     written = store.write_rows("findings/record", rows) if rows else 0
     retired = store.query("findings/retire", run_id=run_id)
+    store.query("findings/relink")  # the kept findings of earlier runs, to the nodes this run rebuilt
     return {"written": written, "retired": retired[0]["retired"] if retired else 0}

@@ -1,6 +1,6 @@
 """The ``notoneless`` command line (typer + rich): the root app, its entry point
 ``main`` and the registration of every command, in the order the help lists them.
-One module per command group beside it (graph.py, job.py, api.py, cases.py,
+One module per command group beside it (graph.py, job.py, backup.py, api.py, cases.py,
 contacts.py, decisions.py) holds that group's typer commands; the work behind them is
 in ``notoneless.commands``.
 
@@ -16,7 +16,7 @@ import sys
 
 import typer
 
-from notoneless.cli import api, cases, contacts, decisions, graph, job
+from notoneless.cli import api, backup, cases, contacts, decisions, graph, job
 from notoneless.cli.consoles import err_console
 from notoneless.errors import NotOneLessError
 
@@ -36,6 +36,8 @@ app.command("explain")(job.explain_command)
 app.command("run")(job.run_command)
 app.command("trail")(job.trail_command)
 app.command("generate")(job.generate_command)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 app.command("serve")(api.serve_command)
 app.add_typer(api.users_app, name="users")
 app.add_typer(api.api_app, name="api")

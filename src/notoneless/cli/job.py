@@ -45,13 +45,16 @@ def explain_command(
 def run_command(
     bundle: Path = typer.Argument(..., help="数据包目录（manifest.json 与各系统文件）"),
     out: Path = typer.Option(..., "--out", "-o", help="结果目录：entities.csv、rejects.csv、findings/*.csv、findings.xlsx"),
+    new_ledger: bool = typer.Option(
+        False, "--new-ledger",
+        help="工作区有比对历史而图数据库中没有其台账时，确认从新台账开始（否则拒绝运行；应先 notoneless restore 恢复备份）"),
 ) -> None:
     """比对：读取数据包 → 人员比对 → 写入图数据库 → 五项检查，结果写入 OUT。
     Run the whole job on a bundle and write the contract's outputs into OUT."""
     from notoneless.config import get_settings
     from notoneless.run import run_bundle
 
-    run_bundle(bundle, out, get_settings(), console=console)
+    run_bundle(bundle, out, get_settings(), console=console, new_ledger=new_ledger)
 
 
 def trail_command(

@@ -16,6 +16,7 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
     import uvicorn
 
     from notoneless.api.workers import APP, reuse_port_supported, run_workers
+    from notoneless.config import require_workspace
     from notoneless.graph import server
 
     host = host or settings.api_host
@@ -23,6 +24,8 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
     workers = settings.api_workers
     # The local graph is started here, once, rather than raced by the workers (each opens
     # it with open_graph, which leaves a server it did not start running).
+    if settings.local_graph:
+        require_workspace(settings)  # serve reads: it never makes a new, empty workspace
     started = settings.local_graph and server.start(settings).started
     if settings.local_graph:
         console.print("未配置 NOTONELESS_GRAPH_URI：使用本地 Neo4j（未运行则启动，退出时停止）。")

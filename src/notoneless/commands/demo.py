@@ -33,7 +33,7 @@ def run(settings: Settings, console: Console, *, counties: int, children_per_cou
             generate_bundle(base, config, progress=lambda msg: status.update(msg))
         console.print(f"样例数据包：{bundle}（答案：{base / 'truth'}）")
     out = base / "out"
-    with open_graph(settings) as store:
+    with open_graph(settings, create=True) as store:
         report = run_bundle(bundle, out, settings, console=console, open_graph=lambda _settings: nullcontext(store))
         county, person_id = _demo_subject(out)
         officer_lines = demo_officer_lines(store, settings, county, person_id) if county else []

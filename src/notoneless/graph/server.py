@@ -301,6 +301,8 @@ def stop(settings: Settings, *, timeout: float = STOP_TIMEOUT_S) -> bool:
     Returns False when it was not running.
     """
     paths = server_paths(settings)
+    if not settings.paths.root.is_dir():  # no workspace, no server: and stopping makes none
+        return False
     with workspace_lock(settings.paths.root, "graph stop"):  # never under a running 比对
         current = status(settings)
         if current.running and current.pid is not None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Query, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from notoneless.config import Settings
+from notoneless.config import Settings, require_workspace
 from notoneless.errors import ConfigError, GraphError
 from notoneless.graph import cypher_files, server
 
@@ -138,6 +138,18 @@ class GraphStore:
         try:
             with self._session(default_access_mode=READ_ACCESS) as session:
                 return [dict(record) for record in session.run(Query(text), params)]
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, f"running {name}", self) from exc
+
+    def stream(self, name: str, /, **params: Any) -> Iterator[dict[str, Any]]:
+        """Run a named read query in one read transaction and yield its records one by
+        one as they arrive (values as the driver gives them: Neo4j's temporal types kept),
+        for reads too large to hold in memory at once (``notoneless backup``)."""
+        text = self.cypher(name)
+        try:
+            with self._session(default_access_mode=READ_ACCESS) as session, session.begin_transaction() as tx:
+                for record in tx.run(text, params):  # a transaction takes the text (Query: session.run only)
+                    yield dict(record)
         except (Neo4jError, DriverError) as exc:
             raise _graph_error(exc, f"running {name}", self) from exc
 
@@ -300,12 +312,14 @@ def _collect(pending: set[Future[int]], on_batch: Callable[[int], None] | None) 
 
 
 @contextmanager
-def open_graph(settings: Settings) -> Iterator[GraphStore]:
+def open_graph(settings: Settings, *, create: bool = False) -> Iterator[GraphStore]:
     """The graph of the configuration.
 
     ``Settings.graph_uri`` set: that server, with ``graph_user``/``graph_password``.
     Unset: the local server, started if it is not running and then stopped at the end,
-    but only if this call started it.
+    but only if this call started it. The local server lives in the workspace: unless
+    ``create`` (run, demo, restore), a workspace that does not exist is refused
+    (``config.require_workspace``) rather than made anew, empty.
     """
     if settings.graph_uri:
         if settings.graph_password is None:
@@ -323,6 +337,8 @@ def open_graph(settings: Settings) -> Iterator[GraphStore]:
         with store:
             yield store
         return
+    if not create:
+        require_workspace(settings)
     running = server.start(settings)
     try:
         assert running.uri is not None

@@ -29,6 +29,21 @@ CREATE TABLE IF NOT EXISTS {HISTORY}.person_id_merges (
 CREATE TABLE IF NOT EXISTS {HISTORY}.person_id_splits (
     from_person_id VARCHAR, new_person_id VARCHAR, run_id VARCHAR);
 """
+# The tables of the history, in the order a backup writes them (notoneless.backup).
+HISTORY_TABLES = ("runs", "person_ids", "person_id_history", "person_id_merges", "person_id_splits")
+
+
+def recorded_runs(history_path: Path) -> list[str]:
+    """The ids of the runs the history recorded, oldest first ([] without a history)."""
+    if not Path(history_path).exists():
+        return []
+    con = duckdb.connect(str(history_path), read_only=True)
+    try:
+        if "runs" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+            return []
+        return [r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY run_seq").fetchall()]
+    finally:
+        con.close()
 
 
 def forget_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

@@ -141,6 +141,12 @@ def case_events(store: GraphStore, case_id: str) -> list[CaseEventRecord]:
     return [CaseEventRecord.from_props(r["event"]) for r in store.query("cases/case_events", case_id=case_id)]
 
 
+def latest_change_run(store: GraphStore) -> str | None:
+    """The latest run that reconciled the ledger (None before any run)."""
+    latest = store.query("cases/latest_change_run")
+    return latest[0]["run_id"] if latest else None
+
+
 def case_changes(
     store: GraphStore, run_id: str | None = None, *, county: str | None = None, change: str | None = None
 ) -> tuple[str | None, list[dict[str, Any]]]:
@@ -153,10 +159,9 @@ def case_changes(
         labels = "、".join(f"{k}（{v}）" for k, v in CHANGE_LABELS.items())
         raise CaseError(f"变化种类「{change}」不存在：应为 {labels} 之一。", code="CASE_CHANGE_UNKNOWN", field="change")
     if run_id is None:
-        latest = store.query("cases/latest_change_run")
-        if not latest:
+        run_id = latest_change_run(store)
+        if run_id is None:
             return None, []
-        run_id = latest[0]["run_id"]
     rows = store.query("cases/changes", run_id=run_id, county=county, change=change)
     return run_id, [{**r, "change_label": CHANGE_LABELS[r["change"]]} for r in rows]
 

@@ -4,7 +4,8 @@ evidence references — through the case ledger (``notoneless.cases.ledger`` and
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
@@ -16,6 +17,7 @@ from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
 from notoneless.cases import ledger, ledger_reads
 from notoneless.cases.machine import allowed
+from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cases.states import ACTION_LABELS, State
 from notoneless.cases.types import CaseType
 from notoneless.errors import NotFound
@@ -25,6 +27,12 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 
 CaseId = Annotated[str, Path(min_length=1, max_length=80, description="案件编号 (case id)")]
 _SUMMARY_FIELDS = set(CaseSummary.model_fields)
+Change = StrEnum("Change", {kind: kind for kind in CHANGE_LABELS})  # the change feed's kinds
+
+
+def _summary(row: dict[str, Any]) -> CaseSummary:
+    change = row.get("change")
+    return CaseSummary(**masked(row), change_label=CHANGE_LABELS.get(change) if change else None)
 
 
 def _in_scope(store: GraphStore, caller: Caller, case_id: str) -> None:
@@ -67,7 +75,8 @@ def _detail(store: GraphStore, case_id: str) -> CaseDetail:
     )
 
 
-@router.get("", response_model=PageOf[CaseSummary], summary="案件列表：按状态、类型、县、乡、人员、逾期筛选（按期限、编号排序）")
+@router.get("", response_model=PageOf[CaseSummary],
+            summary="案件列表：按状态、类型、县、乡、人员、逾期、本次运行的变化筛选（按期限、编号排序）")
 def list_cases(
     store: Store,
     caller: CurrentCaller,
@@ -78,15 +87,20 @@ def list_cases(
     town: Annotated[str | None, Query(pattern=r"^[0-9]{9}$", description="责任乡镇 (9 位)")] = None,
     person_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     overdue: Annotated[bool, Query(description="只看已过期限且未销号的")] = False,
+    run_id: Annotated[str | None, Query(min_length=1, max_length=80,
+                                        description="运行编号：各案件的 change 为该次运行的变化（默认最近一次运行）")] = None,
+    change: Annotated[Change | None, Query(description="只看该次运行中的这种变化：" + "、".join(
+        f"{k}（{v}）" for k, v in CHANGE_LABELS.items()))] = None,
 ) -> PageOf[CaseSummary]:
     rows = store.query(
         "api/cases/list",
         state=state.value if state else None,
         case_type=case_type.value if case_type else None,
         county=county, town=town, person_id=person_id, overdue=overdue, today=date.today().isoformat(),
+        run_id=run_id or ledger_reads.latest_change_run(store), change=change.value if change else None,
         **caller.scope(), **page.params(),
     )
-    return page.result(CaseSummary, rows, lambda c: CaseSummary(**masked(c)))
+    return page.result(CaseSummary, rows, _summary)
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="案件详情：事件（含佐证引用）与可办理的下一步")

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from api_client import auth
-from api_scene import A, B, RUN_ID
+from api_scene import RUN_ID, A, B
 
 from notoneless.cases import ledger_reads
 from notoneless.cases.ledger import reconcile

@@ -126,7 +126,7 @@ _CASE_FIELDS = {
     "case_id", "case_type", "match_key", "state", "version", "person_id", "subject", "title",
     "responsible_county", "responsible_town", "responsible_village", "responsible_school",
     "opened_run", "opened_at", "last_seen_run", "deadline", "reason_code", "resume_state",
-    "attempts", "notice_deadline", "team", "closed_at", "updated_at", "finding_json", "name",
+    "attempts", "notice_deadline", "team", "closed_at", "updated_at", "finding_json", "name", "transfer_from",
 }  # fmt: skip
 
 

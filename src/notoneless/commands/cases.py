@@ -147,14 +147,15 @@ def confirm_command(settings: Settings, console: Console, county: str, run: str 
                   highlight=False)
 
 
-def export_command(settings: Settings, console: Console, county: str, out: Path, by: str | None = None) -> None:
+def export_command(settings: Settings, console: Console, county: str, out: Path, by: str | None = None,
+                   run: str | None = None) -> None:
     from notoneless.access.audit import LEDGER_EXPORT, record_read
     from notoneless.cases.export import export_county
 
     with open_graph(settings) as store:
         reader = find_user(store, by or settings.user)  # --by, else NOTONELESS_USER
         record_read(store, reader, LEDGER_EXPORT, target=county.strip())  # audited before anything is written
-        sheets = export_county(store, county, out)
+        sheets = export_county(store, county, out, run_id=run)
     console.print(
         f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets),
         highlight=False,

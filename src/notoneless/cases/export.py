@@ -64,7 +64,7 @@ SEX_LABELS = {"M": "男", "F": "女"}
 
 def person_columns(row: dict[str, Any]) -> tuple[Any, ...]:
     """A child as officers read them beside the person id (``PERSON_HEADERS``), from a
-    ``cases/export_persons`` row: the ID number masked, the birth date a date."""
+    ``cases/persons`` row: the ID number masked, the birth date a date."""
     sex = row.get("sex") or ""
     return (row.get("name") or "", mask_id(row["id_number"]) if row.get("id_number") else "",
             SEX_LABELS.get(sex, sex), native(row.get("birth_date")), row.get("school") or "")
@@ -75,7 +75,7 @@ def read_persons(store: GraphStore, person_ids: Iterable[str | None]) -> dict[st
     ids = sorted({p for p in person_ids if p})
     if not ids:
         return {}
-    return {r["person_id"]: person_columns(r) for r in store.query("cases/export_persons", person_ids=ids)}
+    return {r["person_id"]: person_columns(r) for r in store.query("cases/persons", person_ids=ids)}
 
 
 def division_names(store: GraphStore, codes: Iterable[str | None]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-// The children cases and findings are about, as officers read them beside the person id:
+// The children cases and findings are about, as officers read them beside the person id (case titles, the exports):
 // name, ID number (masked by the caller), sex, birth date and the school they are enrolled
 // at, 在读 first (its name and 学校标识码), where there is one.
 // @example {"person_ids": ["P000001", "P000002"]}

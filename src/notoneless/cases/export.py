@@ -86,14 +86,6 @@ def division_names(store: GraphStore, codes: Iterable[str | None]) -> dict[str, 
     return {r["code"]: r["name"] for r in store.query("cases/division_names", codes=wanted) if r.get("name")}
 
 
-def days_left(c: CaseRecord, today: date) -> int | None:
-    """Days from ``today`` to the case's deadline (negative: overdue); None once 销号 or without one."""
-    deadline = c.deadline
-    if deadline is None or c.state == State.CLOSED.value:
-        return None
-    return (deadline - today).days
-
-
 class _Ctx:
     def __init__(self, names: dict[str, str], today: date, persons: dict[str, tuple[Any, ...]] | None = None,
                  county: str | None = None) -> None:
@@ -144,7 +136,7 @@ def _common(c: CaseRecord, last: dict[str, Any] | None, ctx: _Ctx) -> tuple[Any,
         c.state,
         ctx.handoff(c),
         c.deadline,
-        days_left(c, ctx.today),
+        c.days_left(ctx.today),
         "是" if c.overdue(ctx.today) else "否",
         c.opened_run,
         c.opened_at,

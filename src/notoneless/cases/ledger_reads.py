@@ -32,6 +32,16 @@ def native_map(m: Mapping[str, Any]) -> dict[str, Any]:
     return {k: native(v) for k, v in m.items()}
 
 
+def days_left(deadline: date | str | None, state: str | None, today: date) -> int | None:
+    """剩余天数: days from ``today`` to a case's deadline (negative: overdue); None once the
+    case is 销号 or without a deadline. ``deadline`` as stored or as its ISO text."""
+    if not deadline or state == State.CLOSED.value:
+        return None
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline[:10])
+    return (deadline - today).days
+
+
 @dataclass(frozen=True)
 class CaseEventRecord:
     event_id: str
@@ -102,6 +112,9 @@ class CaseRecord:
     @property
     def finding(self) -> dict[str, str]:
         return json.loads(self.props.get("finding_json") or "{}")
+
+    def days_left(self, today: date) -> int | None:
+        return days_left(self.props.get("deadline"), self.props.get("state"), today)
 
     def overdue(self, today: date) -> bool:
         deadline = self.props.get("deadline")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
 from notoneless.access import audit
 from notoneless.access.users import Caller
 from notoneless.api.audits import audit_read_sync
-from notoneless.api.convert import masked, plain
+from notoneless.api.convert import case_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
 from notoneless.cases import ledger, ledger_reads
@@ -28,11 +28,6 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 CaseId = Annotated[str, Path(min_length=1, max_length=80, description="案件编号 (case id)")]
 _SUMMARY_FIELDS = set(CaseSummary.model_fields)
 Change = StrEnum("Change", {kind: kind for kind in CHANGE_LABELS})  # the change feed's kinds
-
-
-def _summary(row: dict[str, Any]) -> CaseSummary:
-    change = row.get("change")
-    return CaseSummary(**masked(row), change_label=CHANGE_LABELS.get(change) if change else None)
 
 
 def _in_scope(store: GraphStore, caller: Caller, case_id: str) -> None:
@@ -67,7 +62,7 @@ def _detail(store: GraphStore, case_id: str) -> CaseDetail:
         for t in allowed(case.view())
     ]
     return CaseDetail(
-        case=CaseSummary(**masked(summary)),
+        case=CaseSummary(**case_out(summary, date.today())),
         reason_code=props.get("reason_code"),
         finding={str(k): "" if v is None else str(v) for k, v in masked(case.finding).items()},
         events=masked(events),
@@ -100,7 +95,8 @@ def list_cases(
         run_id=run_id or ledger_reads.latest_change_run(store), change=change.value if change else None,
         **caller.scope(), **page.params(),
     )
-    return page.result(CaseSummary, rows, _summary)
+    today = date.today()
+    return page.result(CaseSummary, rows, lambda c: CaseSummary(**case_out(c, today)))
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="案件详情：事件（含佐证引用）与可办理的下一步")

@@ -41,6 +41,9 @@ def test_change_defaults_to_the_latest_run(client, scene, graph_store, handed_ov
     # the province holds both counties: for it the hand-off is a case coming in
     assert _changes(client, scene["province"], change="transferred_in") == {handed_over: "transferred_in"}
     assert _changes(client, scene["county_a"], change="new") == {}
+    # 剩余天数 beside the deadline, in the list and the case
+    case = client.get(f"/cases/{p04}", headers=auth(scene["county_b"])).json()["case"]
+    assert case["days_left"] == (dt.date.fromisoformat(case["deadline"]) - dt.date.today()).days
 
 
 def test_an_earlier_run_by_run_id(client, scene, handed_over) -> None:

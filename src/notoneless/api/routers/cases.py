@@ -15,13 +15,14 @@ from notoneless.api.audits import audit_read_sync
 from notoneless.api.convert import case_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AllowedAction, CaseDetail, CaseSummary, PageOf, TransitionRequest
-from notoneless.cases import ledger, ledger_reads
+from notoneless.cases import ledger_reads
 from notoneless.cases.machine import allowed
 from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cases.states import ACTION_LABELS, State
 from notoneless.cases.types import CaseType
 from notoneless.errors import NotFound
 from notoneless.graph.store import GraphStore
+from notoneless.services import case_actions
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -111,7 +112,7 @@ def get_case(request: Request, store: Store, caller: CurrentCaller, case_id: Cas
              summary="办理案件：一次状态变更（原因、佐证引用、说明、期限），写入不可更改的事件")
 def transition(store: Store, caller: CurrentCaller, case_id: CaseId, body: TransitionRequest) -> CaseDetail:
     _in_scope(store, caller, case_id)
-    ledger.act(  # checks the role (ROLE_CANNOT_ACT, 403) and the scope again, in its transaction
+    case_actions.act(  # checks the role (ROLE_CANNOT_ACT, 403) and the scope again, in its transaction
         store,
         case_id,
         body.action,

@@ -1,8 +1,9 @@
-"""``notoneless trail`` shows the child's cases: 编号, 类型, 状态, 责任县 by name, 期限, 剩余天数."""
+"""Deadlines count from when a case was opened (payment cases: to the term's deadline), and
+``notoneless trail`` shows the child's cases: 编号, 类型, 状态, 责任县 by name, 期限, 剩余天数."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from rich.console import Console
@@ -44,3 +45,17 @@ def test_trail_lists_the_childs_cases_with_days_left(graph) -> None:
 
     (overdue,) = find_trail(graph, "P1", today=date(case.deadline.year + 1, 1, 1))
     assert overdue["cases"][0]["days_left"] < 0
+
+
+def test_deadline_counts_from_opening_not_from_each_run(graph) -> None:
+    graph.write_rows("load/persons", [PERSON])
+    findings = {"unmatched_children": [CHILD],
+                "missed_subsidies": [{"person_id": "P1", "学期": "2025秋", "资格": "建档立卡", "责任县": "431222"}]}
+    reconcile(graph, "run-1", findings, merges={}, today=DAY)
+    reconcile(graph, "run-2", findings, merges={}, today=DAY + timedelta(days=31))  # next month, still seen
+    by_type = {c.case_type: c for c in list_cases(graph) if c.subject == "P1"}
+    assert by_type["dropout"].deadline == DAY + timedelta(days=30)  # 按月核实 from the day it opened
+    assert by_type["missed_subsidy"].deadline == date(2025, 11, 30)  # 秋 term: paid by the end of November
+    month_two = DAY + timedelta(days=31)
+    assert by_type["dropout"].days_left(month_two) == -1  # negative: overdue
+    assert by_type["dropout"].overdue(month_two)

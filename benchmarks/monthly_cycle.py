@@ -14,7 +14,12 @@ as a run of the bundle would; the script prints the change feed of month 2
 It drives ``cases.ledger.reconcile`` with findings rows, not whole bundle runs (linkage
 and checks are measured elsewhere): the change feed is the ledger's. WARNING: clears the
 graph first, so point it at a throw-away workspace. Uses the local Neo4j of the
-workspace (``graph start`` / ``graph stop`` around it).
+workspace (started if not running, stopped at the end only then).
+
+Measured 2025-12-05 (2 shared cores, default 1,500 children per county): month 2's feed
+new 16, resolved_by_data 30, transferred_in 6 (each as expected), still_open 564;
+per county 431202: new 8, resolved 13, in 2, out 4; 431221: new 8, resolved 17, in 4,
+out 2. Reconcile 20.3 s (month 1, 600 new cases), 7.3 s (month 2).
 """
 
 from __future__ import annotations

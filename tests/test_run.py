@@ -5,6 +5,7 @@ cannot run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -16,6 +17,7 @@ from officers import officer
 from openpyxl import load_workbook
 from run_helpers import OUTPUT_FILES, graph_counts
 
+from notoneless import export
 from notoneless.access.users import Role
 from notoneless.checks.catalogue import CHECKS
 from notoneless.evaluation import format_scores, score_findings
@@ -79,10 +81,30 @@ def test_findings_workbook_is_ready_for_officers(graph, graph_settings, tmp_path
     for check in CHECKS:
         ws = wb[check.LABEL]
         headers = [c.value for c in ws[1]]
-        assert headers == [{"person_id": "人员编号"}.get(c, c) for c in check.COLUMNS]
+        # the contract's columns first, in order; the readable ones (XLSX only) after them
+        assert headers[: len(check.COLUMNS)] == [{"person_id": "人员编号"}.get(c, c) for c in check.COLUMNS]
+        assert headers[len(check.COLUMNS):] == [
+            *(h for h in ("姓名", "身份证号", "性别", "出生日期", "学校") if h not in check.COLUMNS),
+            *(f"{c}名称" for c in check.COLUMNS if c in export.CODE_COLUMNS)]
         assert ws.freeze_panes == "A2"
         assert all(ws.column_dimensions[cell.column_letter].width >= len(str(cell.value)) for cell in ws[1])
     assert wb["疑似失学辍学"].max_row == 1 + 4
+
+    def rows(title: str) -> list[dict[str, object]]:
+        values = list(wb[title].iter_rows(values_only=True))
+        return [dict(zip(values[0], r)) for r in values[1:]]
+
+    lina = next(r for r in rows("疑似失学辍学") if r["姓名"] == "李娜")
+    assert lina["出生日期"].date() == dt.date(2012, 11, 11) and lina["性别"] == "女"
+    assert lina["户籍区划代码名称"] == "溆浦县卢峰镇城南村" and lina["责任县名称"] == "溆浦县"
+    twice = next(r for r in rows("重复资助") if r["重复金额"] == 625)
+    assert twice["笔数"] == 2 and twice["发放县名称"] == "溆浦县；麻阳苗族自治县" and twice["姓名"]
+    gaps = {r["姓名"] for r in rows("三包缺位") if r["类型"] == "包户缺位"}
+    assert {"李娜", "李强"} <= gaps
+    # a 三包 case's title names the child beside the person id (not a contract output)
+    titles = graph.execute_read(lambda tx: tx.run(
+        "MATCH (c:Case {case_type: 'contact_gap'}) RETURN c.title AS t").value())
+    assert any(t.startswith("包户缺位：李娜（") for t in titles), titles
     # the trail of a child, by an ID number typed with a lower-case x, from the CLI (read as
     # a registered user: the read is audited)
     officer(graph, "县数据员", Role.COUNTY, "431224")

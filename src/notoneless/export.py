@@ -5,16 +5,22 @@
 - ``findings/<kind>.csv``: UTF-8 with BOM so Excel opens them, the contract's columns
   in the contract's order, one row per finding, stable order.
 - ``findings.xlsx``: one sheet per finding kind for officers (Chinese sheet names and
-  headers, frozen header row, column widths set).
+  headers, frozen header row, column widths set): the contract's columns first, in their
+  order (笔数, 重复金额 as numbers and dates as date cells), then readable columns that
+  the CSVs do not have — the child beside the person id (``cases.export.PERSON_HEADERS``:
+  姓名, 身份证号 masked, 性别, 出生日期, 学校) and, for each division-code column, its
+  name (``<column>名称``: 县, 乡镇, 村 as the graph's Division nodes name them).
 - ``summary.json``: what the run did.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +29,60 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from notoneless.bundle.schema import ALL_STEMS, PERSON_SOURCES
+from notoneless.cases.export import PERSON_HEADERS, division_names, read_persons
 from notoneless.checks.findings import Finding
+from notoneless.graph.store import GraphStore
 
 # Headers of the workbook where the contract's CSV header is not Chinese.
 XLSX_HEADERS = {"person_id": "人员编号"}
 _MAX_WIDTH = 48
+# The contract's columns that hold division codes (发放县: several, joined with ;), numbers, dates.
+CODE_COLUMNS = ("户籍区划代码", "责任县", "户籍县", "学籍县", "资助责任县", "核实责任县", "发放县", "应发县", "区划代码")
+NUMBER_FORMATS = {"笔数": "0", "重复金额": "0.00"}
+DATE_COLUMNS = ("出生日期", "最近走访日期")
+
+
+@dataclass(frozen=True)
+class Readable:
+    """What the workbook shows beside codes: each child's ``PERSON_HEADERS``, each division's name."""
+
+    persons: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, store: GraphStore, findings: Iterable[Finding]) -> Readable:
+        findings = list(findings)
+        codes = {code[:n] for f in findings for col in CODE_COLUMNS for code in (f.row.get(col) or "").split(";")
+                 for n in (6, 9, 12) if len(code.strip()) >= n}
+        return cls(read_persons(store, (f.person_id for f in findings)), division_names(store, codes))
+
+    def division(self, codes: str) -> str:
+        """``431202101001`` → ``鹤城区城南镇一村`` (each of several codes joined with ；)."""
+        return "；".join("".join(self.names.get(c[:n], "") for n in (6, 9, 12) if len(c) >= n)
+                         for c in (x.strip() for x in (codes or "").split(";")) if c)
+
+    def extra_headers(self, columns: Sequence[str]) -> list[str]:
+        """The child's headers the contract's columns lack, then a name per code column."""
+        return [*(h for h in PERSON_HEADERS if h not in columns), *(f"{c}名称" for c in columns if c in CODE_COLUMNS)]
+
+    def extra_values(self, f: Finding, columns: Sequence[str]) -> list[Any]:
+        person = self.persons.get(f.person_id or "", ("",) * len(PERSON_HEADERS))
+        return [*(v for h, v in zip(PERSON_HEADERS, person, strict=True) if h not in columns),
+                *(self.division(f.row.get(c) or "") for c in columns if c in CODE_COLUMNS)]
+
+
+def _xlsx_value(column: str, value: str) -> Any:
+    """A contract cell as a typed XLSX cell: 笔数/金额 numbers, dates date cells; else the text."""
+    if not value:
+        return value
+    try:
+        if column in NUMBER_FORMATS:
+            return int(value) if column == "笔数" else float(value)
+        if column in DATE_COLUMNS:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    return value
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool) -> int:
@@ -83,25 +138,33 @@ def _display_width(text: str) -> int:
 def write_findings_xlsx(
     path: Path,
     sheets: Sequence[tuple[str, Sequence[str], list[Finding]]],
+    readable: Readable | None = None,
 ) -> Path:
-    """One sheet per (sheet name, contract columns, findings)."""
+    """One sheet per (sheet name, contract columns, findings): the contract's columns, then
+    ``readable``'s (the child, division names)."""
+    readable = readable or Readable()
     wb = Workbook()
     wb.remove(wb.active)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for title, columns, findings in sheets:
         ws = wb.create_sheet(title=title[:31])
-        headers = [XLSX_HEADERS.get(c, c) for c in columns]
+        headers = [XLSX_HEADERS.get(c, c) for c in columns] + readable.extra_headers(columns)
         ws.append(headers)
         widths = [_display_width(h) for h in headers]
         for f in findings:
-            values = [f.row[c] for c in columns]
+            values = [_xlsx_value(c, f.row[c]) for c in columns] + readable.extra_values(f, columns)
             ws.append(values)
             for i, v in enumerate(values):
-                widths[i] = max(widths[i], _display_width(v))
+                widths[i] = max(widths[i], _display_width("0000-00-00" if isinstance(v, dt.date) else str(v)))
         for cell in ws[1]:
             cell.font = header_font
             cell.fill = header_fill
+        for i, header in enumerate(headers, start=1):
+            fmt = NUMBER_FORMATS.get(header) or ("yyyy-mm-dd" if header in DATE_COLUMNS else None)
+            if fmt and findings:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = fmt
         ws.freeze_panes = "A2"
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(w + 2, _MAX_WIDTH)

@@ -291,7 +291,7 @@ def _cases_stage(rc: RunContext) -> str:
 
 
 def _outputs_stage(rc: RunContext) -> None:
-    write_outputs(rc.con, rc.staging_out or rc.out_dir, rc.findings)
+    write_outputs(rc.con, rc.staging_out or rc.out_dir, rc.findings, rc.store)
     return None
 
 
@@ -463,8 +463,10 @@ def _publish(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, findings: dict[str, list[Finding]]) -> None:
-    """entities.csv, rejects.csv, findings/<kind>.csv and findings.xlsx."""
+def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, findings: dict[str, list[Finding]],
+                  store: GraphStore | None = None) -> None:
+    """entities.csv, rejects.csv, findings/<kind>.csv and findings.xlsx (with the children and
+    division names that ``store``'s graph holds beside the codes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     export.write_entities(con, out_dir / "entities.csv")
     export.write_rejects(con, out_dir / "rejects.csv")
@@ -473,6 +475,7 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, findings: dict[
     export.write_findings_xlsx(
         out_dir / "findings.xlsx",
         [(check.LABEL, check.COLUMNS, findings.get(check.KIND, [])) for check in CHECKS],
+        export.Readable.read(store, (f for rows in findings.values() for f in rows)) if store else None,
     )
 
 

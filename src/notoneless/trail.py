@@ -2,12 +2,14 @@
 
 ``notoneless trail KEY`` takes a person_id, an ID number (typed any way: spaces,
 lower-case x, full-width digits, the 15-digit form) or a 学籍号, and prints every
-source record, household, school, payment, contact, visit and finding in Chinese, and
-the officers' 三包 assignments and identity decisions concerning the person.
+source record, household, school, payment, contact, visit and finding in Chinese, the
+child's cases (编号, 类型, 状态, 责任县 by name, 期限 and 剩余天数), and the officers' 三包
+assignments and identity decisions concerning the person.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -54,9 +56,12 @@ STATUS_FLAGS = (
 )
 
 
-def find_trail(store: GraphStore, key: str) -> list[dict[str, Any]]:
+def find_trail(store: GraphStore, key: str, today: date | None = None) -> list[dict[str, Any]]:
     """Every person the key names (usually one), each with the whole record (no scope:
-    the CLI sees the whole graph)."""
+    the CLI sees the whole graph). Each case carries its 剩余天数 on ``today`` (``days_left``,
+    negative: overdue) and its county's name (``county_name``)."""
+    from notoneless.cases.export import division_names
+    from notoneless.cases.ledger_reads import days_left
     from notoneless.decisions.book import decision_rows_from_graph
 
     for k in lookup_keys(key):
@@ -64,8 +69,13 @@ def find_trail(store: GraphStore, key: str) -> list[dict[str, Any]]:
         if person_ids:
             requests = [{"i": i, "person_id": pid, "division": None, "school": None} for i, pid in enumerate(person_ids)]
             rows = sorted(store.query("trail", requests=requests), key=lambda row: row.pop("request"))
+            today = today or date.today()
+            names = division_names(store, (c.get("responsible_county") for row in rows for c in row["cases"]))
             for row in rows:
                 row["decisions"] = decision_rows_from_graph(row["decisions"])
+                for c in row["cases"]:
+                    c["days_left"] = days_left(c.get("deadline"), c.get("state"), today)
+                    c["county_name"] = names.get(c.get("responsible_county"))
             return rows
     return []
 
@@ -82,6 +92,24 @@ def print_assignments(console: Console, assignments: list[dict[str, Any]]) -> No
         t.add_row(shown(a.get("made_at")), text(a.get("made_by")),
                   ACTION_LABELS.get(a.get("action"), text(a.get("action"))), text(a.get("contact_id")),
                   text(a.get("duty_type")), text(a.get("target")), text(a.get("via")), text(a.get("note")))
+    console.print(t)
+
+
+def print_cases(console: Console, cases: list[dict[str, Any]]) -> None:
+    """The child's cases: 编号, 类型, 状态, 责任县 (name and code), 期限, 剩余天数 (negative: overdue)."""
+    if not cases:
+        console.print("案件：无")
+        return
+    t = Table(title="案件")
+    for col in ("案件编号", "类型", "状态", "责任县", "期限", "剩余天数"):
+        t.add_column(col)
+    for c in cases:
+        county = text(c.get("responsible_county"))
+        if c.get("county_name"):
+            county = f"{c['county_name']}（{county}）"
+        left = c.get("days_left")
+        t.add_row(c["case_id"], text(c.get("type_label") or c.get("case_type")), text(c.get("state")), county,
+                  text(c.get("deadline"))[:10], "" if left is None else (f"{left}（逾期）" if left < 0 else str(left)))
     console.print(t)
 
 
@@ -156,6 +184,7 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
         console.print(t)
     else:
         console.print("问题线索：无")
+    print_cases(console, trail.get("cases", []))
     if trail.get("decisions"):
         t = Table(title="身份判定（人工，不可修改）")
         for col in ("判定编号", "判定", "记录", "判定人", "时间", "说明"):

@@ -222,3 +222,53 @@ def test_missing_evidence_for_confirm_close_is_named_not_listed(graph) -> None:
     with pytest.raises(CaseError) as err:
         act(graph, case_id, "confirm_close", by=officer(graph, "王老师"), today=DAY)
     assert "任一佐证材料" in str(err.value) and "出生医学证明" not in str(err.value)
+
+
+def test_export_shows_the_child_the_hand_off_and_this_months_changes(graph, tmp_path: Path) -> None:
+    # Issue 19: P1 is a known child (name, masked ID, sex, birth date, school beside the
+    # person id); month 2 hands P2 from 431222 to 431202 and opens P5; the 本月变化 sheet
+    # lists the run's changes, the 移交 column the hand-off, seen from both counties.
+    from notoneless.cases.export import CHANGE_HEADERS, PERSON_HEADERS
+
+    _ledger(graph)
+    graph.write_rows("load/persons", [{**PERSONS[0], "person_id": "P1", "name": "张三", "id_number": "431222201403050012",
+                                       "birth_date": date(2014, 3, 5), "sex": "M"}])
+    graph.write_rows("load/divisions", [{"code": c, "name": n, "level": "县", "parent_code": "4312", "listed": True,
+                                         "run_id": "t"} for c, n in (("431222", "沅陵县"), ("431202", "鹤城区"))])
+    month2 = {"unmatched_children": [child("P1"), {**child("P2"), "责任县": "431202"}, child("P3", "431222102001"),
+                                     child("P4", "431202101001"), child("P5")]}
+    reconcile(graph, "run-2", month2, merges={}, today=date(2025, 11, 20))
+    p2 = next(c for c in list_cases(graph, case_type="dropout") if c.subject == "P2")
+    assert (p2.state, p2.responsible_county, p2.transfer_from) == ("待接收", "431202", "431222")
+
+    def sheet(wb, title: str) -> list[dict[str, object]]:
+        rows = list(wb[title].iter_rows(values_only=True))
+        return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+    old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
+    export_county(graph, "431222", old, today=date(2025, 11, 25))
+    export_county(graph, "431202", new, today=date(2025, 11, 25))
+    wb = load_workbook(old)
+    assert tuple(wb.sheetnames) == SHEET_TITLES and tuple(c.value for c in wb["本月变化"][1]) == CHANGE_HEADERS
+    suspected = {r["人员编号"]: r for r in sheet(wb, "疑似辍学台账")}
+    p1 = suspected["P1"]
+    assert tuple(p1[h] for h in PERSON_HEADERS[:3]) == ("张三", "4312**********0012", "男")
+    assert p1["出生日期"].date() == date(2014, 3, 5)  # a date cell
+    assert suspected["P3"]["姓名"] == "学生P3"
+    assert suspected["P2"]["移交"] == "已转出至 鹤城区(431202)，待对方接收（本县只读）"
+    assert isinstance(suspected["P3"]["剩余天数"], int)
+    assert suspected["P3"]["剩余天数"] == (get_case(graph, suspected["P3"]["案件编号"]).deadline - date(2025, 11, 25)).days
+    changes = {r["人员编号"]: r for r in sheet(wb, "本月变化")}
+    assert changes["P2"]["变化"] == "转出" and changes["P2"]["变化代码"] == "transferred_out"
+    assert changes["P2"]["转出县"] == "沅陵县(431222)" and changes["P2"]["责任县"] == "鹤城区(431202)"
+    assert changes["P5"]["变化"] == "新立案" and changes["P1"]["变化代码"] == "still_open"
+    assert changes["P1"]["姓名"] == "张三" and {r["运行编号"] for r in changes.values()} == {"run-2"}
+    summary = {(r["案件类型"], r["乡镇"]): r for r in sheet(wb, "四个一汇总")}
+    assert summary[("疑似失学辍学", "城关镇(431222101)")]["合计"] == 2  # P1, P5: P2, handed over, counts in 431202
+    wb = load_workbook(new)
+    handed = next(r for r in sheet(wb, "疑似辍学台账") if r["人员编号"] == "P2")
+    assert handed["移交"] == "待接收：由 沅陵县(431222) 转入" and handed["状态"] == "待接收"
+    assert [(r["人员编号"], r["变化"]) for r in sheet(wb, "本月变化") if r["人员编号"] == "P2"] == [("P2", "转入")]
+    subsidy = sheet(wb, "资助台账")[0]
+    assert subsidy["笔数"] == 2 and subsidy["重复金额"] == 625.0 and subsidy["应发县"] == "鹤城区(431202)"
+    assert subsidy["发放县"] == "沅陵县(431222)；鹤城区(431202)"

@@ -12,5 +12,5 @@ WHERE ($county IS NULL OR c.responsible_county = $county OR change = 'transferre
   AND ($change IS NULL OR change = $change)
 RETURN ch.case_id AS case_id, c.case_type AS case_type, c.type_label AS type_label,
        c.responsible_county AS responsible_county, change, ch.reason AS reason, c.state AS state,
-       c.title AS title, c.person_id AS person_id, ch.from_county AS from_county
+       c.title AS title, c.person_id AS person_id, c.name AS name, ch.from_county AS from_county
 ORDER BY change, case_id

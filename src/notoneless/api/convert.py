@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from typing import Any
 
 from notoneless.access.masking import mask
@@ -41,6 +42,19 @@ def finding_out(f: dict[str, Any]) -> dict[str, Any]:
     """A Finding node's map (``columns``/``values`` lists) as the API shows it (``row``)."""
     out = {k: v for k, v in f.items() if k not in ("columns", "values") and v is not None}
     out["row"] = {str(c): "" if v is None else str(v) for c, v in zip(f.get("columns") or [], f.get("values") or [], strict=False)}
+    return out
+
+
+def case_out(c: dict[str, Any], today: date) -> dict[str, Any]:
+    """A case map as the API shows it (``CaseSummary``): masked, with its 剩余天数 and the
+    label of its change in the run asked about."""
+    from notoneless.cases.ledger_reads import days_left
+    from notoneless.cases.reconcile import CHANGE_LABELS
+
+    out = masked(c)
+    out["days_left"] = days_left(out.get("deadline"), out.get("state"), today)
+    if out.get("change"):
+        out["change_label"] = CHANGE_LABELS.get(out["change"])
     return out
 
 

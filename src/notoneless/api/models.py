@@ -155,9 +155,14 @@ class CaseSummary(BaseModel):
     responsible_town: str | None = None
     responsible_village: str | None = None
     responsible_school: str | None = None
+    transfer_from: str | None = None  # 待接收: the county that handed the case over (it reads, the new one acts)
     deadline: str | None = None
+    days_left: int | None = None  # 剩余天数 to the deadline (negative: overdue; null once 销号)
     opened_at: str | None = None
     updated_at: str | None = None
+    change: str | None = None  # what the run (run_id; the latest by default) did to the case: new, reopened …
+    change_label: str | None = None
+    change_reason: str | None = None
 
 
 class TrailContact(BaseModel):

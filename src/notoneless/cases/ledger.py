@@ -259,7 +259,9 @@ def reconcile(
         merges = dict(merges)
     day = today or date.today()
     now = datetime.now(UTC)
-    drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges)
+    findings = {kind: list(rows) for kind, rows in findings.items()}
+    drafts, checked = drafts_from_findings(findings, opened_on=day, merges=merges,
+                                           names=_gap_names(store, findings.get("contact_gaps", ())))
     index, untouched = in_scope(index, drafts, coverage, merges)
     if homes is None:
         homes = _split_homes(history_path, run_id, index)
@@ -311,6 +313,14 @@ def reconcile(
     if feed:
         store.write_rows("cases/record_changes", feed)
     return changes
+
+
+def _gap_names(store: GraphStore, rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """person_id → name of the children 三包缺位 rows name (对象), for their cases' titles."""
+    ids = sorted({str(r.get("对象")) for r in rows if r.get("类型") != "包村缺位" and r.get("对象")})
+    if not ids:
+        return {}
+    return {r["person_id"]: r["name"] for r in store.query("cases/persons", person_ids=ids) if r.get("name")}
 
 
 def _part(subject: str, parts: int) -> int:
@@ -409,7 +419,7 @@ def _new_case_row(d: CaseDraft, case_id: str, run_id: str, now: datetime) -> dic
         "match_key": d.match_key,
         "subject": d.subject,
         "person_id": d.person_id,
-        "name": d.finding.get("姓名") or None,
+        "name": d.finding.get("姓名") or d.name or None,
         "state": state,
         "version": 1,
         "attempts": 0,

@@ -32,6 +32,16 @@ def native_map(m: Mapping[str, Any]) -> dict[str, Any]:
     return {k: native(v) for k, v in m.items()}
 
 
+def days_left(deadline: date | str | None, state: str | None, today: date) -> int | None:
+    """剩余天数: days from ``today`` to a case's deadline (negative: overdue); None once the
+    case is 销号 or without a deadline. ``deadline`` as stored or as its ISO text."""
+    if not deadline or state == State.CLOSED.value:
+        return None
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline[:10])
+    return (deadline - today).days
+
+
 @dataclass(frozen=True)
 class CaseEventRecord:
     event_id: str
@@ -103,6 +113,9 @@ class CaseRecord:
     def finding(self) -> dict[str, str]:
         return json.loads(self.props.get("finding_json") or "{}")
 
+    def days_left(self, today: date) -> int | None:
+        return days_left(self.props.get("deadline"), self.props.get("state"), today)
+
     def overdue(self, today: date) -> bool:
         deadline = self.props.get("deadline")
         return self.props.get("state") != State.CLOSED.value and deadline is not None and deadline < today
@@ -126,7 +139,7 @@ _CASE_FIELDS = {
     "case_id", "case_type", "match_key", "state", "version", "person_id", "subject", "title",
     "responsible_county", "responsible_town", "responsible_village", "responsible_school",
     "opened_run", "opened_at", "last_seen_run", "deadline", "reason_code", "resume_state",
-    "attempts", "notice_deadline", "team", "closed_at", "updated_at", "finding_json", "name",
+    "attempts", "notice_deadline", "team", "closed_at", "updated_at", "finding_json", "name", "transfer_from",
 }  # fmt: skip
 
 
@@ -141,6 +154,12 @@ def case_events(store: GraphStore, case_id: str) -> list[CaseEventRecord]:
     return [CaseEventRecord.from_props(r["event"]) for r in store.query("cases/case_events", case_id=case_id)]
 
 
+def latest_change_run(store: GraphStore) -> str | None:
+    """The latest run that reconciled the ledger (None before any run)."""
+    latest = store.query("cases/latest_change_run")
+    return latest[0]["run_id"] if latest else None
+
+
 def case_changes(
     store: GraphStore, run_id: str | None = None, *, county: str | None = None, change: str | None = None
 ) -> tuple[str | None, list[dict[str, Any]]]:
@@ -153,10 +172,9 @@ def case_changes(
         labels = "、".join(f"{k}（{v}）" for k, v in CHANGE_LABELS.items())
         raise CaseError(f"变化种类「{change}」不存在：应为 {labels} 之一。", code="CASE_CHANGE_UNKNOWN", field="change")
     if run_id is None:
-        latest = store.query("cases/latest_change_run")
-        if not latest:
+        run_id = latest_change_run(store)
+        if run_id is None:
             return None, []
-        run_id = latest[0]["run_id"]
     rows = store.query("cases/changes", run_id=run_id, county=county, change=change)
     return run_id, [{**r, "change_label": CHANGE_LABELS[r["change"]]} for r in rows]
 

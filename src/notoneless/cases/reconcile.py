@@ -271,9 +271,11 @@ def in_scope(
 
 
 def drafts_from_findings(
-    findings: Mapping[str, Iterable[Mapping[str, Any]]], *, opened_on: date, merges: Mapping[str, str]
+    findings: Mapping[str, Iterable[Mapping[str, Any]]], *, opened_on: date, merges: Mapping[str, str],
+    names: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, CaseDraft], set[CaseType]]:
-    """Drafts keyed by match key (first row wins on a repeated key) and the case types checked."""
+    """Drafts keyed by match key (first row wins on a repeated key) and the case types checked
+    (``names``: person_id → name, for the titles of rows without a 姓名)."""
     drafts: dict[str, CaseDraft] = {}
     checked: set[CaseType] = set()
     for kind, rows in findings.items():
@@ -281,7 +283,7 @@ def drafts_from_findings(
             raise CaseError(f"未知的比对结果种类「{kind}」：应为 {'、'.join(CASE_TYPE_BY_KIND)} 之一。", code="CASE_KIND_UNKNOWN")
         checked.add(CASE_TYPE_BY_KIND[kind])
         for row in rows:
-            d = draft_from_finding(kind, row, opened_on=opened_on)
+            d = draft_from_finding(kind, row, opened_on=opened_on, names=names)
             if d.person_id is not None:
                 survivor = resolve_person(d.person_id, merges)
                 if survivor != d.person_id:

@@ -157,6 +157,7 @@ class CaseDraft:
     deadline: date
     title: str
     finding: dict[str, str] = field(default_factory=dict)
+    name: str | None = None  # the child's name, where the finding or the graph knows it
 
     @property
     def match_key(self) -> str:
@@ -204,8 +205,12 @@ def _divisions(code: str) -> tuple[str | None, str | None, str | None]:
     return county, town, village
 
 
-def draft_from_finding(kind: str, row: Mapping[str, Any], *, opened_on: date) -> CaseDraft:
-    """Turn one finding row (the contract's columns for ``kind``) into a ``CaseDraft``."""
+def draft_from_finding(
+    kind: str, row: Mapping[str, Any], *, opened_on: date, names: Mapping[str, str] | None = None
+) -> CaseDraft:
+    """Turn one finding row (the contract's columns for ``kind``) into a ``CaseDraft``.
+    ``names``: person_id → the child's name, for rows without a 姓名 column (三包缺位): the
+    title reads ``包户缺位：张三（P000123）``."""
     ct = CASE_TYPE_BY_KIND.get(kind)
     if ct is None:
         raise CaseError(f"未知的比对结果种类「{kind}」：应为 {'、'.join(FINDING_KINDS)} 之一。", code="CASE_KIND_UNKNOWN")
@@ -226,8 +231,9 @@ def draft_from_finding(kind: str, row: Mapping[str, Any], *, opened_on: date) ->
         person_id = None if gap == "包村缺位" else obj
         if gap == "包村缺位":
             county, town, village = _divisions(obj) if county is None else (county, town, village)
-        title = f"{gap}：{obj}"
-        return CaseDraft(ct, obj, person_id, (gap,), county, town, village, None, monthly, title, finding)
+        name = (names or {}).get(obj) if person_id else None
+        title = f"{gap}：{name}（{obj}）" if name else f"{gap}：{obj}"
+        return CaseDraft(ct, obj, person_id, (gap,), county, town, village, None, monthly, title, finding, name)
 
     person_id = _s(row, "person_id")
     if not person_id:

@@ -96,10 +96,11 @@ def cases_export_command(
     out: Path = typer.Argument(..., help="输出的 XLSX 文件"),
     county: str = typer.Option(..., "--county", help="县级区划代码（6 位）"),
     by: str | None = typer.Option(None, "--by", help=READER_HELP),
+    run: str = typer.Option(None, "--run", help="本月变化一页所列的运行编号（默认：最近一次运行）"),
 ) -> None:
-    """导出本县台账（适龄儿童、疑似辍学、辍学、资助、三包缺位、跨县核实、四个一汇总）为 XLSX。
+    """导出本县台账（适龄儿童、疑似辍学、辍学、资助、三包缺位、跨县核实、四个一汇总、本月变化）为 XLSX。
     Export the county's ledgers as one XLSX workbook."""
     from notoneless.commands.cases import export_command
     from notoneless.config import get_settings
 
-    export_command(get_settings(), console, county, out, by)
+    export_command(get_settings(), console, county, out, by, run)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.access.users import find_user
-from notoneless.cases.ledger import act, confirm_resolved
+from notoneless.cases.ledger import confirm_resolved
 from notoneless.cases.ledger_reads import CaseRecord, case_changes, case_events, get_case, list_cases
 from notoneless.cases.machine import allowed
 from notoneless.cases.reasons import parse_evidence
@@ -21,6 +21,7 @@ from notoneless.config import Settings
 from notoneless.errors import CaseError
 from notoneless.graph.store import open_graph
 from notoneless.localtime import shown
+from notoneless.services.case_actions import act
 
 
 def list_command(
@@ -30,12 +31,14 @@ def list_command(
     with open_graph(settings) as store:
         cases = list_cases(store, county=county, state=state, case_type=case_type, overdue=overdue, today=today)
     table = Table(title=f"案件台账（{len(cases)} 件）", show_lines=False)
-    for header in ("案件编号", "类型", "对象", "摘要", "责任县", "乡镇", "状态", "期限", "逾期"):
+    for header in ("案件编号", "类型", "对象", "摘要", "责任县", "乡镇", "状态", "期限", "剩余天数", "逾期"):
         table.add_column(header, overflow="fold")
     for c in cases:
+        left = c.days_left(today)
         table.add_row(
             c.case_id, c.type_label, c.subject or "", c.title or "", c.responsible_county or "",
-            c.responsible_town or "", c.state, shown(c.deadline), "是" if c.overdue(today) else "",
+            c.responsible_town or "", c.state, shown(c.deadline), "" if left is None else str(left),
+            "是" if c.overdue(today) else "",
         )  # fmt: skip
     console.print(table)
 
@@ -147,14 +150,15 @@ def confirm_command(settings: Settings, console: Console, county: str, run: str 
                   highlight=False)
 
 
-def export_command(settings: Settings, console: Console, county: str, out: Path, by: str | None = None) -> None:
+def export_command(settings: Settings, console: Console, county: str, out: Path, by: str | None = None,
+                   run: str | None = None) -> None:
     from notoneless.access.audit import LEDGER_EXPORT, record_read
     from notoneless.cases.export import export_county
 
     with open_graph(settings) as store:
         reader = find_user(store, by or settings.user)  # --by, else NOTONELESS_USER
         record_read(store, reader, LEDGER_EXPORT, target=county.strip())  # audited before anything is written
-        sheets = export_county(store, county, out)
+        sheets = export_county(store, county, out, run_id=run)
     console.print(
         f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets),
         highlight=False,

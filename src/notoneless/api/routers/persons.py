@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -11,7 +12,7 @@ from notoneless.access import audit
 from notoneless.access.masking import mask, mask_text
 from notoneless.access.users import AUDIT_READERS
 from notoneless.api.audits import audit_read, audit_read_sync, client_source
-from notoneless.api.convert import finding_out, masked, plain
+from notoneless.api.convert import case_out, finding_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
 from notoneless.api.search import interpret
@@ -89,6 +90,8 @@ async def get_trail(request: Request, caller: CurrentCaller, person_id: PersonId
         raise _not_found(person_id)
     row["findings"] = [finding_out(f) for f in row["findings"]]
     row["decisions"] = decision_rows_from_graph(row["decisions"])
+    today = date.today()
+    row["cases"] = [case_out(c, today) for c in row["cases"]]
     return masked(row)
 
 

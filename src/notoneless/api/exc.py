@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from notoneless.errors import CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
+from notoneless.errors import AuditUnavailable, CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
 
 log = logging.getLogger("notoneless.api")
 
@@ -39,6 +39,7 @@ TITLES: dict[str, str] = {
     "CASE_CONFLICT": "案件已被他人更新",
     "CASE_NOT_FOUND": "未找到",
     "GRAPH_ERROR": "图数据库暂不可用",
+    "AUDIT_UNAVAILABLE": "审计记录暂无法写入",
     "LINKAGE_ERROR": "无法给出比对解释",
     "INTERNAL_ERROR": "服务器内部错误",
 }
@@ -97,6 +98,9 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
     if isinstance(exc, GraphError):
         log.error("graph error on %s %s: %s", request.method, request.url.path, exc)
         return problem(503, exc.code, "图数据库暂时无法访问，请稍后重试；如持续出现请联系系统管理员。")
+    if isinstance(exc, AuditUnavailable):  # a read that could not be audited: not shown
+        log.error("audit unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem(503, exc.code, str(exc))
     if status >= 500:
         log.error("error on %s %s: %s", request.method, request.url.path, exc)
         return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")

@@ -35,6 +35,7 @@ import fcntl
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -130,6 +131,10 @@ class AuditJournal:
         self._waiting: list[tuple[bytes, asyncio.Future[None]]] = []
         self._syncing = False
         self._lock: asyncio.Lock | None = None  # a sync and a seal never overlap
+        # A drain's move (a worker thread) and the one at shutdown may overlap: one at a time,
+        # or each pops the other's segment and one is left unmoved.
+        self._moving = threading.Lock()
+        self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.syncs = 0  # disk syncs and events made durable: for tests and benchmarks
         self.events = 0
@@ -152,6 +157,7 @@ class AuditJournal:
     async def stop(self) -> None:
         """Move every event of this process to the graph (what cannot be moved stays in
         the journal, for the next process that starts)."""
+        self._stopping = True
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -208,8 +214,6 @@ class AuditJournal:
                     raise
                 self.syncs += 1
                 self.events += len(batch)
-                if self._segment is not None:
-                    self._segment.events += len(batch)
                 for _, future in batch:
                     if not future.done():  # a client that went away cancels its future
                         future.set_result(None)
@@ -219,11 +223,16 @@ class AuditJournal:
     async def _append(self, data: bytes) -> None:
         assert self._lock is not None
         async with self._lock:
+            if self._segment is None and not self._stopping:
+                # the last one failed (a full disk) and no fresh one could be made then: try
+                # again now, so a disk that has room again serves reads again
+                self._segment = await run_in_threadpool(_Segment, self.directory)
             segment = self._segment
             if segment is None:
                 raise AuditUnavailable("审计日志未打开（服务正在启动或停止），本次读取未执行：请稍后重试。")
             try:
                 await run_in_threadpool(segment.append, data)
+                segment.events += data.count(b"\n")  # counted under the lock: a drain seals what it counts
             except OSError:
                 # A segment that failed once is sealed: its whole lines still move to the
                 # graph, and the next events try a fresh file.
@@ -247,15 +256,22 @@ class AuditJournal:
         """Seal this process's segment if it has events, and move the sealed ones (and any
         orphan) to the graph."""
         assert self._lock is not None
-        async with self._lock:
-            if self._segment is not None and self._segment.events:
-                sealed = self._segment
-                self._segment = await run_in_threadpool(_Segment, self.directory)
-                self._sealed.append(sealed)
+        if self._segment is not None and self._segment.events:
+            # The fresh segment is made (a create, a rename, a directory sync) before the
+            # lock is taken: the reads' appends wait only for the swap.
+            fresh = await run_in_threadpool(_Segment, self.directory)
+            async with self._lock:
+                if self._segment is not None:
+                    self._sealed.append(self._segment)
+                self._segment = fresh
         await run_in_threadpool(self._move_sealed)
         await run_in_threadpool(self.move_orphans)
 
     def _move_sealed(self) -> None:
+        with self._moving:
+            self._move_sealed_locked()
+
+    def _move_sealed_locked(self) -> None:
         while self._sealed:
             segment = self._sealed[0]
             move_to_graph(self._store(), _events_of(segment.path))

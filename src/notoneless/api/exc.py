@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from notoneless.errors import AuditUnavailable, CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
 
@@ -121,7 +122,21 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
         404: "没有这个地址：请查看 API 文档（/docs 或 /openapi.json）。",
         405: "该地址不支持此请求方法：请查看 API 文档。",
     }.get(exc.status_code, STATUS_TITLES.get(exc.status_code, "请求未能完成"))
-    return problem(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:  # Starlette names the methods of the first route of the path only
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return problem(exc.status_code, code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of this path answers (``GET /decisions`` and ``POST
+    /decisions`` are two routes)."""
+    allowed = []
+    for method in ("DELETE", "GET", "PATCH", "POST", "PUT"):  # the methods the API has
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -28,4 +28,7 @@ CREATE CONSTRAINT contact_registration_id IF NOT EXISTS FOR (n:ContactRegistrati
 // withdrawal per decision (a decision is withdrawn by another decision naming it).
 CREATE CONSTRAINT identity_decision_id IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.decision_id IS UNIQUE;
 CREATE CONSTRAINT identity_decision_withdraws IF NOT EXISTS FOR (n:IdentityDecision) REQUIRE n.withdraws IS UNIQUE;
+// Audit events: written by MERGE on their id (api/audit/record.cypher), so a journal
+// event moved twice is one node.
+CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.event_id IS UNIQUE;
 CREATE CONSTRAINT user_change_id IF NOT EXISTS FOR (n:UserChange) REQUIRE n.change_id IS UNIQUE;

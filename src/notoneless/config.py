@@ -46,6 +46,12 @@ class WorkspacePaths:
         return self.root / "neo4j"
 
     @property
+    def audit_journal(self) -> Path:
+        """The API's audit journal: read events made durable before the data leaves,
+        moved to the graph within a second (api/audits.py); survives runs and restarts."""
+        return self.root / "audit_journal"
+
+    @property
     def demo(self) -> Path:
         """Generated demo bundles and their outputs."""
         return self.root / "demo"
@@ -99,6 +105,9 @@ class Settings(BaseSettings):
     # Off only to measure what auditing costs (benchmarks/api_load.py --audit-off); the
     # server warns at start when it is off.
     api_audit_reads: bool = True
+    # How often a server process moves the audit events of its journal to the graph
+    # (api/audits.py); a listing (GET /audit, GET /persons/{id}/audit) moves them first anyway.
+    api_audit_drain_seconds: float = Field(default=0.5, gt=0, le=3600)
     # Server processes of `notoneless serve` (uvicorn workers). One Python process runs
     # one core's worth of requests; two keep a 2-core machine busy beside Neo4j.
     api_workers: int = Field(default=2, ge=1)

@@ -92,6 +92,14 @@ class GraphError(NotOneLessError):
     exit_code = 3
 
 
+class AuditUnavailable(NotOneLessError):
+    """A read's audit event cannot be made durable: the read fails and shows nothing."""
+
+    code = "AUDIT_UNAVAILABLE"
+    http_status = 503
+    exit_code = 3
+
+
 class WorkspaceBusy(NotOneLessError):
     """Another run (or a start or stop of the local server) holds the workspace's lock."""
 

@@ -198,8 +198,11 @@ def print_trail(console: Console, trail: dict[str, Any]) -> None:
 
 def trail_command(key: str, store: GraphStore, console: Console, *, reader: Caller) -> int:
     """Print the trail of ``key`` for ``reader`` (the read audited first: one ``trail_read``
-    event, also when no person matches); raises PersonNotFound when none does."""
-    trails = find_trail(store, key)
+    event, also when no person matches); raises PersonNotFound when none in the reader's
+    scope does (out of scope: the same message as nonexistent)."""
+    # the reader's scope, as in the API: a person out of it is as not found
+    trails = [t for t in find_trail(store, key)
+              if store.query("api/persons/in_scope", person_id=t["person"]["person_id"], **reader.scope())]
     person_ids = [t["person"]["person_id"] for t in trails]
     record_read(store, reader, TRAIL_READ, person_id=person_ids[0] if len(person_ids) == 1 else None,
                 person_ids=person_ids, target=mask_text(key))

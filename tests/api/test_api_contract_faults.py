@@ -1,7 +1,7 @@
 """The smaller contract faults of issue 20: every 422 names the field at fault, also when
 the case logic raises it; a body that is not UTF-8 is a documented 400 problem; and the
 visit list's ``month`` schema says what the route accepts (a year 0000 is refused by
-the schema, naming ``month``)."""
+the schema, naming ``month``); a 405 names every method of the path in Allow."""
 
 from __future__ import annotations
 
@@ -40,3 +40,12 @@ def test_the_month_schema_agrees_with_the_route(client, scene):
     assert not re.match(pattern, "0000-01") and re.match(pattern, "2025-09")
     r = client.get("/contacts/C1/visits", params={"month": "0000-01"}, headers=auth(scene["county_a"]))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "month"
+
+
+def test_options_names_every_method_of_the_path(client, scene):
+    # GET /decisions and POST /decisions are two routes; Starlette's 405 named the first only
+    r = client.options("/decisions", headers=auth(scene["county_a"]))
+    assert r.status_code == 405 and r.headers["content-type"].startswith("application/problem+json")
+    assert sorted(m.strip() for m in r.headers["allow"].split(",")) == ["GET", "POST"]
+    r = client.delete("/decisions/D1/withdraw", headers=auth(scene["county_a"]))
+    assert r.status_code == 405 and r.headers["allow"] == "POST"

@@ -6,6 +6,7 @@ the events are listed by GET /persons/{id}/audit and, division-wide, by GET /aud
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,10 @@ from api_scene import ID
 pytestmark = pytest.mark.graph
 
 
-def _events(store) -> list[dict]:
+def _events(store, client=None) -> list[dict]:
+    """Every audit event: in the graph, and (with ``client``) still in the app's journal."""
+    if client is not None:
+        client.app.state.audits.publish()
     rows = store.execute_read(lambda tx: tx.run(
         "MATCH (a:AuditEvent) RETURN a {.*, at: toString(a.at)} AS e ORDER BY a.at, a.event_id").data())
     return [r["e"] for r in rows]
@@ -40,10 +44,10 @@ def test_every_read_leaves_exactly_one_event(client, scene, graph_store, path, p
     if "{case}" in path:
         path = path.format(case=_case_of_p01(client, scene))
     for _ in range(2):  # one event per read, every time
-        before = _events(graph_store)
+        before = _events(graph_store, client)
         r = client.get(path, params=params, headers=auth(scene["county_a"]))
         assert r.status_code == 200, r.text
-        new = [e for e in _events(graph_store) if e not in before]
+        new = [e for e in _events(graph_store, client) if e not in before]
         assert len(new) == 1, new
         e = new[0]
         assert e["action"] == kind and persons[0] in (e.get("person_ids") or [e.get("person_id")])
@@ -56,10 +60,10 @@ def test_every_read_leaves_exactly_one_event(client, scene, graph_store, path, p
 
 
 def test_a_trail_read_out_of_scope_is_recorded_as_an_attempt(client, scene, graph_store):
-    before = _events(graph_store)
+    before = _events(graph_store, client)
     r = client.get("/persons/P04/trail", headers=auth(scene["county_a"]))
     assert r.status_code == 404
-    new = [e for e in _events(graph_store) if e not in before]
+    new = [e for e in _events(graph_store, client) if e not in before]
     assert [(e["action"], e["person_id"], e["by"]) for e in new] == [("trail_read", "P04", "鹤城区数据员")]
 
 
@@ -85,19 +89,24 @@ def test_the_events_are_listed_per_person_and_division_wide(client, scene):
 
 
 def test_a_read_whose_event_cannot_be_written_fails_and_shows_nothing(client, scene, graph_store):
-    # A real failure of the write: a uniqueness constraint that the second event of the
-    # same client breaks (no mock: Neo4j itself refuses the event).
-    graph_store.execute_write(lambda tx: tx.run("MATCH (a:AuditEvent) DETACH DELETE a").consume())
-    graph_store.execute_write(lambda tx: tx.run(
-        "CREATE CONSTRAINT audit_test_one_per_source IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.source IS UNIQUE"
-    ).consume())
-    try:
-        first = client.get("/persons/P01/trail", headers=auth(scene["county_a"]))
-        assert first.status_code == 200
-        for path in ("/persons/P01/trail", "/persons/P01", f"/cases/{_case_of_p01(client, scene)}"):
-            r = client.get(path, headers=auth(scene["county_a"]))
-            assert r.status_code == 503, (path, r.text)
-            assert "张伟" not in r.text and r.headers["content-type"].startswith("application/problem+json")
-    finally:
-        graph_store.execute_write(lambda tx: tx.run("DROP CONSTRAINT audit_test_one_per_source IF EXISTS").consume())
-    assert len(_events(graph_store)) == 1
+    # A real failure of the write: the disk under the journal is full. The journal's
+    # open segment is pointed at /dev/full (every write: ENOSPC), as a full disk would
+    # answer; no mock, the read goes through the whole app.
+    journal = client.app.state.audits
+    case = _case_of_p01(client, scene)
+    for path in ("/persons/P01/trail", "/persons/P01", f"/cases/{case}", "/persons"):
+        before = _events(graph_store, client)
+        full = os.open("/dev/full", os.O_WRONLY)
+        try:
+            os.dup2(full, journal._segment.fd)
+        finally:
+            os.close(full)
+        r = client.get(path, params={"q": "张伟"} if path == "/persons" else {}, headers=auth(scene["county_a"]))
+        assert r.status_code == 503, (path, r.text)
+        assert r.json()["code"] == "AUDIT_UNAVAILABLE" and "磁盘" in r.json()["detail"]
+        assert "张伟" not in r.text and r.headers["content-type"].startswith("application/problem+json")
+        assert _events(graph_store, client) == before  # nothing shown, nothing recorded
+        # the journal recovers on a fresh segment: the next read is served and recorded
+        assert client.get(path, params={"q": "张伟"} if path == "/persons" else {},
+                          headers=auth(scene["county_a"])).status_code == 200
+        assert len(_events(graph_store, client)) == len(before) + 1

@@ -162,6 +162,11 @@ def test_cli_list_show_act_export(graph, graph_settings, tmp_path: Path) -> None
     assert exports["total"] == 1 and exports["items"][0]["target"] == "431222"
     assert exports["items"][0]["source"].startswith("cli:")
     assert "疑似辍学台账 3 行" in r.output
+    # another county's officer gets the ledger of their own county only: out of scope is not found
+    other = tmp_path / "other.xlsx"
+    r = _cli(["cases", "export", str(other), "--county", "431222", "--by", "外县数据员"], graph_settings)
+    assert isinstance(r.exception, CaseError) and r.exception.code == "CASE_NOT_FOUND", r.output
+    assert "辖区内没有县「431222」" in str(r.exception) and not other.exists()
 
 
 def test_change_feed_lists_what_a_run_did_and_confirms_in_bulk(graph, graph_settings) -> None:

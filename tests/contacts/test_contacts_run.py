@@ -104,6 +104,12 @@ def test_assign_in_bulk_then_off_duty_changes_the_gaps_on_the_next_runs(graph, g
     assert ("assign", "LX001", "包村", "卢峰镇专干", f"村 {SOUTH}") in mine
     r = cli(["trail", li_na, "--by", "溆浦县数据员"], graph_settings)
     assert r.exit_code == 0 and "三包指派记录" in r.output and "卢峰镇专干" in r.output
+    # another county's officer: the same answer as for nobody (the CLI scopes like the API)
+    create_user(graph, "鹤城区数据员", Role.COUNTY, "431202")
+    other = cli(["trail", li_na, "--by", "鹤城区数据员"], graph_settings)
+    nobody = cli(["trail", "P-NOBODY", "--by", "鹤城区数据员"], graph_settings)
+    assert other.exit_code == nobody.exit_code != 0 and "三包指派记录" not in other.output
+    assert str(other.exception).replace(li_na, "P-NOBODY") == str(nobody.exception)
 
     # LX001 goes 离岗: the gaps come back on the next run, and LX001's bundle duties become gaps too
     r = cli(["contacts", "status", "LX001", "离岗", "--by", "卢峰镇专干", "--note", "调离"], graph_settings)

@@ -1,6 +1,7 @@
 """``notoneless explain A B`` reads the last run's workspace and prints a Chinese table;
 the reader is a registered user (``--by`` / NOTONELESS_USER) and the read is audited in
-the graph (a ``pair_explain`` event)."""
+the graph (a ``pair_explain`` event). As in the API (GET /linkage/explain), a record
+out of the reader's division is as not found, and that read is not shown."""
 
 from __future__ import annotations
 
@@ -28,6 +29,21 @@ def _env(workspace, graph_settings) -> dict[str, str]:
             "NOTONELESS_GRAPH_PASSWORD": server.read_password(graph_settings)}
 
 
+def _in_graph(graph, keys: list[str], division: str) -> None:
+    """The records as the run writes them into the graph: each of a person, in ``division``."""
+    graph.execute_write(lambda tx: tx.run(
+        "UNWIND $keys AS k CREATE (:Person {person_id: 'P-' + k})-[:HAS_RECORD]->"
+        "(:SourceRecord {record_key: k, division_code: $division})", keys=keys, division=division).consume())
+
+
+def _explain(tmp_path, graph_settings, a: str, b: str, user: str = "县数据员"):
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, ["explain", a, b, "--by", user], env=_env(tmp_path, graph_settings))
+    finally:
+        get_settings.cache_clear()
+
+
 def test_explain_command_prints_levels_weights_and_decision(tmp_path, graph, graph_settings):
     reader = officer(graph, "县数据员", Role.COUNTY, "431224")
     recs = list(population(60, seed=21)[0])
@@ -40,12 +56,9 @@ def test_explain_command_prints_levels_weights_and_decision(tmp_path, graph, gra
     con.close()
     before = _tables(db)
     a, b = keys[start], keys[start + 1]
+    _in_graph(graph, [a, b], "431224")
 
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["explain", a, b], env=_env(tmp_path, graph_settings))
-    finally:
-        get_settings.cache_clear()
+    result = _explain(tmp_path, graph_settings, a, b)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "身份证号" in out and "纠错后一致" in out
@@ -79,3 +92,19 @@ def test_explain_command_unknown_key_is_one_line_error(tmp_path, graph, graph_se
         get_settings.cache_clear()
     assert result.exit_code != 0
     assert "xueji:99" in str(result.exception or result.output)
+
+
+def test_explain_command_out_of_the_readers_division_is_not_found(tmp_path, graph, graph_settings):
+    # a county officer of 431202 asks about two records of 431224: the same message as a
+    # record that does not exist, and nothing read, so nothing audited
+    officer(graph, "鹤城区数据员", Role.COUNTY, "431202")
+    con = duckdb.connect(str(tmp_path / "linkage.duckdb"))
+    when = __import__("datetime").date(2014, 1, 2)
+    load(con, [Rec("hukou", "王芳", make_id("431224", when, 11)), Rec("xueji", "王芳", make_id("431224", when, 11))])
+    con.close()
+    _in_graph(graph, ["hukou:1", "xueji:1"], "431224")
+    result = _explain(tmp_path, graph_settings, "hukou:1", "xueji:1", user="鹤城区数据员")
+    assert result.exit_code != 0
+    message = str(result.exception or result.output)
+    assert "辖区内没有记录 hukou:1、xueji:1" in message and "王芳" not in result.output
+    assert graph.execute_read(lambda tx: tx.run("MATCH (e:AuditEvent) RETURN count(e) AS n").single()["n"]) == 0

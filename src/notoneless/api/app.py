@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from notoneless.api import docs, exc
-from notoneless.api.audits import AuditWriter
+from notoneless.api.audits import AuditJournal
 from notoneless.api.callers import CallerCache
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
@@ -69,7 +69,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             indexed = index_name_pinyin(app.state.store)
             if indexed:
                 log.info("gave %d persons a pinyin search key", indexed)
-            yield
+            await app.state.audits.start()
+            try:
+                yield
+            finally:
+                await app.state.audits.stop()  # the journal's events into the graph before it closes
             if opened:
                 app.state.store = None
 
@@ -86,7 +90,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.store = store
     app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
     app.state.trails = TrailReader(lambda: app.state.store)
-    app.state.audits = AuditWriter(lambda: app.state.store)
+    app.state.audits = AuditJournal(settings.paths.audit_journal, lambda: app.state.store,
+                                    drain_seconds=settings.api_audit_drain_seconds)
     if not settings.api_audit_reads:
         log.warning("reads of persons' data are NOT audited (NOTONELESS_API_AUDIT_READS=false): for measurement only")
     exc.install(app)

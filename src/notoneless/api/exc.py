@@ -18,8 +18,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from notoneless.errors import CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
+from notoneless.errors import AuditUnavailable, CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
 
 log = logging.getLogger("notoneless.api")
 
@@ -39,6 +40,7 @@ TITLES: dict[str, str] = {
     "CASE_CONFLICT": "案件已被他人更新",
     "CASE_NOT_FOUND": "未找到",
     "GRAPH_ERROR": "图数据库暂不可用",
+    "AUDIT_UNAVAILABLE": "审计记录暂无法写入",
     "LINKAGE_ERROR": "无法给出比对解释",
     "INTERNAL_ERROR": "服务器内部错误",
 }
@@ -97,6 +99,9 @@ async def _project_error(request: Request, exc: NotOneLessError) -> JSONResponse
     if isinstance(exc, GraphError):
         log.error("graph error on %s %s: %s", request.method, request.url.path, exc)
         return problem(503, exc.code, "图数据库暂时无法访问，请稍后重试；如持续出现请联系系统管理员。")
+    if isinstance(exc, AuditUnavailable):  # a read that could not be audited: not shown
+        log.error("audit unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem(503, exc.code, str(exc))
     if status >= 500:
         log.error("error on %s %s: %s", request.method, request.url.path, exc)
         return problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请联系系统管理员。")
@@ -117,7 +122,21 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
         404: "没有这个地址：请查看 API 文档（/docs 或 /openapi.json）。",
         405: "该地址不支持此请求方法：请查看 API 文档。",
     }.get(exc.status_code, STATUS_TITLES.get(exc.status_code, "请求未能完成"))
-    return problem(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:  # Starlette names the methods of the first route of the path only
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return problem(exc.status_code, code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of this path answers (``GET /decisions`` and ``POST
+    /decisions`` are two routes)."""
+    allowed = []
+    for method in ("DELETE", "GET", "PATCH", "POST", "PUT"):  # the methods the API has
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

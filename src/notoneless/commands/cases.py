@@ -158,6 +158,9 @@ def export_command(settings: Settings, console: Console, county: str, out: Path,
     with open_graph(settings) as store:
         reader = find_user(store, by or settings.user)  # --by, else NOTONELESS_USER
         record_read(store, reader, LEDGER_EXPORT, target=county.strip())  # audited before anything is written
+        if not reader.covers(county.strip()):  # the reader's scope, as in the API: out of it is as not found
+            raise CaseError(f"辖区内没有县「{county.strip()}」：请核对县级区划代码，或请该县（或上级）的用户导出。",
+                            code="CASE_NOT_FOUND")
         sheets = export_county(store, county, out, run_id=run)
     console.print(
         f"已导出 {out}：" + "，".join(f"{s.title} {len(s.rows)} 行" for s in sheets),

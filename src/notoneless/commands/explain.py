@@ -33,10 +33,17 @@ def run(key_a: str, key_b: str, settings: Settings, console: Console, *, by: str
     before it is shown."""
     from notoneless.access.audit import PAIR_EXPLAIN, record_read
     from notoneless.access.users import find_user
+    from notoneless.errors import NotFound
     from notoneless.graph.store import open_graph
 
     with open_graph(settings) as store:
         reader = find_user(store, by or settings.user)
+        # the reader's scope, as in the API (GET /linkage/explain): out of it is as not found
+        found = {r["record_key"] for r in store.query("api/records/in_scope", record_keys=[key_a, key_b],
+                                                       **reader.scope())}
+        missing = [k for k in (key_a, key_b) if k not in found]
+        if missing:
+            raise NotFound(f"辖区内没有记录 {'、'.join(missing)}：记录键的格式是 <系统>:<行号>，例如 xueji:17。")
         ex = explain_last_run(settings, key_a, key_b)
         record_read(store, reader, PAIR_EXPLAIN, person_ids=sorted({p for p in (ex.person_a, ex.person_b) if p}),
                     target=f"{key_a} {key_b}")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from notoneless.access.users import AUDIT_READERS
+from notoneless.api.audits import publish_journal
 from notoneless.api.convert import plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 @router.get("", response_model=PageOf[AuditEvent],
             summary="辖区审计记录（最新在前）：按用户、人员、种类、时间筛选（省级管理员、县级数据员、只读审计）")
 def audit_events(
+    request: Request,
     store: Store,
     caller: CurrentCaller,
     page: Page,
@@ -34,6 +36,7 @@ def audit_events(
     for name, value in (("since", since), ("until", until)):
         if value is not None and value.tzinfo is None:
             raise BadRequest(f"参数 {name} 须带时区，如 2025-10-20T08:00:00+08:00。", field=name, code="VALIDATION_ERROR")
+    publish_journal(request)  # the events still in a journal are listed too
     rows = store.query("api/audit/list", division=caller.division,
                        user=user, person_id=person_id, action=kind,
                        since=since.isoformat() if since else None, until=until.isoformat() if until else None,

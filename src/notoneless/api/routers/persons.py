@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from notoneless.access import audit
 from notoneless.access.masking import mask, mask_text
 from notoneless.access.users import AUDIT_READERS
-from notoneless.api.audits import audit_read, audit_read_sync, client_source
+from notoneless.api.audits import audit_read, audit_read_sync, client_source, publish_journal
 from notoneless.api.convert import case_out, finding_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
@@ -82,8 +82,8 @@ async def get_trail(request: Request, caller: CurrentCaller, person_id: PersonId
     # same time (api/trails.py); no thread-pool hop of its own (an ``async`` route); and
     # the dict returned as is — FastAPI validates it against Trail once and writes the
     # JSON in pydantic's Rust core.
-    # the read's audit event is written while the trail is read (api/audits.py); either
-    # failing fails the read
+    # the read's audit event is made durable (the journal, api/audits.py) while the trail
+    # is read; either failing fails the read
     row, _ = await asyncio.gather(request.app.state.trails.read(person_id, caller.scope()),
                                   audit_read(request, caller, audit.TRAIL_READ, person_id=person_id))
     if row is None:
@@ -97,10 +97,12 @@ async def get_trail(request: Request, caller: CurrentCaller, person_id: PersonId
 
 @router.get("/{person_id}/audit", response_model=PageOf[AuditEvent],
             summary="谁查看过此人的完整号码（省级管理员、县级数据员、只读审计）")
-def get_audit(store: Store, caller: CurrentCaller, person_id: PersonId, page: Page) -> PageOf[AuditEvent]:
+def get_audit(request: Request, store: Store, caller: CurrentCaller, person_id: PersonId,
+              page: Page) -> PageOf[AuditEvent]:
     if not store.query("api/persons/in_scope", person_id=person_id, **caller.scope()):
         raise _not_found(person_id)
     if caller.role not in AUDIT_READERS:
         raise Forbidden(f"角色「{caller.role.value}」不能查看审计记录。")
+    publish_journal(request)  # the events still in a journal are listed too
     rows = store.query("api/audit/of_person", person_id=person_id, **page.params())
     return page.result(AuditEvent, rows, plain)

@@ -38,6 +38,7 @@ from notoneless.cases.reasons import ANY_KIND, EVIDENCE_LABELS, REASONS, Evidenc
 from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, State
 from notoneless.cases.types import CASE_TYPES, CaseType
+from notoneless.checks.catalogue import LABELS as FINDING_LABELS
 from notoneless.config import Settings
 from notoneless.errors import AccessError, ApiError, CaseError, NotFound
 from notoneless.graph.store import GraphStore
@@ -473,4 +474,4 @@ async def person_page(request: Request, officer: CurrentOfficer, person_id: str)
     person = trail["person"]
     flags = [label for prop, label in STATUS_FLAGS if person.get(prop)]
     return render(request, "person.html", officer=officer, trail=trail, person=person, records=records, flags=flags,
-                  nav="cases")
+                  finding_labels=FINDING_LABELS, nav="cases")

@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", function () {
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: data.types, inverse: true },
     series: data.series.map(function (s) {
-      return { name: s.name, type: "bar", stack: "open", data: s.data, label: { show: true, position: "inside" } };
+      return { name: s.name, type: "bar", stack: "open", data: s.data, label: { show: true, position: "inside", formatter: function (p) { return p.value ? p.value : ""; } } };
     })
   });
   window.addEventListener("resize", function () { chart.resize(); });

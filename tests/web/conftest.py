@@ -19,23 +19,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
-from api_scene import USERS, load_scene  # noqa: E402
+from api_scene import USERS, load_scene
+from web_helpers import CHROMIUM, VIEWPORT, password_of
 
-from notoneless.access.passwords import set_password  # noqa: E402
-from notoneless.config import Settings  # noqa: E402
-from notoneless.graph import server as graph_server  # noqa: E402
-from notoneless.graph.store import GraphStore  # noqa: E402
-from notoneless.web.app import create_site  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "一个不能少-test-2025"  # every scene user's web password
-VIEWPORT = {"width": 1366, "height": 768}
-
-
-def password_of(key: str) -> str:
-    return PASSWORD + key
+from notoneless.access.passwords import set_password
+from notoneless.config import Settings
+from notoneless.graph import server as graph_server
+from notoneless.graph.store import GraphStore
+from notoneless.web.app import create_site
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +76,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, site_url):  # noqa: ANN001, ANN201 — Playwright's own types
+def page(browser, site_url):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", base_url=site_url, accept_downloads=True)
     errors: list[str] = []
     pg = context.new_page()
@@ -94,18 +85,3 @@ def page(browser, site_url):  # noqa: ANN001, ANN201 — Playwright's own types
     pg.console_errors = errors
     yield pg
     context.close()
-
-
-def sign_in(page, key: str, users: dict[str, str]) -> None:  # noqa: ANN001
-    page.goto("/app/login")
-    page.get_by_label("用户名").fill(users[key])
-    page.get_by_label("密码").fill(password_of(key))
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/app/")
-
-
-def shot(page, name: str) -> Path:  # noqa: ANN001
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    out = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(out), full_page=False)
-    return out

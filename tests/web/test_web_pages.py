@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 from api_scene import ID
-from conftest import password_of, shot, sign_in
+from web_helpers import password_of, shot, sign_in
 
 from notoneless.web import sessions
 
@@ -97,7 +98,7 @@ def test_a_form_without_its_csrf_token_is_refused(page, web_scene, site_url) -> 
     assert page.url.endswith("/app/")
 
 
-def _fill_required(form) -> None:  # noqa: ANN001
+def _fill_required(form) -> None:
     for field in form.locator("input[required]:not([type=hidden]), textarea[required]").all():
         if field.get_attribute("type") == "date":
             field.fill("2026-12-31")
@@ -230,5 +231,5 @@ def test_evidence_upload_and_audited_download(page, web_scene, graph_store, tmp_
     link = page.get_by_role("link", name="学籍证明.pdf")
     with page.expect_download() as got:
         link.click()
-    assert open(got.value.path(), "rb").read() == pdf.read_bytes()
+    assert Path(got.value.path()).read_bytes() == pdf.read_bytes()
     assert _audit(graph_store, "evidence_download", web_scene[A_COUNTY])

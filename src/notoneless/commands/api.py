@@ -157,12 +157,18 @@ def demo_officer_lines(store: object, settings: Settings, county: str, person_id
     """For the demo: (re)create the county officer 演示县级数据员 of ``county`` and return
     the lines to print — the token and a ``curl`` line that works once ``notoneless serve``
     runs (it looks up ``person_id``'s trail, or the officer's own findings)."""
+    import secrets
+
+    from notoneless.access.passwords import set_password
     from notoneless.access.users import Role, create_user
 
     token = create_user(store, "演示县级数据员", Role.COUNTY, county, replace=True)
+    password = "demo-" + secrets.token_urlsafe(9)
+    set_password(store, "演示县级数据员", password)  # type: ignore[arg-type]
     base = f"http://{settings.api_host}:{settings.api_port}"
     path = f"/persons/{person_id}/trail" if person_id else "/findings?kind=unmatched_children&limit=5"
     return [
+        f"网页（notoneless serve 之后）：{base}/app/  用户名 演示县级数据员  密码 {password}",
         f"演示令牌（县级数据员，辖区 {county}）：{token}",
         "启动接口：notoneless serve   然后：",
         f"curl -s -H 'Authorization: Bearer {token}' '{base}{path}'",

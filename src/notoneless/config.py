@@ -52,6 +52,16 @@ class WorkspacePaths:
         return self.root / "audit_journal"
 
     @property
+    def web_session_key(self) -> Path:
+        """The key that signs the officer pages' session cookies (made at first use, 0600)."""
+        return self.root / "web_session.key"
+
+    @property
+    def evidence(self) -> Path:
+        """Evidence files officers upload on a case page (web/evidence.py), one folder per case."""
+        return self.root / "evidence"
+
+    @property
     def demo(self) -> Path:
         """Generated demo bundles and their outputs."""
         return self.root / "demo"
@@ -111,6 +121,14 @@ class Settings(BaseSettings):
     # Server processes of `notoneless serve` (uvicorn workers). One Python process runs
     # one core's worth of requests; two keep a 2-core machine busy beside Neo4j.
     api_workers: int = Field(default=2, ge=1)
+
+    # The officer pages (src/notoneless/web). A session ends after this many idle minutes.
+    web_session_idle_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
+    # The largest evidence file (PDF, JPG, PNG) an officer may upload, in MiB.
+    web_evidence_max_mb: float = Field(default=10.0, gt=0, le=200)
+    # Where the browser assets installed by `make` (npm ci) are: node_modules/ of the
+    # source checkout when not set (an installed wheel must name it).
+    web_assets_dir: Path | None = None
 
     @property
     def local_graph(self) -> bool:

@@ -31,8 +31,10 @@ PERSON_SEARCH = "person_search"  # a search (GET /persons?q=): the persons found
 PAIR_EXPLAIN = "pair_explain"  # why two records are (not) one person (GET /linkage/explain, notoneless explain)
 REVIEW_READ = "review_read"  # one review item: two records side by side, explained (GET /reviews/{id})
 CASE_READ = "case_read"  # one case with its events (GET /cases/{case_id})
-LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless cases export)
-READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT)
+LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless cases export, 台账 导出)
+EVIDENCE_DOWNLOAD = "evidence_download"  # an evidence file of a case (the case page; target: case/file)
+READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT,
+              EVIDENCE_DOWNLOAD)
 
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,

@@ -30,7 +30,7 @@ from types import FrameType
 
 log = logging.getLogger("notoneless.api")
 
-APP = "notoneless.api.app:app_from_environment"
+APP = "notoneless.api.app:app_from_environment"  # the API alone; `notoneless serve` passes the site with its pages
 # A process that dies this soon after its start is not started again (it would only die
 # again: a broken configuration, a graph that cannot be reached); the service stops.
 MIN_LIFETIME_SECONDS = 10.0
@@ -61,22 +61,22 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_one(host: str, port: int, log_level: str) -> None:
-    """One server process: its own socket, its own app (app_from_environment)."""
+def _serve_one(host: str, port: int, log_level: str, app: str = APP) -> None:
+    """One server process: its own socket, its own app (the factory ``app`` names)."""
     import uvicorn
 
     sock = _listening_socket(host, port)
-    uvicorn.Server(uvicorn.Config(APP, factory=True, log_level=log_level)).run(sockets=[sock])
+    uvicorn.Server(uvicorn.Config(app, factory=True, log_level=log_level)).run(sockets=[sock])
 
 
-def run_workers(host: str, port: int, workers: int, log_level: str = "warning") -> int:
+def run_workers(host: str, port: int, workers: int, log_level: str = "warning", app: str = APP) -> int:
     """Serve with ``workers`` processes until Ctrl+C / SIGTERM; the exit status."""
     check_port_free(host, port)
     context = multiprocessing.get_context("spawn")
     stopping = threading.Event()
 
     def start() -> BaseProcess:
-        process = context.Process(target=_serve_one, args=(host, port, log_level), daemon=False)
+        process = context.Process(target=_serve_one, args=(host, port, log_level, app), daemon=False)
         process.start()
         return process
 

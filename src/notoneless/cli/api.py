@@ -75,6 +75,19 @@ def users_rotate_command(
     api_commands.users_rotate(get_settings(), console, user, by)
 
 
+@users_app.command("password")
+def users_password_command(
+    name: str = typer.Argument(..., help="用户名"),
+    by: str | None = typer.Option(None, "--by", help=ADMIN_HELP + "；为自己设密码时可不写"),
+) -> None:
+    """设置用户的网页登录密码（管道输入时从标准输入读一行，否则提示输入两次；只保存 Argon2 哈希）。
+    Set a user's web password: read from stdin when piped, else prompted twice."""
+    from notoneless.commands import api as api_commands
+    from notoneless.config import get_settings
+
+    api_commands.users_password(get_settings(), console, name, by)
+
+
 @users_app.command("list")
 def users_list_command() -> None:
     """列出接口用户（姓名、角色、辖区；不含令牌）。List the API users (never their tokens)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -15,9 +16,10 @@ from notoneless.errors import ConfigError
 def serve(settings: Settings, console: Console, host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
-    from notoneless.api.workers import APP, reuse_port_supported, run_workers
+    from notoneless.api.workers import reuse_port_supported, run_workers
     from notoneless.config import require_workspace
     from notoneless.graph import server
+    from notoneless.web.app import SITE
 
     host = host or settings.api_host
     port = port or settings.api_port
@@ -29,20 +31,20 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
     started = settings.local_graph and server.start(settings).started
     if settings.local_graph:
         console.print("未配置 NOTONELESS_GRAPH_URI：使用本地 Neo4j（未运行则启动，退出时停止）。")
-    console.print(f"接口地址 http://{host}:{port}  文档 http://{host}:{port}/docs  （{workers} 个进程，Ctrl+C 退出）")
+    console.print(f"网页 http://{host}:{port}/app/  接口地址 http://{host}:{port}  文档 http://{host}:{port}/docs  （{workers} 个进程，Ctrl+C 退出）")
     try:
         # Each worker process builds its app with create_app(), so from the environment's
         # settings (like every command), with its own graph driver and caller cache.
         if workers > 1 and reuse_port_supported():
             try:
-                status = run_workers(host, port, workers)
+                status = run_workers(host, port, workers, app=SITE)
             except OSError as exc:
                 raise ConfigError(f"无法在 {host}:{port} 上监听（{exc.strerror or exc}）：端口已被占用？"
                                   "换一个端口（--port 或 NOTONELESS_API_PORT）。") from exc
             if status:
                 raise SystemExit(status)
         else:
-            uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, log_level="warning")
+            uvicorn.run(SITE, factory=True, workers=workers, host=host, port=port, log_level="warning")
     finally:
         if started:
             server.stop(settings)
@@ -76,6 +78,35 @@ def users_add(settings: Settings, console: Console, name: str, role: str, divisi
     sys.stdout.write(token + "\n")
     sys.stdout.flush()
     return token
+
+
+def read_password(stdin: TextIO | None = None) -> str:
+    """The new password: one line of standard input when piped (scripts), else typed twice."""
+    import getpass
+
+    stream = stdin or sys.stdin
+    if not stream.isatty():
+        return stream.readline().rstrip("\r\n")
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise ConfigError("两次输入的密码不一致。")
+    return first
+
+
+def users_password(settings: Settings, console: Console, name: str, by: str | None) -> None:
+    """Set ``name``'s web password, as the 省级管理员 ``by`` (else NOTONELESS_USER; not
+    needed while there is no user who could manage, nor for one's own password)."""
+    from notoneless.access.passwords import set_password
+    from notoneless.access.users import check_user_admin
+    from notoneless.graph.store import open_graph
+
+    password = read_password()
+    with open_graph(settings) as store:
+        admin = _admin(store, settings, by) if (by or settings.user) else None
+        if admin is not None and admin.name != name.strip():
+            check_user_admin(store, admin, name.strip())
+        set_password(store, name, password, by=admin)
+    console.print(f"已设置用户「{name.strip()}」的网页登录密码（只保存其 Argon2 哈希）。", highlight=False)
 
 
 def users_list(settings: Settings, console: Console) -> None:
@@ -129,12 +160,18 @@ def demo_officer_lines(store: object, settings: Settings, county: str, person_id
     """For the demo: (re)create the county officer 演示县级数据员 of ``county`` and return
     the lines to print — the token and a ``curl`` line that works once ``notoneless serve``
     runs (it looks up ``person_id``'s trail, or the officer's own findings)."""
+    import secrets
+
+    from notoneless.access.passwords import set_password
     from notoneless.access.users import Role, create_user
 
     token = create_user(store, "演示县级数据员", Role.COUNTY, county, replace=True)
+    password = "demo-" + secrets.token_urlsafe(9)
+    set_password(store, "演示县级数据员", password)  # type: ignore[arg-type]
     base = f"http://{settings.api_host}:{settings.api_port}"
     path = f"/persons/{person_id}/trail" if person_id else "/findings?kind=unmatched_children&limit=5"
     return [
+        f"网页（notoneless serve 之后）：{base}/app/  用户名 演示县级数据员  密码 {password}",
         f"演示令牌（县级数据员，辖区 {county}）：{token}",
         "启动接口：notoneless serve   然后：",
         f"curl -s -H 'Authorization: Bearer {token}' '{base}{path}'",

@@ -39,6 +39,17 @@ from functools import lru_cache
 from stdnum.cn import ric
 
 ISSUES = ("ok", "missing", "cosmetic", "len15", "bad_check", "sci_notation", "disability_cert", "malformed")
+# What officers read for each issue (the trail page: what was repaired).
+ISSUE_LABELS = {
+    "ok": "无需修复",
+    "missing": "缺失",
+    "cosmetic": "去除空格、全角字符等格式",
+    "len15": "身份证号 15 位升 18 位",
+    "bad_check": "校验位错误（列出一位之差的候选号码，不替换）",
+    "sci_notation": "Excel 科学计数法（无法还原，保留确定的前几位）",
+    "disability_cert": "残疾证号取前 18 位身份证号",
+    "malformed": "格式不符（未修复）",
+}
 
 # GB/T 2260 province-level codes (first two digits of every valid ID number).
 PROVINCE_CODES = frozenset(

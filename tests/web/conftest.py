@@ -1,0 +1,87 @@
+"""The officer pages under test: the site (API + pages) over the real local Neo4j with the
+API tests' small county scene (tests/api/api_scene.py), served by a real uvicorn server
+on a free port in this process, and driven by Debian's chromium through Playwright
+(never Playwright's own browser download). One server and one browser per module.
+
+Screenshots go to test-artifacts/screenshots/ (gitignored; CI keeps the folder).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+
+from api_scene import USERS, load_scene
+from web_helpers import CHROMIUM, VIEWPORT, password_of
+
+from notoneless.access.passwords import set_password
+from notoneless.config import Settings
+from notoneless.graph import server as graph_server
+from notoneless.graph.store import GraphStore
+from notoneless.web.app import create_site
+
+
+@pytest.fixture(scope="module")
+def web_scene(graph_store: GraphStore) -> Iterator[dict[str, str]]:
+    """The scene loaded, every user with a web password; yields user key → name."""
+    load_scene(graph_store)
+    for key, (name, _role, _division) in USERS.items():
+        set_password(graph_store, name, password_of(key))
+    yield {key: spec[0] for key, spec in USERS.items()}
+    graph_store.clear()
+
+
+@pytest.fixture(scope="module")
+def web_settings(graph_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-workspace")})
+
+
+@pytest.fixture(scope="module")
+def site_url(graph_store: GraphStore, web_settings: Settings, web_scene: dict[str, str]) -> Iterator[str]:
+    import uvicorn
+
+    port = graph_server.free_port()
+    config = uvicorn.Config(create_site(web_settings, store=graph_store), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the web server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        pytest.fail("chromium is missing: `make test` installs it (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", base_url=site_url, accept_downloads=True)
+    errors: list[str] = []
+    pg = context.new_page()
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.console_errors = errors
+    yield pg
+    context.close()

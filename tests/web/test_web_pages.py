@@ -1,0 +1,235 @@
+"""The officer pages in a real browser (Debian's chromium via Playwright): sign-in, a wrong
+password, lockout (audited), logout, idle expiry, CSRF refusal, the county officer's
+journey 工作台 → 台账 (overdue dropout cases) → 案件 → 开始核实 → 排除 B2 with its evidence
+→ 销号, the trail page (raw and cleaned values), out-of-scope 404, masking per role, an
+evidence upload and its audited download. Screenshots at 1366×768 on the way."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from api_scene import ID
+from web_helpers import password_of, shot, sign_in
+
+from notoneless.web import sessions
+
+pytestmark = pytest.mark.graph
+
+A_COUNTY = "county_a"
+
+
+def _audit(graph_store, action: str, by: str | None = None) -> list[dict]:
+    return graph_store.query("api/audit/list", division="43", user=by, person_id=None, action=action, since=None,
+                             until=None, limit=100, offset=0)[0]["items"]
+
+
+def test_root_redirects_and_pages_need_a_session(site_url) -> None:
+    with httpx.Client(base_url=site_url) as c:
+        assert c.get("/").status_code == 303 and c.get("/").headers["location"] == "/app/"
+        for path in ("/app/", "/app/cases", "/app/cases/KB-x", "/app/persons/P01"):
+            r = c.get(path)
+            assert r.status_code == 303 and r.headers["location"] == "/app/login", path
+        login = c.get("/app/login")
+        csp = login.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert login.headers["x-content-type-options"] == "nosniff"
+        cookie = login.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+
+
+def test_sign_in_wrong_password_and_logout(page, web_scene) -> None:
+    page.goto("/app/login")
+    shot(page, "01-登录")
+    page.get_by_label("用户名").fill(web_scene[A_COUNTY])
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    assert "用户名或密码不正确" in page.locator(".error").inner_text()
+    page.get_by_label("密码").fill(password_of(A_COUNTY))
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/app/")
+    assert page.get_by_role("heading", name=re.compile("工作台")).is_visible()
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/app/login")
+    page.goto("/app/cases")
+    assert page.url.endswith("/app/login")
+
+
+def test_five_failures_lock_the_account_and_are_audited(page, web_scene, graph_store) -> None:
+    name = web_scene["town_t2"]
+    for _ in range(5):
+        page.goto("/app/login")
+        page.get_by_label("用户名").fill(name)
+        page.get_by_label("密码").fill("wrong-password")
+        page.get_by_role("button", name="登录").click()
+    assert "已锁定" in page.locator(".error").inner_text()
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password_of("town_t2"))  # the right one: still refused while locked
+    page.get_by_role("button", name="登录").click()
+    assert "已锁定" in page.locator(".error").inner_text()
+    assert [e["by"] for e in _audit(graph_store, "login_locked")] == [name]
+
+
+def test_an_idle_session_expires(page, web_scene, web_settings, browser) -> None:
+    sign_in(page, "county_b", web_scene)
+    cookie = next(c for c in page.context.cookies() if c["name"] == sessions.SESSION_COOKIE)
+    key = sessions.load_key(web_settings.paths.web_session_key)
+    session = sessions.decode(key, cookie["value"])
+    idle = web_settings.web_session_idle_minutes * 60
+    stale = sessions.encode(key, session.touched(time.time() - idle - 5))  # last seen just over the limit ago
+    page.context.add_cookies([{**cookie, "value": stale}])
+    page.goto("/app/cases")
+    assert "/app/login" in page.url
+    assert "登录已超时" in page.content()
+
+
+def test_a_form_without_its_csrf_token_is_refused(page, web_scene, site_url) -> None:
+    sign_in(page, "county_b", web_scene)
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=site_url, cookies=cookies) as c:
+        r = c.post("/app/logout", data={"csrf": "forged"})
+        assert r.status_code == 403 and "安全令牌" in r.text
+        r = c.post("/app/login", data={"username": web_scene[A_COUNTY], "password": password_of(A_COUNTY)})
+        assert r.status_code == 403
+    page.goto("/app/")  # still signed in: the forged logout did nothing
+    assert page.url.endswith("/app/")
+
+
+def _fill_required(form) -> None:
+    for field in form.locator("input[required]:not([type=hidden]), textarea[required]").all():
+        if field.get_attribute("type") == "date":
+            field.fill("2026-12-31")
+        elif not field.input_value():
+            field.fill("核实记录 2025-118")
+
+
+def test_county_officer_journey(page, web_scene, graph_store) -> None:
+    sign_in(page, A_COUNTY, web_scene)
+    page.wait_for_selector("#chart canvas")
+    shot(page, "02-工作台")
+    page.get_by_role("link", name="已逾期").click()
+    page.get_by_label("类型").select_option(label="疑似失学辍学")
+    page.wait_for_url(re.compile(r"case_type=dropout"))
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("table.cases tbody tr")
+    assert rows.count() == 1 and "张伟" in rows.first.inner_text()
+    assert ID["P01"] not in page.content() and ID["P01"][:4] + "**********" in page.content()  # masked
+    shot(page, "03-台账")
+    rows.first.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/app/cases/KB-"))
+    case_url = page.url
+    page.get_by_text("开始核实").first.click()
+    form = page.locator("#form-start_verification form")
+    _fill_required(form)
+    form.get_by_role("button", name="开始核实").click()
+    page.wait_for_url(re.compile(r"done=start_verification"))
+    assert page.locator(".state.big").inner_text() == "核实中"
+
+    page.locator("#form-exclude summary").click()
+    page.locator("#reason-exclude").select_option("B2")
+    page.wait_for_selector("#form-exclude label:has-text('学籍所在省')")
+    form = page.locator("#form-exclude form")
+    assert form.get_by_label("学籍号").is_visible() and form.get_by_label("学校名称").is_visible()
+    assert form.get_by_label("公安证明").count() == 0  # only the evidence B2 needs
+    form.get_by_label("学籍号").fill("G" + ID["P01"])
+    form.get_by_label("学籍所在省").fill("湖南省")
+    form.get_by_label("学校名称").fill("鹤城小学")
+    shot(page, "04-案件-排除B2")
+    form.get_by_role("button", name="排除").click()
+    page.wait_for_url(re.compile(r"done=exclude"))
+    assert page.locator(".state.big").inner_text() == "排除"
+
+    page.locator("#form-close summary").click()
+    form = page.locator("#form-close form")
+    _fill_required(form)
+    form.get_by_role("button", name="销号").click()
+    page.wait_for_url(re.compile(r"done=close"))
+    assert page.locator(".state.big").inner_text() == "销号"
+    history = page.locator("table.history tbody").inner_text()
+    for step in ("开始核实", "排除", "B2 在校有学籍", "销号"):
+        assert step in history, step
+    shot(page, "05-案件")
+    assert ID["P01"] not in page.content()
+
+    # a stale version: a form from before the 销号 says 已被他人更新
+    page.go_back()
+    page.go_back()
+    page.goto(case_url)
+    assert _audit(graph_store, "case_read", web_scene[A_COUNTY])
+
+
+def test_stale_version_says_updated_by_someone_else(page, web_scene, graph_store) -> None:
+    sign_in(page, "county_b", web_scene)
+    page.goto("/app/cases?case_type=dropout")
+    page.locator("table.cases tbody tr a").first.click()
+    page.wait_for_url(re.compile(r"/app/cases/KB-"))
+    case_id = page.url.rsplit("/", 1)[1].split("?")[0]
+    from notoneless.access.users import find_user
+    from notoneless.cases import ledger
+
+    ledger.act(graph_store, case_id, "start_verification", by=find_user(graph_store, web_scene["county_b"]))
+    page.get_by_text("开始核实").first.click()
+    form = page.locator("#form-start_verification form")
+    _fill_required(form)
+    form.get_by_role("button", name="开始核实").click()
+    assert "已被他人更新" in page.locator(".error").inner_text()
+
+
+def test_trail_page_shows_raw_and_cleaned_values_and_is_audited(page, web_scene, graph_store) -> None:
+    sign_in(page, A_COUNTY, web_scene)
+    page.goto("/app/persons/P01")
+    assert page.get_by_role("heading", name=re.compile("张伟")).is_visible()
+    table = page.locator("table.records").inner_text()
+    assert "户籍" in table and "建档立卡" in table and "原值" in page.content()
+    assert ID["P01"] not in page.content()
+    shot(page, "06-儿童档案")
+    assert any(e["person_id"] == "P01" for e in _audit(graph_store, "trail_read", web_scene[A_COUNTY]))
+
+
+def test_out_of_scope_and_missing_are_the_same_404(page, web_scene) -> None:
+    sign_in(page, "town_t1", web_scene)
+    out_of_scope = page.goto("/app/persons/P04")  # 王芳, county B
+    body_a = page.locator("main").inner_text()
+    missing = page.goto("/app/persons/P999")
+    body_b = page.locator("main").inner_text()
+    assert out_of_scope.status == missing.status == 404
+    assert body_a == body_b and "未找到" in body_a
+    shot(page, "07-404")
+    assert page.goto("/app/cases/KB-431221-nope").status == 404
+
+
+def test_masking_per_role(page, web_scene) -> None:
+    # no page shows a full ID number, whatever the role; the school sees only its students
+    for key in ("province", "school_s1", "auditor_a"):
+        sign_in(page, key, web_scene)
+        page.goto("/app/cases")
+        html = page.content()
+        assert not any(v in html for v in ID.values()), key
+        if key == "auditor_a":
+            page.locator("table.cases tbody tr a").first.click()
+            assert "您的角色只能查看" in page.content()
+        page.get_by_role("button", name="退出").click()
+
+
+def test_evidence_upload_and_audited_download(page, web_scene, graph_store, tmp_path) -> None:
+    sign_in(page, A_COUNTY, web_scene)
+    page.goto("/app/cases")
+    page.locator("table.cases tbody tr a").first.click()
+    pdf = tmp_path / "学籍证明.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n% evidence\n%%EOF\n")
+    fake = tmp_path / "not-a-pdf.pdf"
+    fake.write_bytes(b"MZ this is no pdf")
+    page.get_by_label(re.compile("^文件")).set_input_files(str(fake))
+    page.get_by_role("button", name="上传").click()
+    assert "只能上传 PDF、JPG 或 PNG" in page.locator(".error").inner_text()
+    page.get_by_label(re.compile("^文件")).set_input_files(str(pdf))
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_url(re.compile("uploaded=1"))
+    link = page.get_by_role("link", name="学籍证明.pdf")
+    with page.expect_download() as got:
+        link.click()
+    assert Path(got.value.path()).read_bytes() == pdf.read_bytes()
+    assert _audit(graph_store, "evidence_download", web_scene[A_COUNTY])

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from api_client import auth
-from api_scene import RUN_ID, A, B
+from api_scene import RUN_ID, USERS, A, B
 
 from notoneless.cases import ledger_reads
 from notoneless.cases.ledger import reconcile
@@ -66,3 +66,27 @@ def test_unknown_change_is_422(client, scene) -> None:
 def test_change_keeps_scope(client, scene, handed_over) -> None:
     assert handed_over not in _changes(client, scene["town_t2"])
     assert _changes(client, scene["school_s2"], change="transferred_in") == {}
+
+
+def test_cases_nobody_works_are_flagged_unowned(client, scene, graph_store, handed_over) -> None:
+    """无人负责: a case whose responsible county has no enabled 县级数据员 is flagged, and
+    ?unowned=true lists only those, so the province sees what nobody works."""
+    from notoneless.access.users import change_user, find_user
+
+    def listed(**params: str) -> dict[str, tuple[str, bool]]:
+        r = client.get("/cases", params={"limit": "200", **params}, headers=auth(scene["province"]))
+        assert r.status_code == 200, r.text
+        return {c["case_id"]: (c["responsible_county"], c["unowned"]) for c in r.json()["items"]}
+
+    every = listed()
+    assert every and not any(unowned for _county, unowned in every.values())  # both counties have an officer
+    assert listed(unowned="true") == {}
+    admin = find_user(graph_store, USERS["province"][0])
+    change_user(graph_store, USERS["county_b"][0], "disable", by=admin)
+    try:
+        in_b = {case_id for case_id, (county, _u) in every.items() if county == B}
+        assert in_b and set(listed(unowned="true")) == in_b
+        assert all(unowned == (county == B) for county, unowned in listed().values())
+    finally:
+        change_user(graph_store, USERS["county_b"][0], "enable", by=admin)
+    assert listed(unowned="true") == {}

@@ -163,6 +163,7 @@ class CaseSummary(BaseModel):
     change: str | None = None  # what the run (run_id; the latest by default) did to the case: new, reopened …
     change_label: str | None = None
     change_reason: str | None = None
+    unowned: bool | None = None  # 无人负责: no enabled 县级数据员 holds the responsible county (the lists say it)
 
 
 class TrailContact(BaseModel):

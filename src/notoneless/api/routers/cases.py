@@ -87,6 +87,7 @@ def list_cases(
                                         description="运行编号：各案件的 change 为该次运行的变化（默认最近一次运行）")] = None,
     change: Annotated[Change | None, Query(description="只看该次运行中的这种变化：" + "、".join(
         f"{k}（{v}）" for k, v in CHANGE_LABELS.items()))] = None,
+    unowned: Annotated[bool, Query(description="只看无人负责的：责任县没有在岗的县级数据员")] = False,
 ) -> PageOf[CaseSummary]:
     rows = store.query(
         "api/cases/list",
@@ -94,7 +95,7 @@ def list_cases(
         case_type=case_type.value if case_type else None,
         county=county, town=town, person_id=person_id, overdue=overdue, today=date.today().isoformat(),
         run_id=run_id or ledger_reads.latest_change_run(store), change=change.value if change else None,
-        **caller.scope(), **page.params(),
+        unowned=unowned, **caller.scope(), **page.params(),
     )
     today = date.today()
     return page.result(CaseSummary, rows, lambda c: CaseSummary(**case_out(c, today)))

@@ -331,3 +331,28 @@ def test_a_backup_without_the_person_id_history_says_so(graph, graph_settings, t
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "没有人员编号历史" in result.output and "NOTONELESS_WORKSPACE" in result.output
+
+
+def test_a_first_run_killed_after_linkage_is_no_lost_ledger(graph, graph_settings, tmp_path):
+    """Linkage records the run in history.duckdb before its Run node exists: a first run
+    killed at the load leaves a history naming a run the graph never saw. The run lock
+    still names the killed run, so the next run redoes it instead of refusing."""
+    import os
+    import signal
+
+    from notoneless.run import STOP_AT_ENV
+
+    env = {**os.environ, "NOTONELESS_WORKSPACE": str(graph_settings.workspace),
+           "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port), STOP_AT_ENV: "load"}
+    killed = subprocess.run([sys.executable, "-c", "from notoneless.cli import main; main()", "run", str(HANDMADE),
+                             "--out", str(tmp_path / "killed")], check=False, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert graph_settings.paths.history.exists() and graph_counts(graph)[0].get("Run") is None
+    out = io.StringIO()
+    rerun = run_bundle(HANDMADE, tmp_path / "out", graph_settings, console=Console(file=out, width=300))
+    assert rerun.cases["new"] > 0 and "台账数据缺失" not in out.getvalue()
+    # the lock was released cleanly this time: a later loss of the graph is still caught
+    graph.clear()
+    with pytest.raises(LedgerMissing):
+        run_bundle(HANDMADE, tmp_path / "out2", graph_settings, console=_quiet())

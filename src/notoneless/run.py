@@ -134,6 +134,7 @@ class RunContext:
     checks: CheckContext | None = None  # load: province, term, reference date
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # checks
     new_ledger: bool = False  # start a new ledger although the workspace's history names runs the graph lacks
+    killed_run: str | None = None  # the run the workspace lock says was killed (check_ledger)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def _graph_stage(rc: RunContext) -> str | None:
 
     rc.store = rc.stack.enter_context(rc.open_graph(rc.settings))
     rc.store.init_schema()
-    lost = check_ledger(rc.store, rc.settings, new_ledger=rc.new_ledger)  # before anything is written
+    # before anything is written
+    lost = check_ledger(rc.store, rc.settings, new_ledger=rc.new_ledger, killed_run=rc.killed_run)
     # debris of runs killed or failed before their end: marked 中断 (this run holds the lock)
     interrupted = rc.store.query("runs/interrupt", run_id=rc.run_id, at=dt.datetime.now(dt.UTC).isoformat())
     rc.decisions = honour.read_decisions(rc.store)  # officers' decisions bind this run's clustering
@@ -170,16 +172,20 @@ def _graph_stage(rc: RunContext) -> str | None:
     return "\n  ".join(notes) or None
 
 
-def check_ledger(store: GraphStore, settings: Settings, *, new_ledger: bool = False) -> str | None:
+def check_ledger(
+    store: GraphStore, settings: Settings, *, new_ledger: bool = False, killed_run: str | None = None
+) -> str | None:
     """Refuse (``LedgerMissing``) a workspace whose person-id history recorded runs none of
     which the graph knows: the graph lost its ledger (a new data directory, another
     server, a workspace reached from another directory) or holds another workspace's.
     A run then would open every case anew under new ids. ``new_ledger``: go on, and
-    return the line that says so."""
+    return the line that says so. ``killed_run``: the run the workspace lock says was
+    killed; linkage recorded it before its Run node was written, so a first run killed
+    there is debris (marked 中断 and redone), not a sign of a lost ledger."""
     from notoneless.errors import LedgerMissing
     from notoneless.linkage.id_history import recorded_runs
 
-    recorded = recorded_runs(settings.paths.history)
+    recorded = [r for r in recorded_runs(settings.paths.history) if r != killed_run]
     if not recorded:
         return None
     known = {r["run_id"] for r in store.query("runs/ids")}
@@ -389,7 +395,7 @@ def run_bundle(
     # one run at a time per workspace: a second run is refused, naming the one running
     held = ExitStack()
     try:
-        held.enter_context(workspace_lock(settings.paths.root, "run", run_id=run_id))
+        left = held.enter_context(workspace_lock(settings.paths.root, "run", run_id=run_id))
     except WorkspaceBusy:
         if made_out:  # a refused run leaves nothing behind: not even the --out it checked
             with suppress(OSError):
@@ -403,6 +409,7 @@ def run_bundle(
             settings=settings, console=console, bundle_dir=bundle_dir, out_dir=out_dir, run_id=run_id,
             report=report, stack=stack, open_graph=open_graph or default_open_graph, staging_out=staging_out,
             new_ledger=new_ledger,
+            killed_run=str(left["run_id"]) if left.get("what") == "run" and left.get("run_id") else None,
         )
         console.print(f"[bold]一个不能少[/] 比对 {report.manifest.get('name', '')}（运行编号 {run_id}）")
         if debris:

@@ -11,6 +11,10 @@ locked. While holding it, the holder writes who it is into the file (what, run i
 start time, PID); whoever finds the lock taken reads that and says it in one Chinese
 line (``WorkspaceBusy``). Within one thread the lock is re-entrant (a run starts the
 local server under its own lock); another thread or process is refused.
+
+A holder that ends normally empties the file; one that was killed leaves its line
+there. The next holder is given that line (``workspace_lock`` yields it: {} after a
+clean end), so that a run can tell the debris of a killed run from a lost ledger.
 """
 
 from __future__ import annotations
@@ -61,11 +65,12 @@ def busy_message(workspace: Path, info: dict[str, object]) -> str:
 @contextmanager
 def workspace_lock(
     workspace: Path, what: str, *, run_id: str | None = None, wait_s: float = 0.0,
-) -> Iterator[None]:
+) -> Iterator[dict[str, object]]:
     """Hold the workspace's lock for ``what`` (``run``, ``graph start``, ``graph stop``).
 
     Busy: wait up to ``wait_s`` seconds for it (0: do not wait), then raise
-    ``WorkspaceBusy`` naming the holder. Re-entrant within one thread.
+    ``WorkspaceBusy`` naming the holder. Re-entrant within one thread. Yields what a
+    killed earlier holder left in the file ({} when the last one ended normally).
     """
     workspace = Path(workspace)
     path = (workspace / LOCK_FILE).resolve()
@@ -91,13 +96,14 @@ def workspace_lock(
                 if time.monotonic() >= deadline:
                     raise WorkspaceBusy(busy_message(workspace, holder(path))) from None
                 time.sleep(0.2)
+        left = holder(path)  # non-empty only when the last holder was killed
         info = {"what": what, "run_id": run_id, "pid": os.getpid(),
                 "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info, ensure_ascii=False).encode("utf-8"), 0)
         depth[key] = 1
         try:
-            yield
+            yield left
         finally:
             depth.pop(key, None)
             os.ftruncate(fd, 0)

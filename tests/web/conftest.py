@@ -85,3 +85,8 @@ def page(browser, site_url):
     pg.console_errors = errors
     yield pg
     context.close()
+    # a CSP violation ("Refused to …"), a missing asset's script error or any page error
+    # breaks a page silently: none may happen. The 404/403 answers the tests ask for
+    # on purpose are logged as "Failed to load resource" and are expected.
+    unexpected = [e for e in errors if not e.startswith("Failed to load resource")]
+    assert not unexpected, unexpected

@@ -19,11 +19,14 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
     from notoneless.api.workers import reuse_port_supported, run_workers
     from notoneless.config import require_workspace
     from notoneless.graph import server
-    from notoneless.web.app import SITE
+    from notoneless.web.app import SITE, missing_assets
 
     host = host or settings.api_host
     port = port or settings.api_port
     workers = settings.api_workers
+    if missing := missing_assets(settings):
+        console.print(f"注意：网页所需的 {'、'.join(missing)} 未安装，网页将无法使用（接口不受影响）："
+                      "请在项目目录运行 make setup（npm ci），或设置 NOTONELESS_WEB_ASSETS_DIR。", highlight=False)
     # The local graph is started here, once, rather than raced by the workers (each opens
     # it with open_graph, which leaves a server it did not start running).
     if settings.local_graph:

@@ -69,6 +69,12 @@ def assets_dir(settings: Settings) -> Path | None:
     return root / "node_modules" if root is not None else None
 
 
+def missing_assets(settings: Settings) -> list[str]:
+    """The npm browser assets (htmx, ECharts) the set-up has not installed, by file name."""
+    root = assets_dir(settings)
+    return [name for name, rel in VENDOR.items() if root is None or not (root / rel).is_file()]
+
+
 class PageHeaders:
     """ASGI middleware: the security headers and the re-issued session cookie on /app responses."""
 

@@ -22,9 +22,18 @@ pytestmark = pytest.mark.graph
 A_COUNTY = "county_a"
 
 
-def _audit(graph_store, action: str, by: str | None = None) -> list[dict]:
-    return graph_store.query("api/audit/list", division="43", user=by, person_id=None, action=action, since=None,
-                             until=None, limit=100, offset=0)[0]["items"]
+def _audit(graph_store, action: str, by: str | None = None, *, person_id: str | None = None) -> list[dict]:
+    """Audit events of `action`, waiting for the server's journal to move them to the graph.
+
+    A read is journalled before it answers; the move to Neo4j follows within `api_audit_drain_seconds`
+    (0.5 s), so the graph is polled for up to 15 s. An event that never arrives still fails the test."""
+    deadline = time.monotonic() + 15
+    while True:
+        items = graph_store.query("api/audit/list", division="43", user=by, person_id=person_id, action=action,
+                                  since=None, until=None, limit=100, offset=0)[0]["items"]
+        if items or time.monotonic() > deadline:
+            return items
+        time.sleep(0.2)
 
 
 def test_root_redirects_and_pages_need_a_session(site_url) -> None:
@@ -186,7 +195,7 @@ def test_trail_page_shows_raw_and_cleaned_values_and_is_audited(page, web_scene,
     assert "户籍" in table and "建档立卡" in table and "原值" in page.content()
     assert ID["P01"] not in page.content()
     shot(page, "06-儿童档案")
-    assert any(e["person_id"] == "P01" for e in _audit(graph_store, "trail_read", web_scene[A_COUNTY]))
+    assert _audit(graph_store, "trail_read", web_scene[A_COUNTY], person_id="P01")
 
 
 def test_out_of_scope_and_missing_are_the_same_404(page, web_scene) -> None:

@@ -277,3 +277,12 @@ def test_export_shows_the_child_the_hand_off_and_this_months_changes(graph, tmp_
     subsidy = sheet(wb, "资助台账")[0]
     assert subsidy["笔数"] == 2 and subsidy["重复金额"] == 625.0 and subsidy["应发县"] == "鹤城区(431202)"
     assert subsidy["发放县"] == "沅陵县(431222)；鹤城区(431202)"
+
+
+def test_changes_help_names_every_change_kind() -> None:
+    from notoneless.cases.reconcile import CHANGE_LABELS
+
+    result = CliRunner().invoke(app, ["cases", "changes", "--help"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert all(kind in text for kind in CHANGE_LABELS), text

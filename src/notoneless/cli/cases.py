@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cli.consoles import BY_HELP, READER_HELP, console
 
 cases_app = typer.Typer(
@@ -65,7 +66,7 @@ def cases_changes_command(
     county: str = typer.Option(None, "--county", help="责任县 6 位区划代码"),
     change: str = typer.Option(
         None, "--change",
-        help="变化种类：new 新立案、reopened 重新打开、resolved_by_data 数据已消除、excluded_still_seen 已销号仍见、still_open 仍在办",
+        help="变化种类：" + "、".join(f"{k} {v}" for k, v in CHANGE_LABELS.items()),
     ),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON（{run_id, items: [...]}），供程序读取"),
 ) -> None:

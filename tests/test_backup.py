@@ -356,3 +356,36 @@ def test_a_first_run_killed_after_linkage_is_no_lost_ledger(graph, graph_setting
     graph.clear()
     with pytest.raises(LedgerMissing):
         run_bundle(HANDMADE, tmp_path / "out2", graph_settings, console=_quiet())
+
+
+def test_a_workspace_whose_history_is_gone_refuses_to_run_and_restores_it_alone(graph, graph_settings, tmp_path):
+    """The other half of a lost ledger: the graph keeps its cases, history.duckdb is gone.
+    A run would give every child a new person id and open every case anew."""
+    first = run_bundle(HANDMADE, tmp_path / "out1", graph_settings, console=_quiet())
+    archive = backups.backup(graph, graph_settings.paths.history, tmp_path / "b.zip", source={}).path
+    forget_history(graph_settings)
+    with pytest.raises(LedgerMissing) as refused:
+        run_bundle(HANDMADE, tmp_path / "out2", graph_settings, console=_quiet())
+    message = str(refused.value)
+    assert message.startswith("人员编号历史缺失") and "--history-only" in message and "--new-ledger" in message
+    assert not (tmp_path / "out2" / "entities.csv").exists() and not graph_settings.paths.history.exists()
+
+    result = CliRunner().invoke(app, ["restore", str(archive), "--history-only"],
+                                env={"NOTONELESS_WORKSPACE": str(graph_settings.workspace),
+                                     "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port)})
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    again = run_bundle(HANDMADE, tmp_path / "out3", graph_settings, console=_quiet())
+    assert again.cases["new"] == 0 and again.cases["still_open"] == first.cases["new"]
+    for name in OUTPUT_FILES:  # the same person ids as before the loss
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out3" / name).read_bytes(), name
+
+    # an archive older than the ledger's last finished run is refused, and writes nothing
+    forget_history(graph_settings)
+    with pytest.raises(BackupError, match="缺少图数据库中已完成的 1 次比对"):
+        backups.restore_history(graph, graph_settings.paths.history, archive)
+    assert not graph_settings.paths.history.exists()
+    out = io.StringIO()
+    fresh = run_bundle(HANDMADE, tmp_path / "out4", graph_settings, console=Console(file=out, width=300),
+                       new_ledger=True)
+    assert "--new-ledger" in out.getvalue() and fresh.cases is not None

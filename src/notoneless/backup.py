@@ -391,6 +391,28 @@ def restore(store: GraphStore, history_path: Path, archive_path: Path) -> Restor
         archive.close()
 
 
+def restore_history(store: GraphStore, history_path: Path, archive_path: Path) -> str:
+    """Only the person-id history, into a workspace that lost it while the graph kept its
+    ledger (``run.check_ledger`` refuses to run then). The archive must be this ledger's:
+    its history names every run the graph finished, else the restored ids would not be the
+    graph's, and nothing is written."""
+    archive = open_archive(archive_path)
+    try:
+        finished = {r["run_id"] for r in store.query("runs/ids") if r["finished"]}
+        if not finished:
+            raise BackupError(f"图数据库 {store.uri} 中没有完成的比对：请用 notoneless restore {archive_path}（不加 "
+                              "--history-only）恢复整个台账")
+        archived = {r["run_id"] for r in archive.lines("history:runs")}
+        lacking = sorted(finished - archived)
+        if lacking:
+            raise BackupError(
+                f"备份 {archive_path} 的人员编号历史缺少图数据库中已完成的 {len(lacking)} 次比对（最近 {lacking[-1]}）："
+                "它早于这些比对或属于另一个台账，恢复后的编号会与台账对不上，未做任何改动；请换一个更新的备份")
+        return _restore_history(archive, Path(history_path))
+    finally:
+        archive.close()
+
+
 def _write_graph(store: GraphStore, archive: Archive, report: RestoreReport) -> None:
     """The archive's nodes, then its relationships (their ends must exist first)."""
     for kept in KEPT:

@@ -186,9 +186,9 @@ def check_ledger(
     from notoneless.linkage.id_history import recorded_runs
 
     recorded = [r for r in recorded_runs(settings.paths.history) if r != killed_run]
-    if not recorded:
-        return None
     known = {r["run_id"] for r in store.query("runs/ids")}
+    if not recorded:
+        return None if not known else _history_missing(store, settings, known, new_ledger=new_ledger)
     if known & set(recorded):
         return None
     root = settings.paths.root.resolve()
@@ -201,6 +201,24 @@ def check_ledger(
         f"台账数据缺失：工作区 {root} 的人员编号历史记录了 {len(recorded)} 次比对（最近 {recorded[-1]}），"
         f"但图数据库 {store.uri} 中{what}；请先恢复备份（notoneless restore 备份文件.zip），"
         "或确要从新台账开始时加 --new-ledger 重新运行")
+
+
+def _history_missing(store: GraphStore, settings: Settings, known: set[str], *, new_ledger: bool) -> str:
+    """The other half of ``check_ledger``: the graph holds a ledger but the workspace has no
+    person-id history (history.duckdb lost, or a new workspace pointed at a graph in use).
+    Linkage would give every child a new person id, and every case would look resolved and
+    be opened again under a new one. ``new_ledger``: go on, and return the line that says so."""
+    from notoneless.errors import LedgerMissing
+
+    root, history = settings.paths.root.resolve(), settings.paths.history.resolve()
+    if new_ledger:
+        return (f"注意：按 --new-ledger 继续（工作区 {root} 没有人员编号历史，图数据库 {store.uri} 中已有 "
+                f"{len(known)} 次比对的台账：人员编号将重新生成）")
+    raise LedgerMissing(
+        f"人员编号历史缺失：图数据库 {store.uri} 中已有 {len(known)} 次比对的台账（最近 {max(known)}），"
+        f"但工作区 {root} 没有人员编号历史（{history}）；直接比对会给每个儿童新的人员编号、案件全部重新立案。"
+        f"请把原工作区的 history.duckdb 放回 {history}，或从备份恢复它（notoneless restore 备份文件.zip --history-only），"
+        "或在原工作区运行（NOTONELESS_WORKSPACE=原工作区）；确要从新编号开始时加 --new-ledger 重新运行")
 
 
 def _ingest_stage(rc: RunContext) -> str | None:

@@ -23,10 +23,13 @@ def backup_command(
 
 def restore_command(
     archive: Path = typer.Argument(..., help="notoneless backup 生成的 .zip 备份文件"),
+    history_only: bool = typer.Option(
+        False, "--history-only",
+        help="只恢复工作区的人员编号历史（history.duckdb 丢失、图数据库中的台账仍在时）；备份须含图中每次已完成的比对"),
 ) -> None:
     """从备份恢复台账到空的图数据库（先核对校验值；已有台账时拒绝）。
     Restore a backup into an empty ledger (checksums verified first; a graph holding a ledger is refused)."""
     from notoneless.commands.backup import restore_command as run
     from notoneless.config import get_settings
 
-    run(get_settings(), console, archive)
+    run(get_settings(), console, archive, history_only=history_only)

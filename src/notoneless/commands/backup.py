@@ -48,8 +48,13 @@ def backup_command(settings: Settings, console: Console, out: Path) -> None:
     console.print(f"已备份到 {report.path}（{report.bytes / 2**20:.1f} MB）；恢复：notoneless restore {report.path}")
 
 
-def restore_command(settings: Settings, console: Console, archive: Path) -> None:
+def restore_command(settings: Settings, console: Console, archive: Path, *, history_only: bool = False) -> None:
     backups.open_archive(archive).close()  # a damaged archive is refused before anything is created
+    if history_only:
+        with workspace_lock(settings.paths.root, "restore"), open_graph(settings) as store:
+            done = backups.restore_history(store, settings.paths.history, archive)
+        console.print(f"{done}。下一次 notoneless run 将沿用这些人员编号")
+        return
     with workspace_lock(settings.paths.root, "restore"), open_graph(settings, create=True) as store:
         report = backups.restore(store, settings.paths.history, archive)
     console.print(_table("已恢复", report.counts))

@@ -162,6 +162,8 @@ def test_county_officer_journey(page, web_scene, graph_store) -> None:
         assert step in history, step
     shot(page, "05-案件")
     assert ID["P01"] not in page.content()
+    # 重新打开 names the state it leads to, not the machine's placeholder (初始状态)
+    assert page.locator("#form-reopen summary").inner_text().split() == ["重新打开", "→", "待核实"]
 
     # a stale version: a form from before the 销号 says 已被他人更新
     page.go_back()

@@ -33,7 +33,7 @@ from notoneless.api.routers import cases as case_routes
 from notoneless.api.routers import persons as person_routes
 from notoneless.api.search import interpret
 from notoneless.cases import ledger_reads
-from notoneless.cases.machine import allowed
+from notoneless.cases.machine import allowed, target_state
 from notoneless.cases.reasons import ANY_KIND, EVIDENCE_LABELS, REASONS, EvidenceKind, EvidenceRule
 from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, State
@@ -326,13 +326,14 @@ def _forms(case: ledger_reads.CaseRecord, chosen: dict[str, str]) -> list[dict[s
     """One form per action the machine allows now; for the chosen reason of each (the first
     when none), the evidence fields the action and that reason need, and nothing else."""
     forms = []
-    for t in allowed(case.view()):
+    view = case.view()
+    for t in allowed(view):
         reasons = _reason_rows(t.reasons)
         reason = chosen.get(t.action.value) if chosen.get(t.action.value) in t.reasons else (
             reasons[0]["code"] if reasons else None)
         rule = EvidenceRule(t.evidence.groups + (REASONS[reason].evidence.groups if reason else ()))
         forms.append({
-            "action": t.action.value, "label": ACTION_LABELS[t.action], "target": t.target_label(),
+            "action": t.action.value, "label": ACTION_LABELS[t.action], "target": target_state(view, t).value,
             "reasons": reasons, "reason": reason, "evidence": _evidence_groups(rule),
             "details": [(k, DETAIL_LABELS.get(k, k)) for k in t.details],
             "note_required": t.note_required or bool(reason and REASONS[reason].note_required),

@@ -22,14 +22,15 @@ pytestmark = pytest.mark.graph
 A_COUNTY = "county_a"
 
 
-def _audit(graph_store, action: str, by: str | None = None, *, person_id: str | None = None) -> list[dict]:
+def _audit(graph_store, action: str, by: str | None = None, *, person_id: str | None = None,
+           division: str = "43") -> list[dict]:
     """Audit events of `action`, waiting for the server's journal to move them to the graph.
 
     A read is journalled before it answers; the move to Neo4j follows within `api_audit_drain_seconds`
     (0.5 s), so the graph is polled for up to 15 s. An event that never arrives still fails the test."""
     deadline = time.monotonic() + 15
     while True:
-        items = graph_store.query("api/audit/list", division="43", user=by, person_id=person_id, action=action,
+        items = graph_store.query("api/audit/list", division=division, user=by, person_id=person_id, action=action,
                                   since=None, until=None, limit=100, offset=0)[0]["items"]
         if items or time.monotonic() > deadline:
             return items
@@ -69,17 +70,42 @@ def test_sign_in_wrong_password_and_logout(page, web_scene) -> None:
 
 def test_five_failures_lock_the_account_and_are_audited(page, web_scene, graph_store) -> None:
     name = web_scene["town_t2"]
-    for _ in range(5):
+
+    def attempt(user: str, password: str) -> tuple[int, str]:
         page.goto("/app/login")
-        page.get_by_label("用户名").fill(name)
-        page.get_by_label("密码").fill("wrong-password")
-        page.get_by_role("button", name="登录").click()
-    assert "已锁定" in page.locator(".error").inner_text()
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(password_of("town_t2"))  # the right one: still refused while locked
-    page.get_by_role("button", name="登录").click()
-    assert "已锁定" in page.locator(".error").inner_text()
-    assert [e["by"] for e in _audit(graph_store, "login_locked")] == [name]
+        page.get_by_label("用户名").fill(user)
+        page.get_by_label("密码").fill(password)
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.get_by_role("button", name="登录").click()
+        return answer.value.status, page.locator(".error").inner_text()
+
+    unknown = attempt("没有这个人", "wrong-password")
+    failures = [attempt(name, "wrong-password") for _ in range(5)]  # the fifth locks
+    locked = attempt(name, password_of("town_t2"))  # the right one: still refused while locked
+    assert "/app/login" in page.url
+    # an unknown name, a wrong password and a locked account look the same: nothing tells
+    # which names exist or are locked (user enumeration)
+    assert {unknown, *failures, locked} == {unknown}
+    assert unknown[0] == 401 and "用户名或密码不正确" in unknown[1]
+    assert [e["by"] for e in _audit(graph_store, "login_locked", name)] == [name]
+
+
+def test_login_answers_are_the_same_page_for_unknown_wrong_and_locked(web_scene, site_url, graph_store) -> None:
+    """The whole answer, not only its message: the same status and body but for the
+    form's own token and the name typed."""
+    name = web_scene["school_s2"]
+
+    def answer(user: str, password: str) -> tuple[int, str]:
+        with httpx.Client(base_url=site_url) as c:
+            token = re.search(r'name="csrf" value="([^"]+)"', c.get("/app/login").text).group(1)
+            r = c.post("/app/login", data={"username": user, "password": password, "csrf": token})
+            return r.status_code, r.text.replace(token, "TOKEN").replace(user, "USER")
+
+    unknown = answer("没有这个人", "wrong-password")
+    wrong = [answer(name, "wrong-password") for _ in range(5)]
+    locked = answer(name, password_of("school_s2"))
+    assert unknown[0] == 401 and wrong == [unknown] * 5 and locked == unknown
+    assert [e["by"] for e in _audit(graph_store, "login_locked", name, division="")] == [name]  # a school's user
 
 
 def test_an_idle_session_expires(page, web_scene, web_settings, browser) -> None:

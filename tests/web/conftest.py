@@ -41,7 +41,9 @@ def web_scene(graph_store: GraphStore) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def web_settings(graph_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-workspace")})
+    # evidence kept outside the workspace, as NOTONELESS_WEB_EVIDENCE_DIR allows
+    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-workspace"),
+                                             "web_evidence_dir": tmp_path_factory.mktemp("evidence-store")})
 
 
 @pytest.fixture(scope="module")

@@ -251,10 +251,13 @@ def test_masking_per_role(page, web_scene) -> None:
         page.get_by_role("button", name="退出").click()
 
 
-def test_evidence_upload_and_audited_download(page, web_scene, graph_store, tmp_path) -> None:
+def test_evidence_upload_and_audited_download(page, web_scene, graph_store, web_settings, site_url, tmp_path) -> None:
     sign_in(page, A_COUNTY, web_scene)
     page.goto("/app/cases")
     page.locator("table.cases tbody tr a").first.click()
+    case_id = page.url.rsplit("/", 1)[1].split("?")[0]
+    kept = web_settings.evidence_dir / case_id
+    assert web_settings.evidence_dir != web_settings.paths.evidence  # the setting, not the workspace default
     pdf = tmp_path / "学籍证明.pdf"
     pdf.write_bytes(b"%PDF-1.4\n% evidence\n%%EOF\n")
     fake = tmp_path / "not-a-pdf.pdf"
@@ -262,11 +265,33 @@ def test_evidence_upload_and_audited_download(page, web_scene, graph_store, tmp_
     page.get_by_label(re.compile("^文件")).set_input_files(str(fake))
     page.get_by_role("button", name="上传").click()
     assert "只能上传 PDF、JPG 或 PNG" in page.locator(".error").inner_text()
+
+    # one byte over the limit: refused, naming the limit, and nothing kept
+    limit = int(web_settings.web_evidence_max_mb * 1024 * 1024)
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (limit + 1 - 9))
+    page.get_by_label(re.compile("^文件")).set_input_files(str(big))
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="上传").click()
+    assert answer.value.status == 413
+    assert f"文件超过上限 {web_settings.web_evidence_max_mb:g} MB" in page.locator(".error").inner_text()
+    assert not kept.exists() or not any(kept.iterdir())
+
     page.get_by_label(re.compile("^文件")).set_input_files(str(pdf))
     page.get_by_role("button", name="上传").click()
     page.wait_for_url(re.compile("uploaded=1"))
+    assert sorted(p.suffix for p in kept.iterdir()) == [".json", ".pdf"]  # in the configured store
     link = page.get_by_role("link", name="学籍证明.pdf")
     with page.expect_download() as got:
         link.click()
     assert Path(got.value.path()).read_bytes() == pdf.read_bytes()
     assert _audit(graph_store, "evidence_download", web_scene[A_COUNTY])
+
+    # a body far over the limit is not read whole: its reading stops at the limit
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=site_url, cookies=cookies, timeout=60) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get(f"/app/cases/{case_id}").text).group(1)
+        r = c.post(f"/app/cases/{case_id}/evidence", data={"csrf": token, "kind": "other"},
+                   files={"file": ("大.pdf", b"%PDF-1.4\n" + b"0" * (3 * limit), "application/pdf")})
+        assert r.status_code == 413 and "上限" in r.text
+    assert sorted(p.suffix for p in kept.iterdir()) == [".json", ".pdf"]

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from notoneless.access import audit
 from notoneless.access.passwords import SignedIn, session_user, sign_in, sign_out
@@ -347,7 +348,7 @@ def _case_page(request: Request, officer: Officer, case_id: str, *, status: int 
     store = store_of(request)
     detail = case_routes.get_case(request, store, officer.caller, case_id)  # scope (404), masking, audit
     record = ledger_reads.get_case(store, case_id)
-    files = evidence.list_files(settings_of(request).paths.evidence, case_id)
+    files = evidence.list_files(settings_of(request).evidence_dir, case_id)
     forms = _forms(record, chosen or {}) if officer.caller.can_act else []
     names = {r["code"]: r["name"] for r in store.query(
         "cases/division_names", codes=[c for c in (detail.case.responsible_county, detail.case.responsible_town) if c])}
@@ -417,25 +418,36 @@ async def case_act(request: Request, officer: CurrentOfficer, case_id: str) -> R
 
 
 @router.post("/cases/{case_id}/evidence")
-def evidence_upload(request: Request, officer: CurrentOfficer, case_id: str,
-                    file: Annotated[UploadFile, File()], kind: Annotated[str, Form(max_length=40)] = "other",
-                    csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
-    check_csrf(officer, csrf)
-    case_routes._in_scope(store_of(request), officer.caller, case_id)
-    if not officer.caller.can_act:
-        raise NotFound("只读角色不能上传佐证材料。")
+async def evidence_upload(request: Request, officer: CurrentOfficer, case_id: str) -> Response:
     settings = settings_of(request)
     limit = int(settings.web_evidence_max_mb * 1024 * 1024)
-    data = file.file.read(limit + 1)
+    try:  # the body is read only up to the limit (evidence.py)
+        form = await evidence.read_upload_form(request, limit)
+    except evidence.BodyTooLarge:
+        await run_in_threadpool(case_routes._in_scope, store_of(request), officer.caller, case_id)
+        return await run_in_threadpool(_case_page, request, officer, case_id, status=413,
+                                       error=str(evidence.too_large(limit)))
     try:
-        kind = EvidenceKind(kind).value
-    except ValueError:
-        kind = EvidenceKind.OTHER.value
-    try:
-        evidence.store_file(settings.paths.evidence, case_id, file.filename or "file", kind, data,
-                            by=officer.caller, max_bytes=limit)
-    except CaseError as exc:
-        return _case_page(request, officer, case_id, status=exc.http_status, error=str(exc))
+        check_csrf(officer, str(form.get("csrf") or ""))
+        await run_in_threadpool(case_routes._in_scope, store_of(request), officer.caller, case_id)
+        if not officer.caller.can_act:
+            raise NotFound("只读角色不能上传佐证材料。")
+        file = form.get("file")
+        if not isinstance(file, StarletteUploadFile):
+            return await run_in_threadpool(_case_page, request, officer, case_id, status=422,
+                                           error="没有选择文件：请选择佐证材料文件后再上传。")
+        try:
+            kind = EvidenceKind(str(form.get("kind") or "other")).value
+        except ValueError:
+            kind = EvidenceKind.OTHER.value
+        try:
+            await run_in_threadpool(evidence.store_stream, settings.evidence_dir, case_id, file.filename or "file", kind,
+                                    file.file, by=officer.caller, max_bytes=limit)
+        except CaseError as exc:
+            return await run_in_threadpool(_case_page, request, officer, case_id, status=exc.http_status,
+                                           error=str(exc))
+    finally:
+        await form.close()
     return see_other(f"/app/cases/{case_id}?uploaded=1#evidence")
 
 
@@ -443,7 +455,7 @@ def evidence_upload(request: Request, officer: CurrentOfficer, case_id: str,
 def evidence_download(request: Request, officer: CurrentOfficer, case_id: str, file_id: str) -> Response:
     store = store_of(request)
     case_routes._in_scope(store, officer.caller, case_id)
-    found = evidence.get_file(settings_of(request).paths.evidence, case_id, file_id)
+    found = evidence.get_file(settings_of(request).evidence_dir, case_id, file_id)
     if found is None:
         raise NotFound("没有这个佐证材料文件。")
     meta, path = found

@@ -182,32 +182,37 @@ def logout(request: Request, officer: CurrentOfficer, csrf: Annotated[str, Form(
 def dashboard(request: Request, officer: CurrentOfficer) -> HTMLResponse:
     store = store_of(request)
     today = date.today()
-    rows = store.query("web/dashboard", today=today.isoformat(), **officer.caller.scope())
+    runs = store.read("api/runs/list", limit=1, offset=0)
+    run = runs[0]["items"][0] if runs and runs[0]["items"] else None
+    # One pass over the cases in scope (fragments/case_scope): open ones by type and state,
+    # and what the latest reconciling run did to each as this officer sees it, whatever the
+    # role (the run the 台账's change filter reads, so that each count's link lists as many).
+    rows = store.read("web/dashboard", today=today.isoformat(), run_id=ledger_reads.latest_change_run(store),
+                      county=None, **officer.caller.scope())
     by_type: dict[str, dict[str, Any]] = {}
+    changes: dict[str, int] = {}
     for r in rows:
+        if r["change"]:
+            changes[r["change"]] = changes.get(r["change"], 0) + r["cases"]
+        if r["state"] == State.CLOSED.value:
+            continue
         t = by_type.setdefault(r["case_type"], {"case_type": r["case_type"], "label": r["type_label"] or
                                                CASE_TYPES[CaseType(r["case_type"])].label,
-                                               "open": 0, "overdue": 0, "due_soon": 0, "states": []})
-        t["open"] += r["open"]
+                                               "open": 0, "overdue": 0, "due_soon": 0, "by_state": {}})
+        t["open"] += r["cases"]
         t["overdue"] += r["overdue"]
         t["due_soon"] += r["due_soon"]
-        t["states"].append({"state": r["state"], "open": r["open"]})
+        t["by_state"][r["state"]] = t["by_state"].get(r["state"], 0) + r["cases"]
+    for t in by_type.values():
+        t["states"] = [{"state": k, "open": n} for k, n in t.pop("by_state").items()]
     types = sorted(by_type.values(), key=lambda t: -t["open"])
     totals = {k: sum(t[k] for t in types) for k in ("open", "overdue", "due_soon")}
-    runs = store.query("api/runs/list", limit=1, offset=0)
-    run = runs[0]["items"][0] if runs and runs[0]["items"] else None
-    changes: dict[str, int] = {}
-    if run:
-        _, feed = ledger_reads.case_changes(store, run["run_id"],
-                                                 county=officer.caller.division if len(officer.caller.division) == 6
-                                                 and officer.caller.role is not Role.SCHOOL else None)
-        for row in feed:
-            changes[row["change"]] = changes.get(row["change"], 0) + 1
     chart = {"types": [t["label"] for t in types],
              "series": [{"name": "未逾期", "data": [t["open"] - t["overdue"] for t in types]},
                         {"name": "已逾期", "data": [t["overdue"] for t in types]}]}
     return render(request, "dashboard.html", officer=officer, types=types, totals=totals, run=run,
-                  changes=[(k, CHANGE_LABELS[k], n) for k, n in changes.items()], chart=chart, nav="home")
+                  changes=[(k, label, changes[k]) for k, label in CHANGE_LABELS.items() if k in changes], chart=chart,
+                  nav="home")
 
 
 # --- 台账 ------------------------------------------------------------------------
@@ -241,8 +246,7 @@ def case_list(
     sort = sort if sort in SORTS else "deadline"
     change_run = None
     if change:
-        latest = store.query("cases/latest_change_run")
-        change_run = latest[0]["run_id"] if latest else None
+        change_run = ledger_reads.latest_change_run(store)
     id_number = None
     if q:
         query = interpret(q)
@@ -250,7 +254,7 @@ def case_list(
             id_number = query.params.get("id_number")
     today = date.today()
     rows = store.query("web/cases", state=state, case_type=case_type, town=town, overdue=overdue == "1", q=q,
-                       id_number=id_number, change=change, change_run=change_run, sort=sort,
+                       id_number=id_number, change=change, change_run=change_run, county=None, sort=sort,
                        today=today.isoformat(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                        **officer.caller.scope())
     total = rows[0]["total"] if rows else 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -295,3 +297,40 @@ def test_evidence_upload_and_audited_download(page, web_scene, graph_store, web_
                    files={"file": ("大.pdf", b"%PDF-1.4\n" + b"0" * (3 * limit), "application/pdf")})
         assert r.status_code == 413 and "上限" in r.text
     assert sorted(p.suffix for p in kept.iterdir()) == [".json", ".pdf"]
+
+
+@contextmanager
+def _signed_in_client(site_url: str, name: str, password: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site_url) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/app/login").text).group(1)
+        assert c.post("/app/login", data={"username": name, "password": password, "csrf": token}).status_code == 303
+        yield c
+
+
+@pytest.mark.parametrize("key", ["province", "county_a", "county_b", "town_t1", "town_t2", "school_s1", "auditor_a"])
+def test_dashboard_change_counts_follow_each_roles_scope(key, web_scene, site_url, graph_store) -> None:
+    """The latest run's change counts on the 工作台 are those of the cases the officer may
+    see (as the API's GET /cases lists them), whatever the role, and each count's link
+    lists as many cases on the 台账."""
+    from api_scene import RUN_ID, USERS
+
+    from notoneless.access.users import find_user
+
+    caller = find_user(graph_store, web_scene[key])
+    listed = graph_store.query(
+        "api/cases/list", state=None, case_type=None, county=None, town=None, person_id=None, overdue=False,
+        today="2025-10-20", run_id=RUN_ID, change=None, unowned=False, limit=1000, offset=0, **caller.scope())
+    expected: dict[str, int] = {}
+    for item in listed[0]["items"]:
+        if item["change"]:
+            expected[item["change"]] = expected.get(item["change"], 0) + 1
+    with _signed_in_client(site_url, web_scene[key], password_of(key)) as c:
+        html = c.get("/app/").text
+        shown = {code: int(n) for code, n in re.findall(r'href="/app/cases\?change=(\w+)">[^<]+</a> <b>(\d+)</b>', html)}
+        assert shown == expected, key
+        for code, n in shown.items():
+            assert f"共 {n} 件" in c.get("/app/cases", params={"change": code}).text, (key, code)
+    # the scene's run opened 9 cases; each county sees its own and the cross-county child's
+    # (before: a town, a school or a prefecture was shown all 9)
+    assert sum(shown.values()) == {"province": 9, "county_a": 5, "county_b": 5, "town_t1": 4, "town_t2": 1,
+                                   "school_s1": 0, "auditor_a": 5}[key], (key, USERS[key])

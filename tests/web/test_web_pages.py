@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from api_scene import ID
-from web_helpers import password_of, shot, sign_in
+from web_helpers import P01_ID15, password_of, shot, sign_in
 
 from notoneless.web import sessions
 
@@ -223,7 +223,12 @@ def test_trail_page_shows_raw_and_cleaned_values_and_is_audited(page, web_scene,
     assert page.get_by_role("heading", name=re.compile("张伟")).is_visible()
     table = page.locator("table.records").inner_text()
     assert "户籍" in table and "建档立卡" in table and "原值" in page.content()
-    assert ID["P01"] not in page.content()
+    # the dirty 扶贫 record (conftest.WEB_RECORDS): its raw values beside the cleaned ones, and what was repaired
+    dirty = page.locator("table.records tbody tr", has_text="建档立卡").inner_text()
+    assert "張偉" in dirty and "→ 张伟" in dirty, dirty
+    assert "身份证号 15 位升 18 位" in dirty and "繁体→简体" in dirty, dirty
+    assert ID["P01"] not in page.content() and P01_ID15 not in page.content()  # both masked
+    assert ID["P01"][:6] in dirty and dirty.count("*") >= 16, dirty
     shot(page, "06-儿童档案")
     assert _audit(graph_store, "trail_read", web_scene[A_COUNTY], person_id="P01")
 

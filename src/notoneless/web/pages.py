@@ -96,9 +96,16 @@ def see_other(url: str) -> RedirectResponse:
 class Officer:
     """The signed-in officer of a page request: the Caller, and the session's CSRF token."""
 
-    def __init__(self, caller: Caller, csrf: str) -> None:
+    def __init__(self, caller: Caller, csrf: str, division_name: str | None = None) -> None:
         self.caller = caller
         self.csrf = csrf
+        self.division_name = division_name
+
+    @property
+    def division_label(self) -> str:
+        """名称(代码) of the officer's division (or school)."""
+        code = self.caller.division
+        return f"{self.division_name}({code})" if self.division_name else code
 
     @property
     def can_export(self) -> bool:
@@ -119,7 +126,8 @@ def current_officer(request: Request) -> Officer:
         raise NeedSignIn(expired=True)
     # The middleware (app.py) puts this on the response.
     request.scope["nol_set_cookie"] = (sessions.SESSION_COOKIE, sessions.encode(key, session.touched(now)))
-    return Officer(found.caller, session.csrf)
+    names = store_of(request).read("web/division_name", code=found.caller.division)
+    return Officer(found.caller, session.csrf, names[0]["name"] if names else None)
 
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]
@@ -490,5 +498,7 @@ async def person_page(request: Request, officer: CurrentOfficer, person_id: str)
                                    if r.get(prop) is not None]})
     person = trail["person"]
     flags = [label for prop, label in STATUS_FLAGS if person.get(prop)]
+    home = person.get("home_code")
+    names = {r["code"]: r["name"] for r in store_of(request).read("cases/division_names", codes=[home])} if home else {}
     return render(request, "person.html", officer=officer, trail=trail, person=person, records=records, flags=flags,
-                  finding_labels=FINDING_LABELS, nav="cases")
+                  finding_labels=FINDING_LABELS, home=f"{names[home]}({home})" if home in names else home, nav="cases")

@@ -35,13 +35,7 @@ from notoneless.api.routers import persons as person_routes
 from notoneless.api.search import interpret
 from notoneless.cases import ledger_reads
 from notoneless.cases.machine import allowed, target_state
-from notoneless.cases.reasons import (
-    ANY_KIND,
-    EVIDENCE_LABELS,
-    REASONS,
-    EvidenceKind,
-    EvidenceRule,
-)
+from notoneless.cases.reasons import ANY_KIND, EVIDENCE_LABELS, REASONS, EvidenceKind, EvidenceRule
 from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, State
 from notoneless.cases.types import CASE_TYPES, CaseType

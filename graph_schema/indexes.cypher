@@ -5,6 +5,8 @@ CREATE INDEX person_id_number IF NOT EXISTS FOR (n:Person) ON (n.id_number);
 CREATE INDEX case_state IF NOT EXISTS FOR (n:Case) ON (n.state);
 CREATE INDEX case_county IF NOT EXISTS FOR (n:Case) ON (n.responsible_county);
 CREATE INDEX case_change_run IF NOT EXISTS FOR (n:CaseChange) ON (n.run_id);
+// A case's change in one run (the 工作台's and the 台账's change of each case in scope).
+CREATE INDEX case_change_run_case IF NOT EXISTS FOR (n:CaseChange) ON (n.run_id, n.case_id);
 // The trail and 包保对象 lookups: a person by an ID number or 学籍号 on any of their records.
 CREATE INDEX source_record_id_norm IF NOT EXISTS FOR (n:SourceRecord) ON (n.id_norm);
 CREATE INDEX source_record_xueji_no IF NOT EXISTS FOR (n:SourceRecord) ON (n.xueji_no);

@@ -87,7 +87,8 @@ def build_workspace(
     A record is a dict with ``source``, ``row``, ``person_id`` and any of: ``id`` (raw
     ID; normalised/validated here), ``name``, ``birth`` (used when the ID is not valid),
     ``sex``, ``code`` (区划代码, or 户口所在地 for xueji), ``household``, ``xueji_no`` and
-    the source's own columns (SOURCE_COLUMNS).
+    the source's own columns (SOURCE_COLUMNS). A dirty record gives its cleaned values
+    beside the raw ones: ``id_norm`` with ``id_issue`` (e.g. len15), ``name_norm``.
     """
     con.execute(DDL)
     con.execute(
@@ -104,7 +105,7 @@ def build_workspace(
         source, row = r["source"], r["row"]
         key = f"{source}:{row}"
         raw_id = r.get("id")
-        id_norm = raw_id.strip().upper() if raw_id else None
+        id_norm = r.get("id_norm") or (raw_id.strip().upper() if raw_id else None)
         valid = bool(id_norm) and is_valid_id(id_norm)
         birth = birth_date_from_id(id_norm) if valid else _date(r.get("birth"))
         sex = ("M" if int(id_norm[16]) % 2 else "F") if valid else r.get("sex")
@@ -120,8 +121,8 @@ def build_workspace(
                VALUES (?, ?, ?, ?, ?, ?, ?, [], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, [])""",
             [
                 key, source, row, f"fp-{key}", raw_id, id_norm, valid,
-                "ok" if valid else ("missing" if not id_norm else "bad_check"),
-                r.get("xueji_no"), r.get("name"), r.get("name"), birth, sex, village,
+                r.get("id_issue") or ("ok" if valid else ("missing" if not id_norm else "bad_check")),
+                r.get("xueji_no"), r.get("name"), r.get("name_norm", r.get("name")), birth, sex, village,
                 code[:9] if village else None, county, r.get("school_id"),
                 school_county.get(r.get("school_id")), r.get("household"),
             ],

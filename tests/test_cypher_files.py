@@ -38,7 +38,8 @@ def _statements(dirs: list[Path]) -> list[cypher_files.CypherStatement]:
     found = []
     for directory in dirs:
         for path in sorted(directory.rglob("*.cypher")) if directory.is_dir() else []:
-            found += cypher_files.read_statements(path)
+            if cypher_files.FRAGMENTS not in path.relative_to(directory).parts:  # parts, placed into statements
+                found += cypher_files.read_statements(path)
     return found
 
 
@@ -110,7 +111,20 @@ def test_the_check_finds_the_project_queries() -> None:
     names = {_id(s) for s in STATEMENTS}
     assert "graph_schema/constraints.cypher" in names
     assert "graph_schema/queries/store/node_counts.cypher" in names
-    assert len(STATEMENTS) >= len(list(SCHEMA_DIR.rglob("*.cypher")))
+    fragments = list((SCHEMA_DIR / cypher_files.FRAGMENTS).glob("*.cypher"))
+    assert len(STATEMENTS) >= len(list(SCHEMA_DIR.rglob("*.cypher"))) - len(fragments)
+
+
+def test_every_fragment_is_placed_and_placed_whole() -> None:
+    """A fragment is run through the statements that place it (each with its example), so
+    each must be placed somewhere; no ``{{name}}`` is left in any statement."""
+    fragments = {p.stem for p in (SCHEMA_DIR / cypher_files.FRAGMENTS).glob("*.cypher")}
+    used = {name for path in SCHEMA_DIR.rglob("*.cypher") for name in cypher_files.fragments_used(path)}
+    assert fragments and fragments == used
+    assert not [_id(s) for s in STATEMENTS if "{{" in cypher_files.code_only(s.text)]
+    scope = cypher_files.fragment_text(SCHEMA_DIR / cypher_files.FRAGMENTS / "case_scope.cypher")
+    for name in ("cases/in_scope", "api/cases/list", "web/cases", "web/dashboard"):
+        assert scope in cypher_files.query_text([SCHEMA_DIR / "queries"], name), name
 
 
 @pytest.mark.parametrize("statement", STATEMENTS, ids=_id)

@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     web_session_idle_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
     # The largest evidence file (PDF, JPG, PNG) an officer may upload, in MiB.
     web_evidence_max_mb: float = Field(default=10.0, gt=0, le=200)
+    # Where uploaded evidence files are kept (one folder per case; web/evidence.py):
+    # <workspace>/evidence/ when not set. Any directory the server may write, e.g. a
+    # mounted network share kept apart from the workspace. Never the graph.
+    web_evidence_dir: Path | None = None
     # Where the browser assets installed by `make` (npm ci) are: node_modules/ of the
     # source checkout when not set (an installed wheel must name it).
     web_assets_dir: Path | None = None
@@ -137,6 +141,11 @@ class Settings(BaseSettings):
     @property
     def paths(self) -> WorkspacePaths:
         return WorkspacePaths(self.workspace)
+
+    @property
+    def evidence_dir(self) -> Path:
+        """Where evidence files live: ``web_evidence_dir``, else the workspace's ``evidence/``."""
+        return self.web_evidence_dir if self.web_evidence_dir is not None else self.paths.evidence
 
     def local_graph_dir(self) -> Path:
         return self.paths.graph

@@ -80,11 +80,12 @@ USERS = {
 }
 
 
-def load_scene(store: Any) -> dict[str, str]:
-    """Clear the graph, load the scene, open the cases; returns a bearer token per USERS key."""
+def load_scene(store: Any, records: list[dict[str, Any]] = RECORDS) -> dict[str, str]:
+    """Clear the graph, load the scene (``records``: RECORDS or a variant of them), open the
+    cases; returns a bearer token per USERS key."""
     store.clear()
     con = duckdb.connect()
-    build_workspace(con, divisions=DIVISIONS, schools=SCHOOLS, records=RECORDS, contacts=CONTACTS)
+    build_workspace(con, divisions=DIVISIONS, schools=SCHOOLS, records=records, contacts=CONTACTS)
     _set_contact_phone(con)
     ctx = CheckContext.from_workspace(con)
     store.query(

@@ -20,7 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
 from api_scene import USERS, load_scene
-from web_helpers import CHROMIUM, VIEWPORT, password_of
+from web_helpers import CHROMIUM, VIEWPORT, WEB_RECORDS, password_of
 
 from notoneless.access.passwords import set_password
 from notoneless.config import Settings
@@ -31,8 +31,8 @@ from notoneless.web.app import create_site
 
 @pytest.fixture(scope="module")
 def web_scene(graph_store: GraphStore) -> Iterator[dict[str, str]]:
-    """The scene loaded, every user with a web password; yields user key → name."""
-    load_scene(graph_store)
+    """The scene loaded (WEB_RECORDS), every user with a web password; yields user key → name."""
+    load_scene(graph_store, WEB_RECORDS)
     for key, (name, _role, _division) in USERS.items():
         set_password(graph_store, name, password_of(key))
     yield {key: spec[0] for key, spec in USERS.items()}
@@ -41,7 +41,9 @@ def web_scene(graph_store: GraphStore) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def web_settings(graph_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-workspace")})
+    # evidence kept outside the workspace, as NOTONELESS_WEB_EVIDENCE_DIR allows
+    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-workspace"),
+                                             "web_evidence_dir": tmp_path_factory.mktemp("evidence-store")})
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from api_scene import ID
-from web_helpers import password_of, shot, sign_in
+from web_helpers import P01_ID15, password_of, shot, sign_in
 
 from notoneless.web import sessions
 
@@ -22,14 +24,15 @@ pytestmark = pytest.mark.graph
 A_COUNTY = "county_a"
 
 
-def _audit(graph_store, action: str, by: str | None = None, *, person_id: str | None = None) -> list[dict]:
+def _audit(graph_store, action: str, by: str | None = None, *, person_id: str | None = None,
+           division: str = "43") -> list[dict]:
     """Audit events of `action`, waiting for the server's journal to move them to the graph.
 
     A read is journalled before it answers; the move to Neo4j follows within `api_audit_drain_seconds`
     (0.5 s), so the graph is polled for up to 15 s. An event that never arrives still fails the test."""
     deadline = time.monotonic() + 15
     while True:
-        items = graph_store.query("api/audit/list", division="43", user=by, person_id=person_id, action=action,
+        items = graph_store.query("api/audit/list", division=division, user=by, person_id=person_id, action=action,
                                   since=None, until=None, limit=100, offset=0)[0]["items"]
         if items or time.monotonic() > deadline:
             return items
@@ -69,17 +72,48 @@ def test_sign_in_wrong_password_and_logout(page, web_scene) -> None:
 
 def test_five_failures_lock_the_account_and_are_audited(page, web_scene, graph_store) -> None:
     name = web_scene["town_t2"]
-    for _ in range(5):
+
+    def attempt(user: str, password: str) -> tuple[int, str]:
         page.goto("/app/login")
-        page.get_by_label("用户名").fill(name)
-        page.get_by_label("密码").fill("wrong-password")
-        page.get_by_role("button", name="登录").click()
-    assert "已锁定" in page.locator(".error").inner_text()
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(password_of("town_t2"))  # the right one: still refused while locked
-    page.get_by_role("button", name="登录").click()
-    assert "已锁定" in page.locator(".error").inner_text()
-    assert [e["by"] for e in _audit(graph_store, "login_locked")] == [name]
+        page.get_by_label("用户名").fill(user)
+        page.get_by_label("密码").fill(password)
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.get_by_role("button", name="登录").click()
+        return answer.value.status, page.locator(".error").inner_text()
+
+    unknown = attempt("没有这个人", "wrong-password")
+    failures = [attempt(name, "wrong-password") for _ in range(5)]  # the fifth locks
+    locked = attempt(name, password_of("town_t2"))  # the right one: still refused while locked
+    assert "/app/login" in page.url
+    # an unknown name, a wrong password and a locked account look the same: nothing tells
+    # which names exist or are locked (user enumeration)
+    assert {unknown, *failures, locked} == {unknown}
+    assert unknown[0] == 401 and "用户名或密码不正确" in unknown[1]
+    assert [e["by"] for e in _audit(graph_store, "login_locked", name)] == [name]
+
+
+def test_login_answers_are_the_same_page_for_unknown_wrong_and_locked(web_scene, site_url, graph_store) -> None:
+    """The whole answer, not only its message: the same status and body but for the
+    form's own token and the name typed."""
+    name = web_scene["school_s2"]
+
+    def answer(user: str, password: str) -> tuple[int, str]:
+        with httpx.Client(base_url=site_url) as c:
+            token = re.search(r'name="csrf" value="([^"]+)"', c.get("/app/login").text).group(1)
+            r = c.post("/app/login", data={"username": user, "password": password, "csrf": token})
+            return r.status_code, r.text.replace(token, "TOKEN").replace(user, "USER")
+
+    unknown = answer("没有这个人", "wrong-password")
+    wrong = [answer(name, "wrong-password") for _ in range(5)]
+    locked = answer(name, password_of("school_s2"))
+    assert unknown[0] == 401 and wrong == [unknown] * 5 and locked == unknown
+    assert [e["by"] for e in _audit(graph_store, "login_locked", name, division="")] == [name]  # a school's user
+    # what the message says to do: an administrator's new password ends the lock
+    from notoneless.access.passwords import set_password
+
+    set_password(graph_store, name, password_of("school_s2"))
+    with _signed_in_client(site_url, name, password_of("school_s2")):
+        pass
 
 
 def test_an_idle_session_expires(page, web_scene, web_settings, browser) -> None:
@@ -162,6 +196,8 @@ def test_county_officer_journey(page, web_scene, graph_store) -> None:
         assert step in history, step
     shot(page, "05-案件")
     assert ID["P01"] not in page.content()
+    # 重新打开 names the state it leads to, not the machine's placeholder (初始状态)
+    assert page.locator("#form-reopen summary").inner_text().split() == ["重新打开", "→", "待核实"]
 
     # a stale version: a form from before the 销号 says 已被他人更新
     page.go_back()
@@ -193,7 +229,12 @@ def test_trail_page_shows_raw_and_cleaned_values_and_is_audited(page, web_scene,
     assert page.get_by_role("heading", name=re.compile("张伟")).is_visible()
     table = page.locator("table.records").inner_text()
     assert "户籍" in table and "建档立卡" in table and "原值" in page.content()
-    assert ID["P01"] not in page.content()
+    # the dirty 扶贫 record (conftest.WEB_RECORDS): its raw values beside the cleaned ones, and what was repaired
+    dirty = page.locator("table.records tbody tr", has_text="建档立卡").inner_text()
+    assert "張偉" in dirty and "→ 张伟" in dirty, dirty
+    assert "身份证号 15 位升 18 位" in dirty and "繁体→简体" in dirty, dirty
+    assert ID["P01"] not in page.content() and P01_ID15 not in page.content()  # both masked
+    assert ID["P01"][:6] in dirty and dirty.count("*") >= 16, dirty
     shot(page, "06-儿童档案")
     assert _audit(graph_store, "trail_read", web_scene[A_COUNTY], person_id="P01")
 
@@ -223,10 +264,13 @@ def test_masking_per_role(page, web_scene) -> None:
         page.get_by_role("button", name="退出").click()
 
 
-def test_evidence_upload_and_audited_download(page, web_scene, graph_store, tmp_path) -> None:
+def test_evidence_upload_and_audited_download(page, web_scene, graph_store, web_settings, site_url, tmp_path) -> None:
     sign_in(page, A_COUNTY, web_scene)
     page.goto("/app/cases")
     page.locator("table.cases tbody tr a").first.click()
+    case_id = page.url.rsplit("/", 1)[1].split("?")[0]
+    kept = web_settings.evidence_dir / case_id
+    assert web_settings.evidence_dir != web_settings.paths.evidence  # the setting, not the workspace default
     pdf = tmp_path / "学籍证明.pdf"
     pdf.write_bytes(b"%PDF-1.4\n% evidence\n%%EOF\n")
     fake = tmp_path / "not-a-pdf.pdf"
@@ -234,11 +278,71 @@ def test_evidence_upload_and_audited_download(page, web_scene, graph_store, tmp_
     page.get_by_label(re.compile("^文件")).set_input_files(str(fake))
     page.get_by_role("button", name="上传").click()
     assert "只能上传 PDF、JPG 或 PNG" in page.locator(".error").inner_text()
+
+    # one byte over the limit: refused, naming the limit, and nothing kept
+    limit = int(web_settings.web_evidence_max_mb * 1024 * 1024)
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (limit + 1 - 9))
+    page.get_by_label(re.compile("^文件")).set_input_files(str(big))
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="上传").click()
+    assert answer.value.status == 413
+    assert f"文件超过上限 {web_settings.web_evidence_max_mb:g} MB" in page.locator(".error").inner_text()
+    assert not kept.exists() or not any(kept.iterdir())
+
     page.get_by_label(re.compile("^文件")).set_input_files(str(pdf))
     page.get_by_role("button", name="上传").click()
     page.wait_for_url(re.compile("uploaded=1"))
+    assert sorted(p.suffix for p in kept.iterdir()) == [".json", ".pdf"]  # in the configured store
     link = page.get_by_role("link", name="学籍证明.pdf")
     with page.expect_download() as got:
         link.click()
     assert Path(got.value.path()).read_bytes() == pdf.read_bytes()
     assert _audit(graph_store, "evidence_download", web_scene[A_COUNTY])
+
+    # a body far over the limit is not read whole: its reading stops at the limit
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=site_url, cookies=cookies, timeout=60) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get(f"/app/cases/{case_id}").text).group(1)
+        r = c.post(f"/app/cases/{case_id}/evidence", data={"csrf": token, "kind": "other"},
+                   files={"file": ("大.pdf", b"%PDF-1.4\n" + b"0" * (3 * limit), "application/pdf")})
+        assert r.status_code == 413 and "上限" in r.text
+    assert sorted(p.suffix for p in kept.iterdir()) == [".json", ".pdf"]
+
+
+@contextmanager
+def _signed_in_client(site_url: str, name: str, password: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site_url) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/app/login").text).group(1)
+        assert c.post("/app/login", data={"username": name, "password": password, "csrf": token}).status_code == 303
+        yield c
+
+
+@pytest.mark.parametrize("key", ["province", "county_a", "county_b", "town_t1", "school_s1", "school_s2", "auditor_a"])
+def test_dashboard_change_counts_follow_each_roles_scope(key, web_scene, site_url, graph_store) -> None:
+    """The latest run's change counts on the 工作台 are those of the cases the officer may
+    see (as the API's GET /cases lists them), whatever the role, and each count's link
+    lists as many cases on the 台账."""
+    from api_scene import RUN_ID, USERS
+
+    from notoneless.access.users import find_user
+
+    caller = find_user(graph_store, web_scene[key])
+    listed = graph_store.query(
+        "api/cases/list", state=None, case_type=None, county=None, town=None, person_id=None, overdue=False,
+        today="2025-10-20", run_id=RUN_ID, change=None, unowned=False, limit=1000, offset=0, **caller.scope())
+    expected: dict[str, int] = {}
+    for item in listed[0]["items"]:
+        if item["change"]:
+            expected[item["change"]] = expected.get(item["change"], 0) + 1
+    with _signed_in_client(site_url, web_scene[key], password_of(key)) as c:
+        html = c.get("/app/").text
+        shown = {code: int(n) for code, n in re.findall(r'href="/app/cases\?change=(\w+)">[^<]+</a> <b>(\d+)</b>', html)}
+        assert shown == expected, key
+        for code, n in shown.items():
+            assert f"共 {n} 件" in c.get("/app/cases", params={"change": code}).text, (key, code)
+    # the scene's run opened 9 cases; each county sees its own and the cross-county child's
+    # (P03, registered in B, at school S1: S1 sees that one); before, a town, a school or a
+    # prefecture was shown all 9
+    assert sum(shown.values()) == {"province": 9, "county_a": 5, "county_b": 5, "town_t1": 4, "town_t2": 1,
+                                   "school_s1": 1, "school_s2": 0, "auditor_a": 5}[key], (key, USERS[key])

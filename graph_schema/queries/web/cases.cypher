@@ -1,11 +1,10 @@
-// The 台账 page (web/pages.py): cases within the caller's scope (as api/cases/list.cypher:
-// the case's responsible county, town or village under $division, its school for role
-// 学校, or its person in scope), filtered by type, state, town, overdue, a search ($q: a
-// name, or the child's ID number), and what the run $change_run did to the case
-// ($change, cases/changes.cypher); sorted by $sort (deadline, -deadline, case_id, state,
-// type; then case id), one page. Each row carries the child's ID number (masked by the
-// page) and the names of the county and town.
-// @example {"state": null, "case_type": null, "town": null, "overdue": false, "q": null, "id_number": null, "change": null, "change_run": null, "sort": "deadline", "today": "2025-10-20", "division": "43", "school": null, "limit": 50, "offset": 0}
+// The 台账 page (web/pages.py): cases within the caller's scope (fragments/case_scope, as
+// api/cases/list.cypher), filtered by type, state, town, overdue, a search ($q: a name,
+// or the child's ID number), and what the run $change_run did to the case as the caller
+// sees it ($change, fragments/case_change_seen; $county null); sorted by $sort
+// (deadline, -deadline, case_id, state, type; then case id), one page. Each row carries
+// the child's ID number (masked by the page) and the names of the county and town.
+// @example {"state": null, "case_type": null, "town": null, "overdue": false, "q": null, "id_number": null, "change": "new", "change_run": "20251020T080000Z-abc", "county": null, "sort": "deadline", "today": "2025-10-20", "division": "43", "school": null, "limit": 50, "offset": 0}
 MATCH (c:Case)
 WHERE ($state IS NULL OR c.state = $state)
   AND ($case_type IS NULL OR c.case_type = $case_type)
@@ -13,17 +12,10 @@ WHERE ($state IS NULL OR c.state = $state)
   AND (NOT $overdue OR (c.deadline < date($today) AND c.state <> '销号'))
   AND ($q IS NULL OR c.name CONTAINS $q OR c.case_id = $q
        OR ($id_number IS NOT NULL AND EXISTS { MATCH (c)-[:ABOUT]->(p:Person) WHERE p.id_number = $id_number }))
-  AND ($change IS NULL OR EXISTS { MATCH (ch:CaseChange {run_id: $change_run, case_id: c.case_id})
-                                   WHERE ch.change = $change })
-  AND (($school IS NULL
-        AND (c.responsible_county STARTS WITH $division OR c.responsible_town STARTS WITH $division
-             OR c.responsible_village STARTS WITH $division))
-       OR ($school IS NOT NULL AND c.responsible_school = $school)
-       OR EXISTS { MATCH (c)-[:ABOUT]->(p:Person) WHERE (($school IS NULL
-        AND (EXISTS { MATCH (p)-[:HAS_RECORD]->(sr:SourceRecord) WHERE sr.division_code STARTS WITH $division }
-             OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School)
-                         WHERE sc.county_code STARTS WITH $division }))
-       OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School) WHERE sc.school_id = $school }) })
+CALL (c) { WITH c WHERE {{case_scope}} RETURN true AS in_scope }  // after the filters above
+OPTIONAL MATCH (ch:CaseChange {run_id: $change_run, case_id: c.case_id})
+WITH c, {{case_change_seen}} AS change
+WHERE $change IS NULL OR change = $change
 WITH c
 ORDER BY CASE WHEN $sort = 'deadline' THEN c.deadline END ASC,
          CASE WHEN $sort = '-deadline' THEN c.deadline END DESC,

@@ -1,20 +1,17 @@
-// The 工作台 page: the open cases (not 销号) within the caller's scope (as
-// web/cases.cypher), counted by type and state, with how many are overdue and how many
-// fall due within 7 days of $today.
-// @example {"today": "2025-10-20", "division": "43", "school": null}
+// The 工作台 page: every case within the caller's scope (fragments/case_scope), counted
+// by type, state and what the run $run_id did to it as the caller sees it
+// (fragments/case_change_seen, $county null; null when the run did not reconcile it or
+// $run_id is null), with how many are overdue (open, deadline before $today) and how
+// many fall due within 7 days of $today. One pass: the page sums the open cases by type
+// and state, and the cases by change. The change is looked up by (run_id, case_id)
+// (index case_change_run_case).
+// @example {"today": "2025-10-20", "division": "43", "school": null, "county": null, "run_id": "20251020T080000Z-abc"}
 MATCH (c:Case)
-WHERE c.state <> '销号'
-  AND (($school IS NULL
-        AND (c.responsible_county STARTS WITH $division OR c.responsible_town STARTS WITH $division
-             OR c.responsible_village STARTS WITH $division))
-       OR ($school IS NOT NULL AND c.responsible_school = $school)
-       OR EXISTS { MATCH (c)-[:ABOUT]->(p:Person) WHERE (($school IS NULL
-        AND (EXISTS { MATCH (p)-[:HAS_RECORD]->(sr:SourceRecord) WHERE sr.division_code STARTS WITH $division }
-             OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School)
-                         WHERE sc.county_code STARTS WITH $division }))
-       OR EXISTS { MATCH (p)-[:HAS_RECORD]->(:SourceRecord)-[:ENROLLED_AT]->(sc:School) WHERE sc.school_id = $school }) })
-RETURN c.case_type AS case_type, c.type_label AS type_label, c.state AS state, count(*) AS open,
-       sum(CASE WHEN c.deadline < date($today) THEN 1 ELSE 0 END) AS overdue,
-       sum(CASE WHEN c.deadline >= date($today) AND c.deadline <= date($today) + duration({days: 7}) THEN 1 ELSE 0 END)
-         AS due_soon
-ORDER BY case_type, state
+WHERE {{case_scope}}
+OPTIONAL MATCH (ch:CaseChange {run_id: $run_id, case_id: c.case_id})
+WITH c, {{case_change_seen}} AS change, c.state <> '销号' AS open
+RETURN c.case_type AS case_type, c.type_label AS type_label, c.state AS state, change, count(*) AS cases,
+       sum(CASE WHEN open AND c.deadline < date($today) THEN 1 ELSE 0 END) AS overdue,
+       sum(CASE WHEN open AND c.deadline >= date($today) AND c.deadline <= date($today) + duration({days: 7})
+                THEN 1 ELSE 0 END) AS due_soon
+ORDER BY case_type, state, change

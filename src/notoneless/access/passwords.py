@@ -9,8 +9,10 @@ A domain rule like the rest of ``access``: the CLI sets a password
 - After ``MAX_FAILED`` failed sign-ins in a row the account is locked for
   ``LOCK_MINUTES`` minutes; the lock is an audit event (``LOGIN_LOCKED``) with who and
   from where. While locked, even the right password is refused.
-- A wrong name, a wrong password, a disabled user and a user without a web password
-  get the same answer, so the form does not tell which names exist.
+- A wrong name, a wrong password, a disabled user, a user without a web password and
+  a locked account get the same answer (``WRONG``, code ``LOGIN_FAILED``), after the
+  same Argon2 check, so the form does not tell which names exist or which are locked.
+  The lockout is told to the audit log, not to the browser.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ _hasher = PasswordHasher()
 # Checked when the name is unknown, so that an unknown name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
 
-WRONG = "用户名或密码不正确。"
+WRONG = (f"用户名或密码不正确（连续 {MAX_FAILED} 次失败的账户锁定 {LOCK_MINUTES} 分钟）：请核对后重试，"
+         "仍无法登录请联系管理员重设密码。")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ def set_password(store: GraphStore, name: str, password: str, *, by: Caller | No
 
 def sign_in(store: GraphStore, name: str, password: str, *, source: str, now: datetime | None = None) -> SignedIn:
     """The user ``name`` if ``password`` is theirs and the account is not locked; else
-    AccessError ``LOGIN_FAILED`` or ``LOGIN_LOCKED`` (the fifth failure locks, audited)."""
+    AccessError ``LOGIN_FAILED`` with ``WRONG``, whatever the cause (the fifth failure in a
+    row locks the account, audited ``LOGIN_LOCKED``)."""
     now = now or datetime.now(UTC)
     rows = store.query("users/login", name=name.strip()) if name.strip() else []
     if not rows:
@@ -73,9 +77,8 @@ def sign_in(store: GraphStore, name: str, password: str, *, source: str, now: da
         raise AccessError(WRONG, code="LOGIN_FAILED", http_status=401)
     row = rows[0]
     if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
-        minutes = max(1, int((datetime.fromisoformat(row["locked_until"]) - now).total_seconds() // 60) + 1)
-        raise AccessError(f"连续 {MAX_FAILED} 次登录失败，账户已锁定：请 {minutes} 分钟后再试，或请管理员重设密码。",
-                          code="LOGIN_LOCKED", http_status=401)
+        _check(row["password_hash"] or _DUMMY_HASH, password)  # as long as any other refusal
+        raise AccessError(WRONG, code="LOGIN_FAILED", http_status=401)
     ok = _check(row["password_hash"] or _DUMMY_HASH, password) and bool(row["password_hash"]) and not row["disabled"]
     if not ok:
         until = now + timedelta(minutes=LOCK_MINUTES)
@@ -83,8 +86,6 @@ def sign_in(store: GraphStore, name: str, password: str, *, source: str, now: da
         if failed and failed[0]["locked"]:
             audit.record_event(store, LOGIN_LOCKED, row["name"], row["role"], row["division"], [],
                                user_id=row["user_id"], source=source)
-            raise AccessError(f"连续 {MAX_FAILED} 次登录失败，账户已锁定 {LOCK_MINUTES} 分钟。", code="LOGIN_LOCKED",
-                              http_status=401)
         raise AccessError(WRONG, code="LOGIN_FAILED", http_status=401)
     store.query("users/login_ok", name=row["name"], at=now.isoformat())
     return SignedIn(Caller(row["name"], Role(row["role"]), row["division"], row["user_id"]), int(row["session_epoch"]))

@@ -105,10 +105,11 @@ def describe_allowed(case: CaseView, *, system: bool = False) -> str:
     options = allowed(case, system=system)
     if not options:
         return "无（案件已办结）"
-    return "、".join(f"{ACTION_LABELS[t.action]}({t.action.value})→{_target(case, t)}" for t in options)
+    return "、".join(f"{ACTION_LABELS[t.action]}({t.action.value})→{target_state(case, t)}" for t in options)
 
 
-def _target(case: CaseView, t: Transition) -> State:
+def target_state(case: CaseView, t: Transition) -> State:
+    """The state ``t`` would move ``case`` to (原状态, 消除前状态 and 初始状态 resolved)."""
     if t.target == SAME:
         return case.state
     if t.target == PREVIOUS:
@@ -184,7 +185,7 @@ def apply(case: CaseView, request: ActionRequest, *, today: date) -> Step:
             "CASE_NOTICE_NOT_DUE",
         )
 
-    to_state = _target(case, t)
+    to_state = target_state(case, t)
     updates: dict[str, object] = {"state": to_state.value}
     if reason_code and t.reasons:
         updates["reason_code"] = reason_code

@@ -6,6 +6,11 @@
   ``queries/checks/unmatched_children.cypher`` is the query ``checks/unmatched_children``.
   Leading ``//`` comment lines may hold ``// @example {json}``: representative
   parameters, used by the test that runs every statement against Neo4j.
+- ``graph_schema/fragments/<name>.cypher``: a part of statements, not a statement (e.g.
+  ``case_scope``, the predicate of which cases a caller may see), written once and
+  placed into each statement that says ``{{name}}`` where it stands, in parentheses,
+  when the statement's file is read (``read_statements``): a rule several queries
+  share has one home and cannot drift.
 
 This module only reads files; it does not talk to Neo4j (that is ``store.py``).
 """
@@ -27,6 +32,8 @@ SCHEMA_FILES = ("constraints.cypher", "indexes.cypher")
 _EXAMPLE = re.compile(r"^\s*//\s*@example\s+(?P<json>\{.*\})\s*$")
 _PARAMETER = re.compile(r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+_INCLUDE = re.compile(r"\{\{\s*(?P<name>[a-z0-9_]+)\s*\}\}")
+FRAGMENTS = "fragments"  # graph_schema/fragments/: parts of statements ({{name}})
 
 
 def default_schema_dir() -> Path:
@@ -120,9 +127,50 @@ def read_example(text: str, path: Path) -> dict[str, Any] | None:
     return None
 
 
+def fragment_path(path: Path, name: str) -> Path | None:
+    """``fragments/<name>.cypher`` of the nearest folder above ``path`` that has it."""
+    for folder in path.parents:
+        candidate = folder / FRAGMENTS / f"{name}.cypher"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def fragment_text(path: Path) -> str:
+    """A fragment's code: its leading ``//`` comment lines (its documentation) dropped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    while lines and (not lines[0].strip() or lines[0].strip().startswith("//")):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def expand_fragments(text: str, path: Path) -> str:
+    """``text`` with each ``{{name}}`` replaced by the fragment ``name``, in parentheses
+    (fragments do not include others)."""
+
+    def place(match: re.Match[str]) -> str:
+        found = fragment_path(path, match["name"])
+        if found is None:
+            raise GraphError(f"{path}: no fragment {match['name']!r} (fragments/{match['name']}.cypher) above it")
+        return f"({fragment_text(found)})"
+
+    lines = []
+    for line in text.splitlines(keepends=True):  # never inside a // comment
+        code, sep, comment = line.partition("//")
+        lines.append(_INCLUDE.sub(place, code) + sep + comment)
+    return "".join(lines)
+
+
+def fragments_used(path: Path) -> set[str]:
+    """The names of the fragments a ``.cypher`` file places (``{{name}}``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {name for line in lines for name in _INCLUDE.findall(line.partition("//")[0])}
+
+
 def read_statements(path: Path) -> list[CypherStatement]:
-    """Every statement of one ``.cypher`` file (the file's example applies to each)."""
-    text = path.read_text(encoding="utf-8")
+    """Every statement of one ``.cypher`` file, its fragments placed (the file's example
+    applies to each)."""
+    text = expand_fragments(path.read_text(encoding="utf-8"), path)
     example = read_example(text, path)
     return [CypherStatement(path, i, s, example) for i, s in enumerate(split_statements(text))]
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from notoneless.access import audit
 from notoneless.access.passwords import SignedIn, session_user, sign_in, sign_out
@@ -33,7 +34,7 @@ from notoneless.api.routers import cases as case_routes
 from notoneless.api.routers import persons as person_routes
 from notoneless.api.search import interpret
 from notoneless.cases import ledger_reads
-from notoneless.cases.machine import allowed
+from notoneless.cases.machine import allowed, target_state
 from notoneless.cases.reasons import ANY_KIND, EVIDENCE_LABELS, REASONS, EvidenceKind, EvidenceRule
 from notoneless.cases.reconcile import CHANGE_LABELS
 from notoneless.cases.states import ACTION_LABELS, DETAIL_LABELS, State
@@ -95,9 +96,16 @@ def see_other(url: str) -> RedirectResponse:
 class Officer:
     """The signed-in officer of a page request: the Caller, and the session's CSRF token."""
 
-    def __init__(self, caller: Caller, csrf: str) -> None:
+    def __init__(self, caller: Caller, csrf: str, division_name: str | None = None) -> None:
         self.caller = caller
         self.csrf = csrf
+        self.division_name = division_name
+
+    @property
+    def division_label(self) -> str:
+        """名称(代码) of the officer's division (or school)."""
+        code = self.caller.division
+        return f"{self.division_name}({code})" if self.division_name else code
 
     @property
     def can_export(self) -> bool:
@@ -118,7 +126,8 @@ def current_officer(request: Request) -> Officer:
         raise NeedSignIn(expired=True)
     # The middleware (app.py) puts this on the response.
     request.scope["nol_set_cookie"] = (sessions.SESSION_COOKIE, sessions.encode(key, session.touched(now)))
-    return Officer(found.caller, session.csrf)
+    names = store_of(request).read("web/division_name", code=found.caller.division)
+    return Officer(found.caller, session.csrf, names[0]["name"] if names else None)
 
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]
@@ -181,32 +190,37 @@ def logout(request: Request, officer: CurrentOfficer, csrf: Annotated[str, Form(
 def dashboard(request: Request, officer: CurrentOfficer) -> HTMLResponse:
     store = store_of(request)
     today = date.today()
-    rows = store.query("web/dashboard", today=today.isoformat(), **officer.caller.scope())
+    runs = store.read("api/runs/list", limit=1, offset=0)
+    run = runs[0]["items"][0] if runs and runs[0]["items"] else None
+    # One pass over the cases in scope (fragments/case_scope): open ones by type and state,
+    # and what the latest reconciling run did to each as this officer sees it, whatever the
+    # role (the run the 台账's change filter reads, so that each count's link lists as many).
+    rows = store.read("web/dashboard", today=today.isoformat(), run_id=ledger_reads.latest_change_run(store),
+                      county=None, **officer.caller.scope())
     by_type: dict[str, dict[str, Any]] = {}
+    changes: dict[str, int] = {}
     for r in rows:
+        if r["change"]:
+            changes[r["change"]] = changes.get(r["change"], 0) + r["cases"]
+        if r["state"] == State.CLOSED.value:
+            continue
         t = by_type.setdefault(r["case_type"], {"case_type": r["case_type"], "label": r["type_label"] or
                                                CASE_TYPES[CaseType(r["case_type"])].label,
-                                               "open": 0, "overdue": 0, "due_soon": 0, "states": []})
-        t["open"] += r["open"]
+                                               "open": 0, "overdue": 0, "due_soon": 0, "by_state": {}})
+        t["open"] += r["cases"]
         t["overdue"] += r["overdue"]
         t["due_soon"] += r["due_soon"]
-        t["states"].append({"state": r["state"], "open": r["open"]})
+        t["by_state"][r["state"]] = t["by_state"].get(r["state"], 0) + r["cases"]
+    for t in by_type.values():
+        t["states"] = [{"state": k, "open": n} for k, n in t.pop("by_state").items()]
     types = sorted(by_type.values(), key=lambda t: -t["open"])
     totals = {k: sum(t[k] for t in types) for k in ("open", "overdue", "due_soon")}
-    runs = store.query("api/runs/list", limit=1, offset=0)
-    run = runs[0]["items"][0] if runs and runs[0]["items"] else None
-    changes: dict[str, int] = {}
-    if run:
-        _, feed = ledger_reads.case_changes(store, run["run_id"],
-                                                 county=officer.caller.division if len(officer.caller.division) == 6
-                                                 and officer.caller.role is not Role.SCHOOL else None)
-        for row in feed:
-            changes[row["change"]] = changes.get(row["change"], 0) + 1
     chart = {"types": [t["label"] for t in types],
              "series": [{"name": "未逾期", "data": [t["open"] - t["overdue"] for t in types]},
                         {"name": "已逾期", "data": [t["overdue"] for t in types]}]}
     return render(request, "dashboard.html", officer=officer, types=types, totals=totals, run=run,
-                  changes=[(k, CHANGE_LABELS[k], n) for k, n in changes.items()], chart=chart, nav="home")
+                  changes=[(k, label, changes[k]) for k, label in CHANGE_LABELS.items() if k in changes], chart=chart,
+                  nav="home")
 
 
 # --- 台账 ------------------------------------------------------------------------
@@ -240,8 +254,7 @@ def case_list(
     sort = sort if sort in SORTS else "deadline"
     change_run = None
     if change:
-        latest = store.query("cases/latest_change_run")
-        change_run = latest[0]["run_id"] if latest else None
+        change_run = ledger_reads.latest_change_run(store)
     id_number = None
     if q:
         query = interpret(q)
@@ -249,7 +262,7 @@ def case_list(
             id_number = query.params.get("id_number")
     today = date.today()
     rows = store.query("web/cases", state=state, case_type=case_type, town=town, overdue=overdue == "1", q=q,
-                       id_number=id_number, change=change, change_run=change_run, sort=sort,
+                       id_number=id_number, change=change, change_run=change_run, county=None, sort=sort,
                        today=today.isoformat(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                        **officer.caller.scope())
     total = rows[0]["total"] if rows else 0
@@ -326,13 +339,14 @@ def _forms(case: ledger_reads.CaseRecord, chosen: dict[str, str]) -> list[dict[s
     """One form per action the machine allows now; for the chosen reason of each (the first
     when none), the evidence fields the action and that reason need, and nothing else."""
     forms = []
-    for t in allowed(case.view()):
+    view = case.view()
+    for t in allowed(view):
         reasons = _reason_rows(t.reasons)
         reason = chosen.get(t.action.value) if chosen.get(t.action.value) in t.reasons else (
             reasons[0]["code"] if reasons else None)
         rule = EvidenceRule(t.evidence.groups + (REASONS[reason].evidence.groups if reason else ()))
         forms.append({
-            "action": t.action.value, "label": ACTION_LABELS[t.action], "target": t.target_label(),
+            "action": t.action.value, "label": ACTION_LABELS[t.action], "target": target_state(view, t).value,
             "reasons": reasons, "reason": reason, "evidence": _evidence_groups(rule),
             "details": [(k, DETAIL_LABELS.get(k, k)) for k in t.details],
             "note_required": t.note_required or bool(reason and REASONS[reason].note_required),
@@ -346,7 +360,7 @@ def _case_page(request: Request, officer: Officer, case_id: str, *, status: int 
     store = store_of(request)
     detail = case_routes.get_case(request, store, officer.caller, case_id)  # scope (404), masking, audit
     record = ledger_reads.get_case(store, case_id)
-    files = evidence.list_files(settings_of(request).paths.evidence, case_id)
+    files = evidence.list_files(settings_of(request).evidence_dir, case_id)
     forms = _forms(record, chosen or {}) if officer.caller.can_act else []
     names = {r["code"]: r["name"] for r in store.query(
         "cases/division_names", codes=[c for c in (detail.case.responsible_county, detail.case.responsible_town) if c])}
@@ -416,25 +430,36 @@ async def case_act(request: Request, officer: CurrentOfficer, case_id: str) -> R
 
 
 @router.post("/cases/{case_id}/evidence")
-def evidence_upload(request: Request, officer: CurrentOfficer, case_id: str,
-                    file: Annotated[UploadFile, File()], kind: Annotated[str, Form(max_length=40)] = "other",
-                    csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
-    check_csrf(officer, csrf)
-    case_routes._in_scope(store_of(request), officer.caller, case_id)
-    if not officer.caller.can_act:
-        raise NotFound("只读角色不能上传佐证材料。")
+async def evidence_upload(request: Request, officer: CurrentOfficer, case_id: str) -> Response:
     settings = settings_of(request)
     limit = int(settings.web_evidence_max_mb * 1024 * 1024)
-    data = file.file.read(limit + 1)
+    try:  # the body is read only up to the limit (evidence.py)
+        form = await evidence.read_upload_form(request, limit)
+    except evidence.BodyTooLarge:
+        await run_in_threadpool(case_routes._in_scope, store_of(request), officer.caller, case_id)
+        return await run_in_threadpool(_case_page, request, officer, case_id, status=413,
+                                       error=str(evidence.too_large(limit)))
     try:
-        kind = EvidenceKind(kind).value
-    except ValueError:
-        kind = EvidenceKind.OTHER.value
-    try:
-        evidence.store_file(settings.paths.evidence, case_id, file.filename or "file", kind, data,
-                            by=officer.caller, max_bytes=limit)
-    except CaseError as exc:
-        return _case_page(request, officer, case_id, status=exc.http_status, error=str(exc))
+        check_csrf(officer, str(form.get("csrf") or ""))
+        await run_in_threadpool(case_routes._in_scope, store_of(request), officer.caller, case_id)
+        if not officer.caller.can_act:
+            raise NotFound("只读角色不能上传佐证材料。")
+        file = form.get("file")
+        if not isinstance(file, StarletteUploadFile):
+            return await run_in_threadpool(_case_page, request, officer, case_id, status=422,
+                                           error="没有选择文件：请选择佐证材料文件后再上传。")
+        try:
+            kind = EvidenceKind(str(form.get("kind") or "other")).value
+        except ValueError:
+            kind = EvidenceKind.OTHER.value
+        try:
+            await run_in_threadpool(evidence.store_stream, settings.evidence_dir, case_id, file.filename or "file", kind,
+                                    file.file, by=officer.caller, max_bytes=limit)
+        except CaseError as exc:
+            return await run_in_threadpool(_case_page, request, officer, case_id, status=exc.http_status,
+                                           error=str(exc))
+    finally:
+        await form.close()
     return see_other(f"/app/cases/{case_id}?uploaded=1#evidence")
 
 
@@ -442,7 +467,7 @@ def evidence_upload(request: Request, officer: CurrentOfficer, case_id: str,
 def evidence_download(request: Request, officer: CurrentOfficer, case_id: str, file_id: str) -> Response:
     store = store_of(request)
     case_routes._in_scope(store, officer.caller, case_id)
-    found = evidence.get_file(settings_of(request).paths.evidence, case_id, file_id)
+    found = evidence.get_file(settings_of(request).evidence_dir, case_id, file_id)
     if found is None:
         raise NotFound("没有这个佐证材料文件。")
     meta, path = found
@@ -473,5 +498,7 @@ async def person_page(request: Request, officer: CurrentOfficer, person_id: str)
                                    if r.get(prop) is not None]})
     person = trail["person"]
     flags = [label for prop, label in STATUS_FLAGS if person.get(prop)]
+    home = person.get("home_code")
+    names = {r["code"]: r["name"] for r in store_of(request).read("cases/division_names", codes=[home])} if home else {}
     return render(request, "person.html", officer=officer, trail=trail, person=person, records=records, flags=flags,
-                  finding_labels=FINDING_LABELS, nav="cases")
+                  finding_labels=FINDING_LABELS, home=f"{names[home]}({home})" if home in names else home, nav="cases")

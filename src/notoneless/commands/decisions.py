@@ -14,6 +14,7 @@ from notoneless.access.users import find_user
 from notoneless.config import Settings
 from notoneless.decisions import book
 from notoneless.decisions.consequence import describe
+from notoneless.decisions.honour import WITHDRAWN_NEXT_RUN, next_run
 from notoneless.decisions.judgement import parse_verdict
 from notoneless.decisions.queue import get_review, list_reviews
 from notoneless.errors import DecisionError
@@ -84,7 +85,7 @@ def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, 
         d = book.decide(store, key_a, key_b, v, by=find_user(store, by or settings.user), note=note)
     console.print(
         f"已记录判定 {d.decision_id}：{d.record_key_a} 与 {d.record_key_b} {d.label}（{d.decided_by}）。"
-        "下次运行 notoneless run 时生效。",
+        + next_run(d.verdict),
         highlight=False,
     )
 
@@ -92,8 +93,7 @@ def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, 
 def decisions_withdraw(settings: Settings, console: Console, decision_id: str, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
         w = book.withdraw(store, decision_id, by=find_user(store, by or settings.user), note=note)
-    console.print(f"已撤回判定 {decision_id}（撤回记录 {w.decision_id}）。下次运行时该记录对由模型判定或以更早的判定为准。",
-                  highlight=False)
+    console.print(f"已撤回判定 {decision_id}（撤回记录 {w.decision_id}）。{WITHDRAWN_NEXT_RUN}", highlight=False)
 
 
 def decisions_list(settings: Settings, console: Console, limit: int) -> None:

@@ -95,7 +95,7 @@ def _field_rows(explanation: Any, records: list[dict[str, Any]]) -> list[dict[st
             elif r.comparison == "性别":
                 cleaned = SEX.get(cleaned, cleaned)
             sides.append({"raw": raw if raw_prop else None, "cleaned": cleaned, "did": "；".join(did)})
-        rows.append({"name": r.name, "sides": sides, "verdict": r.verdict.split("：", 1)[-1] if r.verdict else r.level,
+        rows.append({"name": r.comparison, "sides": sides, "verdict": r.verdict.split("：", 1)[-1] if r.verdict else r.level,
                      "note": r.note, "strength": r.strength, "bar": r.bar,
                      "way": "pro" if r.match_weight > 0 else "con"})
     return rows
@@ -115,8 +115,8 @@ def _review_page(request: Request, officer: Officer, review_id: str, *, status: 
     records = [dict(r) for r in detail.records]
     persons = _persons(request, [r["person_id"] for r in records if r.get("person_id")], True)
     shown = {r["record_key"] for r in records}
-    others = [{"person_id": pid, "name": p.get("name"), "side": side,
-               "records": [_record_view(x) for x in p["records"] if x.get("record_key") not in shown]}
+    others = [{"person_id": pid, "name": persons[pid].get("name"), "side": side,
+               "records": [_record_view(x) for x in persons[pid]["records"] if x.get("record_key") not in shown]}
               for side, pid in (("A", item.person_id_a), ("B", item.person_id_b)) if pid in persons
               and (side == "A" or pid != item.person_id_a)]
     done = request.query_params.get("done")

@@ -7,7 +7,9 @@ then), makes a throw-away 县级数据员 of the county with the most cases and 
 web password, signs in, and requests each page ``--repeat`` times in-process (the site
 app under Starlette's TestClient: no network, so the time is the server's). Pages:
 工作台, 台账 (first page, overdue dropout filter, a name search, page 20), one case, one
-儿童档案. Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms.
+儿童档案, 身份核查 (the queue, and its first review: both records, the persons' other
+records and the explanation). Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms; a
+review page ≤ 300 ms (it scores the pair with the run's model).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def main() -> None:
             case_id = re.findall(r'href="/app/cases/((?:KB|SB|XB|DB|CB)[^"/?]*)"', listing)[0]
             person_id = re.findall(r'href="/app/persons/([^"/?]+)"', listing)[0]
             name = re.findall(r'<a href="/app/persons/[^"]+">([^<]+)</a>', listing)[0][:1]
+            reviews = re.findall(r'href="/app/reviews/(R[0-9a-f]{12})"', c.get("/app/reviews").text)
             pages = {
                 "工作台 /app/": "/app/",
                 "台账 /app/cases": "/app/cases",
@@ -54,7 +57,12 @@ def main() -> None:
                 "台账 第 20 页": "/app/cases?page=20&sort=-deadline",
                 "案件": f"/app/cases/{case_id}",
                 "儿童档案": f"/app/persons/{person_id}",
+                "身份核查 /app/reviews": "/app/reviews",
             }
+            if reviews:  # the first of the county's queue: its two records and the explanation
+                pages["身份核查 一处冲突"] = f"/app/reviews/{reviews[0]}"
+            else:
+                print("（本县没有待核身份冲突：不测一处冲突的页面）")
             print(f"县 {county}，每页 {args.repeat} 次（进程内，毫秒）")
             for label, url in pages.items():
                 times = []

@@ -28,8 +28,8 @@ from notoneless.run import run_bundle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "decisions"))
 
-from decision_bundles import HANDMADE, entities  # noqa: E402
-from run_helpers import forget_history  # noqa: E402
+from decision_bundles import HANDMADE, entities
+from run_helpers import forget_history
 
 pytestmark = pytest.mark.graph
 

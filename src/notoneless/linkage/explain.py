@@ -41,7 +41,6 @@ from notoneless.linkage.plain import (
 )
 from notoneless.linkage.scoring import make_linker, run_model
 
-
 PRIOR = "先验"  # ``ExplanationRow.comparison`` of the starting point (the API's field value)
 
 

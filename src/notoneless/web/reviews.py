@@ -37,7 +37,16 @@ from notoneless.linkage.plain import certainty
 from notoneless.normalize.idnumber import ISSUE_LABELS
 from notoneless.normalize.names import describe_cleaning
 from notoneless.trail import RECORD_FIELDS, SOURCE_LABELS
-from notoneless.web.pages import CurrentOfficer, Officer, check_csrf, env, render, see_other, settings_of, store_of
+from notoneless.web.pages import (
+    CurrentOfficer,
+    Officer,
+    check_csrf,
+    env,
+    render,
+    see_other,
+    settings_of,
+    store_of,
+)
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 

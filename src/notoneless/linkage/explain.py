@@ -17,7 +17,10 @@ probabilities and thresholds). No officer-facing text here names a log-Bayes fac
 
 from __future__ import annotations
 
+import copy
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,14 +121,53 @@ def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Explanations already given, by the identity of the run's files and the pair: a pair's
+# explanation cannot change until a run rewrites the workspace database or its model, so
+# an officer coming back to a review (or the page after a decision) does not wait for
+# Splink to score the pair again (about 250 ms).
+_CACHE: OrderedDict[tuple[Any, ...], Explanation] = OrderedDict()
+_CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()
+
+
+def _identity(settings: Settings) -> tuple[Any, ...] | None:
+    """What changes whenever a run rewrites the results an explanation reads (None: no results)."""
+    found = []
+    for path in (settings.paths.linkage, settings.paths.linkage.with_name(settings.paths.linkage.name + ".wal"),
+                 run_model(settings)):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if path == settings.paths.linkage:
+                return None
+            found.append((str(path), None))
+            continue
+        found.append((str(path), st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(found)
+
+
 def explain_last_run(settings: Settings, key_a: str, key_b: str) -> Explanation:
     """``explain_pair`` over the last run's workspace, attached read-only (the CLI, the
-    API's explanation and the review queue use it)."""
+    API's explanation and the review queue use it); given again from memory while the
+    run's files are unchanged."""
+    identity = _identity(settings)
+    key = (identity, key_a, key_b) if identity is not None else None
+    if key is not None:
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return copy.deepcopy(_CACHE[key])
     con = open_workspace(settings)
     try:
-        return explain_pair(con, key_a, key_b, settings)
+        ex = explain_pair(con, key_a, key_b, settings)
     finally:
         con.close()
+    if key is not None and _identity(settings) == identity:  # not rewritten meanwhile
+        with _CACHE_LOCK:
+            _CACHE[key] = copy.deepcopy(ex)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return ex
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -184,7 +226,7 @@ def explain_pair(
     spec = training.load_model_dict(run_model(settings))
     spec["retain_intermediate_calculation_columns"] = True
     spec["retain_matching_columns"] = True
-    linker = make_linker(con, spec)
+    linker = make_linker(con, spec, validate=False)  # the run used this model on this table
     linker.table_management.compute_tf_table("name_norm")
     scored = linker.inference.score_pair(_typed(linker, con, key_a, "a"), _typed(linker, con, key_b, "b")).as_record_list()
     if not scored:

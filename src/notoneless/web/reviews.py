@@ -111,7 +111,8 @@ def _field_rows(explanation: Any, records: list[dict[str, Any]]) -> list[dict[st
 
 
 def _record_view(rec: dict[str, Any]) -> dict[str, Any]:
-    fields = [(label, rec[prop]) for prop, label in RECORD_FIELDS.get(rec.get("source"), ()) if rec.get(prop) is not None]
+    fields = [(label, ("是" if rec[prop] else "否") if isinstance(rec[prop], bool) else rec[prop])
+              for prop, label in RECORD_FIELDS.get(rec.get("source"), ()) if rec.get(prop) is not None]
     return {**rec, "source_label": SOURCE_LABELS.get(rec.get("source"), rec.get("source")), "fields": fields}
 
 

@@ -7,7 +7,11 @@ then), makes a throw-away 县级数据员 of the county with the most cases and 
 web password, signs in, and requests each page ``--repeat`` times in-process (the site
 app under Starlette's TestClient: no network, so the time is the server's). Pages:
 工作台, 台账 (first page, overdue dropout filter, a name search, page 20), one case, one
-儿童档案. Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms.
+儿童档案, 身份核查 (the queue, and its first review: both records, the persons' other
+records and the explanation). Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms; a
+review page ≤ 300 ms. A review is measured twice: seen again (the explanation from
+memory, ``linkage.explain``'s cache) and seen for the first time (each of up to
+``--repeat`` other reviews once: the pair scored by Splink).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def main() -> None:
             case_id = re.findall(r'href="/app/cases/((?:KB|SB|XB|DB|CB)[^"/?]*)"', listing)[0]
             person_id = re.findall(r'href="/app/persons/([^"/?]+)"', listing)[0]
             name = re.findall(r'<a href="/app/persons/[^"]+">([^<]+)</a>', listing)[0][:1]
+            reviews = re.findall(r'href="/app/reviews/(R[0-9a-f]{12})"', c.get("/app/reviews").text)
             pages = {
                 "工作台 /app/": "/app/",
                 "台账 /app/cases": "/app/cases",
@@ -54,7 +59,12 @@ def main() -> None:
                 "台账 第 20 页": "/app/cases?page=20&sort=-deadline",
                 "案件": f"/app/cases/{case_id}",
                 "儿童档案": f"/app/persons/{person_id}",
+                "身份核查 /app/reviews": "/app/reviews",
             }
+            if reviews:  # the first of the county's queue: its two records and the explanation
+                pages["身份核查 一处冲突（再看）"] = f"/app/reviews/{reviews[0]}"
+            else:
+                print("（本县没有待核身份冲突：不测一处冲突的页面）")
             print(f"县 {county}，每页 {args.repeat} 次（进程内，毫秒）")
             for label, url in pages.items():
                 times = []
@@ -66,6 +76,18 @@ def main() -> None:
                 times.sort()
                 p95 = times[max(0, int(len(times) * 0.95) - 1)]
                 print(f"{label:<16} p50 {statistics.median(times):7.1f}  p95 {p95:7.1f}")
+            # a review seen for the first time: the pair scored by Splink (each review once, no repeat)
+            times = []
+            for review_id in reviews[1:][: args.repeat]:
+                start = time.perf_counter()
+                r = c.get(f"/app/reviews/{review_id}")
+                times.append((time.perf_counter() - start) * 1000)
+                assert r.status_code == 200, (review_id, r.status_code)
+            if times:
+                times.sort()
+                p95 = times[max(0, int(len(times) * 0.95) - 1)]
+                print(f"{'身份核查 一处冲突（首次）':<16} p50 {statistics.median(times):7.1f}  p95 {p95:7.1f}"
+                      f"  （{len(times)} 处）")
 
 
 if __name__ == "__main__":

@@ -311,6 +311,9 @@ def _cases_stage(rc: RunContext) -> str:
         coverage=covered_counties(rc.con),  # other counties' cases are left alone
     )
     rc.report.cases = changes.counts()
+    from notoneless.decisions.consequence import assess
+
+    assess(rc.store, rc.run_id)  # what deciding each review item would change, with the cases as they now stand
     return changes.describe()
 
 

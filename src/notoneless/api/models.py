@@ -299,6 +299,10 @@ class ExplanationRow(BaseModel):
     value_a: str
     value_b: str
     match_weight: float
+    verdict: str = Field(default="", description="这一项的判定（白话）：如「身份证号：纠错后一致——第 17、18 位对调」")
+    note: str = Field(default="", description="补充说明（白话），如「这个名字很常见，同名不足以说明是同一人」")
+    strength: str = Field(default="", description="分量（白话）：如「强烈支持是同一人」「略说明不是同一人」")
+    bar: int = Field(default=0, ge=0, le=10, description="分量条的长度 0–10（方向见 match_weight 的正负）")
 
 
 class Explanation(BaseModel):
@@ -311,6 +315,7 @@ class Explanation(BaseModel):
     person_b: str | None = None
     same_person: bool | None = None
     decision: str
+    summary: str = Field(default="", description="综合各项的把握（白话）")
     notes: list[str] = Field(default_factory=list)
 
 
@@ -354,9 +359,13 @@ class ReviewItem(BaseModel):
     person_id_b: str | None = None
     counties: list[str] = Field(default_factory=list)
     same_person: bool | None = Field(default=None, description="本次运行是否判为同一人")
-    importance: int = Field(default=0, description="重要性：三包对象 2 + 资助发放 1")
+    importance: int = Field(default=0, description="重要性：决定后会改变问题线索、案件或资助 4 + 三包对象 2 + 资助发放 1")
     importance_reasons: list[str] = Field(default_factory=list)
     decided: str | None = Field(default=None, description="已有的有效判定（same/different），为空则待核")
+    consequence_verdict: str | None = Field(
+        default=None, description="与本次运行结果相反、会带来改变的判定（same：合为一人；different：分开）")
+    consequences: list[str] = Field(default_factory=list, description="作出该判定后会改变什么（白话，空：不改变）")
+    consequence: str = Field(default="", description="一句话：决定后会改变什么，如「决定为同一人后：1 名儿童不再列为疑似辍学」")
 
 
 class ReviewDetail(BaseModel):

@@ -13,29 +13,32 @@ from rich.table import Table
 from notoneless.access.users import find_user
 from notoneless.config import Settings
 from notoneless.decisions import book
+from notoneless.decisions.consequence import describe
+from notoneless.decisions.honour import WITHDRAWN_NEXT_RUN, next_run
 from notoneless.decisions.judgement import parse_verdict
 from notoneless.decisions.queue import get_review, list_reviews
 from notoneless.errors import DecisionError
 from notoneless.graph.store import open_graph
+from notoneless.linkage.plain import certainty
 from notoneless.localtime import shown
 from notoneless.trail import SOURCE_LABELS
 
 
 def _pct(p: Any) -> str:
-    return "" if p is None else f"{p:.3f}"
+    return "" if p is None else certainty(p)
 
 
 def reviews_list(settings: Settings, console: Console, county: str | None, decided: bool, limit: int) -> None:
     with open_graph(settings) as store:
         total, items = list_reviews(store, county=county, decided=decided, limit=limit)
     table = Table(title=f"待核身份冲突（共 {total} 处，按重要性排序{'，含已判定' if decided else ''}）")
-    for header in ("编号", "重要性", "冲突", "记录 A", "记录 B", "人员 A", "人员 B", "匹配概率", "已判定"):
+    for header in ("编号", "决定后", "重要性", "冲突", "记录 A", "记录 B", "人员 A", "人员 B", "同一人的把握", "已判定"):
         table.add_column(header, overflow="fold")
     for i in items:
         table.add_row(
-            i["review_id"], "；".join(i.get("importance_reasons") or []) or "—", "、".join(i.get("labels") or []),
-            i["record_key_a"], i["record_key_b"], i.get("person_id_a") or "", i.get("person_id_b") or "",
-            _pct(i.get("match_probability")), i.get("decided") or "",
+            i["review_id"], describe(i) or "—", "；".join(i.get("importance_reasons") or []) or "—",
+            "、".join(i.get("labels") or []), i["record_key_a"], i["record_key_b"], i.get("person_id_a") or "",
+            i.get("person_id_b") or "", _pct(i.get("match_probability")), i.get("decided") or "",
         )  # fmt: skip
     console.print(table)
     if total > len(items):
@@ -50,6 +53,8 @@ def reviews_show(settings: Settings, console: Console, review_id: str) -> None:
     console.print(f"[bold]{item['review_id']}[/] {'、'.join(item.get('labels') or [])}", highlight=False)
     for reason in item.get("reasons") or []:
         console.print(f"  · {reason}", highlight=False)
+    if describe(item):
+        console.print(describe(item), highlight=False)
     if item.get("importance_reasons"):
         console.print("重要性：" + "；".join(item["importance_reasons"]), highlight=False)
     table = Table(title="两条记录对照")
@@ -80,7 +85,7 @@ def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, 
         d = book.decide(store, key_a, key_b, v, by=find_user(store, by or settings.user), note=note)
     console.print(
         f"已记录判定 {d.decision_id}：{d.record_key_a} 与 {d.record_key_b} {d.label}（{d.decided_by}）。"
-        "下次运行 notoneless run 时生效。",
+        + next_run(d.verdict),
         highlight=False,
     )
 
@@ -88,8 +93,7 @@ def decisions_add(settings: Settings, console: Console, key_a: str, key_b: str, 
 def decisions_withdraw(settings: Settings, console: Console, decision_id: str, by: str | None, note: str | None) -> None:
     with open_graph(settings) as store:
         w = book.withdraw(store, decision_id, by=find_user(store, by or settings.user), note=note)
-    console.print(f"已撤回判定 {decision_id}（撤回记录 {w.decision_id}）。下次运行时该记录对由模型判定或以更早的判定为准。",
-                  highlight=False)
+    console.print(f"已撤回判定 {decision_id}（撤回记录 {w.decision_id}）。{WITHDRAWN_NEXT_RUN}", highlight=False)
 
 
 def decisions_list(settings: Settings, console: Console, limit: int) -> None:

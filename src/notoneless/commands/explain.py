@@ -10,22 +10,28 @@ from notoneless.linkage.explain import Explanation, explain_last_run
 
 
 def render(ex: Explanation, console: Console) -> None:
+    """The same plain wording as the review page (``linkage.explain``: each row's verdict,
+    note, strength and bar; the summary and the decision)."""
     table = Table(title=f"记录 {ex.key_a} 与 {ex.key_b} 的比对", show_lines=False)
     table.add_column("比较项")
     table.add_column(ex.key_a)
     table.add_column(ex.key_b)
     table.add_column("判定")
-    table.add_column("权重", justify="right")
+    table.add_column("分量")
     for r in ex.rows:
-        style = "green" if r.match_weight > 0.05 else ("red" if r.match_weight < -0.05 else "dim")
-        table.add_row(r.comparison, r.value_a, r.value_b, r.level, f"[{style}]{r.match_weight:+.2f}[/]")
+        style = "green" if r.match_weight > 0 else "red"
+        bar = f"[{style}]{'█' * r.bar}[/] " if r.bar else ""
+        said = r.verdict.split("：", 1)[-1] if r.verdict else r.level
+        if r.note:
+            said += f"（{r.note}）"
+        table.add_row(r.name, r.value_a, r.value_b, said, f"{bar}{r.strength}")
     table.add_section()
-    table.add_row("合计", "", "", f"匹配概率 {ex.match_probability:.6f}", f"{ex.match_weight:+.2f}")
+    table.add_row("合计", "", "", ex.summary, "")
     console.print(table)
     console.print(f"结论：{ex.decision}")
     for note in ex.notes:
         console.print(f"  · {note}")
-    console.print("[dim]权重为对数贝叶斯因子（log2）：正数支持同一人，负数支持不同人；各项相加即合计。[/]")
+    console.print("[dim]分量：条越长，这一项越能说明是（绿）或不是（红）同一人；各项合起来得出结论。[/]")
 
 
 def run(key_a: str, key_b: str, settings: Settings, console: Console, *, by: str | None = None) -> Explanation:

@@ -69,6 +69,23 @@ ORDER BY review_id
 """
 
 
+WITHDRAWN_NEXT_RUN = "下次运行时，该记录对由模型判定，或以更早的有效判定为准。"
+
+
+def next_run(verdict: Verdict, same_person: bool | None = None) -> str:
+    """What the next run will do with a decision of ``verdict`` on a pair that this run made
+    one person (``same_person``), two, or that is not known (None), in words."""
+    if verdict is Verdict.SAME:
+        now = "" if same_person is None else ("（本次已是同一人，结果不变）" if same_person else "（本次是两人，将合并）")
+        return f"下次运行时，这两条记录必定归为同一人{now}，不论模型怎么算。"
+    if verdict is Verdict.DIFFERENT:
+        now = "" if same_person is None else ("（本次是同一人，将拆开）" if same_person else "（本次已是两人，结果不变）")
+        return f"下次运行时，这两条记录必定分属两人{now}，不论模型怎么算。"
+    if verdict is Verdict.WITHDRAW:
+        return WITHDRAWN_NEXT_RUN
+    return "暂缓：不约束下次运行，仍由模型判定；这处冲突留在待核队列，可稍后再定。"
+
+
 @dataclass
 class DecidedPairs:
     """The effective decisions of a run, mapped to its records."""

@@ -1,6 +1,7 @@
 """The review queue (待核身份冲突) an officer works through: the latest run's identity
 conflicts (``IdentityConflict`` nodes, loaded by ``honour.load_queue``), most important
-first — a target child (三包对象) before a payment (资助发放) before the rest — then the
+first — an item whose decision would change a finding, a case or a payment
+(``consequence.py``), then a target child (三包对象), then a payment (资助发放) — then the
 highest match probability; pairs with an effective same/different decision leave it.
 
 An item shows both records side by side and the Chinese explanation of the match
@@ -33,20 +34,28 @@ def list_reviews(
     return (int(rows[0]["total"]), rows[0]["items"]) if rows else (0, [])
 
 
-def get_review(
-    store: GraphStore, review_id: str, *, settings: Settings, division: str | None = None, school: str | None = None
-) -> dict[str, Any]:
-    """The item ``review_id`` (in scope), its two records, the decisions on the pair and
-    the explanation (``explanation`` None with ``explanation_error`` when the last run's
-    workspace cannot be read, e.g. while a run is rebuilding it)."""
+def review_item(
+    store: GraphStore, review_id: str, *, division: str | None = None, school: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The item ``review_id`` (in scope) and its two records, without the explanation
+    (fingerprints left in the item, out of the records). DecisionError REVIEW_NOT_FOUND."""
     rows = store.query("reviews/get", review_id=review_id.strip(), division=division, school=school)
     if not rows:
         raise DecisionError(
             f"没有待核身份冲突 {review_id}（或不在辖区内）：请用 notoneless reviews list（或 GET /reviews）查看编号。",
             code="REVIEW_NOT_FOUND",
         )
-    review = rows[0]["review"]
     records = [{k: v for k, v in r.items() if k != "fingerprint"} for r in rows[0]["records"]]
+    return rows[0]["review"], records
+
+
+def get_review(
+    store: GraphStore, review_id: str, *, settings: Settings, division: str | None = None, school: str | None = None
+) -> dict[str, Any]:
+    """The item ``review_id`` (in scope), its two records, the decisions on the pair and
+    the explanation (``explanation`` None with ``explanation_error`` when the last run's
+    workspace cannot be read, e.g. while a run is rebuilding it)."""
+    review, records = review_item(store, review_id, division=division, school=school)
     pair = store.query("decisions/of_pair", fingerprint_a=review["fingerprint_a"], fingerprint_b=review["fingerprint_b"])
     out: dict[str, Any] = {
         "review": {k: v for k, v in review.items() if not k.startswith("fingerprint_")},

@@ -61,10 +61,10 @@ def near_threshold(con: duckdb.DuckDBPyConnection, threshold: float, lo: float, 
         )
         SELECT b.l, b.r, b.match_weight, b.match_probability, '{NEAR_THRESHOLD}',
                CASE WHEN b.match_probability >= $t
-                    THEN printf('模型判为同一人，但匹配概率 %.3f 接近判定阈值 %.3f，把握不大，请核实是否同一人。',
-                                b.match_probability, $t)
-                    ELSE printf('模型判为不同人，但匹配概率 %.3f 接近判定阈值 %.3f，请核实是否同一人。',
-                                b.match_probability, $t)
+                    THEN printf('系统判为同一人，但把握只有 %.1f%%，刚过合为一人所需的 %.0f%%，请核实是否同一人。',
+                                b.match_probability * 100, $t * 100)
+                    ELSE printf('系统判为不同人，但是同一人的把握有 %.1f%%，接近合为一人所需的 %.0f%%，请核实是否同一人。',
+                                b.match_probability * 100, $t * 100)
                END
         FROM band b
         JOIN {CLUSTERS_TABLE} cl ON cl.record_key = b.l

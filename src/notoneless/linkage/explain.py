@@ -1,4 +1,4 @@
-"""Why two records are, or are not, one person: Splink's waterfall, told in Chinese.
+"""Why two records are, or are not, one person: Splink's waterfall, told in plain Chinese.
 
 ``explain_last_run`` explains a pair over the last run's workspace (attached read-only);
 ``explain_pair`` scores the pair with the run's model (``<workspace>/linkage_model.json``,
@@ -6,11 +6,21 @@ else the committed default), lists each comparison's level and match weight (the
 term-frequency adjustment of a common or rare name folded into the name's weight),
 the prior, the total weight and probability, and the cluster decision read from the
 run's ``entities``, ``predictions`` and ``identity_conflicts`` tables.
+
+The plain wording is made here, once, for every reader (``notoneless explain``, the
+review page /app/reviews/{id}, the API's ``GET /linkage/explain`` and ``/reviews/{id}``):
+each row's ``verdict`` ("身份证号：纠错后一致——第 17、18 位对调"), its ``note`` (a common
+name: "这个名字很常见，同名不足以说明是同一人"), its ``strength`` in words and its ``bar``
+(0–10, the length of the weight bar), and the ``decision`` in words (把握, not
+probabilities and thresholds). No officer-facing text here names a log-Bayes factor.
 """
 
 from __future__ import annotations
 
+import copy
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +30,21 @@ from splink.internals.waterfall_chart import records_to_waterfall_data
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
 from notoneless.linkage import model, training
+from notoneless.linkage.clustering import CONFLICT_LABELS
 from notoneless.linkage.comparisons import DISPLAY
+from notoneless.linkage.plain import (
+    COMMON_NAME,
+    PRIOR_NAME,
+    PRIOR_VERDICT,
+    RARE_NAME,
+    bar_length,
+    certainty,
+    strength_words,
+    verdict,
+)
 from notoneless.linkage.scoring import make_linker, run_model
+
+PRIOR = "先验"  # ``ExplanationRow.comparison`` of the starting point (the API's field value)
 
 
 @dataclass(frozen=True)
@@ -30,7 +53,24 @@ class ExplanationRow:
     level: str  # Chinese label of the level the pair fell into
     value_a: str
     value_b: str
-    match_weight: float  # log2 Bayes factor, tf adjustment included
+    match_weight: float  # log2 Bayes factor, tf adjustment included (never shown to officers as such)
+    verdict: str = ""  # plain Chinese: "身份证号：纠错后一致——第 17、18 位对调"
+    note: str = ""  # plain Chinese, e.g. COMMON_NAME
+
+    @property
+    def name(self) -> str:
+        """The comparison as officers read it (起点 for the prior)."""
+        return PRIOR_NAME if self.comparison == PRIOR else self.comparison
+
+    @property
+    def strength(self) -> str:
+        """The weight in words: 强烈支持是同一人 … 几乎不影响 … 强烈说明不是同一人."""
+        return strength_words(self.match_weight)
+
+    @property
+    def bar(self) -> int:
+        """The weight as a bar length, 0–10 (the sign says which way: ``match_weight``)."""
+        return bar_length(self.match_weight)
 
 
 @dataclass
@@ -43,9 +83,16 @@ class Explanation:
     person_a: str | None = None
     person_b: str | None = None
     same_person: bool | None = None
-    decision: str = ""  # Chinese: the cluster decision and why
+    decision: str = ""  # plain Chinese: the cluster decision and why
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        """The total in words: how sure the model is that the two are one person."""
+        return f"综合各项，系统认为是同一人的把握为 {certainty(self.match_probability)}（达到 {MERGE_AT} 才合为一人）"
+
+
+MERGE_AT = f"{model.MATCH_THRESHOLD:.0%}"  # the probability at which records are one person, in words
 
 # The tables of the last run that an explanation reads (docs/workspace.md).
 _TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", "predictions")
@@ -74,14 +121,53 @@ def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Explanations already given, by the identity of the run's files and the pair: a pair's
+# explanation cannot change until a run rewrites the workspace database or its model, so
+# an officer coming back to a review (or the page after a decision) does not wait for
+# Splink to score the pair again (about 250 ms).
+_CACHE: OrderedDict[tuple[Any, ...], Explanation] = OrderedDict()
+_CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()
+
+
+def _identity(settings: Settings) -> tuple[Any, ...] | None:
+    """What changes whenever a run rewrites the results an explanation reads (None: no results)."""
+    found = []
+    for path in (settings.paths.linkage, settings.paths.linkage.with_name(settings.paths.linkage.name + ".wal"),
+                 run_model(settings)):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if path == settings.paths.linkage:
+                return None
+            found.append((str(path), None))
+            continue
+        found.append((str(path), st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(found)
+
+
 def explain_last_run(settings: Settings, key_a: str, key_b: str) -> Explanation:
     """``explain_pair`` over the last run's workspace, attached read-only (the CLI, the
-    API's explanation and the review queue use it)."""
+    API's explanation and the review queue use it); given again from memory while the
+    run's files are unchanged."""
+    identity = _identity(settings)
+    key = (identity, key_a, key_b) if identity is not None else None
+    if key is not None:
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return copy.deepcopy(_CACHE[key])
     con = open_workspace(settings)
     try:
-        return explain_pair(con, key_a, key_b, settings)
+        ex = explain_pair(con, key_a, key_b, settings)
     finally:
         con.close()
+    if key is not None and _identity(settings) == identity:  # not rewritten meanwhile
+        with _CACHE_LOCK:
+            _CACHE[key] = copy.deepcopy(ex)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return ex
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -140,7 +226,7 @@ def explain_pair(
     spec = training.load_model_dict(run_model(settings))
     spec["retain_intermediate_calculation_columns"] = True
     spec["retain_matching_columns"] = True
-    linker = make_linker(con, spec)
+    linker = make_linker(con, spec, validate=False)  # the run used this model on this table
     linker.table_management.compute_tf_table("name_norm")
     scored = linker.inference.score_pair(_typed(linker, con, key_a, "a"), _typed(linker, con, key_b, "b")).as_record_list()
     if not scored:
@@ -154,29 +240,31 @@ def explain_pair(
         col = w["column_name"]
         weight = float(w["log2_bayes_factor"] or 0.0)
         if col == "Prior":
-            rows.append(ExplanationRow("先验", "任意两条记录为同一人的先验", "", "", weight))
+            rows.append(ExplanationRow(PRIOR, "任意两条记录为同一人的先验", "", "", weight,
+                                       verdict=f"{PRIOR_NAME}：{PRIOR_VERDICT}"))
         elif col == "Final score":
             continue
         elif w["term_frequency_adjustment"]:
             base = col.removeprefix("tf_")
             i = by_comparison[base]
             r = rows[i]
-            rows[i] = ExplanationRow(r.comparison, r.level, r.value_a, r.value_b, r.match_weight + weight)
-            if abs(weight) > 1e-9:
-                kind = "常见" if weight < 0 else "少见"
-                rows[i] = ExplanationRow(
-                    r.comparison, f"{r.level}（{kind}姓名调整 {weight:+.2f}）", r.value_a, r.value_b, r.match_weight + weight
-                )
+            note = r.note
+            if abs(weight) > 0.25:  # the name's frequency moved its weight noticeably
+                note = COMMON_NAME if weight < 0 else RARE_NAME
+            rows[i] = ExplanationRow(r.comparison, r.level, r.value_a, r.value_b, r.match_weight + weight,
+                                     verdict=r.verdict, note=note)
         else:
             by_comparison[col] = len(rows)
             label, shown = DISPLAY.get(col, (col, ()))
+            level = str(w["label_for_charts"])
             rows.append(
                 ExplanationRow(
                     label,
-                    str(w["label_for_charts"]),
+                    level,
                     _show(rec_a, shown),
                     _show(rec_b, shown),
                     weight,
+                    verdict=verdict(label, level, _detail(col, level, rec_a, rec_b)),
                 )
             )
     total = float(record["match_weight"])
@@ -184,6 +272,39 @@ def explain_pair(
     ex = Explanation(key_a, key_b, rows, total, prob)
     _decide(con, ex)
     return ex
+
+
+def _positions(a: str, b: str) -> list[int]:
+    return [i + 1 for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+
+
+def _detail(col: str, level: str, rec_a: dict[str, Any], rec_b: dict[str, Any]) -> str:
+    """What exactly differs, where the level alone does not say it (ID numbers, birth dates)."""
+    if col == "id":
+        a, b = str(rec_a.get("id_norm") or ""), str(rec_b.get("id_norm") or "")
+        if not a or not b or a == b:
+            return ""
+        if len(a) != len(b):
+            return "15 位旧号升为 18 位后一致" if level.startswith("纠错后一致") else ""
+        diff = _positions(a, b)
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0] - 1] == b[diff[1] - 1] \
+                and a[diff[1] - 1] == b[diff[0] - 1]:
+            return f"第 {diff[0]}、{diff[1]} 位对调"
+        if diff == [len(a)]:
+            return f"只有第 {len(a)} 位（校验位）不同，改正校验位后一致"
+        if len(diff) == 1:
+            return f"只有第 {diff[0]} 位不同，一方校验不通过，按校验位改正后一致" if level.startswith("纠错后一致") \
+                else f"只有第 {diff[0]} 位不同"
+        if len(diff) == 2 and not level.startswith("两个有效号码不同"):
+            return f"第 {diff[0]}、{diff[1]} 位不同"
+        return ""
+    if col == "birth" and level == "出生日期相差一位数字":
+        a, b = str(rec_a.get("birth_str") or ""), str(rec_b.get("birth_str") or "")
+        if a and b and len(a) == len(b):
+            diff = _positions(a, b)
+            if len(diff) == 1:
+                return f"{_fmt(rec_a.get('birth_any'))} 与 {_fmt(rec_b.get('birth_any'))}，只差一位数字"
+    return ""
 
 
 def _decide(con: duckdb.DuckDBPyConnection, ex: Explanation) -> None:
@@ -207,27 +328,28 @@ def _decide(con: duckdb.DuckDBPyConnection, ex: Explanation) -> None:
             [ex.key_a, ex.key_b, ex.key_b, ex.key_a],
         ).fetchall()
     for code, reason, _w in conflicts:
-        ex.notes.append(f"身份冲突 {code}：{reason}")
+        ex.notes.append(f"身份冲突（{CONFLICT_LABELS.get(code, code)}）：{reason}")
     p = ex.match_probability
     above = p >= threshold
+    sure = f"系统认为是同一人的把握为 {certainty(p)}"
     if ex.same_person:
         if above:
-            ex.decision = f"同一人（人员编号 {ex.person_a}）：匹配概率 {p:.4f} 达到阈值 {threshold}。"
+            ex.decision = f"同一人（人员编号 {ex.person_a}）：{sure}，达到合为一人所需的 {MERGE_AT}。"
         else:
             ex.decision = (
-                f"同一人（人员编号 {ex.person_a}）：这两条记录本身的匹配概率 {p:.4f} 低于阈值 {threshold}，"
+                f"同一人（人员编号 {ex.person_a}）：这两条记录本身{sure}，不到 {MERGE_AT}，"
                 "但它们分别与同一人的其他记录相连。"
             )
     else:
         who = f"（人员编号 {_fmt(ex.person_a)} 与 {_fmt(ex.person_b)}）"
         if above:
             ex.decision = (
-                f"不是同一人{who}：匹配概率 {p:.4f} 虽达到阈值 {threshold}，"
-                "但聚类防护把它们分开（同一聚类中出现两个不同的有效身份证号，如双胞胎或同名同生日者）。"
+                f"不是同一人{who}：{sure}，虽达到 {MERGE_AT}，"
+                "但合起来的这个人会有两个不同的有效身份证号（如双胞胎、同名同生日的人），所以系统把他们分开。"
             )
         elif p >= lo:
-            ex.decision = f"不是同一人{who}：匹配概率 {p:.4f} 低于阈值 {threshold}，处于人工复核区间，已列入身份冲突待核。"
+            ex.decision = f"不是同一人{who}：{sure}，不到 {MERGE_AT}，但相差不远，已列入身份核查，请人工判断。"
         else:
-            ex.decision = f"不是同一人{who}：匹配概率 {p:.4f} 低于阈值 {threshold}。"
+            ex.decision = f"不是同一人{who}：{sure}，远不到 {MERGE_AT}。"
     if math.isnan(ex.match_weight):
         ex.notes.append("匹配权重无法计算。")

@@ -55,12 +55,15 @@ def _quiet_splink() -> None:
 
 
 def make_linker(
-    con: duckdb.DuckDBPyConnection, model_spec: dict | Path | str, *, table: str = model.INPUT_TABLE
+    con: duckdb.DuckDBPyConnection, model_spec: dict | Path | str, *, table: str = model.INPUT_TABLE,
+    validate: bool = True,
 ) -> Linker:
-    """A Splink linker over ``table`` in ``con`` with a model (dict or JSON path)."""
+    """A Splink linker over ``table`` in ``con`` with a model (dict or JSON path).
+    ``validate=False`` skips Splink's check of the model's SQL against the table's columns
+    (about 150 ms): for a model a run already used on that table (``explain``)."""
     db_api = DuckDBAPI(connection=con)
     sdf = db_api.register(table)
-    linker = Linker(sdf, model_spec, log_level=None)
+    linker = Linker(sdf, model_spec, log_level=None, validate_settings=validate)
     _quiet_splink()
     return linker
 

@@ -230,3 +230,23 @@ def _name_fields(raw: str) -> tuple:
         s_py, g_py = surname_pinyin(surname), pinyin(given)
     return (norm, surname or None, given or None, (s_py + g_py) or None, s_py or None, g_py or None,
             looks_swapped(norm))
+
+
+def describe_cleaning(raw: object, norm: str | None) -> list[str]:
+    """What ``clean_name`` did to ``raw`` to give ``norm``, in Chinese for officers
+    (去掉空格, 全角改半角, 繁体改简体, 间隔号统一); [] when nothing changed."""
+    if raw is None or norm is None:
+        return []
+    text = str(raw)
+    if text == norm:
+        return []
+    steps = []
+    if _SPACE_RE.search(text):
+        steps.append("去掉空格")
+    if _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)) != _SPACE_RE.sub("", text):
+        steps.append("全角字符改为半角")
+    if _T2S.convert(text) != text:
+        steps.append("繁体字改为简体")
+    if _DOT_RE.search(text) and "·" in norm and _DOT_RE.sub("·", text) != text:
+        steps.append("间隔号统一为“·”")
+    return steps or ["规范写法"]

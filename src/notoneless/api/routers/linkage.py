@@ -44,9 +44,10 @@ def explanation_out(ex: Any) -> Explanation:
     """A ``linkage.explain.Explanation`` as the API returns it (masked, finite weights)."""
     data = {
         "key_a": ex.key_a, "key_b": ex.key_b,
-        "rows": [{**r.__dict__, "match_weight": _finite(r.match_weight)} for r in ex.rows],
+        "rows": [{**r.__dict__, "match_weight": _finite(r.match_weight), "strength": r.strength, "bar": r.bar}
+                 for r in ex.rows],
         "match_weight": _finite(ex.match_weight), "match_probability": ex.match_probability,
         "person_a": ex.person_a, "person_b": ex.person_b, "same_person": ex.same_person,
-        "decision": ex.decision, "notes": list(ex.notes),
+        "decision": ex.decision, "summary": ex.summary, "notes": list(ex.notes),
     }
     return Explanation(**masked(data))

@@ -15,6 +15,7 @@ from notoneless.api.deps import AppSettings, CurrentCaller, Page, Store
 from notoneless.api.exc import without_paths
 from notoneless.api.models import PageOf, ReviewDetail, ReviewItem
 from notoneless.api.routers.linkage import explanation_out
+from notoneless.decisions.consequence import describe
 from notoneless.decisions.queue import get_review, list_reviews
 from notoneless.errors import DecisionError, NotFound
 
@@ -33,7 +34,7 @@ def reviews(
     decided: Annotated[bool, Query(description="也列出已有有效判定的")] = False,
 ) -> PageOf[ReviewItem]:
     total, items = list_reviews(store, county=county, decided=decided, **caller.scope(), **page.params())
-    return PageOf[ReviewItem](items=[ReviewItem(**masked(i)) for i in items], total=total,
+    return PageOf[ReviewItem](items=[ReviewItem(**masked(i), consequence=describe(i)) for i in items], total=total,
                               limit=page.limit, offset=page.offset)
 
 
@@ -51,5 +52,6 @@ def review(request: Request, store: Store, settings: AppSettings, caller: Curren
     if found.get("explanation_error"):
         found["explanation_error"] = without_paths(found["explanation_error"])
     data = masked(found)
+    data["review"]["consequence"] = describe(found["review"])
     data["explanation"] = explanation_out(explanation) if explanation is not None else None
     return ReviewDetail(**data)

@@ -1,0 +1,50 @@
+"""What deciding a review item would change (decisions/consequence.py): the merge of two
+persons and the split of one, from the facts ``reviews/consequence_facts`` reads."""
+
+from __future__ import annotations
+
+from notoneless.decisions.consequence import NOTHING, assess_item, describe
+from notoneless.decisions.judgement import Verdict
+
+
+def side(person_id: str, **facts) -> dict:
+    base = {"side": "a", "source": "hukou", "enrol_status": None, "term": None, "project": None,
+            "person_id": person_id, "unmatched": False, "enrolled": False, "studying_compulsory": False,
+            "compulsory_age": True, "active_reg": True, "excluded": False, "eligible": False,
+            "enrolled_records": 0, "payments": [], "findings": [], "cases": []}
+    return {**base, **facts}
+
+
+def test_merging_a_dropout_with_an_enrolment_ends_the_dropout_and_its_case() -> None:
+    a = side("P1", unmatched=True, findings=["unmatched_children"], cases=["dropout"])
+    b = side("P2", source="xueji", enrol_status="在读", enrolled=True, enrolled_records=1)
+    verdict, lines = assess_item(False, [a, b], "2025秋")
+    assert verdict is Verdict.SAME
+    assert lines == ["1 名儿童不再列为疑似辍学（1 个案件将转为“数据已消除·待确认销号”）"]
+    item = {"consequence_verdict": verdict.value, "consequences": lines}
+    assert describe(item).startswith("决定为同一人后：1 名儿童不再列为疑似辍学")
+
+
+def test_merging_two_paid_records_of_one_term_and_project_makes_a_duplicate() -> None:
+    paid = ["2025秋|义务教育家庭经济困难学生生活补助"]
+    a = side("P1", enrolled=True, payments=paid, findings=["missed_subsidies"])
+    b = side("P2", enrolled=True, payments=paid)
+    _, lines = assess_item(False, [a, b], "2025秋")
+    assert any(line.startswith("将出现重复资助：2025秋 义务教育家庭经济困难学生生活补助") for line in lines)
+    assert any("不再列为漏助" in line for line in lines)
+
+
+def test_a_merge_that_changes_nothing_says_so() -> None:
+    verdict, lines = assess_item(False, [side("P1", enrolled=True), side("P2", enrolled=True)], "2025秋")
+    assert lines == [] and describe({"consequence_verdict": verdict.value, "consequences": []}) == f"决定后：{NOTHING}"
+
+
+def test_splitting_off_the_only_enrolment_may_make_a_dropout() -> None:
+    person = {"enrolled": True, "enrolled_records": 1, "unmatched": False}
+    hukou = side("P1", **person)
+    xueji = side("P1", source="xueji", enrol_status="在读", **person)
+    verdict, lines = assess_item(True, [hukou, xueji], "2025秋")
+    assert verdict is Verdict.DIFFERENT and lines == ["可能新增 1 名疑似辍学儿童（分开后，另一方没有在读学籍）"]
+    # two enrolments: the other keeps the child enrolled
+    two = {**person, "enrolled_records": 2}
+    assert assess_item(True, [side("P1", **two), side("P1", source="xueji", enrol_status="在读", **two)], None)[1] == []

@@ -81,3 +81,4 @@ async def get_paging(
 
 
 Page = Annotated[Paging, Depends(get_paging)]
+

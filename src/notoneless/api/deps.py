@@ -81,4 +81,3 @@ async def get_paging(
 
 
 Page = Annotated[Paging, Depends(get_paging)]
-

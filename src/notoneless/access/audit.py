@@ -36,6 +36,9 @@ LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless c
 EVIDENCE_DOWNLOAD = "evidence_download"  # an evidence file of a case (the case page; target: case/file)
 VISIT_LIST_READ = "visit_list_read"  # a contact's monthly visit list (GET /contacts/{id}/visits): the 包人 children
 ROSTER_REVEAL = "roster_reveal"  # a town's 三包 roster with full phone numbers (GET /contacts/roster?reveal=true)
+# Kinds of the workspace's own events (no user of the API: ``by`` is the OS user).
+BACKUP = "backup"  # notoneless backup (target: the archive's name and SHA-256; fields: what it holds, kind=count)
+RESTORE = "restore"  # notoneless restore (the same, of what was restored)
 READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT,
               EVIDENCE_DOWNLOAD, VISIT_LIST_READ, ROSTER_REVEAL)
 
@@ -56,13 +59,17 @@ def new_event_id() -> str:
     return f"A-{uuid.uuid4().hex}"
 
 
+def os_user() -> str:
+    """The login name of whoever runs the command ("?" where there is none)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 — no login name in some containers
+        return "?"
+
+
 def cli_source() -> str:
     """Where a command-line read comes from: the OS user and the host."""
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001 — no login name in some containers
-        user = "?"
-    return f"cli:{user}@{socket.gethostname()}"
+    return f"cli:{os_user()}@{socket.gethostname()}"
 
 
 def read_event(caller: Caller, action: str, *, source: str, person_id: str | None = None,
@@ -90,13 +97,13 @@ def record_read(store: GraphStore, caller: Caller, action: str, *, source: str |
     return event["event_id"]
 
 
-def record_event(store: GraphStore, action: str, by: str, role: str, division: str, fields: list[str], *,
+def record_event(store: GraphStore, action: str, by: str, role: str | None, division: str | None, fields: list[str], *,
                  person_id: str | None = None, town: str | None = None, user_id: str | None = None,
-                 source: str | None = None) -> str:
+                 source: str | None = None, target: str | None = None) -> str:
     """Write one audit event now (its own transaction); its id. Called before the data it
     is about is returned: if it cannot be written, nothing is revealed."""
     event_id = new_event_id()
     write_events(store, [event_params(event_id, action, by, role, division, person_id, fields, datetime.now(UTC),
-                                      town=town, user_id=user_id, source=source)])
+                                      town=town, user_id=user_id, source=source, target=target)])
     return event_id
 

@@ -10,8 +10,10 @@ control. A tampered archive and a graph that already holds a ledger are refused.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -248,9 +250,14 @@ def test_a_tampered_archive_and_a_graph_with_a_ledger_are_refused(graph, graph_s
         get_settings.cache_clear()
     first, second = zipfile.ZipFile(archive), zipfile.ZipFile(tmp_path / "again.zip")
     assert [n for n in first.namelist() if n != backups.MANIFEST] == [n for n in second.namelist() if n != backups.MANIFEST]
+    events = "graph/nodes/AuditEvent.jsonl"
     for name in first.namelist():  # backup → restore → backup gives the same members, byte for byte
-        if name != backups.MANIFEST:
+        if name not in (backups.MANIFEST, events):
             assert first.read(name) == second.read(name), name
+    # … and the audit events, with the restore's own event added
+    added = set(second.read(events).splitlines()) - set(first.read(events).splitlines())
+    assert set(first.read(events).splitlines()) <= set(second.read(events).splitlines())
+    assert [json.loads(line)["props"]["action"] for line in added] == ["restore"]
 
 
 def test_a_workspace_whose_ledger_is_gone_refuses_to_run(graph, graph_settings, tmp_path):
@@ -375,6 +382,9 @@ def test_a_workspace_whose_history_is_gone_refuses_to_run_and_restores_it_alone(
                                      "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port)})
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output
+    [audited] = graph.execute_read(lambda tx: tx.run(
+        "MATCH (a:AuditEvent {action: 'restore'}) RETURN a.fields AS fields").data())
+    assert any(f.startswith("history:runs=") for f in audited["fields"])
     again = run_bundle(HANDMADE, tmp_path / "out3", graph_settings, console=_quiet())
     assert again.cases["new"] == 0 and again.cases["still_open"] == first.cases["new"]
     for name in OUTPUT_FILES:  # the same person ids as before the loss
@@ -389,3 +399,60 @@ def test_a_workspace_whose_history_is_gone_refuses_to_run_and_restores_it_alone(
     fresh = run_bundle(HANDMADE, tmp_path / "out4", graph_settings, console=Console(file=out, width=300),
                        new_ledger=True)
     assert "--new-ledger" in out.getvalue() and fresh.cases is not None
+
+
+def test_backup_first_moves_the_audit_journal_and_backup_and_restore_are_audited(graph, graph_settings, tmp_path):
+    """A backup holds the API's audit events still in the workspace's journal: a segment
+    left by a stopped server is moved (written to the graph, deleted), a live server's is
+    copied and left alone. Backup and restore each leave an audit event: who (the OS
+    user), what (the archive's name and SHA-256, the counts), when."""
+    from notoneless.access.audit import os_user, read_event
+
+    reader = officer(graph, "溆浦县数据员", Role.COUNTY, "431224")
+    journal = graph_settings.paths.audit_journal
+    journal.mkdir(parents=True, exist_ok=True)
+    left = read_event(reader, "trail_read", source="127.0.0.1", person_id="P-LEFT")
+    live = read_event(reader, "trail_read", source="127.0.0.1", person_id="P-LIVE")
+    orphan = journal / "audit-1-11111-aaaaaaaa.jsonl"  # no process holds it: a stopped server's
+    orphan.write_text(json.dumps(left, ensure_ascii=False) + "\n", encoding="utf-8")
+    held = journal / "audit-2-22222-bbbbbbbb.jsonl"  # held (flock) as a running server holds its segment
+    held.write_text(json.dumps(live, ensure_ascii=False) + "\n", encoding="utf-8")
+    env = {"NOTONELESS_WORKSPACE": str(graph_settings.workspace), "NOTONELESS_GRAPH_PORT": str(graph_settings.graph_port),
+           "COLUMNS": "240"}
+    fd = os.open(held, os.O_RDONLY)
+    get_settings.cache_clear()
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = CliRunner().invoke(app, ["backup", str(tmp_path / "b.zip")], env=env)
+        assert result.exit_code == 0, result.output
+        assert "2 条审计记录已先写入图数据库" in result.output.replace("\n", "")
+        assert not orphan.exists()  # moved
+        assert held.read_text(encoding="utf-8") == json.dumps(live, ensure_ascii=False) + "\n"  # left as it was
+    finally:
+        os.close(fd)
+        get_settings.cache_clear()
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        archived = [json.loads(line)["props"] for line in zf.read("graph/nodes/AuditEvent.jsonl").splitlines()]
+    assert {e["event_id"] for e in archived} >= {left["event_id"], live["event_id"]}
+    digest = backups.archive_sha256(tmp_path / "b.zip")
+    backup_event = graph.execute_read(lambda tx: tx.run(
+        "MATCH (a:AuditEvent {action: 'backup'}) RETURN a {.*} AS a").single()["a"])
+    assert backup_event["by"] == os_user() and backup_event["source"].startswith(f"cli:{os_user()}@")
+    assert backup_event["target"] == f"b.zip sha256:{digest}"
+    assert "node:AuditEvent=2" in backup_event["fields"] and "node:User=1" in backup_event["fields"]
+
+    # restored elsewhere (an emptied graph, a new workspace's history): the restore is audited in it
+    graph.clear()
+    forget_history(graph_settings)
+    get_settings.cache_clear()
+    try:
+        restored = CliRunner().invoke(app, ["restore", str(tmp_path / "b.zip")], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert restored.exit_code == 0, restored.output
+    events = graph.execute_read(lambda tx: tx.run(
+        "MATCH (a:AuditEvent) WHERE a.action IN ['backup', 'restore'] RETURN a.action AS action, a.target AS target, "
+        "a.fields AS fields, a.by AS by ORDER BY a.at").data())
+    # the backup's own event was written after its archive: only the restore's is here
+    assert [(e["action"], e["target"], e["by"]) for e in events] == [("restore", f"b.zip sha256:{digest}", os_user())]
+    assert "node:AuditEvent=2" in events[0]["fields"]

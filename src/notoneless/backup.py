@@ -56,7 +56,12 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from notoneless.errors import BackupError
 from notoneless.graph.store import GraphStore
-from notoneless.linkage.id_history import HISTORY, HISTORY_SCHEMA, HISTORY_TABLES, recorded_runs
+from notoneless.linkage.id_history import (
+    HISTORY,
+    HISTORY_SCHEMA,
+    HISTORY_TABLES,
+    recorded_runs,
+)
 
 FORMAT = "notoneless-backup"
 FORMAT_VERSION = 1
@@ -466,4 +471,22 @@ def _duckdb_struct(columns: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
 
 
-__all__ = ["KEPT", "LINKS", "REBUILT_LABELS", "BackupReport", "RestoreReport", "backup", "open_archive", "restore"]
+def archive_sha256(path: Path) -> str:
+    """The SHA-256 of an archive file, as hex."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def audit_archive(store: GraphStore, action: str, path: Path, counts: Mapping[str, int]) -> str:
+    """One audit event of a backup or a restore (``access.audit.BACKUP`` / ``RESTORE``):
+    who (the OS user, ``cli:<user>@<host>``), what (the archive's name and SHA-256 in
+    ``target``, ``kind=count`` for each kind in ``fields``), when. Written after the
+    archive (its SHA-256 is known only then): a backup's own event is in the next archive."""
+    from notoneless.access.audit import cli_source, os_user, record_event
+
+    return record_event(store, action, os_user(), None, None, [f"{k}={n}" for k, n in counts.items()],
+                        source=cli_source(), target=f"{Path(path).name} sha256:{archive_sha256(path)}")
+
+
+__all__ = ["KEPT", "LINKS", "REBUILT_LABELS", "BackupReport", "RestoreReport", "archive_sha256", "audit_archive", "backup", "open_archive",
+           "restore"]

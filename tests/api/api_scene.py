@@ -41,6 +41,9 @@ ID = {
     "P04": make_id("431221", "20160707", "042"),
 }
 XUEJI_P02 = "G" + ID["P02"]
+# P01's 建档立卡 household: a 户号 of 16 digits, as generated bundles have them (village code + 4),
+# which masking treats as an ID-like number
+HOUSEHOLD_P01 = V1 + "0001"
 
 DIVISIONS = [
     ("43", "湖南省", "省", None), ("4312", "怀化市", "市", "43"),
@@ -53,7 +56,7 @@ RECORDS = [
     {"source": "hukou", "row": 1, "person_id": "P01", "id": ID["P01"], "name": "张伟", "code": V1,
      "household": "H001", "hukou_status": "正常", "relation": "子"},
     {"source": "fupin", "row": 1, "person_id": "P01", "id": ID["P01"], "name": "张伟", "code": V1,
-     "household": "F001", "poverty_type": "一般贫困户", "relation": "子"},
+     "household": HOUSEHOLD_P01, "poverty_type": "一般贫困户", "relation": "子"},
     {"source": "hukou", "row": 2, "person_id": "P02", "id": ID["P02"], "name": "章伟", "code": V3,
      "household": "H002", "hukou_status": "正常", "relation": "子"},
     {"source": "xueji", "row": 1, "person_id": "P02", "id": ID["P02"], "name": "章伟", "code": V3,

@@ -11,19 +11,16 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from api_client import api_client, auth
-from test_serve_workers import _env, _healthy
+from serving import NOTONELESS, serve_env, wait_healthy
 
 from notoneless.api.audits import SEGMENT_GLOB
 from notoneless.graph import server
 
 pytestmark = pytest.mark.graph
 
-NOTONELESS = str(Path(sys.executable).parent / "notoneless")
 COUNTY_A = "鹤城区数据员"
 
 
@@ -63,14 +60,14 @@ def test_after_a_crash_no_event_is_lost(graph_store, graph_settings, scene, tmp_
     # A real server process, killed (SIGKILL) before it moved its journal to the graph;
     # the next server process to start moves what it left.
     port = server.free_port()
-    env = {**_env(graph_settings, graph_store), "NOTONELESS_API_WORKERS": "1",
+    env = {**serve_env(graph_settings, graph_store), "NOTONELESS_API_WORKERS": "1",
            "NOTONELESS_API_AUDIT_DRAIN_SECONDS": "3600"}
     t0 = _now(graph_store)
     with (tmp_path / "serve.log").open("wb") as log:
         proc = subprocess.Popen([NOTONELESS, "serve", "--port", str(port)], env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
-            _healthy(port)
+            wait_healthy(port)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             for person in ("P01", "P02", "P01"):
                 conn.request("GET", f"/persons/{person}/trail", headers=auth(scene["county_a"]))

@@ -1,9 +1,10 @@
 """Audit events (``AuditEvent`` nodes, written only by ``api/audit/record.cypher``): every
 read of a child's data (kinds below), who read full (unmasked) numbers — a person's
-detail, a town's 三包 roster — and who made an identity decision. Shared by the API (its
-reads go through ``api/audits.py``, which writes them in batches), the CLI's reads, the
-roster (``contacts/roster.py``) and the identity decisions (``decisions/book.py``, in
-their own transaction).
+detail, a contact's visit list, a town's 三包 roster — and who made an identity decision.
+Every event of a read or reveal through the API or the officer pages goes through the
+server's journal (``api/audits.py``: durable at once, in the graph in batches); the
+CLI's reads, a roster written by the CLI and the identity decisions
+(``decisions/book.py``, in their own transaction) write theirs to the graph directly.
 
 Each event says who (``by``: the user's name, ``user_id``), with which role and
 division, what (``action``: the kind; ``person_id`` or ``person_ids``; ``target``: what
@@ -33,8 +34,13 @@ REVIEW_READ = "review_read"  # one review item: two records side by side, explai
 CASE_READ = "case_read"  # one case with its events (GET /cases/{case_id})
 LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless cases export, 台账 导出)
 EVIDENCE_DOWNLOAD = "evidence_download"  # an evidence file of a case (the case page; target: case/file)
+VISIT_LIST_READ = "visit_list_read"  # a contact's monthly visit list (GET /contacts/{id}/visits): the 包人 children
+ROSTER_REVEAL = "roster_reveal"  # a town's 三包 roster with full phone numbers (GET /contacts/roster?reveal=true)
+# Kinds of the workspace's own events (no user of the API: ``by`` is the OS user).
+BACKUP = "backup"  # notoneless backup (target: the archive's name and SHA-256; fields: what it holds, kind=count)
+RESTORE = "restore"  # notoneless restore (the same, of what was restored)
 READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT,
-              EVIDENCE_DOWNLOAD)
+              EVIDENCE_DOWNLOAD, VISIT_LIST_READ, ROSTER_REVEAL)
 
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,
@@ -53,21 +59,26 @@ def new_event_id() -> str:
     return f"A-{uuid.uuid4().hex}"
 
 
+def os_user() -> str:
+    """The login name of whoever runs the command ("?" where there is none)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 — no login name in some containers
+        return "?"
+
+
 def cli_source() -> str:
     """Where a command-line read comes from: the OS user and the host."""
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001 — no login name in some containers
-        user = "?"
-    return f"cli:{user}@{socket.gethostname()}"
+    return f"cli:{os_user()}@{socket.gethostname()}"
 
 
 def read_event(caller: Caller, action: str, *, source: str, person_id: str | None = None,
                person_ids: list[str] | None = None, target: str | None = None,
-               fields: list[str] | None = None) -> dict[str, Any]:
-    """The parameters of one read event by ``caller``, stamped now."""
+               fields: list[str] | None = None, town: str | None = None) -> dict[str, Any]:
+    """The parameters of one read event by ``caller``, stamped now (``fields``: the
+    fields shown in full, for a reveal; ``town``: the town of a roster)."""
     return event_params(new_event_id(), action, caller.name, caller.role.value, caller.division, person_id,
-                        fields or [], datetime.now(UTC), user_id=caller.user_id or None, person_ids=person_ids,
+                        fields or [], datetime.now(UTC), town=town, user_id=caller.user_id or None, person_ids=person_ids,
                         target=target, source=source)
 
 
@@ -86,19 +97,13 @@ def record_read(store: GraphStore, caller: Caller, action: str, *, source: str |
     return event["event_id"]
 
 
-def record_event(store: GraphStore, action: str, by: str, role: str, division: str, fields: list[str], *,
+def record_event(store: GraphStore, action: str, by: str, role: str | None, division: str | None, fields: list[str], *,
                  person_id: str | None = None, town: str | None = None, user_id: str | None = None,
-                 source: str | None = None) -> str:
+                 source: str | None = None, target: str | None = None) -> str:
     """Write one audit event now (its own transaction); its id. Called before the data it
     is about is returned: if it cannot be written, nothing is revealed."""
     event_id = new_event_id()
     write_events(store, [event_params(event_id, action, by, role, division, person_id, fields, datetime.now(UTC),
-                                      town=town, user_id=user_id, source=source)])
+                                      town=town, user_id=user_id, source=source, target=target)])
     return event_id
 
-
-def record_reveal(store: GraphStore, caller: Caller, person_id: str, fields: list[str], *,
-                  source: str | None = None) -> str:
-    """Audit a read of a person's full (unmasked) numbers by ``caller``, before they are shown."""
-    return record_event(store, REVEAL, caller.name, caller.role.value, caller.division, fields, person_id=person_id,
-                        user_id=caller.user_id or None, source=source)

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from notoneless.api import docs, exc
 from notoneless.api.audits import AuditJournal
 from notoneless.api.callers import CallerCache
+from notoneless.api.limits import RequestLimits
 from notoneless.api.models import Problem
 from notoneless.api.routers import ROUTERS
 from notoneless.api.search import index_name_pinyin
@@ -42,7 +43,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {exc.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
              "description": title}
     for status, title in ((400, "请求体无法解析（如非 UTF-8 编码的 JSON）"), (401, "未登录或令牌无效"), (403, "无权执行此操作"), (404, "未找到（或不在辖区内）"),
-                          (409, "与当前状态冲突"), (422, "请求参数有误"), (500, "服务器内部错误"),
+                          (409, "与当前状态冲突"), (414, "请求地址过长（路径与查询参数合计超过 8 KiB）"),
+                          (422, "请求参数有误"), (431, "请求头过大（单个超过 8 KiB 或合计超过 32 KiB）"), (500, "服务器内部错误"),
                           (503, "图数据库暂不可用"))
 }
 
@@ -95,6 +97,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     if not settings.api_audit_reads:
         log.warning("reads of persons' data are NOT audited (NOTONELESS_API_AUDIT_READS=false): for measurement only")
     exc.install(app)
+    app.add_middleware(RequestLimits)  # a target or headers too long: 414 / 431 problem responses
     docs.install(app)
     for router in ROUTERS:
         app.include_router(router)

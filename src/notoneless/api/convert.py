@@ -19,10 +19,10 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    return _plain_leaf(value)
+    return plain_leaf(value)
 
 
-def _plain_leaf(value: Any) -> Any:
+def plain_leaf(value: Any) -> Any:
     """One value that is not a dict or a list, as JSON can hold it."""
     if hasattr(value, "iso_format"):
         return value.iso_format()
@@ -35,7 +35,7 @@ def _plain_leaf(value: Any) -> Any:
 
 def masked(data: Any) -> Any:
     """``data`` made plain and with every ID and phone number masked (one walk)."""
-    return mask(data, leaf=_plain_leaf)[0]
+    return mask(data, leaf=plain_leaf)[0]
 
 
 def finding_out(f: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from notoneless.errors import AuditUnavailable, CaseError, DecisionError, GraphError, LinkageError, NotOneLessError
+from notoneless.errors import (
+    AuditUnavailable,
+    CaseError,
+    DecisionError,
+    GraphError,
+    LinkageError,
+    NotOneLessError,
+)
 
 log = logging.getLogger("notoneless.api")
 
@@ -37,6 +44,8 @@ TITLES: dict[str, str] = {
     "VALIDATION_ERROR": "请求参数有误",
     "BAD_REQUEST": "请求参数有误",
     "METHOD_NOT_ALLOWED": "不支持该请求方法",
+    "URI_TOO_LONG": "请求地址过长",
+    "HEADERS_TOO_LARGE": "请求头过大",
     "CASE_CONFLICT": "案件已被他人更新",
     "CASE_NOT_FOUND": "未找到",
     "GRAPH_ERROR": "图数据库暂不可用",

@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+
+from notoneless.cases.reasons import EVIDENCE_KIND_TEXTS
+from notoneless.cases.states import ACTION_LABELS
 
 T = TypeVar("T")
+
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _rfc3339_text(value: Any) -> Any:
+    # pydantic also reads a number as seconds since 1970 ("0.5"): the schema says date-time
+    if isinstance(value, str) and not _RFC3339.fullmatch(value):
+        raise ValueError("须为带时区的 ISO 8601 时间，如 2025-10-20T08:00:00+08:00")
+    return value
+
+
+def _iso_date_text(value: Any) -> Any:
+    # the same for a date: a number is no date, whatever pydantic makes of it
+    if not isinstance(value, date) and not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        raise ValueError("须为日期 YYYY-MM-DD，如 2025-11-30")
+    return value
+
+
+def _json_integer(value: Any) -> Any:
+    # JSON Schema's integer: 3 and 3.0 (what lax pydantic takes), not "3" or true (what it also takes)
+    if isinstance(value, bool | str):
+        raise ValueError("须为整数")  # noqa: TRY004 — pydantic makes a ValueError, not a TypeError, a 422
+    return value
+
+
+# A point in time (``format: date-time``): RFC 3339 with its offset, nothing else.
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
+# A date (``format: date``): YYYY-MM-DD, nothing else.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 class DecisionVerdict(StrEnum):
@@ -270,18 +304,33 @@ class CaseDetail(BaseModel):
     allowed: list[AllowedAction]
 
 
+# What a case action may be called: its code or its Chinese label (cases.states.parse_action).
+ACTION_TEXTS = tuple(t for a, label in ACTION_LABELS.items() for t in (a.value, label))
+# An evidence reference as cases.reasons.parse_evidence reads it: a kind, ``=``, a
+# reference that is not blank. A prefix pattern (JSON Schema patterns search; no ``$``,
+# which Python and the Rust regex of pydantic read differently before a final newline).
+# "Not blank" is spelled out: Python's str.strip() also strips \x1c–\x1f, which ``\s`` of
+# the Rust regex does not match.
+EVIDENCE_PATTERN = (r"^\s*(?:" + "|".join(re.escape(t) for t in sorted(EVIDENCE_KIND_TEXTS, key=len, reverse=True))
+                    + r")\s*=\s*[^\s\x1c-\x1f]")
+
+
 class TransitionRequest(BaseModel):
-    """One officer action on a case (cases/machine.py: the action's code or Chinese label)."""
+    """One officer action on a case (cases/machine.py: the action's code or Chinese label).
+    JSON types as the schema says them: no number for a date, no "1" or 1.0 for 1."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: str = Field(min_length=1, max_length=40, examples=["start_verification"])
+    action: Literal[ACTION_TEXTS] = Field(examples=["start_verification"],  # type: ignore[valid-type]
+                                          description="操作：代码或中文名称，如 start_verification 或 开始核实")
     reason: str | None = Field(default=None, max_length=20, examples=["B2"])
-    evidence: list[str] = Field(default_factory=list, max_length=20, examples=[["xueji_no=G430123201001011234"]])
+    evidence: list[Annotated[str, Field(max_length=500, pattern=EVIDENCE_PATTERN)]] = Field(
+        default_factory=list, max_length=20, examples=[["xueji_no=G430123201001011234"]],
+        description="佐证材料引用：种类=编号（种类用代码或中文名称，如 学籍号=G430123201001011234）")
     note: str | None = Field(default=None, max_length=2000)
-    deadline: date | None = None
+    deadline: IsoDate | None = None
     details: dict[str, str] = Field(default_factory=dict, max_length=20)
-    expected_version: int | None = Field(default=None, ge=1, description="您看到的案件版本；他人已更新则返回 409")
+    expected_version: Annotated[int, Field(ge=1), BeforeValidator(_json_integer)] | None = Field(default=None, description="您看到的案件版本；他人已更新则返回 409")
 
 
 class VillageContacts(BaseModel):

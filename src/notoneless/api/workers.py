@@ -65,8 +65,10 @@ def _serve_one(host: str, port: int, log_level: str, app: str = APP) -> None:
     """One server process: its own socket, its own app (the factory ``app`` names)."""
     import uvicorn
 
+    from notoneless.api.limits import UVICORN_OPTIONS
+
     sock = _listening_socket(host, port)
-    uvicorn.Server(uvicorn.Config(app, factory=True, log_level=log_level)).run(sockets=[sock])
+    uvicorn.Server(uvicorn.Config(app, factory=True, log_level=log_level, **UVICORN_OPTIONS)).run(sockets=[sock])
 
 
 def run_workers(host: str, port: int, workers: int, log_level: str = "warning", app: str = APP) -> int:

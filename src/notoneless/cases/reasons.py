@@ -97,6 +97,8 @@ _KIND_BY_TEXT: dict[str, EvidenceKind] = {
     "公安户籍证明": EvidenceKind.POLICE_CERTIFICATE,
     "残疾人证": EvidenceKind.DISABILITY_CERTIFICATE,
 }
+# Every text that names a kind of evidence (codes, labels, synonyms): what the API's schema lists.
+EVIDENCE_KIND_TEXTS: tuple[str, ...] = tuple(_KIND_BY_TEXT)
 
 
 @dataclass(frozen=True)

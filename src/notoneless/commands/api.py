@@ -16,6 +16,7 @@ from notoneless.errors import ConfigError
 def serve(settings: Settings, console: Console, host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
+    from notoneless.api.limits import UVICORN_OPTIONS
     from notoneless.api.workers import reuse_port_supported, run_workers
     from notoneless.config import require_workspace
     from notoneless.graph import server
@@ -47,7 +48,7 @@ def serve(settings: Settings, console: Console, host: str | None = None, port: i
             if status:
                 raise SystemExit(status)
         else:
-            uvicorn.run(SITE, factory=True, workers=workers, host=host, port=port, log_level="warning")
+            uvicorn.run(SITE, factory=True, workers=workers, host=host, port=port, log_level="warning", **UVICORN_OPTIONS)
     finally:
         if started:
             server.stop(settings)
@@ -65,7 +66,12 @@ def _admin(store: object, settings: Settings, by: str | None) -> Caller | None:
 
 def users_add(settings: Settings, console: Console, name: str, role: str, division: str, replace: bool,
               by: str | None = None) -> str:
-    from notoneless.access.users import check_division, check_user_admin, create_user, parse_role
+    from notoneless.access.users import (
+        check_division,
+        check_user_admin,
+        create_user,
+        parse_role,
+    )
     from notoneless.graph.store import open_graph
 
     parsed = parse_role(role)

@@ -12,16 +12,19 @@ show an officer's assignments before the next run): 包村缺位 (a village with
 child and no 在岗 包村 contact), 包户缺位, 包人缺位, 走访逾期 (an 在岗 包人 contact and no
 visit in the 30 days up to the as-of date: the last run's reference date). Phone numbers
 are masked (``138****5678``) unless the officer may see full numbers and asks to; such a
-roster is an audit event (action ``roster_reveal``, the town, who, when), written first.
+roster is an audit event (action ``roster_reveal``, the town, who, when), made before
+the workbook is: through ``audit`` when the caller gives one (the API: its journal),
+else written to the graph here (the CLI).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from notoneless.access.audit import record_event
+from notoneless.access.audit import ROSTER_REVEAL, record_event
 from notoneless.access.masking import mask_phone
 from notoneless.access.users import Caller
 from notoneless.cases.export import Sheet, write_workbook
@@ -32,6 +35,7 @@ from notoneless.graph.store import GraphStore
 
 ON_DUTY = "在岗"
 REVEALED_FIELD = "contacts.phone"  # what a revealed roster shows in full
+RevealAudit = Callable[[str, list[str]], None]  # (town, fields shown in full): raises if it cannot be kept
 VILLAGE_HEADERS = ("村级区划代码", "村名", "三包对象儿童数", "包村联系人", "联系人状态", "手机号", "缺位")
 HOUSEHOLD_HEADERS = ("户", "户主", "村级区划代码", "包户联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
 CHILD_HEADERS = ("人员编号", "姓名", "村级区划代码", "包人联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
@@ -54,8 +58,10 @@ def _on_duty(contacts: list[dict[str, Any]]) -> bool:
     return any(c.get("status") == ON_DUTY for c in contacts)
 
 
-def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool = False) -> list[Sheet]:
-    """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it."""
+def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool = False,
+                 audit: RevealAudit | None = None) -> list[Sheet]:
+    """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it (``audit``:
+    how a reveal is audited, given the town and the fields shown in full)."""
     code = town.strip()
     if not (code.isdigit() and len(code) == 9):
         raise ContactError(f"乡镇区划代码「{town}」应为 9 位数字，例如 431202101。", field="town")
@@ -90,15 +96,18 @@ def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool =
         children.append((r["person_id"], r.get("name") or "", r.get("village_code") or "",
                          *_contact_cells(r["contacts"], reveal), max(dates) if dates else None, "、".join(gaps)))
 
-    if reveal:  # audited before the numbers leave: no event, no roster
-        record_event(store, "roster_reveal", caller.name, caller.role.value, caller.division, [REVEALED_FIELD],
+    if reveal and audit is not None:  # audited before the numbers leave: no event, no roster
+        audit(code, [REVEALED_FIELD])
+    elif reveal:
+        record_event(store, ROSTER_REVEAL, caller.name, caller.role.value, caller.division, [REVEALED_FIELD],
                      town=code, user_id=caller.user_id or None)
     return [Sheet("包村", VILLAGE_HEADERS, villages), Sheet("包户", HOUSEHOLD_HEADERS, households),
             Sheet("包人", CHILD_HEADERS, children)]
 
 
-def write_roster(store: GraphStore, caller: Caller, town: str, out: Path, *, reveal: bool = False) -> list[Sheet]:
+def write_roster(store: GraphStore, caller: Caller, town: str, out: Path, *, reveal: bool = False,
+                 audit: RevealAudit | None = None) -> list[Sheet]:
     """Write the roster of ``town`` to ``out`` (XLSX); returns its sheets."""
-    sheets = build_roster(store, caller, town, reveal=reveal)
+    sheets = build_roster(store, caller, town, reveal=reveal, audit=audit)
     write_workbook(sheets, out)
     return sheets

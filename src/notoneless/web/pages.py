@@ -302,7 +302,7 @@ def case_export(request: Request, officer: CurrentOfficer,
     county = county or (caller.division if len(caller.division) == 6 else None)
     if not officer.can_export or county is None or not county.startswith(caller.division):
         raise NotFound("没有可导出的县：县级数据员导出本县台账；省级管理员请在台账页选定县。")
-    audit.record_read(store_of(request), caller, audit.LEDGER_EXPORT, target=county, source=client_source(request))
+    audit_read_sync(request, caller, audit.LEDGER_EXPORT, target=county)
     folder = Path(tempfile.mkdtemp(prefix="nol-export-"))
     out = folder / f"台账_{county}_{date.today().isoformat()}.xlsx"
     export_county(store_of(request), county, out)
@@ -472,8 +472,8 @@ def evidence_download(request: Request, officer: CurrentOfficer, case_id: str, f
         raise NotFound("没有这个佐证材料文件。")
     meta, path = found
     person = ledger_reads.get_case(store, case_id).props.get("person_id")
-    audit.record_read(store, officer.caller, audit.EVIDENCE_DOWNLOAD, person_id=person, target=f"{case_id}/{file_id}",
-                      source=client_source(request))  # before the file is sent
+    audit_read_sync(request, officer.caller, audit.EVIDENCE_DOWNLOAD, person_id=person,
+                    target=f"{case_id}/{file_id}")  # before the file is sent
     return FileResponse(path, media_type=meta.media_type, filename=meta.name,
                         headers={"Cache-Control": "no-store"})
 

@@ -9,13 +9,16 @@ from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from notoneless.access import audit
+from notoneless.access.masking import mask
 from notoneless.access.users import AUDIT_READERS
-from notoneless.api.convert import masked
+from notoneless.api.audits import audit_read_sync, publish_journal
+from notoneless.api.convert import plain_leaf
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf
 from notoneless.contacts import actions
@@ -94,6 +97,7 @@ class VisitListOut(BaseModel):
     as_of: date = Field(description="截至日期：最近一次比对基准日（较早月份为月末）")
     counts: dict[str, int]
     items: list[VisitItem]
+    revealed: bool = Field(default=False, description="true: 完整户键与号码（已记入审计）; false: 已遮蔽")
 
 
 def _out(result: actions.ActionResult) -> ActionOut:
@@ -136,26 +140,40 @@ def set_contact_status(store: Store, caller: CurrentCaller, contact_id: ContactI
 
 
 @router.get("/{contact_id}/visits", response_model=VisitListOut,
-            summary="联系人每月走访清单：本月已走访、本月待走访、逾期（默认最近一次比对基准日所在月）")
+            summary="联系人每月走访清单：本月已走访、本月待走访、逾期（默认最近一次比对基准日所在月）；"
+                    "户键与号码已遮蔽，reveal=true 显示完整（仅省级管理员、县级数据员，记入审计）")
 def contact_visits(
+    request: Request,
     store: Store,
     caller: CurrentCaller,
     contact_id: ContactId,
     # years 1900–2099: the schema says what the visit list accepts (a year 0000 is no month)
     month: Annotated[str | None, Query(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",
                                        description="月份 YYYY-MM（1900–2099 年）")] = None,
+    reveal: Annotated[bool, Query(description="显示完整户键与手机号（仅省级管理员、县级数据员，记入审计）")] = False,
 ) -> VisitListOut:
+    if reveal and not caller.can_reveal:
+        raise Forbidden(f"角色「{caller.role.value}」不能查看完整号码：请联系县级数据员。", code="REVEAL_NOT_ALLOWED")
     listing = visit_list(store, caller, contact_id, month)
-    c = masked(listing.contact)
+    # household keys (a 户号 is often an ID-like run of digits) and the phone masked like everywhere else
+    shown, fields = mask({"contact": listing.contact, "items": listing.items}, reveal=reveal, leaf=plain_leaf)
+    children = sorted({i["target"] for i in listing.items if i["duty_type"] == "包人"})
+    if reveal and fields:  # one event per read: a reveal (what was shown in full), or a masked read
+        audit_read_sync(request, caller, audit.REVEAL, person_ids=children, target=f"contact:{contact_id}/visits",
+                        fields=fields)
+    else:
+        audit_read_sync(request, caller, audit.VISIT_LIST_READ, person_ids=children, target=f"contact:{contact_id}")
+    c = shown["contact"]
     return VisitListOut(contact_id=c["contact_id"], name=c.get("name"), phone=c.get("phone"), status=c.get("status"),
                         month=listing.month, as_of=listing.as_of, counts=listing.counts(),
-                        items=[VisitItem(**i) for i in masked(listing.items)])  # household keys masked too
+                        items=[VisitItem(**i) for i in shown["items"]], revealed=bool(reveal))
 
 
 @router.get("/roster", response_class=Response, summary="乡镇三包花名册（XLSX：包村、包户、包人，含缺位标记）",
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
                              "description": "XLSX 工作簿"}})
 def town_roster(
+    request: Request,
     store: Store,
     caller: CurrentCaller,
     town: Annotated[str, Query(pattern=r"^[0-9]{9}$", description="乡镇区划代码 (9 位)")],
@@ -165,7 +183,9 @@ def town_roster(
         raise Forbidden(f"角色「{caller.role.value}」不能查看完整号码：请联系县级数据员。", code="REVEAL_NOT_ALLOWED")
     with tempfile.TemporaryDirectory() as tmp:
         out = FilePath(tmp) / "roster.xlsx"
-        write_roster(store, caller, town, out, reveal=reveal)
+        write_roster(store, caller, town, out, reveal=reveal,  # a reveal audited through the journal, first
+                     audit=lambda code, fields: audit_read_sync(request, caller, audit.ROSTER_REVEAL, town=code,
+                                                                fields=fields))
         content = out.read_bytes()
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="roster-{town}.xlsx"'})
@@ -173,8 +193,9 @@ def town_roster(
 
 @router.get("/roster/reveals", response_model=PageOf[AuditEvent],
             summary="谁下载过含完整手机号的三包花名册（省级管理员、县级数据员、只读审计；辖区内乡镇）")
-def roster_reveals(store: Store, caller: CurrentCaller, page: Page) -> PageOf[AuditEvent]:
+def roster_reveals(request: Request, store: Store, caller: CurrentCaller, page: Page) -> PageOf[AuditEvent]:
     if caller.role not in AUDIT_READERS:
         raise Forbidden(f"角色「{caller.role.value}」不能查看审计记录。")
+    publish_journal(request)  # the events still in a journal are listed too
     rows = store.query("api/audit/roster_reveals", division=caller.division, **page.params())
     return page.result(AuditEvent, rows)

@@ -11,7 +11,11 @@ from fastapi import APIRouter, Path, Query, Request
 from notoneless.access import audit
 from notoneless.access.masking import mask, mask_text
 from notoneless.access.users import AUDIT_READERS
-from notoneless.api.audits import audit_read, audit_read_sync, client_source, publish_journal
+from notoneless.api.audits import (
+    audit_read,
+    audit_read_sync,
+    publish_journal,
+)
 from notoneless.api.convert import case_out, finding_out, masked, plain
 from notoneless.api.deps import CurrentCaller, Page, Store
 from notoneless.api.models import AuditEvent, PageOf, PersonDetail, PersonSearch, Trail
@@ -67,7 +71,7 @@ def get_person(
         raise Forbidden(f"角色「{caller.role.value}」不能查看完整号码：请联系县级数据员。", code="REVEAL_NOT_ALLOWED")
     shown, fields = mask(data, reveal=reveal)
     if reveal and fields:  # one event per read: a reveal, or a masked read
-        audit.record_reveal(store, caller, person_id, fields, source=client_source(request))
+        audit_read_sync(request, caller, audit.REVEAL, person_id=person_id, fields=fields)
     else:
         audit_read_sync(request, caller, audit.PERSON_READ, person_id=person_id)
     return PersonDetail(person=shown["person"], status=shown["status"] or {}, records=shown["records"],

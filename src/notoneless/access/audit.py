@@ -33,8 +33,11 @@ REVIEW_READ = "review_read"  # one review item: two records side by side, explai
 CASE_READ = "case_read"  # one case with its events (GET /cases/{case_id})
 LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless cases export, 台账 导出)
 EVIDENCE_DOWNLOAD = "evidence_download"  # an evidence file of a case (the case page; target: case/file)
+BUNDLE_UPLOAD = "bundle_upload"  # a bundle uploaded on the 本月数据 page (target: upload id and SHA-256, or 拒收)
+RUN_START = "run_start"  # the run of an uploaded bundle started from the page (target: upload id)
+BUNDLE_DOWNLOAD = "bundle_download"  # an uploaded bundle downloaded again (target: upload id and SHA-256)
 READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT,
-              EVIDENCE_DOWNLOAD)
+              EVIDENCE_DOWNLOAD, BUNDLE_DOWNLOAD)
 
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,

@@ -50,7 +50,8 @@ USERS = {
 
 @pytest.fixture(scope="module")
 def runs_settings(graph_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-runs-workspace")})
+    return graph_settings.model_copy(update={"workspace": tmp_path_factory.mktemp("web-runs-workspace"),
+                                             "web_upload_max_mb": 1.0})  # the bundle is ~100 KB
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +171,40 @@ def test_another_countys_officer_may_not_upload_the_bundle(page, users, bundle, 
     assert "行政区划（divisions）中没有本县" in text and "431221" in text, text
     assert "本省的其他县：鹤城区（431202）" in text, text
     assert graph_store.query("runs/ids") == [] and _uploads(runs_settings) == []
+
+
+def test_an_upload_over_the_limit_is_refused_as_it_streams_in(page, users, runs_settings, graph_store,
+                                                               site_url, tmp_path) -> None:
+    import os
+
+    import httpx
+
+    big = tmp_path / "big.zip"
+    big.write_bytes(os.urandom(int(1.5 * 2**20)))
+    sign_in(page, "county", users)
+    page.goto("/app/runs")
+    page.set_input_files("#u-zip", str(big))
+    page.get_by_role("button", name="上传并检查").click()  # the browser says its Content-Length
+    assert "超过上限 1 MB" in page.locator("#upload-problems").inner_text()
+    # a chunked upload (no Content-Length) is cut off once it passes the limit
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    boundary = "----nol-test"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"bundle_zip\"; filename=\"b.zip\"\r\n"
+            "Content-Type: application/zip\r\n\r\n").encode()
+
+    def body():
+        yield head
+        for _ in range(64):  # 4 MiB in 64 KiB chunks
+            yield b"0" * 65536
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = httpx.post(f"{site_url}/app/uploads", content=body(), cookies=cookies,
+                   headers={"content-type": f"multipart/form-data; boundary={boundary}"}, timeout=30)
+    assert r.status_code == 413 and "超过上限 1 MB" in r.text
+    assert graph_store.query("runs/ids") == [] and _uploads(runs_settings) == []
+    assert not list(runs_settings.paths.uploads.glob(".incoming-*"))
 
 
 def test_a_town_officer_sees_no_upload_form_and_cannot_post_one(page, users) -> None:

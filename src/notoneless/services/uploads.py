@@ -42,6 +42,7 @@ import secrets
 import shutil
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -226,16 +227,28 @@ def unpack_zip(archive: Path, folder: Path, limits: Limits) -> list[str]:
         for info, path in members:
             if path not in names:
                 continue
-            with zf.open(info) as src, open(folder / "bundle" / names[path], "wb") as dest:
-                got = 0
-                while chunk := src.read(_CHUNK):
-                    got += len(chunk)
-                    written += len(chunk)
-                    if got > info.file_size or written > limits.max_unpacked:  # the header lied
-                        return [f"{_zip_name(info)}：解压后的大小超过压缩包所声明的大小或上限，疑似“压缩炸弹”，不予解压"]
-                    dest.write(chunk)
+            # zipfile stops at the declared size and then checks the CRC: a member whose
+            # header understates it (a crafted bomb) ends as a bad CRC, never unpacked in full
+            try:
+                with zf.open(info) as src, open(folder / "bundle" / names[path], "wb") as dest:
+                    got = 0
+                    while chunk := src.read(_CHUNK):
+                        got += len(chunk)
+                        written += len(chunk)
+                        if got > info.file_size or written > limits.max_unpacked:
+                            raise zipfile.BadZipFile("larger than declared")
+                        dest.write(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                _empty(folder / "bundle")
+                return [f"{_zip_name(info)}：解压失败（内容与压缩包记录的大小或校验值不符，压缩包已损坏或被篡改）；"
+                        "请重新压缩后上传。"]
     shutil.copyfile(archive, folder / "bundle.zip")
     return []
+
+
+def _empty(folder: Path) -> None:
+    for p in folder.iterdir():
+        p.unlink()
 
 
 def place_files(files: Iterable[tuple[str, Path]], folder: Path) -> list[str]:
@@ -292,7 +305,8 @@ def finish(folder: Path, caller: Caller, check: BundleCheck, *, kind: str, origi
         "upload_id": upload_id, "division": caller.division, "by": caller.name, "user_id": caller.user_id,
         "role": caller.role.value, "at": datetime.now(UTC).isoformat(timespec="seconds"), "kind": kind,
         "original": Path(original or "bundle").name[:120], "sha256": sha256_of(archive), "size": archive.stat().st_size,
-        "files": files, "counties": sorted(check.counties or ()), "rows": check.rows, "warnings": check.warnings,
+        "files": files, "counties": sorted(check.counties or ()), "names": check.names, "rows": check.rows,
+        "warnings": check.warnings,
         "name": check.manifest.name if check.manifest else None, "term": check.manifest.term if check.manifest else None,
         "state": "queued", "run_id": None, "message": None, "stages": [], "status": None, "pid": os.getpid(),
     }

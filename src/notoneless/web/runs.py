@@ -347,8 +347,12 @@ def _progress_context(meta: dict[str, Any]) -> dict[str, Any]:
 def upload_page(request: Request, officer: CurrentOfficer, upload_id: str) -> HTMLResponse:
     meta, _ = _upload_or_404(request, officer, upload_id)
     meta["at_shown"] = shown(meta.get("at"))
-    names = _names(request, meta.get("counties") or [])
-    return render(request, "upload.html", officer=officer, names=names, nav="runs", **_progress_context(meta))
+    names = {**(meta.get("names") or {}), **_names(request, meta.get("counties") or [])}
+    province = str(meta.get("division", ""))[:2]
+    counties = meta.get("counties") or []
+    return render(request, "upload.html", officer=officer, names=names, nav="runs",
+                  inside=[c for c in counties if c.startswith(province)],
+                  outside=[c for c in counties if not c.startswith(province)], **_progress_context(meta))
 
 
 @router.get("/uploads/{upload_id}/progress")

@@ -82,11 +82,16 @@ def _names(request: Request, codes: list[str]) -> dict[str, str]:
     return {r["code"]: r["name"] for r in store_of(request).query("cases/division_names", codes=codes)}
 
 
+def _latest(request: Request) -> list[dict[str, Any]]:
+    """The latest ``RUNS_SHOWN`` Run nodes, newest first (api/runs/list)."""
+    rows = store_of(request).query("api/runs/list", limit=RUNS_SHOWN, offset=0)
+    return rows[0]["items"] if rows else []
+
+
 def _runs(request: Request, officer: Officer) -> list[dict[str, Any]]:
     """The latest runs, newest first, each as the API shows it to the officer, with its state."""
     store = store_of(request)
-    rows = store.query("api/runs/list", limit=RUNS_SHOWN, offset=0)
-    items = rows[0]["items"] if rows else []
+    items = _latest(request)
     lock = holder(settings_of(request).paths.root / "run.lock") if busy(settings_of(request).paths.root) else {}
     out = []
     for row in items:
@@ -163,12 +168,13 @@ def _runs_page(request: Request, officer: Officer, *, status: int = 200, problem
     for run in runs:
         run["changes"] = [(k, label, changes.get(run["run_id"], {}).get(k, 0)) for k, label in CHANGE_LABELS.items()
                           if changes.get(run["run_id"], {}).get(k)]
-        upload = uploads.run_of(settings, run["run_id"])
-        run["upload"] = upload if upload and uploads.visible(officer.caller, upload) else None
     own = uploads.list_uploads(settings, officer.caller)
     for u in own:
         u["at_shown"] = shown(u.get("at"))
         u["state_label"] = uploads.STATE_LABELS.get(u["state"], u["state"])
+    by_run = {u["run_id"]: u for u in own if u.get("run_id")}
+    for run in runs:
+        run["upload"] = by_run.get(run["run_id"])
     return render(request, "runs.html", status=status, officer=officer, runs=runs, trend=_trend(runs, rows),
                   uploads=own, may_upload=uploads.may_upload(officer.caller), problems=problems or [],
                   warnings=warnings or [], upload_name=upload_name, busy=busy(settings.paths.root),
@@ -196,7 +202,7 @@ def _run_page(request: Request, officer: Officer, run_id: str, *, status: int = 
         items = [r for r in feed if r["change"] == kind]
         if items:
             groups.append({"change": kind, "label": label, "total": len(items), "items": items[:FEED_ROWS]})
-    runs = _runs(request, officer)
+    runs = _latest(request)  # the trend needs only their ids, dates and terms
     rows = _changes_by_run(request, officer, [r["run_id"] for r in runs])
     latest = store.query("cases/latest_change_run")
     upload = uploads.run_of(settings_of(request), run_id)

@@ -62,6 +62,12 @@ class WorkspacePaths:
         return self.root / "evidence"
 
     @property
+    def uploads(self) -> Path:
+        """Bundles uploaded on the officer pages (services/uploads.py), one folder each: the
+        archive with its SHA-256, the files the run read, the run's outputs and progress."""
+        return self.root / "uploads"
+
+    @property
     def demo(self) -> Path:
         """Generated demo bundles and their outputs."""
         return self.root / "demo"
@@ -130,6 +136,10 @@ class Settings(BaseSettings):
     # <workspace>/evidence/ when not set. Any directory the server may write, e.g. a
     # mounted network share kept apart from the workspace. Never the graph.
     web_evidence_dir: Path | None = None
+    # The largest bundle an officer may upload (本月数据: a folder of CSV/XLSX or one zip), in
+    # MiB as sent, and what a zip may unpack to (a zip bomb is refused before it is unpacked).
+    web_upload_max_mb: float = Field(default=200.0, gt=0, le=10_000)
+    web_upload_unpacked_max_mb: float = Field(default=1024.0, gt=0, le=100_000)
     # Where the browser assets installed by `make` (npm ci) are: node_modules/ of the
     # source checkout when not set (an installed wheel must name it).
     web_assets_dir: Path | None = None

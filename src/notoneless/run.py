@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from notoneless import export, handoffs
@@ -135,6 +141,25 @@ class RunContext:
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # checks
     new_ledger: bool = False  # start a new ledger although the workspace's history names runs the graph lacks
     killed_run: str | None = None  # the run the workspace lock says was killed (check_ledger)
+    on_progress: Callable[[dict[str, Any]], None] | None = None  # run_bundle's on_progress (``tell``)
+
+    def tell(self, event: str, **fields: Any) -> None:
+        """Report progress to ``on_progress``: ``start`` (run_id), ``stage`` (stage, label,
+        state running/done, seconds, note) and ``status`` (stage, message: the stage's live line)."""
+        if self.on_progress is not None:
+            self.on_progress({"event": event, "run_id": self.run_id, **fields})
+
+
+class _Relay:
+    """A stage's status line that also reports each update to ``RunContext.tell``."""
+
+    def __init__(self, status: Any, rc: RunContext, stage: str) -> None:
+        self.status, self.rc, self.stage = status, rc, stage
+
+    def update(self, text: str, **kwargs: Any) -> None:
+        if self.status is not None:
+            self.status.update(text, **kwargs)
+        self.rc.tell("status", stage=self.stage, message=text)
 
 
 @dataclass(frozen=True)
@@ -248,7 +273,6 @@ def _link_stage(rc: RunContext) -> None:
     rc.report.person_records = linked.records
     rc.report.persons = linked.persons
     rc.report.identity_conflicts = linked.conflicts
-    return None
 
 
 def _load_stage(rc: RunContext) -> str:
@@ -271,6 +295,7 @@ def _load_stage(rc: RunContext) -> str:
         tasks: dict[str, Any] = {}
 
         def on_load(label: str, done: int, total: int) -> None:
+            rc.tell("status", stage="load", message=f"{label}（{done:,}/{total:,}）")
             if label not in tasks:
                 tasks[label] = progress.add_task(label, total=max(total, 1))
             progress.update(tasks[label], completed=done if total else 1)
@@ -319,7 +344,6 @@ def _cases_stage(rc: RunContext) -> str:
 
 def _outputs_stage(rc: RunContext) -> None:
     write_outputs(rc.con, rc.staging_out or rc.out_dir, rc.findings, rc.store)
-    return None
 
 
 # The run, in order. A stage's name is its key in summary.json's "seconds".
@@ -351,8 +375,9 @@ def run_stage(stage: Stage, rc: RunContext) -> float:
     if os.environ.get(STOP_AT_ENV) == stage.name:  # fault tests: die here as kill -9 would
         os.kill(os.getpid(), signal.SIGKILL)
     started = time.perf_counter()
+    rc.tell("stage", stage=stage.name, label=stage.label, state="running")
     with (rc.console.status(stage.label + "…") if stage.spinner else nullcontext()) as status:
-        rc.status = status
+        rc.status = _Relay(status, rc, stage.name) if rc.on_progress is not None and status is not None else status
         try:
             note = stage.run(rc)
         finally:
@@ -360,6 +385,7 @@ def run_stage(stage: Stage, rc: RunContext) -> float:
     took = rc.report.seconds[stage.name] = _done(rc.console, stage.label, started)
     if note:
         rc.console.print(f"  {note}")
+    rc.tell("stage", stage=stage.name, label=stage.label, state="done", seconds=round(took, 1), note=note)
     return took
 
 
@@ -391,6 +417,7 @@ def run_bundle(
     console: Console | None = None,
     open_graph: Callable[[Settings], Any] | None = None,
     new_ledger: bool = False,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> RunReport:
     """Run the whole job on ``bundle_dir`` and write the contract's outputs into ``out_dir``.
 
@@ -399,7 +426,9 @@ def run_bundle(
     manifest), ``GraphError`` (graph unreachable) or another ``NotOneLessError`` when it
     cannot run; rejected rows are not an error (they go to rejects.csv). A workspace whose
     history names runs the graph has no ledger of is refused (``LedgerMissing``,
-    ``check_ledger``) unless ``new_ledger``.
+    ``check_ledger``) unless ``new_ledger``. ``on_progress`` is told the run's progress
+    (``RunContext.tell``: its id once it holds the workspace, each stage's start and end,
+    the stages' live lines), for the officer pages' live view of an uploaded bundle's run.
     """
     from notoneless.graph.store import open_graph as default_open_graph
 
@@ -431,7 +460,9 @@ def run_bundle(
             report=report, stack=stack, open_graph=open_graph or default_open_graph, staging_out=staging_out,
             new_ledger=new_ledger,
             killed_run=str(left["run_id"]) if left.get("what") == "run" and left.get("run_id") else None,
+            on_progress=on_progress,
         )
+        rc.tell("start")
         console.print(f"[bold]一个不能少[/] 比对 {report.manifest.get('name', '')}（运行编号 {run_id}）")
         if debris:
             console.print(f"  注意：已清理结果目录中上次未完成运行留下的临时文件（{'、'.join(debris)}）")
@@ -551,4 +582,4 @@ def print_summary(console: Console, report: RunReport) -> None:
     console.print(f"结果已写入 {report.out_dir}（findings/*.csv、findings.xlsx、entities.csv、rejects.csv、summary.json）")
 
 
-__all__ = ["STAGES", "STAGE_NAMES", "RunContext", "RunReport", "Stage", "run_bundle", "run_stage", "write_outputs", "NotOneLessError"]
+__all__ = ["STAGES", "STAGE_NAMES", "NotOneLessError", "RunContext", "RunReport", "Stage", "run_bundle", "run_stage", "write_outputs"]

@@ -62,6 +62,28 @@ def busy_message(workspace: Path, info: dict[str, object]) -> str:
     return f"工作区 {workspace} 正在进行{what}{who}；同一工作区一次只能运行一个比对，请等它结束后重试"
 
 
+def busy(workspace: Path) -> str | None:
+    """The busy message (``busy_message``) when another holder has the workspace's lock
+    now, else None. Only looks: takes the lock for an instant without writing to the file,
+    so that what a killed holder left there stays for the next real holder."""
+    path = (Path(workspace) / LOCK_FILE).resolve()
+    if getattr(_held, "depth", {}).get(str(path)):
+        return None  # this thread holds it
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return busy_message(Path(workspace), holder(path))
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def workspace_lock(
     workspace: Path, what: str, *, run_id: str | None = None, wait_s: float = 0.0,
@@ -112,4 +134,4 @@ def workspace_lock(
         os.close(fd)
 
 
-__all__ = ["LOCK_FILE", "WorkspaceBusy", "busy_message", "holder", "workspace_lock"]
+__all__ = ["LOCK_FILE", "WorkspaceBusy", "busy", "busy_message", "holder", "workspace_lock"]

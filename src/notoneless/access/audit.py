@@ -36,11 +36,14 @@ LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless c
 EVIDENCE_DOWNLOAD = "evidence_download"  # an evidence file of a case (the case page; target: case/file)
 VISIT_LIST_READ = "visit_list_read"  # a contact's monthly visit list (GET /contacts/{id}/visits): the 包人 children
 ROSTER_REVEAL = "roster_reveal"  # a town's 三包 roster with full phone numbers (GET /contacts/roster?reveal=true)
+BUNDLE_UPLOAD = "bundle_upload"  # a bundle uploaded on the 本月数据 page (target: upload id and SHA-256, or 拒收)
+RUN_START = "run_start"  # the run of an uploaded bundle started from the page (target: upload id)
+BUNDLE_DOWNLOAD = "bundle_download"  # an uploaded bundle downloaded again (target: upload id and SHA-256)
 # Kinds of the workspace's own events (no user of the API: ``by`` is the OS user).
 BACKUP = "backup"  # notoneless backup (target: the archive's name and SHA-256; fields: what it holds, kind=count)
 RESTORE = "restore"  # notoneless restore (the same, of what was restored)
 READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT,
-              EVIDENCE_DOWNLOAD, VISIT_LIST_READ, ROSTER_REVEAL)
+              EVIDENCE_DOWNLOAD, VISIT_LIST_READ, ROSTER_REVEAL, BUNDLE_DOWNLOAD)
 
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,

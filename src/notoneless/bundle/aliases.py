@@ -95,13 +95,15 @@ def _find_column(spec: FileSpec, key: str) -> str | None:
 def resolve_columns(spec: FileSpec, headers: list[str], file_name: str, extra: Aliases) -> dict[str, int | None]:
     """field → column index (None for a missing optional column). Canonical headers
     win over aliases; a header is used for one field only. A missing required column
-    raises BundleError naming the file, the column and every alias tried."""
+    raises BundleError naming the file and every missing column, each with the aliases tried
+    (all of them in one message: an officer fixes the header once)."""
     keys = [header_key(h) for h in headers]
     index: dict[str, int] = {}
     for i, k in enumerate(keys):
         index.setdefault(k, i)
     taken: set[int] = set()
     found: dict[str, int | None] = {}
+    missing: list[str] = []
     # pass 1: canonical headers
     for c in spec.columns:
         i = index.get(header_key(c.header))
@@ -121,10 +123,11 @@ def resolve_columns(spec: FileSpec, headers: list[str], file_name: str, extra: A
                 break
         else:
             if c.required:
-                names = "、".join(dict.fromkeys(tried))
-                raise BundleError(
-                    f"{file_name} 缺少必需列「{c.header}」（已尝试表头：{names}）；"
-                    f"请修改表头，或在 {ALIAS_FILE} 中为 {spec.stem} 添加别名"
-                )
+                missing.append(f"「{c.header}」（已尝试表头：{'、'.join(dict.fromkeys(tried))}）")
             found[c.field] = None
+    if missing:
+        raise BundleError(
+            f"{file_name} 缺少必需列{'，'.join(missing)}；"
+            f"请修改表头，或在 {ALIAS_FILE} 中为 {spec.stem} 添加别名"
+        )
     return found

@@ -66,8 +66,9 @@ def load_manifest(bundle_dir: Path) -> Manifest:
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        fld = str(err["loc"][0]) if err["loc"] else "?"
-        got = data.get(fld, "缺失")
-        msg = "缺少该字段" if err["type"] == "missing" else f"值 {got!r} 无效"
-        raise BundleError(f"manifest.json 字段 {fld}：{msg}；应为{_FIELD_HELP.get(fld, '')}") from exc
+        parts = []  # every bad field, in one message
+        for err in exc.errors():
+            fld = str(err["loc"][0]) if err["loc"] else "?"
+            msg = "缺少该字段" if err["type"] == "missing" else f"值 {data.get(fld, '缺失')!r} 无效"
+            parts.append(f"字段 {fld}：{msg}；应为{_FIELD_HELP.get(fld, '')}")
+        raise BundleError("manifest.json " + "；".join(parts)) from exc

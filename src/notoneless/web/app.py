@@ -29,7 +29,7 @@ from notoneless.config import Settings, get_settings
 from notoneless.errors import CaseError, GraphError, NotFound, NotOneLessError
 from notoneless.graph.store import GraphStore
 from notoneless.resources import source_root
-from notoneless.web import pages
+from notoneless.web import pages, villages
 
 log = logging.getLogger("notoneless.web")
 
@@ -120,6 +120,7 @@ def not_found_page(request: Request) -> HTMLResponse:
 def install(app: FastAPI) -> None:
     """Add the pages, the static files, the page error handlers and the headers to ``app``."""
     app.include_router(pages.router)
+    app.include_router(villages.router)  # 三包 (issue 24)
     settings: Settings = app.state.settings
 
     @app.get("/", include_in_schema=False)

@@ -7,7 +7,10 @@ then), makes a throw-away 县级数据员 of the county with the most cases and 
 web password, signs in, and requests each page ``--repeat`` times in-process (the site
 app under Starlette's TestClient: no network, so the time is the server's). Pages:
 工作台, 台账 (first page, overdue dropout filter, a name search, page 20), one case, one
-儿童档案. Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms.
+儿童档案; 三包: the county's town → village tree, the village with the most target children
+(goal p95 ≤ 150 ms, issue 24), the contacts to choose from that
+the village page loads after it (htmx), and its 包村 contact's page. Prints p50 and p95 per page in
+ms. Goal: p95 ≤ 150 ms.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ def main() -> None:
             case_id = re.findall(r'href="/app/cases/((?:KB|SB|XB|DB|CB)[^"/?]*)"', listing)[0]
             person_id = re.findall(r'href="/app/persons/([^"/?]+)"', listing)[0]
             name = re.findall(r'<a href="/app/persons/[^"]+">([^<]+)</a>', listing)[0][:1]
+            village = store.execute_read(lambda tx: tx.run(
+                "MATCH (p:Person) WHERE p.target = true AND p.active_reg_code STARTS WITH $county "
+                "RETURN p.active_reg_code AS code, count(*) AS n ORDER BY n DESC, code LIMIT 1", county=county).data()
+            )[0]["code"]
+            contact = re.findall(r'href="/app/contacts/([^"/?]+)"', c.get(f"/app/villages/{village}").text)[0]
             pages = {
                 "工作台 /app/": "/app/",
                 "台账 /app/cases": "/app/cases",
@@ -54,6 +62,10 @@ def main() -> None:
                 "台账 第 20 页": "/app/cases?page=20&sort=-deadline",
                 "案件": f"/app/cases/{case_id}",
                 "儿童档案": f"/app/persons/{person_id}",
+                "三包 按村": "/app/contacts",
+                "三包 村": f"/app/villages/{village}",
+                "三包 村·可选联系人": f"/app/villages/{village}/choices",
+                "三包 联系人": f"/app/contacts/{contact}",
             }
             print(f"县 {county}，每页 {args.repeat} 次（进程内，毫秒）")
             for label, url in pages.items():

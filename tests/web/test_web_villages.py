@@ -90,6 +90,9 @@ def test_an_assignment_on_the_page_closes_the_gap_in_the_next_run(page, web_scen
     text = page.locator("main").inner_text()
     assert "包村缺位" in text and "包人缺位" in text and "城南村" in text and SOUTH in text
     assert "1390745" not in page.content()  # phone numbers masked
+    # the contacts to choose from arrive after the page: the county's, not another county's
+    page.wait_for_selector("#contact-choices option[value='LX001']", state="attached")
+    assert page.locator(f"#contact-choices option[value='{OTHER_CONTACT}']").count() == 0
     shot(page, "22-三包村")
 
     # bulk 包人 for the village: 李强 already has LX009 — the page asks before anything is saved

@@ -15,6 +15,7 @@ Role 学校 has no village scope.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -168,14 +169,16 @@ def village_view(store: GraphStore, caller: Caller, code: str) -> Village:
             "contacts/targets_in_scope", duty_type="包村", targets=[code], **caller.scope()):
         raise ContactNotFound(f"辖区内没有村 {code}：请核对 12 位村级区划代码。", field="village")
     as_of = roster_as_of(store)
-    rows = village_rows(store, code)
-    village = rows[0]
-    children = child_rows(store, code, as_of)
-    households = household_rows(store, code, as_of)
+    # four independent reads: run together (each is mostly a round trip to the graph)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        villages = pool.submit(village_rows, store, code)
+        kids = pool.submit(child_rows, store, code, as_of)
+        homes = pool.submit(household_rows, store, code, as_of)
+        seen = pool.submit(store.query, "contacts/village_visits", village=code, last_day=as_of.isoformat(),
+                           limit=VISIT_LIMIT)
+        village, children, households, visits = villages.result()[0], kids.result(), homes.result(), seen.result()
     gaps, states = _counts(children)
     gaps["包户缺位"] = sum(1 for h in households if h["gaps"])
     gaps["包村缺位"] = len(village["gaps"])
-    names = {r["code"]: r["name"] for r in store.query("contacts/divisions_under", division=code[:9])}
-    visits = store.query("contacts/village_visits", village=code, last_day=as_of.isoformat(), limit=VISIT_LIMIT)
-    return Village(code, village.get("name") or "", code[:9], names.get(code[:9]) or "", as_of, village["contacts"],
-                   village["gaps"], children, households, visits, gaps, states)
+    return Village(code, village.get("name") or "", code[:9], village.get("town_name") or "", as_of,
+                   village["contacts"], village["gaps"], children, households, visits, gaps, states)

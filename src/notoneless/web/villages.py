@@ -22,7 +22,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -153,7 +153,6 @@ def _village_page(request: Request, officer: Officer, code: str, *, view: Villag
                   form: dict[str, Any] | None = None) -> HTMLResponse:
     store = store_of(request)
     village = view or village_view(store, officer.caller, code)
-    choices = masked(actions.contacts_to_choose(store, officer.caller, code[:6])) if officer.caller.can_act else []
     notice = None
     done = request.query_params.get("done")
     if done in DONE and not error and not confirm:
@@ -167,7 +166,7 @@ def _village_page(request: Request, officer: Officer, code: str, *, view: Villag
            "households": {h["key"]: _ref(request, h["key"]) for h in village.households}}
     return render(request, "village.html", status=status, officer=officer, v=village,
                   contacts=masked(village.contacts), children=masked(village.children),
-                  households=masked(village.households), visits=masked(village.visits), ref=ref, choices=choices,
+                  households=masked(village.households), visits=masked(village.visits), ref=ref,
                   duty_types=DUTY_TYPES, gap_kinds=GAP_KINDS, visit_states=VISIT_STATES, error=error,
                   notice=notice, confirm=confirm, form=form or {}, nav="contacts")
 
@@ -175,6 +174,15 @@ def _village_page(request: Request, officer: Officer, code: str, *, view: Villag
 @router.get("/villages/{code}")
 def village_page(request: Request, officer: CurrentOfficer, code: str) -> HTMLResponse:
     return _village_page(request, officer, code)
+
+
+@router.get("/villages/{code}/choices")
+def contact_choices(request: Request, officer: CurrentOfficer,
+                    code: Annotated[str, Path(pattern=r"^[0-9]{12}$")]) -> HTMLResponse:
+    """The village page's list of contacts to choose from (htmx, after the page has shown):
+    the contacts of the village's county the officer may act on (``find_contact``'s rule)."""
+    choices = actions.contacts_to_choose(store_of(request), officer.caller, code[:6]) if officer.caller.can_act else []
+    return render(request, "_contact_choices.html", choices=masked(choices))
 
 
 def _done(code: str, action: str, result: actions.ActionResult) -> Response:

@@ -7,9 +7,11 @@ then), makes a throw-away 县级数据员 of the county with the most cases and 
 web password, signs in, and requests each page ``--repeat`` times in-process (the site
 app under Starlette's TestClient: no network, so the time is the server's). Pages:
 工作台, 台账 (first page, overdue dropout filter, a name search, page 20), one case, one
-儿童档案, 身份核查 (the queue, and its first review: both records, the persons' other
-records and the explanation). Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms; a
-review page ≤ 300 ms. A review is measured twice: seen again (the explanation from
+儿童档案; 身份核查 (the queue, and its first review: both records, the persons' other
+records and the explanation); 三包: the county's town → village tree, the village with the
+most target children, the contacts to choose from that the village page loads after it
+(htmx), and its 包村 contact's page. Prints p50 and p95 per page in ms. Goal: p95 ≤ 150 ms;
+a review page ≤ 300 ms. A review is measured twice: seen again (the explanation from
 memory, ``linkage.explain``'s cache) and seen for the first time (each of up to
 ``--repeat`` other reviews once: the pair scored by Splink).
 """
@@ -51,6 +53,11 @@ def main() -> None:
             person_id = re.findall(r'href="/app/persons/([^"/?]+)"', listing)[0]
             name = re.findall(r'<a href="/app/persons/[^"]+">([^<]+)</a>', listing)[0][:1]
             reviews = re.findall(r'href="/app/reviews/(R[0-9a-f]{12})"', c.get("/app/reviews").text)
+            village = store.execute_read(lambda tx: tx.run(
+                "MATCH (p:Person) WHERE p.target = true AND p.active_reg_code STARTS WITH $county "
+                "RETURN p.active_reg_code AS code, count(*) AS n ORDER BY n DESC, code LIMIT 1", county=county).data()
+            )[0]["code"]
+            contact = re.findall(r'href="/app/contacts/([^"/?]+)"', c.get(f"/app/villages/{village}").text)[0]
             pages = {
                 "工作台 /app/": "/app/",
                 "台账 /app/cases": "/app/cases",
@@ -60,6 +67,10 @@ def main() -> None:
                 "案件": f"/app/cases/{case_id}",
                 "儿童档案": f"/app/persons/{person_id}",
                 "身份核查 /app/reviews": "/app/reviews",
+                "三包 按村": "/app/contacts",
+                "三包 村": f"/app/villages/{village}",
+                "三包 村·可选联系人": f"/app/villages/{village}/choices",
+                "三包 联系人": f"/app/contacts/{contact}",
             }
             if reviews:  # the first of the county's queue: its two records and the explanation
                 pages["身份核查 一处冲突（再看）"] = f"/app/reviews/{reviews[0]}"

@@ -74,7 +74,7 @@ def find_contact(store: GraphStore, caller: Caller, contact_id: str, *,
                  field_name: str = "contact_id") -> dict[str, Any]:
     """The contact ``contact_id`` if the caller may act on it and see it (its county is in
     the caller's line of divisions); else ContactNotFound, the same as for an unknown id."""
-    rows = store.query("contacts/contact", contact_id=contact_id.strip(), **caller.scope())
+    rows = store.query("contacts/contact", contact_ids=[contact_id.strip()], **caller.scope())
     if not rows or not rows[0]["in_scope"]:
         raise ContactNotFound(
             f"辖区内没有联系人 {contact_id}：请核对联系人编号；数据包中没有的联系人先用 notoneless contacts register 登记。",
@@ -172,6 +172,44 @@ def _assign_or_release(action: str, store: GraphStore, caller: Caller, contact_i
     _write_assignments(store, [rows])
     return ActionResult(action, contact["contact_id"], duty, keys, batch_id, [r["assignment_id"] for r in rows],
                         contact_status=contact.get("status"))
+
+
+@dataclass
+class SecondContact:
+    """A target that already has another contact of the duty type an assignment is for."""
+
+    target: str
+    name: str | None
+    duty_type: str
+    others: list[dict[str, Any]]  # contact_id, name, status (在岗 / 离岗)
+
+    def describe(self) -> str:
+        who = "、".join(f"{o['contact_id']} {o.get('name') or ''}".strip() + f"（{o.get('status') or ''}）"
+                       for o in self.others)
+        return f"{self.name or self.target} 已有{self.duty_type}联系人 {who}：保存后将有 {len(self.others) + 1} 名{self.duty_type}"
+
+
+def second_contacts(store: GraphStore, caller: Caller, contact_id: str, duty_type: str, *,
+                    targets: list[str] | None = None, village: str | None = None) -> list[SecondContact]:
+    """What ``assign`` with these arguments would do that the officer should confirm first:
+    each target that already has another contact of the duty type (a child with a 包人 would
+    get a second one). Checks role, contact and targets as ``assign`` does (the same errors);
+    writes nothing. Replacing instead (``replace``) leaves one contact."""
+    _check_can_act(caller)
+    duty = _duty(duty_type)
+    contact = find_contact(store, caller, contact_id)
+    keys = resolve_targets(store, caller, duty, targets=targets, village=village)
+    rows = store.query("contacts/other_duties", duty_type=duty, targets=keys, contact_id=contact["contact_id"])
+    return [SecondContact(r["target"], r.get("name"), duty, r["others"]) for r in rows]
+
+
+def contacts_to_choose(store: GraphStore, caller: Caller, county: str) -> list[dict[str, Any]]:
+    """The contacts of ``county`` the caller may act on (``find_contact``'s rule), for a
+    choice list: contact_id, name, unit, status."""
+    ids = [r["contact_id"] for r in store.query("contacts/county_contacts", county=county)]
+    if not ids:
+        return []
+    return [r for r in store.query("contacts/contact", contact_ids=ids, **caller.scope()) if r["in_scope"]]
 
 
 def replace(store: GraphStore, caller: Caller, old_contact_id: str, new_contact_id: str, duty_type: str, *,

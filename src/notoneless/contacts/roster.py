@@ -29,7 +29,7 @@ from notoneless.access.masking import mask_phone
 from notoneless.access.users import Caller
 from notoneless.cases.export import Sheet, write_workbook
 from notoneless.checks.definitions import visit_window
-from notoneless.contacts.visits import last_reference_date
+from notoneless.contacts.visits import last_reference_date, visit_status
 from notoneless.errors import ContactError, ContactNotFound
 from notoneless.graph.store import GraphStore
 
@@ -58,6 +58,56 @@ def _on_duty(contacts: list[dict[str, Any]]) -> bool:
     return any(c.get("status") == ON_DUTY for c in contacts)
 
 
+def village_rows(store: GraphStore, prefix: str) -> list[dict[str, Any]]:
+    """The villages under ``prefix`` (a town's, a county's or one village's code): the
+    ``contacts/roster_villages`` rows, each with its ``gaps`` (包村缺位 or none)."""
+    rows = store.query("contacts/roster_villages", town=prefix)
+    for r in rows:
+        r["gaps"] = ["包村缺位"] if r["targets"] and not _on_duty(r["contacts"]) else []
+    return rows
+
+
+def _visits(r: dict[str, Any], month: date, as_of: date) -> list[date]:
+    """Set a row's ``last_visit`` and ``visit_state`` (visits.visit_status); its visit dates."""
+    dates = [_date(d) for d in r.pop("visit_dates") if d is not None]
+    r["last_visit"] = max(dates) if dates else None
+    r["visit_state"] = visit_status(dates, month, as_of)
+    return dates
+
+
+def household_rows(store: GraphStore, prefix: str, as_of: date) -> list[dict[str, Any]]:
+    """The households of the target children registered under ``prefix``
+    (``contacts/roster_households``), each with ``last_visit``, ``visit_state`` (this
+    month's, up to ``as_of``) and ``gaps`` (包户缺位 or none)."""
+    rows = store.query("contacts/roster_households", town=prefix, last_day=as_of.isoformat())
+    for r in rows:
+        _visits(r, as_of.replace(day=1), as_of)
+        r["gaps"] = [] if _on_duty(r["contacts"]) else ["包户缺位"]
+    return rows
+
+
+def child_rows(store: GraphStore, prefix: str, as_of: date) -> list[dict[str, Any]]:
+    """The target children registered under ``prefix`` (``contacts/roster_children``), each
+    with ``last_visit``, ``visit_state`` and ``gaps`` (包户缺位, 包人缺位, 走访逾期: the
+    contact_gaps check's definitions, on the current graph, as of ``as_of``)."""
+    first_day, last_day = visit_window(as_of)
+    rows = store.query("contacts/roster_children", town=prefix, last_day=as_of.isoformat())
+    for r in rows:
+        dates = _visits(r, as_of.replace(day=1), as_of)
+        gaps = [] if r["household_covered"] else ["包户缺位"]
+        if not _on_duty(r["contacts"]):
+            gaps.append("包人缺位")
+        elif not any(first_day <= d <= last_day for d in dates):
+            gaps.append("走访逾期")
+        r["gaps"] = gaps
+    return rows
+
+
+def roster_as_of(store: GraphStore) -> date:
+    """The date gap marks and visit states are computed for: the last run's reference date."""
+    return last_reference_date(store) or date.today()
+
+
 def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool = False,
                  audit: RevealAudit | None = None) -> list[Sheet]:
     """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it (``audit``:
@@ -69,33 +119,15 @@ def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool =
     if scope["division"] is None or not code.startswith(scope["division"]):
         raise ContactNotFound(f"辖区内没有乡镇 {code}：请核对 9 位乡镇区划代码。", field="town")
     reveal = reveal and caller.can_reveal
-    as_of = last_reference_date(store) or date.today()
-    first_day, last_day = visit_window(as_of)
-
-    villages = []
-    for r in store.query("contacts/roster_villages", town=code):
-        gap = "包村缺位" if r["targets"] and not _on_duty(r["contacts"]) else ""
-        villages.append((r["code"], r.get("name") or "", r["targets"], *_contact_cells(r["contacts"], reveal), gap))
-
-    households = []
-    for r in store.query("contacts/roster_households", town=code, last_day=last_day.isoformat()):
-        dates = [_date(d) for d in r["visit_dates"] if d is not None]
-        gap = "" if _on_duty(r["contacts"]) else "包户缺位"
-        households.append((r["key"], r.get("head_name") or "", r.get("village_code") or "",
-                           *_contact_cells(r["contacts"], reveal), max(dates) if dates else None, gap))
-
-    children = []
-    for r in store.query("contacts/roster_children", town=code, last_day=last_day.isoformat()):
-        dates = [_date(d) for d in r["visit_dates"] if d is not None]
-        on_duty = [c for c in r["contacts"] if c.get("status") == ON_DUTY]
-        gaps = [] if r["household_covered"] else ["包户缺位"]
-        if not on_duty:
-            gaps.append("包人缺位")
-        elif not any(first_day <= d <= last_day for d in dates):
-            gaps.append("走访逾期")
-        children.append((r["person_id"], r.get("name") or "", r.get("village_code") or "",
-                         *_contact_cells(r["contacts"], reveal), max(dates) if dates else None, "、".join(gaps)))
-
+    as_of = roster_as_of(store)
+    villages = [(r["code"], r.get("name") or "", r["targets"], *_contact_cells(r["contacts"], reveal),
+                 "、".join(r["gaps"])) for r in village_rows(store, code)]
+    households = [(r["key"], r.get("head_name") or "", r.get("village_code") or "",
+                   *_contact_cells(r["contacts"], reveal), r["last_visit"], "、".join(r["gaps"]))
+                  for r in household_rows(store, code, as_of)]
+    children = [(r["person_id"], r.get("name") or "", r.get("village_code") or "",
+                 *_contact_cells(r["contacts"], reveal), r["last_visit"], "、".join(r["gaps"]))
+                for r in child_rows(store, code, as_of)]
     if reveal and audit is not None:  # audited before the numbers leave: no event, no roster
         audit(code, [REVEALED_FIELD])
     elif reveal:

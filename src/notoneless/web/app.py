@@ -29,7 +29,7 @@ from notoneless.config import Settings, get_settings
 from notoneless.errors import CaseError, GraphError, NotFound, NotOneLessError
 from notoneless.graph.store import GraphStore
 from notoneless.resources import source_root
-from notoneless.web import pages, reviews, runs
+from notoneless.web import pages, reviews, runs, villages
 
 log = logging.getLogger("notoneless.web")
 
@@ -121,6 +121,7 @@ def install(app: FastAPI) -> None:
     """Add the pages, the static files, the page error handlers and the headers to ``app``."""
     app.include_router(pages.router)
     app.include_router(reviews.router)  # 身份核查
+    app.include_router(villages.router)  # 三包
     app.include_router(runs.router)  # 本月数据
     settings: Settings = app.state.settings
 

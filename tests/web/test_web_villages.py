@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,8 @@ def test_the_roster_downloads_masked_and_the_revealed_one_is_audited(page, web_s
     d.value.save_as(full)
     villages = {r[0]: r for r in load_workbook(full)["包村"].iter_rows(min_row=2, values_only=True)}
     assert villages["431224101201"][5] == "13907451001"
-    events = reveals()
+    deadline = time.monotonic() + 15  # journalled before the file left; moved to the graph within 0.5 s
+    while not (events := reveals()) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert [(e["action"], e["town"], e["by"], e["role"]) for e in events] == [
         ("roster_reveal", TOWN, web_scene["county"], "县级数据员")]

@@ -78,7 +78,7 @@ def contacts_tree(request: Request, officer: CurrentOfficer,
 
 
 def _roster(request: Request, officer: Officer, town: str, reveal: bool) -> Response:
-    answer = contact_routes.town_roster(store_of(request), officer.caller, town, reveal)  # scope, masking, audit
+    answer = contact_routes.town_roster(request, store_of(request), officer.caller, town, reveal)  # scope, masking, audit
     name = f"三包花名册_{town}{'_完整号码' if reveal else ''}.xlsx"
     return Response(answer.body, media_type=contact_routes.XLSX,
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})

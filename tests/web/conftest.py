@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,13 +18,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
 from api_scene import USERS, load_scene
-from web_helpers import CHROMIUM, VIEWPORT, WEB_RECORDS, password_of
+from web_helpers import CHROMIUM, VIEWPORT, WEB_RECORDS, password_of, serving
 
 from notoneless.access.passwords import set_password
 from notoneless.config import Settings
-from notoneless.graph import server as graph_server
 from notoneless.graph.store import GraphStore
-from notoneless.web.app import create_site
 
 
 @pytest.fixture(scope="module")
@@ -48,21 +44,8 @@ def web_settings(graph_settings: Settings, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def site_url(graph_store: GraphStore, web_settings: Settings, web_scene: dict[str, str]) -> Iterator[str]:
-    import uvicorn
-
-    port = graph_server.free_port()
-    config = uvicorn.Config(create_site(web_settings, store=graph_store), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the web server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(web_settings, graph_store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -20,22 +20,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_helpers import password_of, shot, sign_in
+from web_helpers import password_of, serving, shot, sign_in
 
 from notoneless.access.passwords import set_password
 from notoneless.access.users import Role, create_user
 from notoneless.config import Settings
-from notoneless.graph import server as graph_server
 from notoneless.graph.store import GraphStore
 from notoneless.synth import WorldConfig, generate_bundle
-from notoneless.web.app import create_site
 from notoneless.workspace_lock import workspace_lock
 
 pytestmark = pytest.mark.graph
@@ -66,21 +63,8 @@ def users(graph_store: GraphStore) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def site_url(graph_store: GraphStore, runs_settings: Settings, users: dict[str, str]) -> Iterator[str]:
-    import uvicorn
-
-    port = graph_server.free_port()
-    config = uvicorn.Config(create_site(runs_settings, store=graph_store), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the web server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(runs_settings, graph_store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -273,9 +257,9 @@ def test_next_months_folder_resolves_cases_by_data_and_bulk_confirm_closes_them(
     first = _uploads(runs_settings)
     assert len(first) == 1, "the good upload's test runs first"
     out = first[0] / "out"
-    gone = {r["person_id"] for r in csv.DictReader(open(out / "findings" / "unmatched_children.csv", encoding="utf-8-sig"))}
+    gone = {r["person_id"] for r in csv.DictReader((out / "findings" / "unmatched_children.csv").read_text(encoding="utf-8-sig").splitlines())}
     assert gone
-    rows = {int(r["record_key"].split(":")[1]) for r in csv.DictReader(open(out / "entities.csv", encoding="utf-8-sig"))
+    rows = {int(r["record_key"].split(":")[1]) for r in csv.DictReader((out / "entities.csv").read_text(encoding="utf-8-sig").splitlines())
             if r["record_key"].startswith("hukou:") and r["person_id"] in gone}
     month2 = tmp_path / "鹤城区2025秋-2"
     shutil.copytree(bundle, month2)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from api_scene import ID, RECORDS
@@ -37,3 +41,28 @@ def shot(page, name: str) -> Path:
     out = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(out), full_page=False)
     return out
+
+
+@contextmanager
+def serving(settings, store) -> Iterator[str]:
+    """The officer site (``create_site``) served by uvicorn in a thread on a free port: its URL."""
+    import uvicorn
+
+    from notoneless.graph import server as graph_server
+    from notoneless.web.app import create_site
+
+    port = graph_server.free_port()
+    config = uvicorn.Config(create_site(settings, store=store), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the web server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

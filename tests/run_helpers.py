@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from notoneless.checks.catalogue import CHECKS
 from notoneless.config import Settings
 
@@ -26,3 +29,15 @@ def forget_history(settings: Settings) -> None:
     history = settings.paths.history
     for path in (history, history.with_name(history.name + ".wal")):
         path.unlink(missing_ok=True)
+
+
+def gaps(out: Path) -> set[tuple[str, str, str]]:
+    """The (类型, 对象, 联系人编号) rows of a run's findings/contact_gaps.csv."""
+    with open(out / "findings" / "contact_gaps.csv", encoding="utf-8-sig") as f:
+        return {(r["类型"], r["对象"], r["联系人编号"]) for r in csv.DictReader(f)}
+
+
+def person_of(out: Path) -> dict[str, str]:
+    """A run's entities.csv as record_key → person_id."""
+    with open(out / "entities.csv", encoding="utf-8") as f:
+        return {r["record_key"]: r["person_id"] for r in csv.DictReader(f)}

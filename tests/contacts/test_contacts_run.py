@@ -5,12 +5,12 @@ overridden by it; the trail lists the assignments; the CLI acts as a named offic
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from run_helpers import gaps, person_of
 from typer.testing import CliRunner
 
 from notoneless.access.users import Role, create_user, find_user
@@ -18,7 +18,12 @@ from notoneless.cli import app
 from notoneless.config import get_settings
 from notoneless.contacts import actions
 from notoneless.contacts.visits import DUE, OVERDUE, VISITED, visit_list
-from notoneless.errors import AccessError, ContactError, ContactForbidden, ContactNotFound
+from notoneless.errors import (
+    AccessError,
+    ContactError,
+    ContactForbidden,
+    ContactNotFound,
+)
 from notoneless.run import run_bundle
 from notoneless.trail import find_trail
 
@@ -28,15 +33,6 @@ HANDMADE = Path(__file__).parents[1] / "fixtures" / "handmade_bundle"
 SOUTH = "431224101202"  # 城南村 of 卢峰镇: target children hukou:5, 6, 18, 23; its 包村 contact LX002 is 离岗
 QIAOJIANG = "431224102201"  # 桥江村 of 低庄镇: 包村 LX003; 刘洋 (hukou:10) has 包人 LX003
 
-
-def gaps(out: Path) -> set[tuple[str, str, str]]:
-    with open(out / "findings" / "contact_gaps.csv", encoding="utf-8-sig") as f:
-        return {(r["类型"], r["对象"], r["联系人编号"]) for r in csv.DictReader(f)}
-
-
-def person_of(out: Path) -> dict[str, str]:
-    with open(out / "entities.csv", encoding="utf-8") as f:
-        return {r["record_key"]: r["person_id"] for r in csv.DictReader(f)}
 
 
 def cli(args: list[str], settings) -> object:

@@ -7,14 +7,13 @@ an audit event. Screenshots at 1366×768 on the way."""
 
 from __future__ import annotations
 
-import csv
 import re
 import time
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from run_helpers import forget_history
+from run_helpers import forget_history, gaps, person_of
 from web_helpers import password_of, shot, sign_in
 
 from notoneless.access.passwords import set_password
@@ -34,15 +33,6 @@ USERS = {
     "other": ("麻阳县三包数据员", Role.COUNTY, "431226"),
 }
 
-
-def gaps(out: Path) -> set[tuple[str, str, str]]:
-    with open(out / "findings" / "contact_gaps.csv", encoding="utf-8-sig") as f:
-        return {(r["类型"], r["对象"], r["联系人编号"]) for r in csv.DictReader(f)}
-
-
-def person_of(out: Path) -> dict[str, str]:
-    with open(out / "entities.csv", encoding="utf-8") as f:
-        return {r["record_key"]: r["person_id"] for r in csv.DictReader(f)}
 
 
 def assignments(graph_store) -> list[dict]:

@@ -10,7 +10,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_client import auth
+from api_client import api_client, auth
 from api_scene import ID
 
 pytestmark = pytest.mark.graph
@@ -88,10 +88,18 @@ def test_the_events_are_listed_per_person_and_division_wide(client, scene):
     assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "since"
 
 
-def test_a_read_whose_event_cannot_be_written_fails_and_shows_nothing(client, scene, graph_store):
+def test_a_read_whose_event_cannot_be_written_fails_and_shows_nothing(graph_settings, scene, graph_store):
     # A real failure of the write: the disk under the journal is full. The journal's
     # open segment is pointed at /dev/full (every write: ENOSPC), as a full disk would
-    # answer; no mock, the read goes through the whole app.
+    # answer; no mock, the read goes through the whole app. No background drain while it
+    # runs: a drain seals the open segment and opens a fresh one, and a read that came
+    # after it would write to the fresh file, not to /dev/full (this raced in CI).
+    settings = graph_settings.model_copy(update={"api_audit_drain_seconds": 3600})
+    with api_client(graph_store, settings) as client:
+        _full_disk_reads(client, scene, graph_store)
+
+
+def _full_disk_reads(client, scene, graph_store) -> None:
     journal = client.app.state.audits
     case = _case_of_p01(client, scene)
     for path in ("/persons/P01/trail", "/persons/P01", f"/cases/{case}", "/persons"):

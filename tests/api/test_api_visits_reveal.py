@@ -11,9 +11,11 @@ none is written to the graph on a path of its own."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from openpyxl import load_workbook
 from api_client import api_client, auth
 from api_scene import HOUSEHOLD_P01, PHONE, T1, USERS
 
@@ -104,3 +106,19 @@ def test_every_reveal_goes_through_the_journal(graph_store, graph_settings, scen
     moved = graph_store.execute_read(lambda tx: tx.run(
         "MATCH (a:AuditEvent) WHERE a.event_id IN $ids RETURN count(a) AS n", ids=[e["event_id"] for e in reveals]).single()["n"])
     assert moved == 3
+
+
+@pytest.mark.parametrize("reveal", [False, True])
+def test_every_roster_download_leaves_one_event_naming_the_children_it_lists(client, scene, graph_store, assigned,
+                                                                             reveal):
+    # A masked roster lists children too (person ids, names): it is a read of their data,
+    # audited like the revealed one (issue 20: "every read of one child's data").
+    before = {e["event_id"] for e in _events(graph_store, client)}
+    r = client.get("/contacts/roster", params={"town": T1, "reveal": str(reveal).lower()},
+                   headers=auth(scene["county_a"]))
+    assert r.status_code == 200, r.text
+    new = [e for e in _events(graph_store, client) if e["event_id"] not in before]
+    children = sorted(row[0] for row in load_workbook(io.BytesIO(r.content))["包人"].iter_rows(min_row=2, values_only=True))
+    assert children  # the scene's town has children to list
+    assert [(e["action"], e["town"], sorted(e["person_ids"]), e["by"]) for e in new] == [
+        ("roster_reveal" if reveal else "roster_read", T1, children, "鹤城区数据员")]

@@ -36,6 +36,7 @@ LEDGER_EXPORT = "ledger_export"  # a county's case ledger workbook (notoneless c
 EVIDENCE_DOWNLOAD = "evidence_download"  # an evidence file of a case (the case page; target: case/file)
 VISIT_LIST_READ = "visit_list_read"  # a contact's monthly visit list (GET /contacts/{id}/visits): the 包人 children
 ROSTER_REVEAL = "roster_reveal"  # a town's 三包 roster with full phone numbers (GET /contacts/roster?reveal=true)
+ROSTER_READ = "roster_read"  # a town's 三包 roster, masked (GET /contacts/roster): the children it lists
 BUNDLE_UPLOAD = "bundle_upload"  # a bundle uploaded on the 本月数据 page (target: upload id and SHA-256, or 拒收)
 RUN_START = "run_start"  # the run of an uploaded bundle started from the page (target: upload id)
 BUNDLE_DOWNLOAD = "bundle_download"  # an uploaded bundle downloaded again (target: upload id and SHA-256)
@@ -43,7 +44,7 @@ BUNDLE_DOWNLOAD = "bundle_download"  # an uploaded bundle downloaded again (targ
 BACKUP = "backup"  # notoneless backup (target: the archive's name and SHA-256; fields: what it holds, kind=count)
 RESTORE = "restore"  # notoneless restore (the same, of what was restored)
 READ_KINDS = (TRAIL_READ, PERSON_READ, REVEAL, PERSON_SEARCH, PAIR_EXPLAIN, REVIEW_READ, CASE_READ, LEDGER_EXPORT,
-              EVIDENCE_DOWNLOAD, VISIT_LIST_READ, ROSTER_REVEAL, BUNDLE_DOWNLOAD)
+              EVIDENCE_DOWNLOAD, VISIT_LIST_READ, ROSTER_READ, ROSTER_REVEAL, BUNDLE_DOWNLOAD)
 
 
 def event_params(event_id: str, action: str, by: str, role: str | None, division: str | None, person_id: str | None,
@@ -101,12 +102,13 @@ def record_read(store: GraphStore, caller: Caller, action: str, *, source: str |
 
 
 def record_event(store: GraphStore, action: str, by: str, role: str | None, division: str | None, fields: list[str], *,
-                 person_id: str | None = None, town: str | None = None, user_id: str | None = None,
-                 source: str | None = None, target: str | None = None) -> str:
+                 person_id: str | None = None, person_ids: list[str] | None = None, town: str | None = None,
+                 user_id: str | None = None, source: str | None = None, target: str | None = None) -> str:
     """Write one audit event now (its own transaction); its id. Called before the data it
     is about is returned: if it cannot be written, nothing is revealed."""
     event_id = new_event_id()
     write_events(store, [event_params(event_id, action, by, role, division, person_id, fields, datetime.now(UTC),
-                                      town=town, user_id=user_id, source=source, target=target)])
+                                      town=town, user_id=user_id, person_ids=person_ids, source=source,
+                                      target=target)])
     return event_id
 

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from notoneless.access.audit import ROSTER_REVEAL, record_event
+from notoneless.access.audit import ROSTER_READ, ROSTER_REVEAL, cli_source, record_event
 from notoneless.access.masking import mask_phone
 from notoneless.access.users import Caller
 from notoneless.cases.export import Sheet, write_workbook
@@ -35,7 +35,9 @@ from notoneless.graph.store import GraphStore
 
 ON_DUTY = "在岗"
 REVEALED_FIELD = "contacts.phone"  # what a revealed roster shows in full
-RevealAudit = Callable[[str, list[str]], None]  # (town, fields shown in full): raises if it cannot be kept
+# (the kind: roster_read or roster_reveal, the town, the fields shown in full, the children
+# listed): makes the event durable, raises if it cannot be kept
+RosterAudit = Callable[[str, str, list[str], list[str]], None]
 VILLAGE_HEADERS = ("村级区划代码", "村名", "三包对象儿童数", "包村联系人", "联系人状态", "手机号", "缺位")
 HOUSEHOLD_HEADERS = ("户", "户主", "村级区划代码", "包户联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
 CHILD_HEADERS = ("人员编号", "姓名", "村级区划代码", "包人联系人", "联系人状态", "手机号", "最近走访日期", "缺位")
@@ -109,7 +111,7 @@ def roster_as_of(store: GraphStore) -> date:
 
 
 def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool = False,
-                 audit: RevealAudit | None = None) -> list[Sheet]:
+                 audit: RosterAudit | None = None) -> list[Sheet]:
     """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it (``audit``:
     how a reveal is audited, given the town and the fields shown in full)."""
     code = town.strip()
@@ -128,17 +130,21 @@ def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool =
     children = [(r["person_id"], r.get("name") or "", r.get("village_code") or "",
                  *_contact_cells(r["contacts"], reveal), r["last_visit"], "、".join(r["gaps"]))
                 for r in child_rows(store, code, as_of)]
-    if reveal and audit is not None:  # audited before the numbers leave: no event, no roster
-        audit(code, [REVEALED_FIELD])
-    elif reveal:
-        record_event(store, ROSTER_REVEAL, caller.name, caller.role.value, caller.division, [REVEALED_FIELD],
-                     town=code, user_id=caller.user_id or None)
+    # Every roster lists children: audited before it leaves (no event, no roster), as a
+    # reveal when it shows full numbers. ``audit``: the API's journal; else (the CLI) the graph.
+    kind, fields = (ROSTER_REVEAL, [REVEALED_FIELD]) if reveal else (ROSTER_READ, [])
+    listed = sorted({row[0] for row in children})
+    if audit is not None:
+        audit(kind, code, fields, listed)
+    else:
+        record_event(store, kind, caller.name, caller.role.value, caller.division, fields, town=code,
+                     person_ids=listed, user_id=caller.user_id or None, source=cli_source())
     return [Sheet("包村", VILLAGE_HEADERS, villages), Sheet("包户", HOUSEHOLD_HEADERS, households),
             Sheet("包人", CHILD_HEADERS, children)]
 
 
 def write_roster(store: GraphStore, caller: Caller, town: str, out: Path, *, reveal: bool = False,
-                 audit: RevealAudit | None = None) -> list[Sheet]:
+                 audit: RosterAudit | None = None) -> list[Sheet]:
     """Write the roster of ``town`` to ``out`` (XLSX); returns its sheets."""
     sheets = build_roster(store, caller, town, reveal=reveal, audit=audit)
     write_workbook(sheets, out)

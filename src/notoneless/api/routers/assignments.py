@@ -183,9 +183,9 @@ def town_roster(
         raise Forbidden(f"角色「{caller.role.value}」不能查看完整号码：请联系县级数据员。", code="REVEAL_NOT_ALLOWED")
     with tempfile.TemporaryDirectory() as tmp:
         out = FilePath(tmp) / "roster.xlsx"
-        write_roster(store, caller, town, out, reveal=reveal,  # a reveal audited through the journal, first
-                     audit=lambda code, fields: audit_read_sync(request, caller, audit.ROSTER_REVEAL, town=code,
-                                                                fields=fields))
+        write_roster(store, caller, town, out, reveal=reveal,  # audited through the journal, first
+                     audit=lambda kind, code, fields, children: audit_read_sync(
+                         request, caller, kind, town=code, fields=fields, person_ids=children))
         content = out.read_bytes()
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="roster-{town}.xlsx"'})

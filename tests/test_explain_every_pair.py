@@ -92,3 +92,24 @@ def test_random_pairs_across_all_six_sources_explain(graph_settings, generated_r
         assert ex.decision, (a, b)
 
 
+
+
+def test_the_kept_scorer_lets_a_run_rewrite_the_workspace_and_follows_it(graph_settings, generated_run):
+    # The server keeps one scorer per run's files (linkage/explain.py _Scorer): it must not
+    # hold the workspace database between explanations (a run opens it for writing), and
+    # it must score with the new files once a run rewrote them.
+    con = duckdb.connect(str(graph_settings.paths.linkage), read_only=True)
+    try:
+        a, b = con.execute("SELECT min(record_key), max(record_key) FROM person_records WHERE source = 'hukou'").fetchone()
+    finally:
+        con.close()
+    first = explain_last_run(graph_settings, a, b)
+    writer = duckdb.connect(str(graph_settings.paths.linkage))  # what a run does: raises if the file is still held
+    try:
+        writer.execute("CREATE OR REPLACE TABLE explain_probe AS SELECT 1 AS x")
+        writer.execute("DROP TABLE explain_probe")
+        writer.execute("CHECKPOINT")
+    finally:
+        writer.close()
+    again = explain_last_run(graph_settings, a, b)  # the files changed: a fresh scorer, the same answer
+    assert (again.match_weight, again.decision) == (first.match_weight, first.decision)

@@ -17,10 +17,12 @@ probabilities and thresholds). No officer-facing text here names a log-Bayes fac
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +100,14 @@ MERGE_AT = f"{model.MATCH_THRESHOLD:.0%}"  # the probability at which records ar
 _TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", "predictions")
 
 
+def _attach(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    path = settings.paths.linkage
+    try:
+        con.execute(f"ATTACH '{path.as_posix()}' AS ws (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise LinkageError(f"无法打开工作区数据库 {path}：{exc}。若另一个 notoneless run 正在运行，请等它结束。") from exc
+
+
 def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with views onto the workspace database, attached read-only,
     so that explaining never changes the last run's results."""
@@ -105,10 +115,7 @@ def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise LinkageError(f"工作区 {settings.workspace} 中没有连接结果（{path.name}）：请先运行 notoneless run。")
     con = duckdb.connect()
-    try:
-        con.execute(f"ATTACH '{path.as_posix()}' AS ws (READ_ONLY)")
-    except duckdb.Error as exc:
-        raise LinkageError(f"无法打开工作区数据库 {path}：{exc}。若另一个 notoneless run 正在运行，请等它结束。") from exc
+    _attach(con, settings)
     have = {
         r[0]
         for r in con.execute(
@@ -124,7 +131,7 @@ def open_workspace(settings: Settings) -> duckdb.DuckDBPyConnection:
 # Explanations already given, by the identity of the run's files and the pair: a pair's
 # explanation cannot change until a run rewrites the workspace database or its model, so
 # an officer coming back to a review (or the page after a decision) does not wait for
-# Splink to score the pair again (about 250 ms).
+# Splink to score the pair again.
 _CACHE: OrderedDict[tuple[Any, ...], Explanation] = OrderedDict()
 _CACHE_SIZE = 512
 _CACHE_LOCK = threading.Lock()
@@ -146,23 +153,69 @@ def _identity(settings: Settings) -> tuple[Any, ...] | None:
     return tuple(found)
 
 
+class _Scorer:
+    """The last run's model, ready to score pairs: built once per run's files and kept
+    (the server explains many pairs of one run). Building it — Splink's linker over the
+    run's model, and the names' frequency table over every record — was most of an
+    explanation's time (about 150 of 450 ms, profiled on the demo workspace); scoring one
+    pair is the rest. The workspace database is attached only while a pair is explained
+    (``attached``), as before, so a run can take it between two explanations: the views
+    and the frequency table live in this process's memory and outlast a detach."""
+
+    def __init__(self, settings: Settings, identity: tuple[Any, ...] | None) -> None:
+        self.identity = identity
+        self.con = open_workspace(settings)
+        self._lock = threading.Lock()
+        try:
+            self.linker = _linker(self.con, settings)
+        finally:
+            self.con.execute("DETACH ws")
+
+    @contextlib.contextmanager
+    def attached(self, settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:  # one explanation at a time on this connection (its temp tables, its attach)
+            _attach(self.con, settings)
+            try:
+                yield self.con
+            finally:
+                self.con.execute("DETACH ws")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+_SCORER: _Scorer | None = None
+_SCORER_LOCK = threading.Lock()
+
+
+def _scorer(settings: Settings, identity: tuple[Any, ...]) -> _Scorer:
+    """The kept scorer of this run's files (built, and the previous one dropped, when they change)."""
+    global _SCORER
+    with _SCORER_LOCK:
+        if _SCORER is None or _SCORER.identity != identity:
+            old, _SCORER = _SCORER, _Scorer(settings, identity)
+            if old is not None:
+                with old._lock:  # not while another thread explains with it
+                    old.close()
+        return _SCORER
+
+
 def explain_last_run(settings: Settings, key_a: str, key_b: str) -> Explanation:
     """``explain_pair`` over the last run's workspace, attached read-only (the CLI, the
     API's explanation and the review queue use it); given again from memory while the
     run's files are unchanged."""
     identity = _identity(settings)
-    key = (identity, key_a, key_b) if identity is not None else None
-    if key is not None:
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                _CACHE.move_to_end(key)
-                return copy.deepcopy(_CACHE[key])
-    con = open_workspace(settings)
-    try:
-        ex = explain_pair(con, key_a, key_b, settings)
-    finally:
-        con.close()
-    if key is not None and _identity(settings) == identity:  # not rewritten meanwhile
+    if identity is None:
+        open_workspace(settings).close()  # raises: no results in this workspace, run first
+    key = (identity, key_a, key_b)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return copy.deepcopy(_CACHE[key])
+    scorer = _scorer(settings, identity)
+    with scorer.attached(settings) as con:
+        ex = explain_pair(con, key_a, key_b, settings, linker=scorer.linker)
+    if _identity(settings) == identity:  # not rewritten meanwhile
         with _CACHE_LOCK:
             _CACHE[key] = copy.deepcopy(ex)
             while len(_CACHE) > _CACHE_SIZE:
@@ -194,8 +247,16 @@ def _show(rec: dict[str, Any], cols: tuple[str, ...]) -> str:
     return "—"
 
 
-def _record(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
-    cur = con.execute(f"SELECT * FROM {model.INPUT_TABLE} WHERE record_key = ?", [key])
+def _record(con: duckdb.DuckDBPyConnection, key: str, side: str) -> dict[str, Any]:
+    """The record ``key`` as a one-row temp table ``__nol_explain_<side>`` (what Splink scores)
+    and as a dict (what the explanation shows), read from the run's records once. The
+    table keeps ``linkage_input``'s column types: scoring from Python dicts lets DuckDB
+    guess a column's type from its value, and a column that is NULL in the record (a birth
+    date in a file without one: fupin, minzheng, canlian) becomes type NULL, on which
+    ``year()`` does not bind."""
+    table = f"__nol_explain_{side}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {model.INPUT_TABLE} WHERE record_key = ?", [key])
+    cur = con.execute(f"SELECT * FROM {table}")
     cols = [d[0] for d in cur.description]
     rows = cur.fetchall()
     if not rows:
@@ -203,32 +264,31 @@ def _record(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
     return dict(zip(cols, rows[0], strict=True))
 
 
-def _typed(linker: Any, con: duckdb.DuckDBPyConnection, key: str, side: str) -> Any:
-    """The record as a one-row table with ``linkage_input``'s column types. Scoring from
-    Python dicts lets DuckDB guess a column's type from its value, and a column that is
-    NULL in the record (a birth date in a file without one: fupin, minzheng, canlian)
-    becomes type NULL, on which ``year()`` does not bind."""
-    table = f"__nol_explain_{side}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {model.INPUT_TABLE} WHERE record_key = ?", [key])
-    return linker._db_api.table_to_splink_dataframe(table, table)
-
-
-def explain_pair(
-    con: duckdb.DuckDBPyConnection, key_a: str, key_b: str, settings: Settings
-) -> Explanation:
-    """Explain the pair (key_a, key_b) with the last run's model and decisions."""
+def _linker(con: duckdb.DuckDBPyConnection, settings: Settings) -> Any:
+    """Splink's linker of the run's model over the run's records, with the names'
+    frequency table computed (what scoring a pair needs besides the two records)."""
     if not _has_table(con, model.INPUT_TABLE):
         if not _has_table(con, "person_records"):
             raise LinkageError("工作区中没有已读取的数据：请先运行 notoneless run 再查看解释。")
         model.prepare_input(con)
-    rec_a, rec_b = _record(con, key_a), _record(con, key_b)
-
     spec = training.load_model_dict(run_model(settings))
     spec["retain_intermediate_calculation_columns"] = True
     spec["retain_matching_columns"] = True
     linker = make_linker(con, spec, validate=False)  # the run used this model on this table
     linker.table_management.compute_tf_table("name_norm")
-    scored = linker.inference.score_pair(_typed(linker, con, key_a, "a"), _typed(linker, con, key_b, "b")).as_record_list()
+    return linker
+
+
+def explain_pair(
+    con: duckdb.DuckDBPyConnection, key_a: str, key_b: str, settings: Settings, *, linker: Any = None
+) -> Explanation:
+    """Explain the pair (key_a, key_b) with the last run's model and decisions
+    (``linker``: one ``_linker`` already built over ``con``)."""
+    if linker is None:
+        linker = _linker(con, settings)
+    rec_a, rec_b = _record(con, key_a, "a"), _record(con, key_b, "b")
+    scored = linker.inference.score_pair(*(linker._db_api.table_to_splink_dataframe(t, t)
+                                           for t in ("__nol_explain_a", "__nol_explain_b"))).as_record_list()
     if not scored:
         raise LinkageError(f"无法为 {key_a} 与 {key_b} 打分。")
     record = scored[0]

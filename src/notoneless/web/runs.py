@@ -19,7 +19,8 @@
   downloads the bundle again (same division only; audited).
 
 Upload, run start and download are audit events (``bundle_upload``, ``run_start``,
-``bundle_download``), written before the response.
+``bundle_download``), kept before the response: the two actions written to the graph, the
+download (a read) through the server's audit journal like every read of the pages.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from notoneless.access import audit
 from notoneless.access.users import Role
-from notoneless.api.audits import client_source
+from notoneless.api.audits import audit_read_sync, client_source
 from notoneless.api.convert import masked
 from notoneless.api.routers import runs as run_routes
 from notoneless.bundle.check import check_bundle
@@ -370,8 +371,8 @@ def upload_progress(request: Request, officer: CurrentOfficer, upload_id: str) -
 @router.get("/uploads/{upload_id}/bundle.zip")
 def upload_download(request: Request, officer: CurrentOfficer, upload_id: str) -> Response:
     meta, folder = _upload_or_404(request, officer, upload_id)
-    audit.record_read(store_of(request), officer.caller, audit.BUNDLE_DOWNLOAD,
-                      target=f"{upload_id} SHA-256 {meta['sha256']}", source=client_source(request))
+    audit_read_sync(request, officer.caller, audit.BUNDLE_DOWNLOAD,  # a read: the journal, like every page read
+                    target=f"{upload_id} SHA-256 {meta['sha256']}")
     return FileResponse(folder / "bundle.zip", media_type="application/zip", filename=f"{upload_id}.zip",
                         headers={"Cache-Control": "no-store", "X-Content-SHA256": meta["sha256"]})
 

@@ -54,7 +54,7 @@ SURNAME_READINGS: dict[str, str] = {
     "粘": "nian", "佴": "nai", "要": "yao", "逄": "pang", "郇": "huan", "圈": "juan", "宿": "su",
     "华": "hua", "纪": "ji", "任": "ren", "沈": "shen", "曲": "qu", "柏": "bai", "谌": "chen",
     "尉迟": "yuchi", "万俟": "moqi", "澹台": "tantai", "长孙": "zhangsun", "单于": "chanyu",
-    "令狐": "linghu", "亓官": "qiguan", "乐正": "yuezheng", "句": "gou",
+    "令狐": "linghu", "亓官": "qiguan", "乐正": "yuezheng",
 }
 
 # Common single-character surnames (the top of 百家姓 by population, ~250).

@@ -21,7 +21,12 @@ from datetime import date
 from typing import Any
 
 from notoneless.access.users import Caller
-from notoneless.contacts.roster import child_rows, household_rows, roster_as_of, village_rows
+from notoneless.contacts.roster import (
+    child_rows,
+    household_rows,
+    roster_as_of,
+    village_rows,
+)
 from notoneless.contacts.visits import DUE, OVERDUE, VISITED
 from notoneless.errors import ContactNotFound
 from notoneless.graph.store import GraphStore
@@ -121,17 +126,22 @@ def division_tree(store: GraphStore, caller: Caller, county: str | None = None) 
         prefix = counties[0]["code"]
     else:
         raise ContactNotFound("辖区内没有县：请先运行一次比对（notoneless run）。", field="county")
-    names = {r["code"]: r["name"] for r in store.query("contacts/divisions_under", division=prefix[:6])}
     as_of = roster_as_of(store)
-    children = child_rows(store, prefix, as_of)
-    households = household_rows(store, prefix, as_of)
+    # independent reads of the whole county: run together (the graph reads them in parallel)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        named = pool.submit(store.query, "contacts/divisions_under", division=prefix[:6])
+        kids = pool.submit(child_rows, store, prefix, as_of)
+        homes = pool.submit(household_rows, store, prefix, as_of)
+        listed = pool.submit(village_rows, store, prefix)
+        names = {r["code"]: r["name"] for r in named.result()}
+        children, households, villages = kids.result(), homes.result(), listed.result()
     by_village: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
     for r in children:
         by_village.setdefault(r.get("village_code") or "", ([], []))[0].append(r)
     for r in households:
         by_village.setdefault(r.get("village_code") or "", ([], []))[1].append(r)
     towns: dict[str, TownSummary] = {}
-    for v in village_rows(store, prefix):
+    for v in villages:
         kids, homes = by_village.get(v["code"], ([], []))
         gaps, states = _counts(kids)
         gaps["包户缺位"] = sum(1 for h in homes if h["gaps"])

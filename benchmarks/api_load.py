@@ -187,7 +187,7 @@ def main() -> None:
     parser.add_argument("--audit", choices=("on", "off", "both"), default="on",
                         help="audit events of the reads (NOTONELESS_API_AUDIT_READS); both: alternate servers with "
                              "and without, in one run, and compare their p95")
-    parser.add_argument("--rounds", type=int, default=2, help="with --audit both: rounds of each")
+    parser.add_argument("--rounds", type=int, default=2, help="with --audit both: rounds of each, in ABBA order")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -203,7 +203,10 @@ def main() -> None:
     rng = random.Random(args.seed)
     sample = rng.sample(ids, min(args.persons, len(ids)))
     p95: dict[str, list[float]] = {"on": [], "off": []}
-    modes = {"on": ["on"], "off": ["off"], "both": ["on", "off"] * args.rounds}[args.audit]
+    # both: ABBA order (on off, off on, on off, …), so neither mode always runs first (a
+    # fresh server and page cache) or last
+    abba = [m for i in range(args.rounds) for m in (("on", "off") if i % 2 == 0 else ("off", "on"))]
+    modes = {"on": ["on"], "off": ["off"], "both": abba}[args.audit]
     try:
         for mode in modes:
             p95[mode].append(_run(args, settings, counts, token, sample, rng, audit=mode == "on"))
@@ -212,7 +215,7 @@ def main() -> None:
             server.stop(settings)
     if args.audit == "both":
         on, off = statistics.median(p95["on"]), statistics.median(p95["off"])
-        print(f"trail p95 at {args.clients} clients, median of {args.rounds} alternated rounds each: "
+        print(f"trail p95 at {args.clients} clients, median of {args.rounds} rounds each (ABBA order): "
               f"auditing on {on:.1f} ms, off {off:.1f} ms, difference {on - off:+.1f} ms "
               f"(rounds on {[round(x, 1) for x in p95['on']]}, off {[round(x, 1) for x in p95['off']]})")
 

@@ -9,19 +9,23 @@ and stable ids, which stay in DuckDB (docs/scale.md says why).
 
 One model, written once: the comparison levels and blocking rules are DuckDB SQL
 (comparisons.py, ``linkage_models/default_model.json``), translated to Spark SQL with
-sqlglot when the linker is made (``spark_spec``). Two functions sqlglot translates
-wrongly are fixed in its Spark dialect (``_spark_dialect``); the one function Spark
-lacks, ``hamming``, is defined once here as a Spark SQL function (``_HAMMING_SQL``).
+sqlglot when the linker is made (``spark_spec``; ``list_has_any`` fixed in its Spark
+dialect). The two functions Spark lacks are defined once here (``register_functions``):
+``hamming`` as a Spark SQL function, DuckDB's ``jaro_winkler_similarity`` (not Spark's,
+which rounds differently) as DuckDB's algorithm (``jaro_winkler``) in an Arrow UDF.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
@@ -40,11 +44,17 @@ END
 """
 
 
+# Spark's name for DuckDB's jaro_winkler_similarity. Not that name: Spark 4.3 has a
+# built-in jaro_winkler_similarity (which wins over a session's function of the same
+# name) that rounds transpositions differently (see ``jaro_winkler``).
+JARO_WINKLER_FUNCTION = "duckdb_jaro_winkler_similarity"
+
+
 def _spark_dialect() -> Any:
     """sqlglot's Spark dialect with the two functions its DuckDB-to-Spark translation
     gets wrong for this model: ``list_has_any`` (written ``a && b``, which Spark cannot
-    parse) is Spark's ``arrays_overlap``, and ``jaro_winkler_similarity`` is the
-    ``jaro_winkler`` of Splink's Spark jar (registered by ``SparkAPI``)."""
+    parse) is Spark's ``arrays_overlap``, and ``jaro_winkler_similarity`` is DuckDB's
+    (``JARO_WINKLER_FUNCTION``, ``register_functions``), not Spark's own of that name."""
     from sqlglot import exp
     from sqlglot.dialects.spark import Spark
 
@@ -53,10 +63,59 @@ def _spark_dialect() -> Any:
             TRANSFORMS = {
                 **Spark.Generator.TRANSFORMS,
                 exp.ArrayOverlaps: lambda self, e: self.func("arrays_overlap", e.this, e.expression),
-                exp.JarowinklerSimilarity: lambda self, e: self.func("jaro_winkler", e.this, e.expression),
+                exp.JarowinklerSimilarity: lambda self, e: self.func(JARO_WINKLER_FUNCTION, e.this, e.expression),
             }
 
     return NotOneLessSpark
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    """DuckDB's ``jaro_winkler_similarity(a, b)``, exactly: the Jaro-Winkler of DuckDB's
+    vendored jaro_winkler library (over characters; prefix weight 0.1 on up to 4
+    characters, applied above 0.7; half the transpositions rounded *down*). The Spark jar that comes
+    with Splink and RapidFuzz do not round down, and score some pinyin pairs lower
+    (chenping/chengjian: DuckDB 0.902, they 0.888), across the model's 0.9."""
+    p, t = a, b
+    p_len, t_len = len(p), len(t)
+    if not p_len or not t_len:
+        return 0.0
+    if p_len == 1 and t_len == 1:
+        return float(p == t)
+    bound = max(p_len, t_len) // 2 - 1
+    prefix = 0
+    while prefix < min(p_len, t_len) and p[prefix] == t[prefix]:
+        prefix += 1
+    pv, tv = p[prefix:], t[prefix:]
+    # each character of t, in order, takes the first unflagged equal one of p within the bound
+    p_flag = [False] * len(pv)
+    t_hits: list[int] = []
+    for j, ch in enumerate(tv):
+        for i in range(max(0, j - bound), min(len(pv), j + bound + 1)):
+            if not p_flag[i] and pv[i] == ch:
+                p_flag[i] = True
+                t_hits.append(j)
+                break
+    common = prefix + len(t_hits)
+    if not common:
+        return 0.0
+    p_hits = [i for i, f in enumerate(p_flag) if f]
+    transpositions = sum(pv[i] != tv[j] for i, j in zip(p_hits, t_hits, strict=True)) // 2
+    sim = (common / p_len + common / t_len + (common - transpositions) / common) / 3.0
+    if sim > 0.7:
+        head = 0
+        while head < min(p_len, t_len, 4) and p[head] == t[head]:
+            head += 1
+        sim += head * 0.1 * (1.0 - sim)
+    return sim
+
+
+def jaro_winkler_similarity(a: pa.Array, b: pa.Array) -> pa.Array:
+    """``jaro_winkler`` over two Arrow string arrays (NULL where either is NULL): the
+    body of Spark's ``duckdb_jaro_winkler_similarity`` (an Arrow UDF, ``register_functions``)."""
+    return pa.array(
+        [None if x is None or y is None else jaro_winkler(x, y) for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)],
+        type=pa.float64(),
+    )
 
 
 def to_spark_sql(sql: str) -> str:
@@ -89,6 +148,10 @@ def session(settings: Settings) -> Any:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
         )
+        if settings.spark_master.startswith("local"):
+            # This process's Python (with the project's packages) runs the Arrow UDF; pyspark
+            # reads the worker's Python from this variable only. A cluster sets its own.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         if settings.spark_executor_memory:
             builder = builder.config("spark.executor.memory", settings.spark_executor_memory)
     builder = builder.config("spark.sql.shuffle.partitions", str(settings.spark_shuffle_partitions))
@@ -96,8 +159,16 @@ def session(settings: Settings) -> Any:
     spark.conf.set("spark.sql.shuffle.partitions", str(settings.spark_shuffle_partitions))
     if not settings.spark_remote:
         spark.sparkContext.setLogLevel("ERROR")
-    spark.sql(_HAMMING_SQL)
+    register_functions(spark)
     return spark
+
+
+def register_functions(spark: Any) -> None:
+    """The model's DuckDB functions that Spark lacks, each defined once."""
+    from pyspark.sql.functions import arrow_udf
+
+    spark.sql(_HAMMING_SQL)
+    spark.udf.register(JARO_WINKLER_FUNCTION, arrow_udf(jaro_winkler_similarity, "double"))
 
 
 def spark_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +232,7 @@ class SparkLinkage:
             # intermediate tables as Parquet under <workspace>/spark/checkpoints (Spark Connect: kept in memory)
             break_lineage_method="persist" if self.remote else "parquet",
             num_partitions_on_repartition=max(1, int(self.spark.conf.get("spark.sql.shuffle.partitions"))),
-            register_udfs_automatically=not self.remote,  # jaro_winkler & co. from Splink's jar
+            register_udfs_automatically=False,  # register_functions: the model's, under DuckDB's names
         )
         return Linker(db_api.register(df, table_name=table), spark_spec(spec), log_level=None)
 

@@ -155,6 +155,7 @@ def score(
     engine = linkage_engine(con, settings)
     try:
         linker = engine.linker(spec, model.INPUT_TABLE)
+        _quiet_splink()
         do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
         if do_train:
             train_seconds = training.train(linker, on_progress=say)

@@ -21,7 +21,6 @@ import copy
 import os
 import shutil
 import sys
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -60,7 +59,7 @@ def _spark_dialect() -> Any:
 
     class NotOneLessSpark(Spark):  # type: ignore[misc]
         class Generator(Spark.Generator):  # type: ignore[misc]
-            TRANSFORMS = {
+            TRANSFORMS = {  # noqa: RUF012 - sqlglot's own way of extending a dialect
                 **Spark.Generator.TRANSFORMS,
                 exp.ArrayOverlaps: lambda self, e: self.func("arrays_overlap", e.this, e.expression),
                 exp.JarowinklerSimilarity: lambda self, e: self.func(JARO_WINKLER_FUNCTION, e.this, e.expression),
@@ -213,6 +212,7 @@ class SparkLinkage:
         self.con = con
         self.spark = session(settings)
         self.remote = bool(settings.spark_remote)
+        self.local = not self.remote and settings.spark_master.startswith("local")
         self.dir = settings.workspace.resolve() / "spark"
         shutil.rmtree(self.dir, ignore_errors=True)
         (self.dir / "checkpoints").mkdir(parents=True)
@@ -229,8 +229,10 @@ class SparkLinkage:
         df = self.spark.read.parquet(str(path))
         db_api = SparkAPI(
             spark_session=self.spark,
-            # intermediate tables as Parquet under <workspace>/spark/checkpoints (Spark Connect: kept in memory)
-            break_lineage_method="persist" if self.remote else "parquet",
+            # Splink's intermediate tables: in memory in local mode (one machine: writing each as
+            # Parquet only adds a job and disk), as Parquet under <workspace>/spark/checkpoints on a
+            # cluster (executors come and go); Spark Connect: in memory
+            break_lineage_method="persist" if self.remote or self.local else "parquet",
             num_partitions_on_repartition=max(1, int(self.spark.conf.get("spark.sql.shuffle.partitions"))),
             register_udfs_automatically=False,  # register_functions: the model's, under DuckDB's names
         )

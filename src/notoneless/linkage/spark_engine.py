@@ -234,7 +234,7 @@ class SparkLinkage:
             # cluster (executors come and go); Spark Connect: in memory
             break_lineage_method="persist" if self.remote or self.local else "parquet",
             num_partitions_on_repartition=max(1, int(self.spark.conf.get("spark.sql.shuffle.partitions"))),
-            register_udfs_automatically=False,  # register_functions: the model's, under DuckDB's names
+            register_udfs_automatically=False,  # register_functions: the two the model needs (not the jar's)
         )
         return Linker(db_api.register(df, table_name=table), spark_spec(spec), log_level=None)
 

@@ -6,7 +6,7 @@
   ever reads it.
 - ``run_worker``: run one linkage method in a fresh Python process on that file, so
   that each method's time and peak memory (ru_maxrss of its own process) are its own.
-  Methods: ``ours`` (notoneless.linkage.link), ``plain`` (Splink 5's comparison
+  Methods: ``ours`` (notoneless.linkage.link), ``ours_spark`` (the same on Spark), ``plain`` (Splink 5's comparison
   library only, below), ``exact`` (one person per normalised ID number).
 - ``pairwise``: precision / recall / F1 over record pairs against the truth.
 
@@ -45,7 +45,7 @@ def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float =
     con = duckdb.connect(str(db))
     con.execute(f"SET threads = {THREADS}")
     t = time.perf_counter()
-    ingest_bundle(summary.bundle_dir, con)
+    ingest_bundle(summary.bundle_dir, con, workspace_aliases=None)
     n = con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
     print(f"ingest: {n:,} accepted person records ({time.perf_counter() - t:.1f} s)", flush=True)
     con.execute(
@@ -65,15 +65,41 @@ def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float =
 # --- methods -------------------------------------------------------------------
 
 
-def _ours(con: duckdb.DuckDBPyConnection, workspace: Path) -> dict:
+def _ours(con: duckdb.DuckDBPyConnection, workspace: Path, engine: str = "duckdb") -> dict:
     from notoneless.config import Settings
     from notoneless.linkage import link
 
-    report = link(con, Settings(workspace=workspace), run_id="bench", retrain=True,
-                  start_from=_fresh_model(workspace))
+    settings = Settings(workspace=workspace, linkage_engine=engine, spark_master=f"local[{THREADS}]",
+                        spark_driver_memory="4g")
+    report = link(con, settings, run_id="bench", retrain=True, start_from=_fresh_model(workspace))
     con.execute("CREATE OR REPLACE TABLE method_persons AS SELECT record_key, person_id FROM entities")
-    return {"seconds": report.seconds, "pairs": report.pairs_compared, "pairs_per_rule": report.pairs_per_rule,
-            "conflicts": report.conflicts}
+    # kept for comparing two methods' persons (linkage_scale.py --engine spark)
+    con.execute(f"COPY method_persons TO '{(workspace / 'persons.parquet').as_posix()}' (FORMAT parquet)")
+    out = {"seconds": report.seconds, "pairs": report.pairs_compared, "pairs_per_rule": report.pairs_per_rule,
+           "conflicts": report.conflicts, "engine": report.engine}
+    if engine == "spark":
+        out["jvm_peak_rss_gib"] = _spark_jvm_peak_gib()
+    return out
+
+
+def _ours_spark(con: duckdb.DuckDBPyConnection, workspace: Path) -> dict:
+    """Ours with NOTONELESS_LINKAGE_ENGINE=spark: Splink on Spark in local mode (local[THREADS])."""
+    return _ours(con, workspace, engine="spark")
+
+
+def _spark_jvm_peak_gib() -> float:
+    """Peak resident memory of the Spark JVM (local mode: driver and executor in one process,
+    a child of this one, not counted in this process's ru_maxrss)."""
+    from pyspark import SparkContext
+
+    sc = SparkContext._active_spark_context
+    pid = sc._gateway.proc.pid if sc is not None and sc._gateway is not None else None
+    if pid is None:
+        return float("nan")
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024**2
+    return float("nan")
 
 
 def _fresh_model(workspace: Path) -> Path:
@@ -155,7 +181,7 @@ def _exact(con: duckdb.DuckDBPyConnection, workspace: Path) -> dict:
     return {"seconds": {"total": time.perf_counter() - t}, "pairs": 0}
 
 
-METHODS = {"ours": _ours, "plain": _plain, "exact": _exact}
+METHODS = {"ours": _ours, "ours_spark": _ours_spark, "plain": _plain, "exact": _exact}
 
 
 # --- scoring -------------------------------------------------------------------

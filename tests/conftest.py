@@ -7,6 +7,10 @@ workspace on a free port, stopped at the end), with the project's schema applied
 - ``graph``: the same store, emptied (nodes and relationships; the schema stays) before the test, and
   the person-id history of ``graph_settings``' workspace removed (a new ledger).
 - ``graph_settings``: Settings whose local server is that one (for ``open_graph`` or the CLI).
+
+Spark: ONE local Spark session for the whole test session (``spark``, stopped at the end),
+used by every test of the Spark linkage engine through ``spark_settings`` (engine spark,
+local[2], two shuffle partitions: the data of a test is small).
 """
 
 from __future__ import annotations
@@ -52,3 +56,20 @@ def graph(graph_store: GraphStore, graph_settings: Settings) -> Iterator[GraphSt
     graph_store.clear()
     forget_history(graph_settings)  # an empty graph is a new ledger: its workspace history goes too
     yield graph_store
+
+
+@pytest.fixture(scope="session")
+def spark_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(workspace=tmp_path_factory.mktemp("spark-workspace"), linkage_engine="spark",
+                    spark_master="local[2]", spark_shuffle_partitions=2, spark_driver_memory="1g")
+
+
+@pytest.fixture(scope="session")
+def spark(spark_settings: Settings) -> Iterator[object]:
+    from notoneless.linkage import spark_engine
+
+    session = spark_engine.session(spark_settings)
+    try:
+        yield session
+    finally:
+        session.stop()

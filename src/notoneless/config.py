@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -101,6 +102,21 @@ class Settings(BaseSettings):
     # Unset: $XDG_CACHE_HOME/notoneless, else ~/.cache/notoneless.
     cache_dir: Path | None = None
     xdg_cache_home: Path | None = Field(default=None, validation_alias="XDG_CACHE_HOME")
+
+    # Where linkage (Splink's training, blocking and scoring) runs: "duckdb" in this process,
+    # or "spark" (Splink's Spark backend) when one machine is not enough. The same model
+    # (linkage_models/default_model.json) either way; docs/scale.md says what runs where.
+    linkage_engine: Literal["duckdb", "spark"] = "duckdb"
+    # Spark: the master to start a session on (local[N] runs Spark inside this machine;
+    # spark://host:7077, yarn, k8s://... a cluster), or a Spark Connect server (sc://host:15002),
+    # which then wins over the master. The cluster must have Splink's similarity jar
+    # (splink.backends.spark.similarity_jar_location()); a local session is given it here.
+    spark_master: str = "local[2]"
+    spark_remote: str | None = None
+    spark_driver_memory: str = "2g"
+    spark_executor_memory: str | None = None
+    # Partitions of Spark's shuffles: a few per core (the default 200 is for clusters).
+    spark_shuffle_partitions: int = Field(default=8, ge=1)
 
     # Writes to the graph go in UNWIND batches of this many rows.
     graph_batch_size: int = 10_000

@@ -7,6 +7,9 @@ finding is then compared by its key: the person (and 学期, 资助项目 where 
 them); for contact gaps the gap type and its object (a village code, or a person).
 Precision, recall and F1 per finding kind; ``rows_equal`` counts the matched findings
 whose every column agrees too.
+
+``cluster_agreement`` compares two clusterings of the same records (two engines, two
+runs) pair by pair.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 KINDS = ("unmatched_children", "cross_county_students", "duplicate_subsidies", "missed_subsidies", "contact_gaps")
@@ -105,3 +109,35 @@ def format_scores(scores: dict[str, Score]) -> str:
             f"{s.false_positives:5d} {s.false_negatives:5d} {s.rows_equal:6d}"
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How two clusterings of the same records agree, pair by pair: ``only_a`` / ``only_b``
+    are the record pairs one puts in one person and the other does not."""
+
+    pairs_a: int
+    pairs_b: int
+    only_a: list[tuple[str, str]]
+    only_b: list[tuple[str, str]]
+
+    @property
+    def f1(self) -> float:
+        both = self.pairs_a - len(self.only_a)
+        return 2 * both / (self.pairs_a + self.pairs_b) if self.pairs_a + self.pairs_b else 1.0
+
+
+def _linked_pairs(person_of: dict[str, str]) -> set[tuple[str, str]]:
+    members: dict[str, list[str]] = {}
+    for record, person in person_of.items():
+        members.setdefault(person, []).append(record)
+    return {pair for keys in members.values() for pair in combinations(sorted(keys), 2)}
+
+
+def cluster_agreement(a: dict[str, str], b: dict[str, str]) -> Agreement:
+    """Pairwise agreement of two record → person maps over the same records (e.g. the
+    entities of one bundle linked by two engines; the person ids themselves may differ)."""
+    if a.keys() != b.keys():
+        raise ValueError(f"不同的记录集：只在一方的记录 {sorted(a.keys() ^ b.keys())[:5]}")
+    pa, pb = _linked_pairs(a), _linked_pairs(b)
+    return Agreement(len(pa), len(pb), sorted(pa - pb), sorted(pb - pa))

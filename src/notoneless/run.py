@@ -67,6 +67,7 @@ class RunReport:
     persons: int = 0
     rejects: int = 0
     identity_conflicts: int = 0
+    linkage_engine: str = "duckdb"  # where Splink ran: Settings.linkage_engine
     unresolved_targets: int = 0
     contact_service: dict[str, Any] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
@@ -87,6 +88,7 @@ class RunReport:
             "persons": self.persons,
             "rejects": self.rejects,
             "identity_conflicts": self.identity_conflicts,
+            "linkage_engine": self.linkage_engine,
             "unresolved_contact_targets": self.unresolved_targets,
             "contact_service": self.contact_service,
             "findings": self.findings,
@@ -273,6 +275,7 @@ def _link_stage(rc: RunContext) -> None:
     rc.report.person_records = linked.records
     rc.report.persons = linked.persons
     rc.report.identity_conflicts = linked.conflicts
+    rc.report.linkage_engine = linked.engine
 
 
 def _load_stage(rc: RunContext) -> str:
@@ -556,6 +559,9 @@ def _done(console: Console, label: str, started: float) -> float:
     return took
 
 
+ENGINE_LABELS = {"duckdb": "DuckDB（本机）", "spark": "Spark"}
+
+
 def print_summary(console: Console, report: RunReport) -> None:
     """The final summary table, in Chinese."""
     table = Table(title=f"运行小结（{report.run_id}）", show_header=True, header_style="bold")
@@ -565,6 +571,7 @@ def print_summary(console: Console, report: RunReport) -> None:
     table.add_row("识别人员", f"{report.persons:,}")
     table.add_row("拒收行", f"{report.rejects:,}")
     table.add_row("待核身份冲突", f"{report.identity_conflicts:,}")
+    table.add_row("比对引擎", ENGINE_LABELS.get(report.linkage_engine, report.linkage_engine))
     if report.decisions.get("vanished"):
         table.add_row("人工判定：记录已不在数据中", f"{report.decisions['vanished']:,}")
     table.add_row("未能对应的包保对象", f"{report.unresolved_targets:,}")

@@ -200,7 +200,7 @@ def household() -> CustomComparison:
         comparison_levels=[
             _null(
                 'NOT ("household_key_l" IS NOT NULL AND "household_key_r" IS NOT NULL) '
-                'AND NOT (len("carers_l") > 0 AND len("carers_r") > 0)',
+                'AND NOT (array_length("carers_l") > 0 AND array_length("carers_r") > 0)',
                 "无可比的户信息",
             ),
             _level(

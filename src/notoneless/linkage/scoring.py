@@ -8,6 +8,7 @@ person ids (stable_ids.py).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ class LinkReport:
     pairs_per_rule: dict[str, int] = field(default_factory=dict)
     trained: bool = False
     model_path: Path | None = None
+    engine: str = "duckdb"  # where Splink ran (Settings.linkage_engine)
 
     def summary_zh(self) -> str:
         return (
@@ -68,6 +70,37 @@ def make_linker(
     return linker
 
 
+class DuckDBLinkage:
+    """The DuckDB side of one linkage run: Splink on the workspace's own connection
+    (the Spark one, spark_engine.SparkLinkage, has the same four methods)."""
+
+    name = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def linker(self, spec: dict, table: str) -> Linker:
+        return make_linker(self.con, spec, table=table)
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def bring_back(self, physical_name: str, columns: str, table: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {columns} FROM {physical_name}")
+
+    def close(self) -> None:
+        pass
+
+
+def linkage_engine(con: duckdb.DuckDBPyConnection, settings: Settings) -> DuckDBLinkage:
+    """Where Splink runs, as ``settings.linkage_engine`` says (NOTONELESS_LINKAGE_ENGINE)."""
+    if settings.linkage_engine == "spark":
+        from notoneless.linkage.spark_engine import SparkLinkage
+
+        return SparkLinkage(con, settings)  # type: ignore[return-value]
+    return DuckDBLinkage(con)
+
+
 def run_model(settings: Settings) -> Path:
     """The model of the last run (what ``explain`` uses): the workspace's, else the default."""
     ws_model = settings.paths.linkage_model
@@ -83,6 +116,7 @@ class ScoreResult:
     seconds: dict[str, float]
     trained: bool
     model_path: Path
+    engine: str = "duckdb"
 
 
 def score(
@@ -118,50 +152,55 @@ def score(
     spec = training.load_model_dict(spec_path)
     spec["retain_intermediate_calculation_columns"] = False
     spec["retain_matching_columns"] = False
-    linker = make_linker(con, spec)
-    do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
-    if do_train:
-        train_seconds = training.train(linker, on_progress=say)
-        for step, s in train_seconds.items():
-            stats.append((f"training:{step}", s, None))
-    settings.workspace.mkdir(parents=True, exist_ok=True)
-    model_path = settings.paths.linkage_model
-    linker.misc.save_model_to_json(str(model_path), overwrite=True)
-    seconds["training"] = time.perf_counter() - t
-    stats.append(("training", seconds["training"], None))
+    engine = linkage_engine(con, settings)
+    try:
+        linker = engine.linker(spec, model.INPUT_TABLE)
+        _quiet_splink()
+        do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
+        if do_train:
+            train_seconds = training.train(linker, on_progress=say)
+            for step, s in train_seconds.items():
+                stats.append((f"training:{step}", s, None))
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+        model_path = settings.paths.linkage_model
+        if engine.name == "duckdb":
+            linker.misc.save_model_to_json(str(model_path), overwrite=True)
+        else:  # saved in the model's own (DuckDB) SQL, whichever engine trained it
+            from notoneless.linkage.spark_engine import as_base_dialect
 
-    t = time.perf_counter()
-    say("分块生成候选记录对")
-    blocked = linker.inference.compute_blocked_pairs_for_predict()
-    per_rule = con.execute(
-        f"SELECT match_key, count(*) FROM {blocked.physical_name} GROUP BY 1"
-    ).fetchall()
-    pairs_per_rule = {
-        model.BLOCKING_RULE_LABELS[int(k)]: int(v) for k, v in sorted(per_rule, key=lambda kv: int(kv[0]))
-    }
-    pairs = sum(pairs_per_rule.values())
-    seconds["blocking"] = time.perf_counter() - t
-    stats.append(("blocking", seconds["blocking"], pairs))
-    for label, c in pairs_per_rule.items():
-        stats.append((f"blocking:{label}", 0.0, c))
+            trained = as_base_dialect(linker.misc.save_model_to_json(), spec)
+            model_path.write_text(json.dumps(trained, indent=4), encoding="utf-8")
+        seconds["training"] = time.perf_counter() - t
+        stats.append(("training", seconds["training"], None))
 
-    t = time.perf_counter()
-    say(f"为 {pairs:,} 对记录打分")
-    predicted = linker.inference.predict(threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE {PREDICTIONS_TABLE} AS
-        SELECT record_key_l, record_key_r, match_weight, match_probability
-        FROM {predicted.physical_name}
-        """
-    )
-    predicted.drop_table_from_database_and_remove_from_cache()
-    blocked.drop_table_from_database_and_remove_from_cache()
-    (kept,) = con.execute(f"SELECT count(*) FROM {PREDICTIONS_TABLE}").fetchall()[0]
-    linker.table_management.delete_tables_created_by_splink_from_db()
+        t = time.perf_counter()
+        say("分块生成候选记录对")
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        per_rule = engine.rows(f"SELECT match_key, count(*) FROM {blocked.physical_name} GROUP BY 1")
+        pairs_per_rule = {
+            model.BLOCKING_RULE_LABELS[int(k)]: int(v) for k, v in sorted(per_rule, key=lambda kv: int(kv[0]))
+        }
+        pairs = sum(pairs_per_rule.values())
+        seconds["blocking"] = time.perf_counter() - t
+        stats.append(("blocking", seconds["blocking"], pairs))
+        for label, c in pairs_per_rule.items():
+            stats.append((f"blocking:{label}", 0.0, c))
+
+        t = time.perf_counter()
+        say(f"为 {pairs:,} 对记录打分")
+        predicted = linker.inference.predict(threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never")
+        engine.bring_back(
+            predicted.physical_name, "record_key_l, record_key_r, match_weight, match_probability", PREDICTIONS_TABLE
+        )
+        predicted.drop_table_from_database_and_remove_from_cache()
+        blocked.drop_table_from_database_and_remove_from_cache()
+        (kept,) = con.execute(f"SELECT count(*) FROM {PREDICTIONS_TABLE}").fetchall()[0]
+        linker.table_management.delete_tables_created_by_splink_from_db()
+    finally:
+        engine.close()
     seconds["prediction"] = time.perf_counter() - t
     stats.append(("prediction", seconds["prediction"], int(kept)))
-    return ScoreResult(n, pairs, pairs_per_rule, stats, seconds, do_train, model_path)
+    return ScoreResult(n, pairs, pairs_per_rule, stats, seconds, do_train, model_path, engine.name)
 
 
 def link(
@@ -227,4 +266,5 @@ def link(
         pairs_per_rule=scored.pairs_per_rule,
         trained=scored.trained,
         model_path=scored.model_path,
+        engine=scored.engine,
     )

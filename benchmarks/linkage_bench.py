@@ -27,17 +27,17 @@ import duckdb
 THREADS = 2
 
 
-def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float = 1.0) -> Path:
+def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float = 1.0, profile: str = "default") -> Path:
     from notoneless.bundle import ingest_bundle
     from notoneless.synth.generate import generate_bundle
-    from notoneless.synth.rates import WorldConfig, scaled_dirt
+    from notoneless.synth.rates import world_config
 
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     summary = generate_bundle(
-        out, WorldConfig(counties=counties, children_per_county=children, seed=seed, dirt=scaled_dirt(dirt))
+        out, world_config(profile, dirt, counties=counties, children_per_county=children, seed=seed)
     )
-    print(f"generate: {counties} counties x {children:,} children, seed {seed}: "
+    print(f"generate: {counties} counties x {children:,} children, seed {seed}, profile {profile}: "
           f"ID/name dirt x{dirt:g}: {summary.person_records:,} person records of {summary.persons:,} true persons "
           f"({time.perf_counter() - t:.1f} s)", flush=True)
     db = out / "linkage.duckdb"
@@ -45,7 +45,7 @@ def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float =
     con = duckdb.connect(str(db))
     con.execute(f"SET threads = {THREADS}")
     t = time.perf_counter()
-    ingest_bundle(summary.bundle_dir, con)
+    ingest_bundle(summary.bundle_dir, con, workspace_aliases=None)
     n = con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
     print(f"ingest: {n:,} accepted person records ({time.perf_counter() - t:.1f} s)", flush=True)
     con.execute(
@@ -210,7 +210,32 @@ def worker(method: str, db: Path, workspace: Path) -> dict:
     # depends on the other work, CPU time much less so.
     out["cpu_seconds"] = ru.ru_utime + ru.ru_stime
     out.update(pairwise(con))
+    out["persons"] = con.execute("SELECT count(DISTINCT person_id) FROM method_persons").fetchall()[0][0]
+    if method == "ours":
+        out["queue"] = con.execute("SELECT count(*) FROM identity_conflicts").fetchall()[0][0]
+        out["errors_by_sources"] = error_pairs(con)
     con.close()
+    return out
+
+
+def error_pairs(con: duckdb.DuckDBPyConnection) -> dict:
+    """Wrong record pairs of ``method_persons`` by the two source files of the pair:
+    ``merged`` (one predicted person, two true persons) and ``split`` (one true person,
+    two predicted persons), e.g. ``{"merged": {"fupin-hukou": 12}, ...}``."""
+    out = {}
+    for kind, same, differ in (("merged", "person_id", "true_person_id"), ("split", "true_person_id", "person_id")):
+        rows = con.execute(
+            f"""
+            WITH j AS (
+                SELECT m.record_key, split_part(m.record_key, ':', 1) AS src, m.person_id, t.true_person_id
+                FROM method_persons m JOIN truth_persons t USING (record_key)
+            )
+            SELECT least(a.src, b.src) || '-' || greatest(a.src, b.src) AS sources, count(*) AS n
+            FROM j a JOIN j b ON a.{same} = b.{same} AND a.{differ} <> b.{differ} AND a.record_key < b.record_key
+            GROUP BY ALL ORDER BY n DESC
+            """
+        ).fetchall()
+        out[kind] = {k: int(n) for k, n in rows}
     return out
 
 

@@ -26,9 +26,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import duckdb  # noqa: E402
 import linkage_bench as lb  # noqa: E402
 
 
@@ -79,6 +80,12 @@ def run_profile(out: Path, profile: str, args: argparse.Namespace) -> dict:
     for kind in ("merged", "split"):
         top = list(ours["errors_by_sources"][kind].items())[:6]
         print(f"  {kind:<7} " + (", ".join(f"{k} {n:,}" for k, n in top) or "none"))
+    for by, what in (("case", "planted situations of the true persons (truth/hard_cases.csv)"),
+                     ("dirt", "dirt of the two records (truth/dirt.csv)")):
+        print(f"the same by the {what}; top 8:")
+        for kind in ("merged", "split"):
+            top = list(ours["errors_by_sources"][f"{kind}_by_{by}"].items())[:8]
+            print(f"  {kind:<7} " + (", ".join(f"{k} {n:,}" for k, n in top) or "none"))
 
     checks = [
         ("precision >= 0.995", ours["precision"] >= 0.995),

@@ -58,6 +58,10 @@ def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float =
         f"""CREATE OR REPLACE TABLE truth_hard_cases AS
             SELECT * FROM read_csv('{hard.as_posix()}', header = true, all_varchar = true)"""
     )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE truth_dirt AS
+            SELECT * FROM read_csv('{(summary.truth_dir / "dirt.csv").as_posix()}', header = true, all_varchar = true)"""
+    )
     con.close()
     return db
 
@@ -236,6 +240,30 @@ def error_pairs(con: duckdb.DuckDBPyConnection) -> dict:
             """
         ).fetchall()
         out[kind] = {k: int(n) for k, n in rows}
+        # the same wrong pairs by the planted situations of the true persons involved
+        # (truth/hard_cases.csv) and by the dirt of the two records (truth/dirt.csv); a
+        # pair counts once under each label of either side, "(none)" if it has none
+        for by, labels, side in (("case", 'SELECT DISTINCT true_person_id AS k, "case" AS label FROM truth_hard_cases', "p"),
+                                 ("dirt", "SELECT DISTINCT record_key AS k, kind AS label FROM truth_dirt", "r")):
+            rows = con.execute(
+                f"""
+                WITH j AS (
+                    SELECT m.record_key, m.person_id, t.true_person_id
+                    FROM method_persons m JOIN truth_persons t USING (record_key)
+                ),
+                wrong AS (
+                    SELECT row_number() OVER () AS w, a.true_person_id AS pa, b.true_person_id AS pb,
+                           a.record_key AS ra, b.record_key AS rb
+                    FROM j a JOIN j b ON a.{same} = b.{same} AND a.{differ} <> b.{differ} AND a.record_key < b.record_key
+                ),
+                labels AS ({labels})
+                SELECT coalesce(label, '(none)') AS label, count(*) AS n FROM (
+                    SELECT DISTINCT w.w, l.label
+                    FROM wrong w LEFT JOIN labels l ON l.k IN (w.{side}a, w.{side}b)
+                ) GROUP BY ALL ORDER BY n DESC
+                """
+            ).fetchall()
+            out[f"{kind}_by_{by}"] = {k: int(n) for k, n in rows}
     return out
 
 

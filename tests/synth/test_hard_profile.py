@@ -13,7 +13,13 @@ import pytest
 from stdnum.cn import ric
 
 from notoneless.synth import WorldConfig, build_world, generate_bundle
-from notoneless.synth.rates import DEFAULT_DIRT, HARD_DIRT, HARD_LISTS, scaled_dirt, world_config
+from notoneless.synth.rates import (
+    DEFAULT_DIRT,
+    HARD_DIRT,
+    HARD_LISTS,
+    scaled_dirt,
+    world_config,
+)
 from notoneless.synth.systems import World
 
 SIZE = {"counties": 2, "children_per_county": 1500, "seed": 3}

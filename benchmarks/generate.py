@@ -1,7 +1,7 @@
 """Speed of the sample-bundle generator at the demo size (4 counties x 15,000
 children, about 220k person records), or any size given on the command line.
 
-    .venv/bin/python benchmarks/generate.py [--counties 4] [--children-per-county 15000] [--out DIR]
+    .venv/bin/python benchmarks/generate.py [--counties 4] [--children-per-county 15000] [--profile default|hard] [--out DIR]
 
 Prints wall-clock and CPU seconds per stage and the record count of every file.
 The acceptance target is under a minute for the demo size on the project machine.
@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from notoneless.synth import WorldConfig, generate_bundle
+from notoneless.synth import generate_bundle
+from notoneless.synth.rates import PROFILES, world_config
 from notoneless.synth.writer import FORMATS
 
 
@@ -23,9 +24,12 @@ def main() -> None:
     ap.add_argument("--counties", type=int, default=4)
     ap.add_argument("--children-per-county", type=int, default=15_000)
     ap.add_argument("--seed", type=int, default=20251015)
+    ap.add_argument("--profile", choices=tuple(PROFILES), default="default")
+    ap.add_argument("--dirt", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
-    config = WorldConfig(counties=args.counties, children_per_county=args.children_per_county, seed=args.seed)
+    config = world_config(args.profile, args.dirt, counties=args.counties, children_per_county=args.children_per_county,
+                          seed=args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)
         names = iter(("simulate + dirt", "write bundle", "oracle + truth"))
@@ -40,7 +44,8 @@ def main() -> None:
         stages = [(name, w, c) for name, (w, c) in zip(names, stages[1:])]
         files, findings = summary.files, summary.findings
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"generate {args.counties} counties x {args.children_per_county:,} children (seed {args.seed})")
+    print(f"generate {args.counties} counties x {args.children_per_county:,} children (seed {args.seed}, "
+          f"profile {args.profile}, dirt x{args.dirt:g})")
     prev_w, prev_c = t0, c0
     for name, w, c in stages:
         print(f"  {name:<16} {w - prev_w:7.1f} s wall {c - prev_c:7.1f} s cpu")

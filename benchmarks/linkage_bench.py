@@ -27,17 +27,17 @@ import duckdb
 THREADS = 2
 
 
-def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float = 1.0) -> Path:
+def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float = 1.0, profile: str = "default") -> Path:
     from notoneless.bundle import ingest_bundle
     from notoneless.synth.generate import generate_bundle
-    from notoneless.synth.rates import WorldConfig, scaled_dirt
+    from notoneless.synth.rates import world_config
 
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     summary = generate_bundle(
-        out, WorldConfig(counties=counties, children_per_county=children, seed=seed, dirt=scaled_dirt(dirt))
+        out, world_config(profile, dirt, counties=counties, children_per_county=children, seed=seed)
     )
-    print(f"generate: {counties} counties x {children:,} children, seed {seed}: "
+    print(f"generate: {counties} counties x {children:,} children, seed {seed}, profile {profile}: "
           f"ID/name dirt x{dirt:g}: {summary.person_records:,} person records of {summary.persons:,} true persons "
           f"({time.perf_counter() - t:.1f} s)", flush=True)
     db = out / "linkage.duckdb"
@@ -57,6 +57,10 @@ def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float =
     con.execute(
         f"""CREATE OR REPLACE TABLE truth_hard_cases AS
             SELECT * FROM read_csv('{hard.as_posix()}', header = true, all_varchar = true)"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE truth_dirt AS
+            SELECT * FROM read_csv('{(summary.truth_dir / "dirt.csv").as_posix()}', header = true, all_varchar = true)"""
     )
     con.close()
     return db
@@ -236,7 +240,56 @@ def worker(method: str, db: Path, workspace: Path) -> dict:
     # depends on the other work, CPU time much less so.
     out["cpu_seconds"] = ru.ru_utime + ru.ru_stime
     out.update(pairwise(con))
+    out["persons"] = con.execute("SELECT count(DISTINCT person_id) FROM method_persons").fetchall()[0][0]
+    if method == "ours":
+        out["queue"] = con.execute("SELECT count(*) FROM identity_conflicts").fetchall()[0][0]
+        out["errors_by_sources"] = error_pairs(con)
     con.close()
+    return out
+
+
+def error_pairs(con: duckdb.DuckDBPyConnection) -> dict:
+    """Wrong record pairs of ``method_persons`` by the two source files of the pair:
+    ``merged`` (one predicted person, two true persons) and ``split`` (one true person,
+    two predicted persons), e.g. ``{"merged": {"fupin-hukou": 12}, ...}``."""
+    out = {}
+    for kind, same, differ in (("merged", "person_id", "true_person_id"), ("split", "true_person_id", "person_id")):
+        rows = con.execute(
+            f"""
+            WITH j AS (
+                SELECT m.record_key, split_part(m.record_key, ':', 1) AS src, m.person_id, t.true_person_id
+                FROM method_persons m JOIN truth_persons t USING (record_key)
+            )
+            SELECT least(a.src, b.src) || '-' || greatest(a.src, b.src) AS sources, count(*) AS n
+            FROM j a JOIN j b ON a.{same} = b.{same} AND a.{differ} <> b.{differ} AND a.record_key < b.record_key
+            GROUP BY ALL ORDER BY n DESC
+            """
+        ).fetchall()
+        out[kind] = {k: int(n) for k, n in rows}
+        # the same wrong pairs by the planted situations of the true persons involved
+        # (truth/hard_cases.csv) and by the dirt of the two records (truth/dirt.csv); a
+        # pair counts once under each label of either side, "(none)" if it has none
+        for by, labels, side in (("case", 'SELECT DISTINCT true_person_id AS k, "case" AS label FROM truth_hard_cases', "p"),
+                                 ("dirt", "SELECT DISTINCT record_key AS k, kind AS label FROM truth_dirt", "r")):
+            rows = con.execute(
+                f"""
+                WITH j AS (
+                    SELECT m.record_key, m.person_id, t.true_person_id
+                    FROM method_persons m JOIN truth_persons t USING (record_key)
+                ),
+                wrong AS (
+                    SELECT row_number() OVER () AS w, a.true_person_id AS pa, b.true_person_id AS pb,
+                           a.record_key AS ra, b.record_key AS rb
+                    FROM j a JOIN j b ON a.{same} = b.{same} AND a.{differ} <> b.{differ} AND a.record_key < b.record_key
+                ),
+                labels AS ({labels})
+                SELECT coalesce(label, '(none)') AS label, count(*) AS n FROM (
+                    SELECT DISTINCT w.w, l.label
+                    FROM wrong w LEFT JOIN labels l ON l.k IN (w.{side}a, w.{side}b)
+                ) GROUP BY ALL ORDER BY n DESC
+                """
+            ).fetchall()
+            out[f"{kind}_by_{by}"] = {k: int(n) for k, n in rows}
     return out
 
 

@@ -1,7 +1,7 @@
 """Linkage at scale: about a million person records (issue 6 acceptance).
 
     .venv/bin/python benchmarks/linkage_scale.py [--counties 16] [--children 15000] [--seed 777] [--out DIR]
-                                                 [--engine duckdb|spark]
+                                                 [--engine duckdb|spark] [--profile default|hard]
 
 Generates and ingests the bundle (not timed as linkage), then links it in a fresh
 process with ``notoneless.linkage.link`` (DuckDB on 2 threads) and prints the time
@@ -37,11 +37,13 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="reuse OUT/linkage.duckdb if it exists")
     ap.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                     help="spark: our linkage on Spark beside DuckDB (instead of the plain Splink model)")
+    ap.add_argument("--profile", choices=("default", "hard"), default="default",
+                    help="the generator's profile (synth.rates.PROFILES): hard = village lists typed by hand")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="notoneless-scale-"))
     db = out / "linkage.duckdb"
     if not (args.reuse and db.is_file()):
-        db = lb.prepare(out, counties=args.counties, children=args.children, seed=args.seed)
+        db = lb.prepare(out, counties=args.counties, children=args.children, seed=args.seed, profile=args.profile)
 
     print(f"\nload average before linking: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine slows every figure)")
     ours = lb.run_worker("ours", db, out / "ws_ours")

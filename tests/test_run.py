@@ -128,6 +128,23 @@ def test_generated_bundle_scores_against_truth(graph, graph_settings, tmp_path):
         assert s.f1 >= 0.98, format_scores(scores)
 
 
+def test_hard_profile_bundle_runs_end_to_end(graph, graph_settings, tmp_path):
+    """A bundle of the hard profile (hand-typed village lists) goes through the whole job;
+    its findings are scored against its truth (figures in benchmarks/linkage_accuracy.py)."""
+    from notoneless.synth.rates import world_config
+
+    summary = generate_bundle(tmp_path / "gen", world_config("hard", counties=2, children_per_county=400, seed=10))
+    report = run_bundle(summary.bundle_dir, tmp_path / "out", graph_settings)
+    assert report.persons > 0
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "out" / name).is_file(), name
+    scores = score_findings(tmp_path / "out", summary.truth_dir)
+    print(format_scores(scores))
+    for kind, s in scores.items():
+        assert s.true_positives + s.false_negatives > 0, f"the generated truth has no {kind}: enlarge the bundle"
+        assert s.f1 >= 0.95, format_scores(scores)
+
+
 def _cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NOTONELESS_")}
     environ.update({"NOTONELESS_WORKSPACE": str(tmp_path / "ws"), "COLUMNS": "200", **env})

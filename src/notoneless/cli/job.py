@@ -13,18 +13,31 @@ import typer
 
 from notoneless.cli.consoles import READER_HELP, console
 
+PROFILE_HELP = ("生成规则：default（一般情形，同一种子与以往逐字节相同）或 hard（扶贫、民政、残联名单手工录入："
+                "身份证号缺失与错录更多、户主姓名不一、同户子女同辈字、同村同名、子女列在祖父母户下）")
+
+
+def _check_profile(profile: str) -> None:
+    from notoneless.synth.rates import PROFILES
+
+    if profile not in PROFILES:
+        raise typer.BadParameter(f"未知的生成规则 {profile}：可选 {'、'.join(PROFILES)}", param_hint="--profile")
+
 
 def demo_command(
     counties: int = typer.Option(4, "--counties", help="县的数量"),
     children_per_county: int = typer.Option(15_000, "--children-per-county", help="每县儿童数"),
     seed: int = typer.Option(20251015, "--seed", help="随机种子"),
+    profile: str = typer.Option("default", "--profile", help=PROFILE_HELP),
 ) -> None:
     """演示：生成样例数据包（首次）并完整运行比对，显示问题线索所在位置。
     Demo: generate the sample bundle (once) and run the whole job on it; prints where the findings are."""
     from notoneless.commands import demo
     from notoneless.config import get_settings
 
-    demo.run(get_settings(), console, counties=counties, children_per_county=children_per_county, seed=seed)
+    _check_profile(profile)
+    demo.run(get_settings(), console, counties=counties, children_per_county=children_per_county, seed=seed,
+             profile=profile)
 
 
 # --- linkage: explain ----------------------------------------------------------
@@ -87,9 +100,11 @@ def generate_command(
         1.0, "--dirt", min=0.0,
         help="身份证号与姓名脏数据比例的倍数：1 为一般县，3 为手工录入名单的县（各系统比例见 synth/rates.py）",
     ),
+    profile: str = typer.Option("default", "--profile", help=PROFILE_HELP),
 ) -> None:
     """生成模拟的样例数据包（湖南怀化等县，含脏数据与疑难情形）及其答案。
     Generate a simulated sample bundle with known truth (OUT/bundle, OUT/truth)."""
     from notoneless.commands.generate import run as run_generate
 
-    run_generate(out, counties, children_per_county, seed, formats, console, dirt)
+    _check_profile(profile)
+    run_generate(out, counties, children_per_county, seed, formats, console, dirt, profile)

@@ -12,23 +12,26 @@ from rich.console import Console
 from notoneless.config import Settings
 
 
-def demo_dir(settings: Settings, counties: int, children_per_county: int, seed: int) -> Path:
-    return settings.paths.demo / f"{counties}x{children_per_county}-{seed}"
+def demo_dir(settings: Settings, counties: int, children_per_county: int, seed: int, profile: str = "default") -> Path:
+    suffix = "" if profile == "default" else f"-{profile}"
+    return settings.paths.demo / f"{counties}x{children_per_county}-{seed}{suffix}"
 
 
-def run(settings: Settings, console: Console, *, counties: int, children_per_county: int, seed: int) -> None:
+def run(settings: Settings, console: Console, *, counties: int, children_per_county: int, seed: int,
+        profile: str = "default") -> None:
     from notoneless.commands import graph as graph_commands
     from notoneless.commands.api import demo_officer_lines
     from notoneless.graph.store import open_graph
     from notoneless.run import run_bundle
-    from notoneless.synth import WorldConfig, generate_bundle
+    from notoneless.synth import generate_bundle
+    from notoneless.synth.rates import world_config
 
     if settings.local_graph:
         graph_commands.build(settings, console)
-    base = demo_dir(settings, counties, children_per_county, seed)
+    base = demo_dir(settings, counties, children_per_county, seed, profile)
     bundle = base / "bundle"
     if not (bundle / "manifest.json").is_file():
-        config = WorldConfig(counties=counties, children_per_county=children_per_county, seed=seed)
+        config = world_config(profile, counties=counties, children_per_county=children_per_county, seed=seed)
         with console.status("生成样例数据包 …") as status:
             generate_bundle(base, config, progress=lambda msg: status.update(msg))
         console.print(f"样例数据包：{bundle}（答案：{base / 'truth'}）")

@@ -10,16 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 from notoneless.bundle.schema import FILES
-from notoneless.synth import WorldConfig, generate_bundle
-from notoneless.synth.rates import scaled_dirt
+from notoneless.synth import generate_bundle
+from notoneless.synth.rates import world_config
 from notoneless.synth.writer import parse_formats
 
 
 def run(
-    out: Path, counties: int, children_per_county: int, seed: int, formats: str, console: Console, dirt: float = 1.0
+    out: Path, counties: int, children_per_county: int, seed: int, formats: str, console: Console, dirt: float = 1.0,
+    profile: str = "default",
 ) -> None:
     chosen = parse_formats(formats)
-    config = WorldConfig(counties=counties, children_per_county=children_per_county, seed=seed, dirt=scaled_dirt(dirt))
+    config = world_config(profile, dirt, counties=counties, children_per_county=children_per_county, seed=seed)
     started = time.perf_counter()
     with console.status("生成中 …") as status:
         summary = generate_bundle(out, config, chosen, progress=lambda msg: status.update(msg))

@@ -109,7 +109,7 @@ def id_scientific(id18: str) -> str | None:
 
 
 _ID_KINDS = ("id_missing", "id_cosmetic", "id_typo", "id_transposition", "id_bad_check", "id_len15", "id_sci",
-             "id_disability_cert")
+             "id_disability_cert", "id_relative")
 _NAME_KINDS = ("name_traditional", "name_homophone", "name_swapped", "name_space")
 
 
@@ -155,6 +155,13 @@ def dirty_id(rng: random.Random, id18: str, kind: str, row: Row) -> tuple[str, s
         t = DISABILITY_TYPES.index(row.values["残疾类别"]) + 1
         g = DISABILITY_GRADES.index(row.values["残疾等级"]) + 1
         return f"{id18}{t}{g}", "id_disability_cert"
+    if kind == "id_relative":
+        # a clerk copies the ID from the line above: a child gets the head's (or a
+        # sibling's) number, a parent a child's; valid, but someone else's
+        p = row.person
+        assert p is not None
+        others = [m.id_no for m in p.household.members if m is not p and m.id_no]
+        return (rng.choice(others), "id_relative") if others else None
     raise ValueError(kind)
 
 

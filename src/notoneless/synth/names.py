@@ -35,6 +35,9 @@ COMPOUND_SURNAMES = frozenset(s for s, _ in SURNAMES if len(s) == 2)
 GIVEN_MALE = "伟强磊军洋勇杰涛明超辉浩宇轩俊博文峰鹏华建国志宏斌鑫昊睿泽晨阳航天梓皓嘉家振海林兴亮成龙坤凯豪然铭哲瑞锦翔毅彬东恒子一"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀玲婷雪慧琳欣怡雨萱涵诗梦悦佳可馨彤妍晨思若晴瑶琪颖露倩蕾雯楠月紫依嘉子蓉兰凤红梅燕"
 
+# Generation characters (字辈) siblings share as the first of two given-name characters.
+GENERATION_CHARACTERS = "子梓嘉家思宇雨晨文佳一俊欣"
+
 # Characters a clerk may write instead of one that sounds the same.
 _HOMOPHONE_POOL = (
     "伟玮炜卫维薇蔚军君均俊骏峻杰洁捷婕洋阳扬杨涛韬滔明鸣铭敏民静婧靖敬晶菁丽莉俐立力利艳燕彦雁"

@@ -72,6 +72,8 @@ class Household:
     poverty_type: str | None = None
     relief: str | None = None  # 救助类型 of the household in minzheng
     members: list[Person] = field(default_factory=list)
+    grandparents: Household | None = None  # the grandparents' own 户 in the same village (hard profile)
+    listed_under: Household | None = None  # fupin/minzheng list the children in this household (hard profile)
 
     @property
     def head(self) -> Person:
@@ -191,7 +193,39 @@ class _Builder:
                 kids[1].given = names.pick_given(self.rng, kids[1].sex)
             kids[0].cases.append("twin")
             kids[1].cases.append("twin")
+        lists = self.cfg.lists
+        if lists.generation_names and len(kids) >= 2 and not uyghur and rng.random() < lists.generation_names:
+            self._generation_names(kids)
+        if lists.grandparents and village is not None and kids and not uyghur and rng.random() < lists.grandparents:
+            hh.grandparents = self._grandparents(county, village, kids[0].surname, min(father_birth, mother_birth))
         return hh
+
+    def _generation_names(self, kids: list[Person]) -> None:
+        """The children share the first character of a two-character given name (字辈):
+        张子涵, 张子豪; every child's name stays distinct."""
+        rng = self.rng
+        gen = rng.choice(names.GENERATION_CHARACTERS)
+        taken: set[str] = set()
+        for k in kids:
+            pool = [c for c in (names.GIVEN_MALE if k.sex == "M" else names.GIVEN_FEMALE) if c != gen and c not in taken]
+            second = rng.choice(pool)
+            taken.add(second)
+            k.given = gen + second
+            k.cases.append("generation_name")
+
+    def _grandparents(self, county: County, village: Village, surname: str, parent_birth: date) -> Household:
+        """The paternal grandparents' own 户 in the same village: grandfather (head) and,
+        mostly, grandmother; born a generation before the older parent."""
+        rng = self.rng
+        gp = Household(len(self.households) + 1, county, village, None, self._hukou_no(county.code),
+                       _pick_ethnicity(rng, county))
+        self.households.append(gp)
+        born = parent_birth - timedelta(days=365 * rng.randint(22, 32) + rng.randrange(365))
+        self._person(gp, surname, names.pick_given(rng, "M"), False, "M", born, "户主", False)
+        if rng.random() < 0.8:
+            wife = born + timedelta(days=rng.randrange(-3 * 365, 3 * 365))
+            self._person(gp, names.pick_surname(rng), names.pick_given(rng, "F"), False, "F", wife, "配偶", False)
+        return gp
 
     def _person(self, hh: Household, surname: str, given: str, dotted: bool, sex: str, birth: date,
                 relation: str, is_child: bool) -> Person:
@@ -218,6 +252,8 @@ class _Builder:
                 self.household(county, None, rng.choice(self.geo.out_of_province), k)
                 made += k
         self._namesakes()
+        if cfg.lists.village_namesakes:
+            self._village_namesakes()
         self._issue_ids()
         return Population(self.households, self.persons)
 
@@ -244,6 +280,30 @@ class _Builder:
             b.given, b.birth = a.given, a.birth
             a.cases.append("namesake")
             b.cases.append("namesake")
+            n -= 1
+
+    def _village_namesakes(self) -> None:
+        """Give some children the full name of a child of another household in the same
+        village (same surname and sex; each keeps its own birth date)."""
+        rng = self.rng
+        kids = [p for p in self.persons if p.is_child and not p.dotted and p.household.village and not p.cases]
+        by_key: dict[tuple[str, str, str], list[Person]] = {}
+        for k in kids:
+            by_key.setdefault((k.household.village.code, k.surname, k.sex), []).append(k)  # type: ignore[union-attr]
+        n = round(len(kids) * self.cfg.lists.village_namesakes / 2)
+        for _ in range(n * 6):
+            if n == 0:
+                break
+            a = rng.choice(kids)
+            same = by_key[(a.household.village.code, a.surname, a.sex)]  # type: ignore[union-attr]
+            b = rng.choice(same)
+            if a.cases or b is a or b.cases or b.household is a.household:
+                continue
+            if any(s.given == a.given for s in b.household.children):
+                continue
+            b.given = a.given
+            a.cases.append("village_namesake")
+            b.cases.append("village_namesake")
             n -= 1
 
     def _issue_ids(self) -> None:
@@ -288,6 +348,18 @@ def assign_lives(rng: random.Random, pop: Population, geo: Geography, schools: S
         for m in hh.members:
             if not m.is_child and rng.random() < pr.disabled_adult:
                 m.disability = (rng.choice(DISABILITY_TYPES), rng.choice(DISABILITY_GRADES))
+    if cfg.lists.listed_under_grandparent:
+        for hh in pop.households:
+            gp = hh.grandparents
+            if gp is None or not (hh.fupin_no or hh.relief) or rng.random() >= cfg.lists.listed_under_grandparent:
+                continue
+            hh.listed_under = gp
+            if hh.fupin_no and gp.fupin_no is None:  # the grandparents' household is on the list too
+                v = gp.village.code  # type: ignore[union-attr]
+                n = fupin_seq[v] = fupin_seq.get(v, 0) + 1
+                gp.fupin_no, gp.poverty_type = f"{v}{n:04d}", hh.poverty_type
+            for k in hh.children:
+                k.cases.append("listed_under_grandparent")
 
     for p in pop.children:
         hh = p.household
@@ -303,7 +375,7 @@ def assign_lives(rng: random.Random, pop: Population, geo: Geography, schools: S
             continue
         compulsory = 6 <= age <= 15
         r = rng.random()
-        if compulsory and not p.cases and r < h.no_id:
+        if compulsory and not any(c in ("twin", "namesake") for c in p.cases) and r < h.no_id:
             p.id_no = None
             p.hukou_status = None
             p.cases.append("no_id")

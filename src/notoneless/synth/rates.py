@@ -1,11 +1,20 @@
 """Everything that can be tuned about the simulated world, in one place.
 
 `WorldConfig` holds the size, the comparison's term and reference date, the rates of
-the hard cases (`HardCaseRates`) and, per source system, the rates of dirt
-(`DirtRates`). Defaults aim at what real county extracts look like: most records
-clean, the poverty registry (fupin) dirtiest, the household registry (hukou)
-cleanest. All rates are probabilities per record (or per child / household where
-the docstring says so).
+the hard cases (`HardCaseRates`), of what hand-typed relief lists do besides dirt
+(`HandListRates`) and, per source system, the rates of dirt (`DirtRates`). Defaults
+aim at what real county extracts look like: most records clean, the poverty
+registry (fupin) dirtiest, the household registry (hukou) cleanest. All rates are
+probabilities per record (or per child / household where the docstring says so).
+
+Two named profiles (`PROFILES`, chosen with `world_config`): ``default``, the
+generator as it always was (same seed, byte-identical files), and ``hard``, where the
+poverty (fupin), relief (minzheng) and disability (canlian) lists are typed by hand
+in the villages: more missing and mistyped ID numbers there (a relative's ID among
+them), household heads written differently from the 户籍 (homophones, traditional
+characters, the other parent, a grandparent), siblings named with one generation
+character (张子涵 / 张子豪), the same full name twice in one village, and children
+listed in their grandparents' household. hukou and xueji stay as they are.
 """
 
 from __future__ import annotations
@@ -76,6 +85,7 @@ class DirtRates:
     id_len15: float = 0.0  # legacy 15-digit form (adults born before 2000 only)
     id_sci: float = 0.0  # Excel scientific notation, unrecoverable
     id_disability_cert: float = 0.0  # 20-digit 残疾人证号 where the ID belongs (canlian)
+    id_relative: float = 0.0  # the valid ID of another member of the household (a parent's, a sibling's)
     name_traditional: float = 0.0
     name_homophone: float = 0.0
     name_swapped: float = 0.0  # given name first
@@ -126,7 +136,7 @@ DEFAULT_DIRT: dict[str, DirtRates] = {
 # the ID number or the name. Formats (dates, sex codes, dot variants) stay as they are.
 SCALED_KINDS = (
     "id_missing", "id_cosmetic", "id_typo", "id_transposition", "id_bad_check", "id_len15", "id_sci",
-    "id_disability_cert", "name_traditional", "name_homophone", "name_swapped", "name_space",
+    "id_disability_cert", "id_relative", "name_traditional", "name_homophone", "name_swapped", "name_space",
 )
 
 
@@ -152,6 +162,59 @@ def scaled_dirt(factor: float, base: dict[str, DirtRates] | None = None) -> dict
 
 
 @dataclass(frozen=True)
+class HandListRates:
+    """What the hand-typed village lists (fupin, minzheng, canlian) do besides dirt.
+
+    All zero in the default profile (then no random number is drawn for them, so the
+    default output stays as it was). Each is something real lists show:
+    """
+
+    # per household with 2+ children: the children share a generation character (字辈),
+    # 张子涵 / 张子豪, as many rural families name them
+    generation_names: float = 0.0
+    # per child: another child of the same village, in another household, has the same
+    # full name (another birth date); common names repeat within a village
+    village_namesakes: float = 0.0
+    # per village household with children: the (paternal) grandparents have their own 户
+    # in the same village (two generations, two 户口簿)
+    grandparents: float = 0.0
+    # per such household on a fupin or minzheng list: the children are listed in the
+    # grandparents' household there (留守儿童 registered for aid where they live)
+    listed_under_grandparent: float = 0.0
+    # per household and list (fupin, minzheng): 户主姓名 not as in the 户籍: a homophone, traditional
+    # characters, the other parent as head, or a grandparent as head (relations follow the head)
+    head_name_varies: float = 0.0
+
+
+def _hand_typed(rates: DirtRates, **more: float) -> DirtRates:
+    """`rates` with the given kinds raised to these values."""
+    return replace(rates, **more)
+
+
+# The hard profile's dirt: hukou and xueji as in the default; the three village lists with
+# about four times the missing and mistyped IDs, a relative's ID now and then, and more
+# names typed from hearing. Still below what `scaled_dirt` 3 makes of the default.
+HARD_DIRT: dict[str, DirtRates] = {
+    **DEFAULT_DIRT,
+    "fupin": _hand_typed(DEFAULT_DIRT["fupin"], id_missing=0.06, id_typo=0.04, id_transposition=0.02,
+                         id_relative=0.008, name_homophone=0.035, name_traditional=0.02),
+    "minzheng": _hand_typed(DEFAULT_DIRT["minzheng"], id_missing=0.03, id_typo=0.025, id_transposition=0.012,
+                            id_relative=0.005, name_homophone=0.02),
+    "canlian": _hand_typed(DEFAULT_DIRT["canlian"], id_missing=0.02, id_typo=0.015, id_transposition=0.008,
+                           id_relative=0.003, name_homophone=0.015),
+}
+
+HARD_LISTS = HandListRates(generation_names=0.3, village_namesakes=0.01, grandparents=0.25,
+                           listed_under_grandparent=0.3, head_name_varies=0.2)
+
+# name -> (base dirt, hand-list rates)
+PROFILES: dict[str, tuple[dict[str, DirtRates], HandListRates]] = {
+    "default": (DEFAULT_DIRT, HandListRates()),
+    "hard": (HARD_DIRT, HARD_LISTS),
+}
+
+
+@dataclass(frozen=True)
 class WorldConfig:
     """The size and the rules of one generated prefecture."""
 
@@ -163,6 +226,8 @@ class WorldConfig:
     hard: HardCaseRates = field(default_factory=HardCaseRates)
     population: PopulationRates = field(default_factory=PopulationRates)
     dirt: dict[str, DirtRates] = field(default_factory=lambda: dict(DEFAULT_DIRT))
+    profile: str = "default"  # a name of `PROFILES` (a label; `lists` and `dirt` hold its rates)
+    lists: HandListRates = field(default_factory=HandListRates)
 
     @property
     def school_year_start(self) -> date:
@@ -178,3 +243,12 @@ class WorldConfig:
     def villages_per_county(self) -> int:
         """About 150 children per village at full size, at least 12 villages."""
         return max(12, min(150, self.children_per_county // 150))
+
+
+def world_config(profile: str = "default", dirt: float = 1.0, **size) -> WorldConfig:
+    """The `WorldConfig` of a named profile (``default`` or ``hard``), its ID and name dirt
+    times ``dirt`` (`scaled_dirt`); ``size``: counties, children_per_county, seed, ..."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
+    base, lists = PROFILES[profile]
+    return WorldConfig(dirt=scaled_dirt(dirt, base), profile=profile, lists=lists, **size)

@@ -20,6 +20,7 @@ from notoneless.synth.schools import SPECIAL, SchoolDirectory, grade_label
 SEX_LABEL = {"M": "男", "F": "女"}
 PROJECT_COMPULSORY = "义务教育家庭经济困难学生生活补助"
 PROJECT_HIGH = "普通高中国家助学金"
+GRANDCHILD = {"M": "孙子", "F": "孙女"}
 PAY_METHODS = ("惠农一卡通", "惠农一卡通", "银行卡", "现金")
 
 
@@ -143,22 +144,34 @@ class _Projector:
                     "民族": m.ethnicity, "户号": old_no, "户主姓名": old_head,
                     "与户主关系": "孙子" if m.sex == "M" else "孙女", "区划代码": m.old_village.code, "户籍状态": "迁出",
                 }, (m.old_village.code, old_no, i), m)
+        gp = hh.listed_under  # the children are listed in their grandparents' household (hard profile)
         if hh.fupin_no:
+            f_head, f_rel = self.list_head(hh, "fupin")
             for i, m in enumerate(alive):
                 self.in_fupin.add(id(m))
+                if gp is not None and m.is_child:
+                    self.add("fupin", {
+                        "证件号码": m.id_no or "", "姓名": m.name, "性别": SEX_LABEL[m.sex], "户编号": gp.fupin_no or "",
+                        "户主姓名": gp.head.name, "与户主关系": GRANDCHILD[m.sex], "区划代码": v.code,
+                        "贫困户属性": hh.poverty_type or "",
+                    }, (gp.fupin_no, 100 + hh.hid, i), m)
+                    continue
                 self.add("fupin", {
                     "证件号码": m.id_no or "", "姓名": m.name, "性别": SEX_LABEL[m.sex], "户编号": hh.fupin_no,
-                    "户主姓名": head, "与户主关系": m.relation, "区划代码": v.code, "贫困户属性": hh.poverty_type or "",
+                    "户主姓名": f_head, "与户主关系": f_rel.get(m.relation, m.relation) if f_rel else m.relation,
+                    "区划代码": v.code, "贫困户属性": hh.poverty_type or "",
                 }, (hh.fupin_no, i), m)
         if hh.relief:
+            m_head, _ = self.list_head(hh, "minzheng")
             for i, m in enumerate(alive):
                 if m.id_no is None:
                     continue
                 self.relief[id(m)] = hh.relief
+                under_gp = gp is not None and m.is_child
                 self.add("minzheng", {
                     "身份证号": m.id_no, "姓名": m.name, "性别": SEX_LABEL[m.sex], "救助类型": hh.relief,
-                    "户主姓名": head, "区划代码": v.code,
-                }, (v.code, hh.hukou_no, i), m)
+                    "户主姓名": gp.head.name if under_gp else m_head, "区划代码": v.code,  # type: ignore[union-attr]
+                }, (v.code, gp.hukou_no, 100 + hh.hid, i) if under_gp else (v.code, hh.hukou_no, i), m)  # type: ignore[union-attr]
         for i, m in enumerate(alive):
             if m.disability and m.id_no:
                 self.in_canlian.add(id(m))
@@ -166,6 +179,41 @@ class _Projector:
                     "身份证号": m.id_no, "姓名": m.name, "性别": SEX_LABEL[m.sex], "残疾类别": m.disability[0],
                     "残疾等级": m.disability[1], "区划代码": v.code,
                 }, (v.code, hh.hukou_no, i), m)
+
+    def list_head(self, hh: Household, stem: str) -> tuple[str, dict[str, str] | None]:
+        """户主姓名 as a hand-typed list writes it, and how 与户主关系 changes with it (None:
+        unchanged). In the hard profile, at ``head_name_varies`` per household and list:
+        a homophone or traditional form of the head's name, the other parent as head, or
+        the grandfather (when the grandparents live in the village)."""
+        head = hh.head
+        rate = self.cfg.lists.head_name_varies
+        if not rate or self.rng.random() >= rate:
+            return head.name, None
+        rng = self.rng
+        kinds = []
+        if not head.dotted:
+            kinds += ["homophone", "traditional"]
+        parents = [m for m in hh.members if not m.is_child]
+        if len(parents) == 2:
+            kinds.append("other_parent")
+        if hh.grandparents is not None:
+            kinds.append("grandparent")
+        kind = rng.choice(kinds) if kinds else None
+        name, relations = head.name, None
+        if kind == "homophone":
+            name = names.homophone_variant(rng, head.surname, head.given) or name
+        elif kind == "traditional":
+            name = names.traditional(name)
+        elif kind == "other_parent":
+            name, relations = parents[1].name, {"户主": "配偶", "配偶": "户主"}
+        elif kind == "grandparent":
+            name = hh.grandparents.head.name  # type: ignore[union-attr]
+            relations = {"户主": "子" if head.sex == "M" else "女", "配偶": "儿媳" if head.sex == "M" else "女婿",
+                         "子": "孙子", "女": "孙女"}
+        if name == head.name:
+            return name, None
+        head.cases.append(f"head_{kind}_{stem}")
+        return name, relations
 
     def xueji(self, p: Person) -> None:
         if not p.enrolments:

@@ -146,6 +146,8 @@ def session(settings: Settings) -> Any:
             .config("spark.driver.memory", settings.spark_driver_memory)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
+            # Spark's catalog files go to the workspace, not to whatever directory the run was started in
+            .config("spark.sql.warehouse.dir", (settings.workspace / "spark" / "warehouse").resolve().as_uri())
         )
         if settings.spark_master.startswith("local"):
             # This process's Python (with the project's packages) runs the Arrow UDF; pyspark

@@ -5,10 +5,14 @@ every row is shaped in DuckDB (one SQL statement per step, set-based), then writ
 through :meth:`GraphStore.write_rows` in ``UNWIND`` batches by the named queries under
 ``graph_schema/queries/load/``.
 
-Idempotent: every node and relationship the load writes is ``MERGE``d on its key and
-tagged with the run's ``run_id``; after the writes, whatever still carries an older
-``run_id`` (a record no longer in the bundle, a relationship that moved) is deleted.
-A re-run of the same bundle therefore leaves the same graph.
+Incremental: the workspace keeps what the graph holds as of the last completed load
+(``graph/load_state.py``: per step, each item's key and fingerprint). When its token
+equals the graph's load marker, only the new and changed rows are written and the
+removed keys deleted by key; otherwise (fresh workspace, graph cleared, restored or
+loaded by another writer, a load that stopped half-way) the load is full: every node and
+relationship is ``MERGE``d on its key and tagged with the run's ``run_id``, and whatever
+still carries an older ``run_id`` is deleted. Either way a re-run of the same bundle
+leaves the same graph (``graph_schema/README.md``, "the incremental load").
 """
 
 from __future__ import annotations

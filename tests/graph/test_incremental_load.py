@@ -17,7 +17,7 @@ from notoneless.graph.load import FULL, INCREMENTAL, STEPS, load_graph
 pytestmark = pytest.mark.graph
 
 KEYS = {"Division": "code", "School": "school_id", "Person": "person_id", "SourceRecord": "record_key",
-        "Household": "key", "Contact": "contact_id", "Visit": "key"}
+        "Household": "key", "Contact": "contact_id", "Visit": "key", "ContactAssignment": "assignment_id"}
 
 
 def _workspace(records=None, schools=None) -> duckdb.DuckDBPyConnection:
@@ -163,3 +163,45 @@ def test_an_interrupted_load_makes_the_next_one_full(graph, tmp_path):
     report = load_graph(changed, graph, run_id="r3", state=state)
     assert report.mode == FULL and "interrupted" in report.reason
     assert _dump(graph) == _full_from_scratch(graph, changed)
+
+
+def test_officers_events_between_runs_rewrite_the_contact_steps_whole(graph, tmp_path):
+    """Officers' 三包 actions write contacts and responsibilities straight into the graph
+    between runs: the next load writes those steps whole, and the graph is a full load's."""
+    import datetime as dt
+
+    from notoneless.contacts.effective import ServiceStatements
+
+    state = tmp_path / "graph_load.duckdb"
+    reference = dt.date(2025, 10, 15)
+    con = _workspace()
+    load_graph(con, graph, run_id="r1", state=state, service=ServiceStatements.read(graph, reference))
+    made = dt.datetime.now(dt.UTC).isoformat()
+    event = {"assignment_id": "CA-t1", "action": "assign", "contact_id": "C1", "duty_type": "包人", "target": "P20",
+             "made_by": "测试", "actor_id": "U-t", "actor_role": "乡镇专干", "actor_division": "431202101",
+             "made_at": made, "note": None, "batch_id": "CB-t1"}
+
+    def act(tx):
+        tx.run(graph.cypher("contacts/record_assignments"), rows=[event]).consume()
+        tx.run(graph.cypher("contacts/apply_assignments"), rows=[event]).consume()
+
+    graph.execute_write(act)
+    graph.query("contacts/record_status", change_id="CS-t1", contact_id="C2", status="离岗", made_by="测试",
+                actor_id="U-t", actor_role="乡镇专干", actor_division="431202101", made_at=made, note=None)
+    report = load_graph(con, graph, run_id="r2", state=state, service=ServiceStatements.read(graph, reference))
+    assert report.mode == INCREMENTAL and report.service_steps_whole
+    assert report.rows["Contact 帮扶联系人"] == 6 and report.rows["SourceRecord 源记录"] == 0
+    assert report.rows["CONCERNS 三包事件"] == 1
+    incremental = _dump(graph)
+    assert ("Contact:C1", "RESPONSIBLE_FOR", "Person:P20") in {(r[0], r[1], r[3]) for r in incremental[1]}
+    # the same graph as a full load with the same events (officers' nodes kept, the load's rebuilt)
+    graph.execute_write(lambda tx: tx.run(
+        "MATCH (n) WHERE n:Division OR n:School OR n:Person OR n:SourceRecord OR n:Household OR n:Contact "
+        "OR n:Visit OR n:GraphLoad DETACH DELETE n").consume())
+    full = load_graph(con, graph, run_id="r3", service=ServiceStatements.read(graph, reference))
+    assert full.mode == FULL
+    assert _dump(graph) == incremental
+    # and with no new events, the next load writes nothing again
+    load_graph(con, graph, run_id="r4", state=state, service=ServiceStatements.read(graph, reference))
+    quiet = load_graph(con, graph, run_id="r5", state=state, service=ServiceStatements.read(graph, reference))
+    assert quiet.mode == INCREMENTAL and not quiet.service_steps_whole and quiet.written == 0

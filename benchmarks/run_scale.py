@@ -10,7 +10,8 @@ person records a value changes (xueji 年级, zizhu 金额, hukou 与户主关�
 property and, for hukou, its MEMBER_OF), and the last 0.5 % of the xueji rows are gone.
 Each run is ``notoneless run`` in its own process (a fresh local Neo4j on the first),
 and the script prints every stage's time, the load's mode and rows written, the run's
-peak RSS, and the Neo4j process's RSS (now and peak) after each run. The machine's load
+peak RSS, and the Neo4j process's RSS (polled during each run: the run stops the local
+server it started). The machine's load
 average is printed too: other work on it slows every figure.
 """
 
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -101,26 +103,48 @@ def changed_bundle(bundle: Path, to: Path, records: int, share: float = 0.05, se
     return changed
 
 
-def neo4j_rss(ws: Path) -> tuple[float, float]:
-    """(RSS now, peak RSS) of the workspace's local Neo4j, GiB."""
-    pid = int((ws / "neo4j" / "server.pid").read_text().strip())
-    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    kib = lambda k: int(status[k].split()[0]) / 2**20  # noqa: E731
-    return kib("VmRSS"), kib("VmHWM")
+def _neo4j_status(ws: Path) -> dict[str, float] | None:
+    """VmRSS and VmHWM (GiB) of the workspace's local Neo4j, if it runs."""
+    try:
+        pid = int((ws / "neo4j" / "server.pid").read_text().strip())
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (OSError, ValueError):
+        return None
+    status = dict(line.split(":", 1) for line in lines if ":" in line)
+    return {k: int(status[k].split()[0]) / 2**20 for k in ("VmRSS", "VmHWM") if k in status}
+
+
+class Neo4jWatch(threading.Thread):
+    """Polls the local Neo4j's memory while a run goes (the run stops the server it started)."""
+
+    def __init__(self, ws: Path) -> None:
+        super().__init__(daemon=True)
+        self.ws, self.done, self.rss, self.peak = ws, threading.Event(), 0.0, 0.0
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            now = _neo4j_status(self.ws)
+            if now:
+                self.rss = max(self.rss, now.get("VmRSS", 0.0))
+                self.peak = max(self.peak, now.get("VmHWM", 0.0))
 
 
 def run_once(label: str, bundle: Path, out: Path, ws: Path) -> dict:
     log = out.parent / f"{label}.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     load = os.getloadavg()[0]
+    watch = Neo4jWatch(ws)
+    watch.start()
     done = subprocess.run([sys.executable, "-c", CHILD, str(bundle), str(out), str(ws), str(log)],
                           env=env, capture_output=True, text=True)
+    watch.done.set()
+    watch.join()
     if done.returncode:
         sys.exit(f"{label} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     text = log.read_text(encoding="utf-8")
     result["load_line"] = next((ln.strip() for ln in text.splitlines() if "写入图数据库：" in ln), "")
-    result["neo4j_rss"], result["neo4j_peak"] = neo4j_rss(ws)
+    result["neo4j_rss"], result["neo4j_peak"] = watch.rss, watch.peak
     result["load_average"] = load
     return result
 
@@ -170,7 +194,8 @@ def main() -> None:
     print(f"{'wall':<10}" + "".join(f"{r['wall']:>18.1f} s" for r in results.values()))
     print(f"{'peak RSS':<10}" + "".join(f"{r['peak_rss_gib']:>16.2f} GiB" for r in results.values()) + "   (Python)")
     print(f"{'Neo4j RSS':<10}" + "".join(f"{r['neo4j_rss']:>16.2f} GiB" for r in results.values())
-          + "   (after the run; peak: " + ", ".join(f"{r['neo4j_peak']:.2f}" for r in results.values()) + " GiB)")
+          + "   (largest seen during the run, polled every 0.5 s; VmHWM: "
+          + ", ".join(f"{r['neo4j_peak']:.2f}" for r in results.values()) + " GiB)")
     print(f"{'load avg':<10}" + "".join(f"{r['load_average']:>20.1f}" for r in results.values()) + "   (before the run)")
     for label, r in results.items():
         print(f"{label}: {r['load_line']}")

@@ -303,6 +303,7 @@ class LoadReport:
     deleted: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     service_steps_whole: bool = False  # the officers' 三包 events changed: their steps written whole
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: prepare, compare, delete, write, finish
     unresolved_targets: int = 0
     seconds: float = 0.0
     service: ServiceSummary | None = None  # when the service's 三包 events were merged
@@ -373,12 +374,13 @@ def _step_sql(con: duckdb.DuckDBPyConnection, i: int, step: Step, targets: Targe
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: str) -> None:
-    """``table`` (TEMP): the step's keys and the MD5 of all their rows (a key may have several)."""
-    depends = f" || chr(30) || {step.depends}" if step.depends else ""
+    """``table`` (TEMP): the step's keys and a fingerprint of all their rows (a key may have
+    several): the sum of the rows' 64-bit DuckDB hashes (of every column, and ``depends``)."""
+    depends = f", {step.depends}" if step.depends else ""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT _k, md5(string_agg(_j, chr(30) ORDER BY _j)) AS _fp
-            FROM (SELECT {_key_sql(step)} AS _k, to_json(q)::VARCHAR{depends} AS _j FROM ({sql}) q)
+            SELECT {_key_sql(step)} AS _k, sum(hash(q{depends})::HUGEINT)::VARCHAR AS _fp
+            FROM ({sql}) q
             GROUP BY _k"""
     )
 
@@ -422,6 +424,13 @@ def load_graph(
     """
     started = time.perf_counter()
     report = LoadReport(run_id=run_id)
+    clock = [started]
+
+    def phase(name: str) -> None:
+        now = time.perf_counter()
+        report.phases[name] = report.phases.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     targets = resolve_targets(con)
     report.unresolved_targets = targets.unresolved
     con.execute(f"CREATE OR REPLACE TEMP TABLE {G_CONTACTS} AS {CONTACTS_SQL}")
@@ -438,8 +447,7 @@ def load_graph(
         report.reason = reason or ""
         report.service_steps_whole = bool(
             kept is not None and report.mode == INCREMENTAL and kept.meta()[1] != service_token)
-        # From here on the graph differs from the workspace's record until the new marker is written.
-        store.query("load/marker_clear")
+        phase("prepare")
         plans = []
         for i, step in enumerate(STEPS):
             sql = _step_sql(con, i, step, targets, links)
@@ -447,14 +455,29 @@ def load_graph(
             _fingerprint(con, fp, step, sql)
             whole = report.mode == FULL or (step.service and report.service_steps_whole)
             plans.append((step, sql, fp, None if whole else _diff(con, i, step, fp, kept)))
+        phase("compare")
+        differs = {diff: con.execute(f"SELECT count(*) FROM {diff}").fetchone()[0]
+                   for _step, _sql, _fp, diff in plans if diff is not None}
+        if report.mode == INCREMENTAL and not report.service_steps_whole and not any(differs.values()):
+            # the graph holds exactly this workspace already: nothing to write, not even the marker
+            report.rows = {step.label: 0 for step in STEPS}
+            return report
+        # From here on the graph differs from the workspace's record until the new marker is written.
+        store.query("load/marker_clear")
         if report.mode == INCREMENTAL:
             for step, _sql, _fp, diff in reversed(plans):
                 if diff is not None:
-                    report.deleted[step.label] = _delete(con, store, step, diff, batch_size)
+                    report.deleted[step.label] = _delete(con, store, step, diff, batch_size) if differs[diff] else 0
+        phase("delete")
         for step, sql, _fp, diff in plans:
             if diff is not None:
+                if not differs[diff] or not con.execute(
+                        f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
+                    report.rows[step.label] = 0  # nothing new or changed: not even the rows' SQL again
+                    continue
                 sql = f"SELECT * FROM ({sql}) q WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')"
             report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
+        phase("write")
         store.query("load/contact_counties")  # who may act on each contact (its county)
         if report.mode == FULL:
             report.removed = remove_stale(store, run_id)
@@ -465,12 +488,13 @@ def load_graph(
         store.query("load/marker_set", token=token, run_id=run_id, mode=report.mode,
                     at=dt.datetime.now(dt.UTC).isoformat())
         if kept is not None:
-            kept.save(((step.query, fp) for step, _sql, fp, _diff in plans),
+            kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans],
                       token=token, service=service_token, run_id=run_id)
     finally:
         if kept is not None:
             kept.close()
-    report.seconds = time.perf_counter() - started
+        phase("finish")
+        report.seconds = time.perf_counter() - started
     return report
 
 

@@ -7,14 +7,17 @@ runs (``graph.load.load_graph``):
 - ``fingerprints (step, k, fp)``: per load step (the step's write query name), every
   item the graph holds — its key (the step's key columns joined by U+001F) and the MD5 of
   everything the step writes for it: the node's or relationship's properties and where
-  its links point (a record's person, division, school, household, relation …);
+  its links point (a record's person, division, school, household, relation …), as the
+  sum of the rows' 64-bit DuckDB hashes;
 - ``meta (token, service, run_id, saved_at)``: the token of that load, also written last
   into the graph's load marker (``(:GraphLoad {token})``, ``load/marker_set``), and the
   token of the officers' 三包 events that load merged (``ServiceEvents.token``).
 
-The tables are replaced only after the load's last graph write (the marker) committed,
-in one DuckDB transaction: a load that stops before leaves the old tables and the graph
-without a marker, so the next load compares nothing and loads in full.
+The tables are updated (by the keys that differ; whole for a step written whole) only
+after the load's last graph write (the marker) committed, in one DuckDB transaction; a
+load that finds nothing to write touches neither the graph nor them. A load that stops
+before its marker leaves the old tables and a graph without a marker, so the next load
+compares nothing and loads in full.
 """
 
 from __future__ import annotations
@@ -60,15 +63,26 @@ class LoadState:
         """SQL: the (k, fp) the graph holds for ``step`` (a named write query)."""
         return f"(SELECT k, fp FROM {SCHEMA}.fingerprints WHERE step = '{step}')"
 
-    def save(self, tables: Iterable[tuple[str, str]], *, token: str, service: str, run_id: str) -> None:
-        """Replace the fingerprints by ``tables`` ((step, TEMP table of _k, _fp) pairs) and
-        the token, in one transaction (call only once the graph's marker is written)."""
+    def save(self, steps: Iterable[tuple[str, str, str | None]], *, token: str, service: str, run_id: str) -> None:
+        """Record the load's fingerprints and token, in one transaction (call only once the
+        graph's marker is written). ``steps``: (step, TEMP table of _k, _fp, TEMP table of
+        the keys that differ (_k, change) or None when the step was written whole)."""
         con = self.con
+        steps = list(steps)
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(f"DELETE FROM {SCHEMA}.fingerprints")
-            for step, table in tables:
-                con.execute(f"INSERT INTO {SCHEMA}.fingerprints SELECT ?, _k, _fp FROM {table}", [step])
+            if all(diff is None for _step, _fp, diff in steps):
+                con.execute(f"DELETE FROM {SCHEMA}.fingerprints")
+            for step, fp, diff in steps:
+                if diff is None:
+                    con.execute(f"DELETE FROM {SCHEMA}.fingerprints WHERE step = ?", [step])
+                    con.execute(f"INSERT INTO {SCHEMA}.fingerprints SELECT ?, _k, _fp FROM {fp}", [step])
+                    continue
+                # only what differs: the work scales with the change
+                con.execute(f"DELETE FROM {SCHEMA}.fingerprints WHERE step = ? AND k IN (SELECT _k FROM {diff})",
+                            [step])
+                con.execute(f"INSERT INTO {SCHEMA}.fingerprints SELECT ?, _k, _fp FROM {fp} "
+                            f"WHERE _k IN (SELECT _k FROM {diff} WHERE change <> 'removed')", [step])
             con.execute(f"DELETE FROM {SCHEMA}.meta")
             con.execute(f"INSERT INTO {SCHEMA}.meta VALUES (?, ?, ?, ?)",
                         [token, service, run_id, dt.datetime.now(dt.UTC)])

@@ -18,6 +18,7 @@ leaves the same graph (``graph_schema/README.md``, "the incremental load").
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import time
 import uuid
@@ -284,6 +285,7 @@ STALE_QUERIES = ("load/remove_stale_relationships", "load/remove_stale_nodes")
 # After a load that wrote the service steps whole (the officers' events changed).
 SERVICE_STALE_QUERIES = ("load/remove_stale_service_relationships", "load/remove_stale_contacts")
 _KEY_SEP = "\x1f"
+_FINGERPRINT_FORMAT = "sum(hash(row))"
 
 ProgressFn = Callable[[str, int, int], None]  # (label, rows done, rows total)
 
@@ -385,11 +387,20 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: st
     )
 
 
-def _full_reason(state: LoadState | None, markers: list[dict[str, Any]]) -> str | None:
+def _load_version(store: GraphStore) -> str:
+    """What the fingerprints mean: the steps (SQL, keys, queries) and their queries' Cypher.
+    Another version (an upgrade that writes differently) makes the next load full."""
+    text = repr((_FINGERPRINT_FORMAT, STEPS)) + "".join(store.cypher(s.query) for s in STEPS)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _full_reason(state: LoadState | None, markers: list[dict[str, Any]], version: str) -> str | None:
     """Why the workspace's fingerprints cannot be trusted (Chinese, then English), or None."""
     if state is None:
         return "没有工作区的写入记录（no workspace load state kept）"
-    token, _ = state.meta()
+    token, service = state.meta()
+    if token is not None and not (service or "").startswith(version + "|"):
+        return "程序的写入方式已更新（the load's steps or queries changed since the last load）"
     if token is None:
         return "工作区没有上次完整写入的记录，首次写入或新的工作区（no completed load recorded in the workspace）"
     graph_tokens = [m["marker"].get("token") for m in markers]
@@ -437,12 +448,12 @@ def load_graph(
     if service is not None:
         report.service = service.apply(con, targets)
     links = service.link_rows() if service is not None else []
-    service_token = service.token() if service is not None else ""
+    service_token = _load_version(store) + "|" + (service.token() if service is not None else "")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_DIVISIONS_TABLE} AS {DIVISIONS_SQL}")
 
     kept = LoadState(con, state) if state is not None else None
     try:
-        reason = _full_reason(kept, store.query("load/marker"))
+        reason = _full_reason(kept, store.query("load/marker"), service_token.split("|")[0])
         report.mode = FULL if reason else INCREMENTAL
         report.reason = reason or ""
         report.service_steps_whole = bool(

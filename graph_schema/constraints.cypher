@@ -32,3 +32,6 @@ CREATE CONSTRAINT identity_decision_withdraws IF NOT EXISTS FOR (n:IdentityDecis
 // event moved twice is one node.
 CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.event_id IS UNIQUE;
 CREATE CONSTRAINT user_change_id IF NOT EXISTS FOR (n:UserChange) REQUIRE n.change_id IS UNIQUE;
+
+// The load marker (graph/load.py, load/marker*): one node, the token of the last completed load.
+CREATE CONSTRAINT graph_load_token IF NOT EXISTS FOR (n:GraphLoad) REQUIRE n.token IS UNIQUE;

@@ -3,7 +3,9 @@
 The graph holds two kinds of data. What a run builds from the bundle (``Person``,
 ``SourceRecord``/``Payment``, ``Household``, ``Division``, ``School``, ``Contact``,
 ``Visit``, ``IdentityConflict`` — the review queue, rebuilt every run) is rebuilt by the
-next run and is *not* backed up. What exists nowhere else is (``KEPT``):
+next run and is *not* backed up; nor is the load marker (``GraphLoad``, ``graph/load.py``),
+so the first run after a restore loads the graph in full rather than trust the
+workspace's fingerprints of a graph that is gone. What exists nowhere else is (``KEPT``):
 
 - the ledger (台账): ``Case``, ``CaseEvent`` (``HAS_EVENT``), ``CaseChange`` (the change
   feed);

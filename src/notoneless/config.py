@@ -32,6 +32,12 @@ class WorkspacePaths:
         return self.root / "history.duckdb"
 
     @property
+    def graph_load(self) -> Path:
+        """What the graph holds as of the last completed load: the fingerprint of every
+        item per load step and the load's token (graph/load.py); survives runs."""
+        return self.root / "graph_load.duckdb"
+
+    @property
     def linkage_model(self) -> Path:
         """The trained Splink model, when one was trained in this workspace."""
         return self.root / "linkage_model.json"

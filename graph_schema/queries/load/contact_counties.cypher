@@ -3,6 +3,7 @@
 // a village's code, or the division codes of a household's or a person's records — else,
 // for a contact registered in the service, the county it was registered for. Service
 // assignments never move a contact to another county. Run after the responsibilities.
+// Sets only what differs, so a load that changed nothing writes nothing here.
 // @example {}
 MATCH (c:Contact)
 CALL (c) {
@@ -24,5 +25,9 @@ CALL (c) {
   RETURN collect(reg.county_code)[0] AS registered
 }
 WITH c, coalesce(from_rows, registered) AS county
-SET c.county_code = county
+CALL (c, county) {
+  WITH c, county
+  WHERE NOT coalesce(c.county_code = county, c.county_code IS NULL AND county IS NULL)
+  SET c.county_code = county
+}
 RETURN count(county) AS with_county, count(*) AS contacts

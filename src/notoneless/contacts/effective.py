@@ -11,6 +11,7 @@ linkage history's merges (``linkage.id_history.resolve_person_ids``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,15 @@ class ServiceStatements:
             for a in self.events.assignments
             if (a.duty_type, a.target) in self._keys
         ]
+
+    def token(self) -> str:
+        """What identifies the events merged (every event's id, hashed): the load keeps it
+        with its fingerprints, and a different one next time means officers acted on the
+        graph's contacts and responsibilities in between (``graph.load``)."""
+        ids = sorted([*(f"a:{a.assignment_id}" for a in self.events.assignments),
+                      *(f"s:{c.change_id}" for c in self.events.status_changes),
+                      *(f"r:{r.registration_id}" for r in self.events.registrations)])
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()
 
     def _resolve(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
         """(duty, target) → the target's key in this run, for every target still there.

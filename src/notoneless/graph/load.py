@@ -5,22 +5,32 @@ every row is shaped in DuckDB (one SQL statement per step, set-based), then writ
 through :meth:`GraphStore.write_rows` in ``UNWIND`` batches by the named queries under
 ``graph_schema/queries/load/``.
 
-Idempotent: every node and relationship the load writes is ``MERGE``d on its key and
-tagged with the run's ``run_id``; after the writes, whatever still carries an older
-``run_id`` (a record no longer in the bundle, a relationship that moved) is deleted.
-A re-run of the same bundle therefore leaves the same graph.
+Incremental: the workspace keeps what the graph holds as of the last completed load
+(``graph/load_state.py``: per step, each item's key and fingerprint). When its token
+equals the graph's load marker, only the new and changed rows are written and the
+removed keys deleted by key; otherwise (fresh workspace, graph cleared, restored or
+loaded by another writer, a load that stopped half-way) the load is full: every node and
+relationship is ``MERGE``d on its key and tagged with the run's ``run_id``, and whatever
+still carries an older ``run_id`` is deleted. Either way a re-run of the same bundle
+leaves the same graph (``graph_schema/README.md``, "the incremental load").
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
+import pyarrow as pa
 
+from notoneless.graph.load_state import LoadState
 from notoneless.graph.store import GraphStore
 from notoneless.graph.targets import TargetResolution, resolve_targets
 from notoneless.handoffs import G_CONTACTS
@@ -44,6 +54,8 @@ class ServiceEvents(Protocol):
     def apply(self, con: duckdb.DuckDBPyConnection, targets: TargetResolution) -> ServiceSummary: ...
 
     def link_rows(self) -> list[dict[str, Any]]: ...
+
+    def token(self) -> str: ...
 
 # Source ranking used wherever one value of a person must be chosen: the household
 # registry (户籍) is the basic reference (shared/domain.md), then the student registry.
@@ -187,43 +199,133 @@ SELECT row_key AS key, contact_id, target_raw, target_norm, visit_date, method
 FROM visits WHERE row_key IS NOT NULL ORDER BY key
 """
 
-# (label for the progress bar, named query, rows SQL). The order matters: nodes
-# before the relationships that MATCH them.
-STEPS: tuple[tuple[str, str, str], ...] = (
-    ("Division 行政区划", "load/divisions", DIVISIONS_SQL),
-    ("PART_OF 上级区划", "load/division_parents", DIVISIONS_SQL),
-    ("School 学校", "load/schools", SCHOOLS_SQL),
-    ("Person 人员", "load/persons", PERSONS_SQL),
-    ("Household 户", "load/households", HOUSEHOLDS_SQL),
+# The divisions, shaped once per load (the Division and PART_OF steps both read them).
+_DIVISIONS_TABLE = "g_load_divisions"
+# PART_OF rows: only to a parent that is a Division node too (no node, no link), so a
+# row's fingerprint says what the graph holds.
+PARENTS_SQL = (f"SELECT code, parent_code FROM {_DIVISIONS_TABLE} WHERE parent_code IS NOT NULL "
+               f"AND parent_code IN (SELECT code FROM {_DIVISIONS_TABLE}) ORDER BY code")
+# What a visit's BY depends on besides its row: whether its contact is a node.
+_VISIT_CONTACT_SQL = f"coalesce(contact_id IN (SELECT contact_id FROM {G_CONTACTS}), false)::VARCHAR"
+_RESPONSIBILITY_COLUMNS = ("row_key", "contact_id", "type", "status", "target_raw", "assignment_id")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the load: what it writes, with which named query, keyed how.
+
+    ``source``: the rows' SQL, or ``<attribute>:<label>`` of the target resolution
+    (``graph/targets.py``), or ``service_links`` (the 三包 events' CONCERNS rows).
+    ``key``: the columns naming one item (node or relationship) of the step.
+    ``remove``: the named query deleting the items of removed keys (rows: the key columns);
+    ``unlink``: the one deleting a changed item's own links before it is written again.
+    ``service``: the officers' 三包 events write these between runs too (``contacts/actions``):
+    when the events changed since the last load, the step is written whole.
+    ``columns``: a list source's columns; ``depends``: SQL over a row, what else its
+    writing depends on (kept in the fingerprint, not written).
+    """
+
+    label: str
+    query: str
+    source: str
+    key: tuple[str, ...]
+    remove: str
+    unlink: str | None = None
+    service: bool = False
+    columns: tuple[str, ...] = ()
+    depends: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.query.split("/")[-1]
+
+
+# The order matters: nodes before the relationships that MATCH them (and removals, in an
+# incremental load, go in the reverse order before any write).
+STEPS: tuple[Step, ...] = (
+    Step("Division 行政区划", "load/divisions", f"SELECT * FROM {_DIVISIONS_TABLE} ORDER BY code", ("code",),
+         "load/remove/divisions"),
+    Step("PART_OF 上级区划", "load/division_parents", PARENTS_SQL, ("code",),
+         "load/remove/division_parents", unlink="load/remove/division_parents"),
+    Step("School 学校", "load/schools", SCHOOLS_SQL, ("school_id",), "load/remove/schools", unlink="load/unlink/schools"),
+    Step("Person 人员", "load/persons", PERSONS_SQL, ("person_id",), "load/remove/persons"),
+    Step("Household 户", "load/households", HOUSEHOLDS_SQL, ("key",), "load/remove/households"),
     # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
-    ("SourceRecord 源记录", "load/records", RECORDS_SQL),
+    Step("SourceRecord 源记录", "load/records", RECORDS_SQL, ("record_key",), "load/remove/records",
+         unlink="load/unlink/records"),
     # G_CONTACTS: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
-    ("Contact 帮扶联系人", "load/contacts", f"SELECT * FROM {G_CONTACTS} ORDER BY contact_id"),
-    ("RESPONSIBLE_FOR 包村", "load/responsible_for_division", "responsibilities:Division"),
-    ("RESPONSIBLE_FOR 包户", "load/responsible_for_household", "responsibilities:Household"),
-    ("RESPONSIBLE_FOR 包人", "load/responsible_for_person", "responsibilities:Person"),
-    ("Visit 走访", "load/visits", VISITS_SQL),
-    ("TO 走访对象(人)", "load/visits_to_person", "visit_targets:Person"),
-    ("TO 走访对象(户)", "load/visits_to_household", "visit_targets:Household"),
+    Step("Contact 帮扶联系人", "load/contacts", f"SELECT * FROM {G_CONTACTS} ORDER BY contact_id", ("contact_id",),
+         "load/remove/contacts", service=True),
+    Step("RESPONSIBLE_FOR 包村", "load/responsible_for_division", "responsibilities:Division", ("row_key", "code"),
+         "load/remove/responsible_for_division", unlink="load/remove/responsible_for_division", service=True,
+         columns=(*_RESPONSIBILITY_COLUMNS, "code")),
+    Step("RESPONSIBLE_FOR 包户", "load/responsible_for_household", "responsibilities:Household", ("row_key", "uid"),
+         "load/remove/responsible_for_household", unlink="load/remove/responsible_for_household", service=True,
+         columns=(*_RESPONSIBILITY_COLUMNS, "uid")),
+    Step("RESPONSIBLE_FOR 包人", "load/responsible_for_person", "responsibilities:Person", ("row_key", "person_id"),
+         "load/remove/responsible_for_person", unlink="load/remove/responsible_for_person", service=True,
+         columns=(*_RESPONSIBILITY_COLUMNS, "person_id", "repaired")),
+    Step("Visit 走访", "load/visits", VISITS_SQL, ("key",), "load/remove/visits", unlink="load/unlink/visits",
+         depends=_VISIT_CONTACT_SQL),
+    Step("TO 走访对象(人)", "load/visits_to_person", "visit_targets:Person", ("row_key", "person_id"),
+         "load/remove/visits_to_person", unlink="load/remove/visits_to_person",
+         columns=("row_key", "person_id", "repaired")),
+    Step("TO 走访对象(户)", "load/visits_to_household", "visit_targets:Household", ("row_key", "uid"),
+         "load/remove/visits_to_household", unlink="load/remove/visits_to_household", columns=("row_key", "uid")),
+    # CONCERNS: each 三包 assignment event to what its target is in this run
+    Step("CONCERNS 三包事件", "contacts/link_events", "service_links", ("assignment_id", "duty_type", "key"),
+         "load/remove/link_events", unlink="load/remove/link_events", service=True,
+         columns=("assignment_id", "duty_type", "key")),
 )
 # Steps whose rows come from resolve_targets (a "<attribute>:<label>" source) rather than SQL.
 _TARGET_SOURCE = re.compile(r"^(responsibilities|visit_targets):(\w+)$")
+_SERVICE_LINKS = "service_links"
 
 STALE_QUERIES = ("load/remove_stale_relationships", "load/remove_stale_nodes")
+# After a load that wrote the service steps whole (the officers' events changed).
+SERVICE_STALE_QUERIES = ("load/remove_stale_service_relationships", "load/remove_stale_contacts")
+_KEY_SEP = "\x1f"
+_FINGERPRINT_FORMAT = "sum(hash(row))"
 
 ProgressFn = Callable[[str, int, int], None]  # (label, rows done, rows total)
+
+FULL, INCREMENTAL = "full", "incremental"
 
 
 @dataclass
 class LoadReport:
-    """What one load wrote: rows per step, stale items removed, unresolved targets."""
+    """What one load wrote: its mode (full / incremental, and why full), rows written
+    per step, items deleted by key per step (incremental), stale items removed (full),
+    unresolved targets."""
 
     run_id: str
+    mode: str = FULL
+    reason: str = ""  # why the load was full (Chinese, then English)
     rows: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    service_steps_whole: bool = False  # the officers' 三包 events changed: their steps written whole
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: prepare, compare, delete, write, finish
     unresolved_targets: int = 0
     seconds: float = 0.0
     service: ServiceSummary | None = None  # when the service's 三包 events were merged
+
+    @property
+    def written(self) -> int:
+        """Rows written plus items deleted: what the load sent to the graph."""
+        return sum(self.rows.values()) + sum(self.deleted.values()) + sum(self.removed.values())
+
+    def describe(self) -> str:
+        """The load's line on the console and in the run's log (Chinese, then English)."""
+        written, deleted = sum(self.rows.values()), sum(self.deleted.values()) + sum(self.removed.values())
+        if self.mode == INCREMENTAL:
+            line = (f"增量写入图数据库：只写变化的 {written:,} 行，删除 {deleted:,} 项"
+                    f"（incremental load: {written:,} rows written, {deleted:,} items deleted）")
+            if self.service_steps_whole:
+                line += "；三包事件有变动，联系人与包保关系已全部重写（3-bao events changed: contacts rewritten whole）"
+            return line
+        return (f"全量写入图数据库：{self.reason}；写入 {written:,} 行，删除过期 {deleted:,} 项"
+                f"（full load: {written:,} rows written, {deleted:,} stale items deleted）")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, chunk: int = 50_000) -> Iterator[list[dict[str, Any]]]:
@@ -241,6 +343,76 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
 
 
+def _key_sql(step: Step) -> str:
+    return f"concat_ws(chr({ord(_KEY_SEP)}), {', '.join(step.key)})"
+
+
+def _list_table(con: duckdb.DuckDBPyConnection, name: str, step: Step, rows: list[dict[str, Any]]) -> str:
+    """A list source's rows as a TEMP table (its declared columns, then any other, sorted)."""
+    extra = sorted({k for row in rows for k in row} - set(step.columns))
+    columns = [*step.columns, *extra]
+    table = pa.table({c: [row.get(c) for row in rows] for c in columns})
+    con.register("g_load_arrow", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM g_load_arrow")
+    finally:
+        con.unregister("g_load_arrow")
+    return f"SELECT * FROM {name}"
+
+
+def _step_sql(con: duckdb.DuckDBPyConnection, i: int, step: Step, targets: TargetResolution,
+              links: list[dict[str, Any]]) -> str:
+    """The SQL of the step's rows (list sources made TEMP tables first)."""
+    target_source = _TARGET_SOURCE.match(step.source)
+    if target_source:
+        rows = getattr(targets, target_source[1]).get(target_source[2], [])
+        sql = _list_table(con, f"g_load_rows_{i}", step, rows)
+        if target_source[1] == "responsibilities":  # a row whose contact is no node writes nothing
+            sql += f" WHERE contact_id IN (SELECT contact_id FROM {G_CONTACTS})"
+        return sql
+    if step.source == _SERVICE_LINKS:
+        return _list_table(con, f"g_load_rows_{i}", step, links)
+    return step.source
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: str) -> None:
+    """``table`` (TEMP): the step's keys and a fingerprint of all their rows (a key may have
+    several): the sum of the rows' 64-bit DuckDB hashes (of every column, and ``depends``)."""
+    depends = f", {step.depends}" if step.depends else ""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT {_key_sql(step)} AS _k, sum(hash(q{depends})::HUGEINT)::VARCHAR AS _fp
+            FROM ({sql}) q
+            GROUP BY _k"""
+    )
+
+
+def _load_version(store: GraphStore) -> str:
+    """What the fingerprints mean: the steps (SQL, keys, queries) and their queries' Cypher.
+    Another version (an upgrade that writes differently) makes the next load full."""
+    text = repr((_FINGERPRINT_FORMAT, STEPS)) + "".join(store.cypher(s.query) for s in STEPS)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _full_reason(state: LoadState | None, markers: list[dict[str, Any]], version: str) -> str | None:
+    """Why the workspace's fingerprints cannot be trusted (Chinese, then English), or None."""
+    if state is None:
+        return "没有工作区的写入记录（no workspace load state kept）"
+    token, service = state.meta()
+    if token is not None and not (service or "").startswith(version + "|"):
+        return "程序的写入方式已更新（the load's steps or queries changed since the last load）"
+    if token is None:
+        return "工作区没有上次完整写入的记录，首次写入或新的工作区（no completed load recorded in the workspace）"
+    graph_tokens = [m["marker"].get("token") for m in markers]
+    if not graph_tokens:
+        return ("图数据库中没有上次完整写入的标记：图数据库被清空、从备份恢复，或上次写入中断"
+                "（no load marker in the graph: cleared, restored from a backup, or the last load was interrupted）")
+    if graph_tokens != [token]:
+        return ("图数据库的写入标记与工作区的记录不一致：另一工作区或程序写过它，或它从备份恢复"
+                "（the graph's load marker differs from the workspace's: another writer, or a restored backup）")
+    return None
+
+
 def load_graph(
     con: duckdb.DuckDBPyConnection,
     store: GraphStore,
@@ -249,57 +421,147 @@ def load_graph(
     batch_size: int | None = None,
     on_progress: ProgressFn | None = None,
     service: ServiceEvents | None = None,
+    state: Path | None = None,
 ) -> LoadReport:
     """Write the workspace of ``con`` into the graph of ``store`` (a ``GraphStore``).
 
-    ``on_progress(label, done, total)`` is called after every batch. ``service``: the
-    officers' 三包 events (``contacts.effective.ServiceStatements``), merged into the
-    bundle's contacts before they are written. Returns the counts per step and the
-    stale items removed.
+    ``state``: the workspace's record of what the graph holds (``Settings.paths.graph_load``,
+    ``graph/load_state.py``). When it and the graph's load marker agree, only the items that
+    changed since the last load are written and the removed ones deleted (incremental);
+    otherwise, or without ``state``, everything is written and what carries an older
+    ``run_id`` removed (full). ``on_progress(label, done, total)`` is called after every
+    batch. ``service``: the officers' 三包 events (``contacts.effective.ServiceStatements``),
+    merged into the bundle's contacts before they are written. Returns what was written.
     """
     started = time.perf_counter()
     report = LoadReport(run_id=run_id)
+    clock = [started]
+
+    def phase(name: str) -> None:
+        now = time.perf_counter()
+        report.phases[name] = report.phases.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     targets = resolve_targets(con)
     report.unresolved_targets = targets.unresolved
     con.execute(f"CREATE OR REPLACE TEMP TABLE {G_CONTACTS} AS {CONTACTS_SQL}")
     if service is not None:
         report.service = service.apply(con, targets)
-    for label, query, sql in STEPS:
-        target_source = _TARGET_SOURCE.match(sql)
-        if target_source:
-            rows_of = getattr(targets, target_source[1]).get(target_source[2], [])
-            chunks: Any = [rows_of] if rows_of else []
-            total = len(rows_of)
-        else:
-            if query == "load/division_parents":
-                sql = f"SELECT code, parent_code FROM ({DIVISIONS_SQL}) WHERE parent_code IS NOT NULL"
-            total = _count(con, sql)
-            chunks = _rows(con, sql)
-        progress = {"done": 0}
-        if on_progress:
-            on_progress(label, 0, total)
+    links = service.link_rows() if service is not None else []
+    service_token = _load_version(store) + "|" + (service.token() if service is not None else "")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_DIVISIONS_TABLE} AS {DIVISIONS_SQL}")
 
-        def _tick(n: int, _label: str = label, _total: int = total, _progress: dict = progress) -> None:
-            _progress["done"] += n
-            if on_progress:
-                on_progress(_label, min(_progress["done"], _total), _total)
-
-        for rows in chunks:
-            for row in rows:
-                row["run_id"] = run_id
-            if query == "load/records":
-                rows = [_record_row(row) for row in rows]
-            store.write_rows(query, rows, batch_size=batch_size, on_batch=_tick)
-        done = progress["done"]
-        report.rows[label] = done
-    if service is not None:
-        links = [{**row, "run_id": run_id} for row in service.link_rows()]
-        if links:
-            store.write_rows("contacts/link_events", links, batch_size=batch_size)
-    store.query("load/contact_counties")  # who may act on each contact (its county)
-    report.removed = remove_stale(store, run_id)
-    report.seconds = time.perf_counter() - started
+    kept = LoadState(con, state) if state is not None else None
+    try:
+        reason = _full_reason(kept, store.query("load/marker"), service_token.split("|")[0])
+        report.mode = FULL if reason else INCREMENTAL
+        report.reason = reason or ""
+        report.service_steps_whole = bool(
+            kept is not None and report.mode == INCREMENTAL and kept.meta()[1] != service_token)
+        phase("prepare")
+        plans = []
+        for i, step in enumerate(STEPS):
+            sql = _step_sql(con, i, step, targets, links)
+            fp = f"g_load_fp_{i}"
+            _fingerprint(con, fp, step, sql)
+            whole = report.mode == FULL or (step.service and report.service_steps_whole)
+            plans.append((step, sql, fp, None if whole else _diff(con, i, step, fp, kept)))
+        phase("compare")
+        differs = {diff: con.execute(f"SELECT count(*) FROM {diff}").fetchone()[0]
+                   for _step, _sql, _fp, diff in plans if diff is not None}
+        if report.mode == INCREMENTAL and not report.service_steps_whole and not any(differs.values()):
+            # the graph holds exactly this workspace already: nothing to write, not even the marker
+            report.rows = {step.label: 0 for step in STEPS}
+            return report
+        # From here on the graph differs from the workspace's record until the new marker is written.
+        store.query("load/marker_clear")
+        if report.mode == INCREMENTAL:
+            for step, _sql, _fp, diff in reversed(plans):
+                if diff is not None:
+                    report.deleted[step.label] = _delete(con, store, step, diff, batch_size) if differs[diff] else 0
+        phase("delete")
+        for step, sql, _fp, diff in plans:
+            if diff is not None:
+                if not differs[diff] or not con.execute(
+                        f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
+                    report.rows[step.label] = 0  # nothing new or changed: not even the rows' SQL again
+                    continue
+                sql = f"SELECT * FROM ({sql}) q WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')"
+            report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
+        phase("write")
+        store.query("load/contact_counties")  # who may act on each contact (its county)
+        if report.mode == FULL:
+            report.removed = remove_stale(store, run_id)
+        elif report.service_steps_whole:
+            report.removed = remove_stale(store, run_id, queries=SERVICE_STALE_QUERIES)
+        # Last: the marker, then (only once it is written) the workspace's record.
+        token = f"{run_id}:{uuid.uuid4().hex}"
+        store.query("load/marker_set", token=token, run_id=run_id, mode=report.mode,
+                    at=dt.datetime.now(dt.UTC).isoformat())
+        if kept is not None:
+            kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans],
+                      token=token, service=service_token, run_id=run_id)
+    finally:
+        if kept is not None:
+            kept.close()
+        phase("finish")
+        report.seconds = time.perf_counter() - started
     return report
+
+
+def _diff(con: duckdb.DuckDBPyConnection, i: int, step: Step, fp: str, kept: LoadState | None) -> str:
+    """TEMP table of the step's new, changed and removed keys against the workspace's record."""
+    assert kept is not None
+    table = f"g_load_diff_{i}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT coalesce(n._k, o.k) AS _k,
+                   CASE WHEN o.k IS NULL THEN 'new' WHEN n._k IS NULL THEN 'removed' ELSE 'changed' END AS change
+            FROM {fp} n FULL JOIN {kept.old(step.query)} o ON n._k = o.k
+            WHERE n._fp IS DISTINCT FROM o.fp"""
+    )
+    return table
+
+
+def _delete(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, diff: str,
+            batch_size: int | None) -> int:
+    """Delete the items of the step's removed keys, and a changed item's own links."""
+
+    def rows(where: str) -> list[dict[str, Any]]:
+        keys = con.execute(f"SELECT _k FROM {diff} WHERE {where} ORDER BY _k").fetchall()
+        return [dict(zip(step.key, k.split(_KEY_SEP), strict=True)) for (k,) in keys]
+
+    deleted = 0
+    if step.unlink == step.remove:  # a relationship: delete it, a changed one is written again
+        deleted += store.write_rows(step.remove, rows("change <> 'new'"), batch_size=batch_size)
+        return deleted
+    if step.unlink:
+        store.write_rows(step.unlink, rows("change = 'changed'"), batch_size=batch_size)
+    deleted += store.write_rows(step.remove, rows("change = 'removed'"), batch_size=batch_size)
+    return deleted
+
+
+def _write(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, sql: str, run_id: str,
+           batch_size: int | None, on_progress: ProgressFn | None) -> int:
+    """Write the rows of ``sql`` with the step's query; the number of rows."""
+    total = _count(con, sql)
+    done = 0
+    if on_progress:
+        on_progress(step.label, 0, total)
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress:
+            on_progress(step.label, min(done, total), total)
+
+    for rows in _rows(con, sql):
+        for row in rows:
+            row["run_id"] = run_id
+        if step.query == "load/records":
+            rows = [_record_row(row) for row in rows]
+        store.write_rows(step.query, rows, batch_size=batch_size, on_batch=tick)
+    return done
 
 
 # Record properties that are also written as the record's relationships.
@@ -320,10 +582,11 @@ def _record_row(flat: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def remove_stale(store: GraphStore, run_id: str, limit: int = 20_000) -> dict[str, int]:
+def remove_stale(store: GraphStore, run_id: str, limit: int = 20_000,
+                 queries: tuple[str, ...] = STALE_QUERIES) -> dict[str, int]:
     """Delete what an earlier run wrote and this one did not (relationships, then nodes)."""
     removed: dict[str, int] = {}
-    for query in STALE_QUERIES:
+    for query in queries:
         total = 0
         while True:
             rows = store.query(query, run_id=run_id, limit=limit)

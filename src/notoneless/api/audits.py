@@ -277,7 +277,13 @@ class AuditJournal:
     def _move_sealed_locked(self) -> None:
         while self._sealed:
             segment = self._sealed[0]
-            move_to_graph(self._store(), _events_of(segment.path))
+            try:
+                events = _events_of(segment.path)
+            except FileNotFoundError:  # deleted behind the journal's back: nothing left to move, and
+                # it must not hold up the segments sealed after it
+                log.error("audit journal: segment %s was deleted before it was moved to the graph", segment.path.name)
+                events = []
+            move_to_graph(self._store(), events)
             segment.path.unlink(missing_ok=True)
             segment.close()
             self._sealed.pop(0)

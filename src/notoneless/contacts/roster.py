@@ -113,7 +113,7 @@ def roster_as_of(store: GraphStore) -> date:
 def build_roster(store: GraphStore, caller: Caller, town: str, *, reveal: bool = False,
                  audit: RosterAudit | None = None) -> list[Sheet]:
     """The roster's sheets for ``town`` (9 digits) as ``caller`` may see it (``audit``:
-    how a reveal is audited, given the town and the fields shown in full)."""
+    how its event — roster_read, or roster_reveal — is kept; without it, written to the graph)."""
     code = town.strip()
     if not (code.isdigit() and len(code) == 9):
         raise ContactError(f"乡镇区划代码「{town}」应为 9 位数字，例如 431202101。", field="town")

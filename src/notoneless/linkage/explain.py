@@ -162,7 +162,7 @@ class _Scorer:
     (``attached``), as before, so a run can take it between two explanations: the views
     and the frequency table live in this process's memory and outlast a detach."""
 
-    def __init__(self, settings: Settings, identity: tuple[Any, ...] | None) -> None:
+    def __init__(self, settings: Settings, identity: tuple[Any, ...]) -> None:
         self.identity = identity
         self.con = open_workspace(settings)
         self._lock = threading.Lock()
@@ -180,23 +180,19 @@ class _Scorer:
             finally:
                 self.con.execute("DETACH ws")
 
-    def close(self) -> None:
-        self.con.close()
-
 
 _SCORER: _Scorer | None = None
 _SCORER_LOCK = threading.Lock()
 
 
 def _scorer(settings: Settings, identity: tuple[Any, ...]) -> _Scorer:
-    """The kept scorer of this run's files (built, and the previous one dropped, when they change)."""
+    """The kept scorer of this run's files (built when they change). The previous one is
+    not closed here: a thread may still be explaining with it; its in-memory connection
+    (the workspace already detached) closes when the last reference goes."""
     global _SCORER
     with _SCORER_LOCK:
         if _SCORER is None or _SCORER.identity != identity:
-            old, _SCORER = _SCORER, _Scorer(settings, identity)
-            if old is not None:
-                with old._lock:  # not while another thread explains with it
-                    old.close()
+            _SCORER = _Scorer(settings, identity)
         return _SCORER
 
 

@@ -143,9 +143,12 @@ class Settings(BaseSettings):
     # Off only to measure what auditing costs (benchmarks/api_load.py --audit-off); the
     # server warns at start when it is off.
     api_audit_reads: bool = True
-    # How often a server process moves the audit events of its journal to the graph
-    # (api/audits.py); a listing (GET /audit, GET /persons/{id}/audit) moves them first anyway.
+    # A server process moves the audit events of its journal to the graph (api/audits.py)
+    # once reads have paused this long, and, while they keep coming, once the oldest event
+    # has waited api_audit_move_max_seconds; a listing (GET /audit, GET /persons/{id}/audit)
+    # moves them first anyway.
     api_audit_drain_seconds: float = Field(default=0.5, gt=0, le=3600)
+    api_audit_move_max_seconds: float = Field(default=30.0, gt=0, le=3600)
     # Server processes of `notoneless serve` (uvicorn workers). One Python process runs
     # one core's worth of requests; two keep a 2-core machine busy beside Neo4j.
     api_workers: int = Field(default=2, ge=1)

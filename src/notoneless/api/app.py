@@ -9,6 +9,7 @@ Neo4j, or the local server, started if it is not running) and closes it at shutd
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from typing import Any
@@ -49,8 +50,22 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# How long a thread that wants the GIL waits for a busy event loop to hand it over
+# (``sys.setswitchinterval``; CPython's default is 5 ms). A read's audit event is synced to
+# the disk by a worker thread (api/audits.py), which needs the GIL to start and again after
+# each system call: with the default, a read waited on the event loop's other work up to
+# 5 ms at each of those steps while the two cores were busy.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def server_process() -> None:
+    """What a server process sets for itself, before its app is made (the factories)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
 def app_from_environment() -> FastAPI:
     """The app of the environment's settings: the factory uvicorn calls in each server process."""
+    server_process()
     return create_app(get_settings())
 
 
@@ -93,7 +108,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.callers = CallerCache(settings.api_caller_ttl_seconds)
     app.state.trails = TrailReader(lambda: app.state.store)
     app.state.audits = AuditJournal(settings.paths.audit_journal, lambda: app.state.store,
-                                    drain_seconds=settings.api_audit_drain_seconds)
+                                    drain_seconds=settings.api_audit_drain_seconds,
+                                    move_max_seconds=settings.api_audit_move_max_seconds)
     if not settings.api_audit_reads:
         log.warning("reads of persons' data are NOT audited (NOTONELESS_API_AUDIT_READS=false): for measurement only")
     exc.install(app)

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from notoneless.api import exc as api_exc
-from notoneless.api.app import create_app
+from notoneless.api.app import create_app, server_process
 from notoneless.config import Settings, get_settings
 from notoneless.errors import CaseError, GraphError, NotFound, NotOneLessError
 from notoneless.graph.store import GraphStore
@@ -52,6 +52,8 @@ SECURITY_HEADERS = [
 
 
 def site_from_environment() -> FastAPI:
+    """The site of the environment's settings: the factory uvicorn calls in each server process."""
+    server_process()
     return create_site(get_settings())
 
 

@@ -1,6 +1,6 @@
 // Visit nodes and BY, first load only: load/visits with CREATE for MERGE (see load/
 // create/persons for why both exist). One writer: a contact is the end of many BY.
-// @example {"rows": [{"key": "visits:1", "contact_id": "C0001", "target_raw": "431202201203050012", "visit_date": "2025-10-01", "method": "入户", "run_id": "example"}]}
+// @example {"rows": [{"key": "visits:first-load", "contact_id": "C0001", "target_raw": "431202201203050012", "visit_date": "2025-10-01", "method": "入户", "run_id": "example"}]}
 UNWIND $rows AS row
 CREATE (v:Visit)
 SET v = row

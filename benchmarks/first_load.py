@@ -17,7 +17,8 @@ emptied each time, calls ``load_graph`` (no workspace state: a full load) with:
 Prints, per load: the whole load's seconds and its phases, the write phase's seconds,
 the nodes and relationships the graph holds then, nodes+relationships per second of the
 whole load and of its write phase, the CPU seconds of Neo4j and of this process during
-the load, and the machine's load average before it (other work on the 2 cores slows
+the load, the transactions the driver retried (a deadlock between writers is one), and
+the machine's load average before it (other work on the 2 cores slows
 every figure).
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -57,6 +59,18 @@ print(json.dumps({"seconds": report.seconds}))
 """
 
 
+class Retries(logging.Handler):
+    """Counts the driver's retried transactions (a deadlock between writers is one)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "will be retried" in record.getMessage():
+            self.count += 1
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -75,7 +89,7 @@ def workspace(base: Path, records: int, counties: int, seed: int) -> Path:
         print("one run to make the workspace …", flush=True)
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         done = subprocess.run([sys.executable, "-c", CHILD, str(bundle), str(base / "out"), str(ws),
-                               str(base / "run.log")], env=env, capture_output=True, text=True)
+                               str(base / "run.log")], check=False, env=env, capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"the run failed:\n{done.stderr[-3000:]}")
         print("run stages:", done.stdout.strip().splitlines()[-1], flush=True)
@@ -101,45 +115,55 @@ def main() -> None:
     configs: list[str | int] = ["merge"] if args.merge or not has_first_load else []
     if has_first_load:
         configs += [int(n) for n in args.writers.split(",")]
-    graph_ws = base / "graph"
+    retries = Retries()
+    logging.getLogger("neo4j.session").addHandler(retries)
+    try:
+        for round_no in range(args.repeat):
+            for config in configs:
+                measure(con, base / f"graph-{round_no}-{config}", config, round_no, has_first_load, retries)
+    finally:
+        con.close()
+
+
+def measure(con: duckdb.DuckDBPyConnection, graph_ws: Path, config: str | int, round_no: int,
+            has_first_load: bool, retries: Retries) -> None:
+    """One load into a new local Neo4j (a new store each time, as a first load meets it)."""
+    shutil.rmtree(graph_ws, ignore_errors=True)
     settings = Settings(workspace=graph_ws, graph_uri=None, graph_port=server.free_port())
     running = server.start(settings)
     try:
         assert running.uri is not None and running.pid is not None
         with GraphStore.connect(running.uri, "neo4j", server.read_password(settings), query_dirs=[QUERIES]) as store:
             store.init_schema()
-            print(f"Neo4j {store.server_version()} (heap {settings.graph_heap}, page cache "
-                  f"{settings.graph_pagecache}); batches of {store.batch_size:,}", flush=True)
-            for round_no in range(args.repeat):
-                for config in configs:
-                    store.clear()
-                    run_id = f"bench-{round_no}-{config}"
-                    if config == "merge":
-                        store.query("first_load/sentinel", run_id="bench-sentinel")
-                    load = os.getloadavg()
-                    neo_cpu, own_cpu = cpu_seconds(running.pid), time.process_time()
-                    started = time.perf_counter()
-                    kwargs = {} if config == "merge" or not has_first_load else {"writers": config}
-                    report = load_graph(con, store, run_id=run_id, **kwargs)
-                    seconds = time.perf_counter() - started
-                    neo_cpu, own_cpu = cpu_seconds(running.pid) - neo_cpu, time.process_time() - own_cpu
-                    counts = store.query("first_load/counts")[0]
-                    items = counts["nodes"] + counts["relationships"]  # the Run-less graph: the load's own
-                    write = report.phases.get("write", float("nan"))
-                    label = "merge" if config == "merge" else f"{config} writer(s)"
-                    print(json.dumps({
-                        "config": label, "first_load": getattr(report, "first_load", False),
-                        "seconds": round(seconds, 1), "phases": {k: round(v, 1) for k, v in report.phases.items()},
-                        "nodes": counts["nodes"], "relationships": counts["relationships"],
-                        "per_s_load": round(items / seconds), "per_s_write": round(items / write),
-                        "rows": sum(report.rows.values()),
-                        "cpu_neo4j_s": round(neo_cpu, 1), "cpu_python_s": round(own_cpu, 1),
-                        "load_avg_before": [round(x, 1) for x in load],
-                        "load_avg_after": [round(x, 1) for x in os.getloadavg()],
-                    }, ensure_ascii=False), flush=True)
+            run_id = f"bench-{round_no}-{config}"
+            if config == "merge":
+                store.query("first_load/sentinel", run_id="bench-sentinel")
+            load = os.getloadavg()
+            neo_cpu, own_cpu = cpu_seconds(running.pid), time.process_time()
+            retries.count = 0
+            started = time.perf_counter()
+            kwargs = {} if config == "merge" or not has_first_load else {"writers": config}
+            report = load_graph(con, store, run_id=run_id, **kwargs)
+            seconds = time.perf_counter() - started
+            neo_cpu, own_cpu = cpu_seconds(running.pid) - neo_cpu, time.process_time() - own_cpu
+            counts = store.query("first_load/counts")[0]
+            items = counts["nodes"] + counts["relationships"]  # the load's own (and its marker)
+            write = report.phases.get("write", float("nan"))
+            print(json.dumps({
+                "config": "merge" if config == "merge" else f"{config} writer(s)",
+                "first_load": getattr(report, "first_load", False), "neo4j": store.server_version(),
+                "heap": settings.graph_heap, "pagecache": settings.graph_pagecache,
+                "seconds": round(seconds, 1), "phases": {k: round(v, 1) for k, v in report.phases.items()},
+                "nodes": counts["nodes"], "relationships": counts["relationships"],
+                "per_s_load": round(items / seconds), "per_s_write": round(items / write),
+                "rows": sum(report.rows.values()), "retried_transactions": retries.count,
+                "cpu_neo4j_s": round(neo_cpu, 1), "cpu_python_s": round(own_cpu, 1),
+                "load_avg_before": [round(x, 1) for x in load],
+                "load_avg_after": [round(x, 1) for x in os.getloadavg()],
+            }, ensure_ascii=False), flush=True)
     finally:
         server.stop(settings)
-        con.close()
+        shutil.rmtree(graph_ws, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -143,7 +143,13 @@ def measure(con: duckdb.DuckDBPyConnection, graph_ws: Path, config: str | int, r
             retries.count = 0
             started = time.perf_counter()
             kwargs = {} if config == "merge" or not has_first_load else {"writers": config}
-            report = load_graph(con, store, run_id=run_id, **kwargs)
+            steps: dict[str, list[float]] = {}  # label: [first call, last call]
+
+            def on_progress(label: str, _done: int, _total: int) -> None:
+                now = time.perf_counter()
+                steps.setdefault(label, [now, now])[1] = now
+
+            report = load_graph(con, store, run_id=run_id, on_progress=on_progress, **kwargs)
             seconds = time.perf_counter() - started
             neo_cpu, own_cpu = cpu_seconds(running.pid) - neo_cpu, time.process_time() - own_cpu
             counts = store.query("first_load/counts")[0]
@@ -156,6 +162,8 @@ def measure(con: duckdb.DuckDBPyConnection, graph_ws: Path, config: str | int, r
                 "seconds": round(seconds, 1), "phases": {k: round(v, 1) for k, v in report.phases.items()},
                 "nodes": counts["nodes"], "relationships": counts["relationships"],
                 "per_s_load": round(items / seconds), "per_s_write": round(items / write),
+                "step_seconds": {k.split()[0] + (k.split()[1] if k.startswith(("RESP", "TO")) else ""):
+                                 round(t[1] - t[0], 1) for k, t in steps.items() if t[1] - t[0] >= 0.5},
                 "rows": sum(report.rows.values()), "retried_transactions": retries.count,
                 "cpu_neo4j_s": round(neo_cpu, 1), "cpu_python_s": round(own_cpu, 1),
                 "load_avg_before": [round(x, 1) for x in load],

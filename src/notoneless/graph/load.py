@@ -228,9 +228,9 @@ class Step:
     MERGE query serves then too (a small step: the look-ups cost little).
     ``parallel``: on that first load, the rows (ordered by key) may go to several writers
     at once, batch by batch: each batch's keys are its own, and whatever else its rows
-    link to is a dense node (Neo4j lets concurrent transactions add relationships to
-    one) or belongs to the same key range. False: one writer (e.g. PART_OF, IN, BY, whose
-    rows share a few sparse ends).
+    link to is mostly a dense node (villages, schools, counties) or belongs to the same
+    key range; a deadlock between writers is a transient error, and the driver retries
+    its batch. False: one writer (e.g. IN, BY, whose rows share a few ends).
     """
 
     label: str

@@ -126,6 +126,9 @@ class Settings(BaseSettings):
 
     # Writes to the graph go in UNWIND batches of this many rows.
     graph_batch_size: int = 10_000
+    # A first load (into a graph holding none of the load's data) writes its large steps
+    # with this many sessions at once (graph/load.py; benchmarks/first_load.py measures it).
+    graph_load_writers: int = Field(default=2, ge=1)
 
     # The registered user (notoneless users list) the command line acts as when a
     # command that writes officers' work (cases act, decisions, contacts) has no --by.

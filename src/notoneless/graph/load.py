@@ -223,6 +223,14 @@ class Step:
     when the events changed since the last load, the step is written whole.
     ``columns``: a list source's columns; ``depends``: SQL over a row, what else its
     writing depends on (kept in the fingerprint, not written).
+    ``create``: the query writing the same rows with CREATE rather than MERGE, for the first
+    load into a graph holding none of the load's labels (``load/run_data``); None: the
+    MERGE query serves then too (a small step: the look-ups cost little).
+    ``parallel``: on that first load, the rows (ordered by key) may go to several writers
+    at once, batch by batch: each batch's keys are its own, and whatever else its rows
+    link to is mostly a dense node (villages, schools, counties) or belongs to the same
+    key range; a deadlock between writers is a transient error, and the driver retries
+    its batch. False: one writer (e.g. IN, BY, whose rows share a few ends).
     """
 
     label: str
@@ -234,6 +242,8 @@ class Step:
     service: bool = False
     columns: tuple[str, ...] = ()
     depends: str | None = None
+    create: str | None = None
+    parallel: bool = False
 
     @property
     def name(self) -> str:
@@ -244,18 +254,21 @@ class Step:
 # incremental load, go in the reverse order before any write).
 STEPS: tuple[Step, ...] = (
     Step("Division 行政区划", "load/divisions", f"SELECT * FROM {_DIVISIONS_TABLE} ORDER BY code", ("code",),
-         "load/remove/divisions"),
+         "load/remove/divisions", create="load/create/divisions", parallel=True),
     Step("PART_OF 上级区划", "load/division_parents", PARENTS_SQL, ("code",),
          "load/remove/division_parents", unlink="load/remove/division_parents"),
-    Step("School 学校", "load/schools", SCHOOLS_SQL, ("school_id",), "load/remove/schools", unlink="load/unlink/schools"),
-    Step("Person 人员", "load/persons", PERSONS_SQL, ("person_id",), "load/remove/persons"),
-    Step("Household 户", "load/households", HOUSEHOLDS_SQL, ("key",), "load/remove/households"),
+    Step("School 学校", "load/schools", SCHOOLS_SQL, ("school_id",), "load/remove/schools", unlink="load/unlink/schools",
+         create="load/create/schools"),
+    Step("Person 人员", "load/persons", PERSONS_SQL, ("person_id",), "load/remove/persons",
+         create="load/create/persons", parallel=True),
+    Step("Household 户", "load/households", HOUSEHOLDS_SQL, ("key",), "load/remove/households",
+         create="load/create/households", parallel=True),
     # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
     Step("SourceRecord 源记录", "load/records", RECORDS_SQL, ("record_key",), "load/remove/records",
-         unlink="load/unlink/records"),
+         unlink="load/unlink/records", create="load/create/records", parallel=True),
     # G_CONTACTS: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
     Step("Contact 帮扶联系人", "load/contacts", f"SELECT * FROM {G_CONTACTS} ORDER BY contact_id", ("contact_id",),
-         "load/remove/contacts", service=True),
+         "load/remove/contacts", service=True, create="load/create/contacts", parallel=True),
     Step("RESPONSIBLE_FOR 包村", "load/responsible_for_division", "responsibilities:Division", ("row_key", "code"),
          "load/remove/responsible_for_division", unlink="load/remove/responsible_for_division", service=True,
          columns=(*_RESPONSIBILITY_COLUMNS, "code")),
@@ -266,7 +279,7 @@ STEPS: tuple[Step, ...] = (
          "load/remove/responsible_for_person", unlink="load/remove/responsible_for_person", service=True,
          columns=(*_RESPONSIBILITY_COLUMNS, "person_id", "repaired")),
     Step("Visit 走访", "load/visits", VISITS_SQL, ("key",), "load/remove/visits", unlink="load/unlink/visits",
-         depends=_VISIT_CONTACT_SQL),
+         depends=_VISIT_CONTACT_SQL, create="load/create/visits"),
     Step("TO 走访对象(人)", "load/visits_to_person", "visit_targets:Person", ("row_key", "person_id"),
          "load/remove/visits_to_person", unlink="load/remove/visits_to_person",
          columns=("row_key", "person_id", "repaired")),
@@ -305,6 +318,8 @@ class LoadReport:
     deleted: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     service_steps_whole: bool = False  # the officers' 三包 events changed: their steps written whole
+    first_load: bool = False  # full, into a graph holding none of the load's labels: CREATE, parallel writers
+    writers: int = 1  # writers of the parallel steps (first load)
     phases: dict[str, float] = field(default_factory=dict)  # seconds: prepare, compare, delete, write, finish
     unresolved_targets: int = 0
     seconds: float = 0.0
@@ -324,6 +339,10 @@ class LoadReport:
             if self.service_steps_whole:
                 line += "；三包事件有变动，联系人与包保关系已全部重写（3-bao events changed: contacts rewritten whole）"
             return line
+        if self.first_load:
+            return (f"全量写入图数据库：{self.reason}；图中尚无本系统数据，直接创建 {written:,} 行（{self.writers} 路并行）"
+                    f"（full load into a graph without the load's data: {written:,} rows created, "
+                    f"{self.writers} writer(s)）")
         return (f"全量写入图数据库：{self.reason}；写入 {written:,} 行，删除过期 {deleted:,} 项"
                 f"（full load: {written:,} rows written, {deleted:,} stale items deleted）")
 
@@ -390,7 +409,8 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: st
 def _load_version(store: GraphStore) -> str:
     """What the fingerprints mean: the steps (SQL, keys, queries) and their queries' Cypher.
     Another version (an upgrade that writes differently) makes the next load full."""
-    text = repr((_FINGERPRINT_FORMAT, STEPS)) + "".join(store.cypher(s.query) for s in STEPS)
+    text = repr((_FINGERPRINT_FORMAT, STEPS)) + "".join(
+        store.cypher(s.query) + (store.cypher(s.create) if s.create else "") for s in STEPS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -422,6 +442,7 @@ def load_graph(
     on_progress: ProgressFn | None = None,
     service: ServiceEvents | None = None,
     state: Path | None = None,
+    writers: int = 1,
 ) -> LoadReport:
     """Write the workspace of ``con`` into the graph of ``store`` (a ``GraphStore``).
 
@@ -432,6 +453,11 @@ def load_graph(
     ``run_id`` removed (full). ``on_progress(label, done, total)`` is called after every
     batch. ``service``: the officers' 三包 events (``contacts.effective.ServiceStatements``),
     merged into the bundle's contacts before they are written. Returns what was written.
+
+    A full load into a graph that holds no node of the load's labels (``load/run_data``:
+    a first load, or one after the graph was cleared) writes with the steps' CREATE
+    queries (``Step.create``), the ``parallel`` steps by ``writers`` sessions at once, and
+    has nothing stale to remove: the same graph as the MERGE queries write, sooner.
     """
     started = time.perf_counter()
     report = LoadReport(run_id=run_id)
@@ -456,6 +482,9 @@ def load_graph(
         reason = _full_reason(kept, store.query("load/marker"), service_token.split("|")[0])
         report.mode = FULL if reason else INCREMENTAL
         report.reason = reason or ""
+        # Checked after the marker: a graph with run data but no marker is a MERGE load.
+        report.first_load = report.mode == FULL and not store.query("load/run_data")[0]["present"]
+        report.writers = max(1, writers) if report.first_load else 1
         report.service_steps_whole = bool(
             kept is not None and report.mode == INCREMENTAL and kept.meta()[1] != service_token)
         phase("prepare")
@@ -487,10 +516,17 @@ def load_graph(
                     report.rows[step.label] = 0  # nothing new or changed: not even the rows' SQL again
                     continue
                 sql = f"SELECT * FROM ({sql}) q WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')"
-            report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
+            if report.first_load:
+                report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress,
+                                                 query=step.create or step.query,
+                                                 workers=report.writers if step.parallel else 1)
+            else:
+                report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
         phase("write")
         store.query("load/contact_counties")  # who may act on each contact (its county)
-        if report.mode == FULL:
+        if report.first_load:  # the graph held none of the load's labels: nothing is older
+            report.removed = {query.split("/")[-1]: 0 for query in STALE_QUERIES}
+        elif report.mode == FULL:
             report.removed = remove_stale(store, run_id)
         elif report.service_steps_whole:
             report.removed = remove_stale(store, run_id, queries=SERVICE_STALE_QUERIES)
@@ -542,8 +578,10 @@ def _delete(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, diff:
 
 
 def _write(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, sql: str, run_id: str,
-           batch_size: int | None, on_progress: ProgressFn | None) -> int:
-    """Write the rows of ``sql`` with the step's query; the number of rows."""
+           batch_size: int | None, on_progress: ProgressFn | None, *, query: str | None = None,
+           workers: int = 1) -> int:
+    """Write the rows of ``sql`` with ``query`` (default: the step's), by ``workers``
+    sessions at once (consecutive batches: disjoint key ranges); the number of rows."""
     total = _count(con, sql)
     done = 0
     if on_progress:
@@ -555,12 +593,15 @@ def _write(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, sql: s
         if on_progress:
             on_progress(step.label, min(done, total), total)
 
-    for rows in _rows(con, sql):
-        for row in rows:
-            row["run_id"] = run_id
-        if step.query == "load/records":
-            rows = [_record_row(row) for row in rows]
-        store.write_rows(step.query, rows, batch_size=batch_size, on_batch=tick)
+    def rows() -> Iterator[dict[str, Any]]:  # one stream, so parallel writers never drain between chunks
+        for chunk in _rows(con, sql):
+            for row in chunk:
+                row["run_id"] = run_id
+            if step.query == "load/records":
+                chunk = [_record_row(row) for row in chunk]
+            yield from chunk
+
+    store.write_rows(query or step.query, rows(), batch_size=batch_size, on_batch=tick, workers=workers)
     return done
 
 

@@ -20,7 +20,7 @@ from splink import DuckDBAPI, Linker
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
-from notoneless.linkage import model, training
+from notoneless.linkage import households, model, training
 
 PREDICTIONS_TABLE = "predictions"
 
@@ -235,17 +235,44 @@ def link(
     scored = score(con, settings, on_progress=on_progress, retrain=retrain, start_from=start_from)
     seconds, stats = scored.seconds, scored.stats
 
+    must_link, cannot_link = list(must_link), list(cannot_link)
+
+    def cluster() -> None:
+        clustering.cluster_records(
+            con,
+            threshold_probability=model.MATCH_THRESHOLD,
+            review_band=model.REVIEW_BAND,
+            must_link=must_link,
+            cannot_link=cannot_link,
+        )
+
     t = time.perf_counter()
     say("聚类（含双胞胎防护）")
-    clustering.cluster_records(
-        con,
-        threshold_probability=model.MATCH_THRESHOLD,
-        review_band=model.REVIEW_BAND,
-        must_link=must_link,
-        cannot_link=cannot_link,
-    )
+    households.reset(con)  # no relative's ID known before the first clustering
+    cluster()
     seconds["clustering"] = time.perf_counter() - t
     stats.append(("clustering", seconds["clustering"], None))
+
+    # Households as evidence (households.py): first-pass persons match households; a
+    # valid ID number that is a family member's is no evidence; its records are scored
+    # again and clustered again.
+    t = time.perf_counter()
+    say("以户为证据的第二轮（户匹配、家庭成员证件号）")
+    matched = households.match_households(con)
+    relatives = households.find_relative_ids(con)
+    rescored = 0
+    if relatives:
+        households.drop_evidence_of_relative_ids(con)
+        rescored = households.rescore_relative_ids(
+            con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE
+        )
+        cluster()
+    households.drop_temp_tables(con)
+    seconds["households"] = time.perf_counter() - t
+    stats.append(("households", seconds["households"], None))
+    stats.append(("households:matched_pairs", 0.0, matched))
+    stats.append(("households:relative_ids", 0.0, relatives))
+    stats.append(("households:rescored_pairs", 0.0, rescored))
 
     t = time.perf_counter()
     say("分配稳定的人员编号")

@@ -24,8 +24,8 @@ persons. Then, once (persons → households → persons):
    number on the A records is a relative's. If both names have such a member, the name
    on fewer records with that number is the copy (an ID is copied onto a record, not the
    reverse); a tie decides nothing. The number is then **no evidence** about who the A
-   record is: its ID (and a birth date read from it) are treated as missing, which is
-   the model's own null level (weight 0), not a constant chosen here.
+   record is: its ID (and the birth date and sex ingest read from it) are treated as
+   missing, which is the model's own null level (weight 0), not a constant chosen here.
 3. Those records' pairs are scored again with the trained model and its own blocking
    rules (Splink's ``predict_between``: the changed records against all records), the
    rows of ``predictions`` that involve them replaced, and clustering run again.
@@ -160,14 +160,17 @@ def find_relative_ids(con: duckdb.DuckDBPyConnection) -> int:
 
 def drop_evidence_of_relative_ids(con: duckdb.DuckDBPyConnection) -> None:
     """In ``linkage_input``, treat the ID number of every ``RELATIVE_IDS`` record as
-    missing, and its birth date too where it was read from that number (no birth date
-    column in the record's own file)."""
+    missing, with what ingest took from it: the birth date (ingest uses a valid number's
+    birth segment, and a file without a birth date column has no other) and the sex
+    (ingest uses the number's sex digit; where the file's own sex differed, ingest
+    warned ``sex_mismatch``, so the file's is the other one)."""
     con.execute(
         f"""
         UPDATE {model.INPUT_TABLE} AS i SET
             id_norm = NULL, id_valid = false, id_keys = []::VARCHAR[],
-            birth_any = CASE WHEN p.birth_date IS NULL THEN NULL ELSE i.birth_any END,
-            birth_str = CASE WHEN p.birth_date IS NULL THEN NULL ELSE i.birth_str END
+            birth_any = NULL, birth_str = NULL,
+            sex = CASE WHEN NOT list_contains(coalesce(p.warnings, []), 'sex_mismatch') THEN i.sex
+                       WHEN i.sex = 'M' THEN 'F' WHEN i.sex = 'F' THEN 'M' END
         FROM {RELATIVE_IDS} r JOIN person_records p USING (record_key)
         WHERE i.record_key = r.record_key
         """

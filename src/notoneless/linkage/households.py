@@ -36,6 +36,8 @@ household key, a name and a valid ID number. Measured effect: linkage_models/REA
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 
 from notoneless.linkage import model
@@ -54,6 +56,50 @@ MIN_SHARED_PERSONS = 2
 MIN_SHARED_SHARE = 0.5
 
 
+# 与户主关系 → the generation relative to the head (0 the head's, 1 children's, -1
+# parents'), by the names and codes of GB/T 4761-2008 (家庭关系代码), the standard the
+# registries' relation columns follow. A relation not listed has no generation.
+_GENERATIONS: dict[int, tuple[str, ...]] = {
+    0: ("户主", "本人", "配偶", "夫", "妻", "丈夫", "妻子", "兄弟姐妹", "兄", "嫂", "弟", "弟媳", "姐姐", "姐",
+        "姐夫", "妹妹", "妹", "妹夫", "堂兄弟", "堂姐妹", "表兄弟", "表姐妹",
+        "01", "02", "10", "11", "12", "70", "71", "72", "73", "74", "75", "76", "77", "78", "79", "91", "92"),
+    1: ("子", "女", "儿子", "女儿", "独生子", "长子", "次子", "三子", "四子", "五子", "养子", "继子", "养子或继子",
+        "女婿", "其他儿子", "独生女", "长女", "次女", "二女", "三女", "四女", "五女", "养女", "继女", "养女或继女",
+        "儿媳", "其他女儿", "侄子", "侄女", "外甥", "外甥女", "之子", "之女",
+        "20", "21", "22", "23", "24", "25", "26", "27", "28", "29",
+        "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "93", "94", "95", "96"),
+    2: ("孙子", "孙女", "外孙子", "外孙女", "外孙", "孙媳妇", "孙女婿", "孙子、孙女或外孙子、外孙女",
+        "40", "41", "42", "43", "44", "45", "46", "49"),
+    3: ("曾孙子", "曾孙女", "曾孙", "47", "48"),
+    -1: ("父母", "父亲", "母亲", "公公", "婆婆", "岳父", "岳母", "继父", "继母", "养父", "养母", "伯父", "伯母",
+         "叔父", "婶母", "舅父", "舅母", "姨父", "姨母", "姑父", "姑母",
+         "50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "81", "82", "83", "84", "85", "86", "87",
+         "88", "89", "90"),
+    -2: ("祖父母", "祖父", "祖母", "外祖父", "外祖母", "60", "61", "62", "63", "64", "65", "69"),
+    -3: ("曾祖父", "曾祖母", "66", "67", "68"),
+}
+_GENERATION_SQL = "SELECT * FROM (VALUES " + ", ".join(
+    f"('{rel}', {gen})" for gen, rels in _GENERATIONS.items() for rel in rels
+) + ") AS t(relation, generation)"
+
+
+def _relations_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """``(record_key, relation)`` of every source whose own table has a 与户主关系 column
+    (``relation``; hukou and fupin in the contract)."""
+    columns: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall():
+        columns.setdefault(table, set()).add(column)
+    person_sources = {r[0] for r in con.execute("SELECT DISTINCT source FROM person_records").fetchall()}
+    sources = sorted(t for t in person_sources if {"record_key", "relation"} <= columns.get(t, set()))
+    if not sources:
+        return "SELECT NULL::VARCHAR AS record_key, NULL::VARCHAR AS relation WHERE false"
+    return " UNION ALL ".join(
+        f"SELECT record_key, trim(relation) AS relation FROM {s}" for s in sources
+    )
+
+
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """An empty ``RELATIVE_IDS`` (a workspace's table of the last run must not reach
     this run's first clustering)."""
@@ -64,12 +110,31 @@ def match_households(con: duckdb.DuckDBPyConnection, clusters_table: str = "clus
     """Write ``MEMBERS(record_key, hh, cluster_id)``, ``MATCHED(hh_a, hh_b, shared)`` and
     ``KIN(record_key, kin_key)`` (every other record of the record's household family).
     Returns the number of matched household pairs."""
+    relations = _relations_sql(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {MEMBERS} AS
-        SELECT i.record_key, i.source || '|' || i.household_key AS hh, c.cluster_id
-        FROM {model.INPUT_TABLE} i JOIN {clusters_table} c USING (record_key)
-        WHERE i.household_key IS NOT NULL
+        WITH numbered AS (  -- sources that number their households
+            SELECT DISTINCT source FROM {model.INPUT_TABLE} WHERE household_key IS NOT NULL
+        ),
+        h AS (
+            SELECT i.record_key,
+                CASE WHEN i.household_key IS NOT NULL THEN i.source || '|' || i.household_key
+                     -- a list without household numbers (民政: 户主姓名 only): a household
+                     -- is one head's name in one village
+                     WHEN i.source NOT IN (SELECT source FROM numbered)
+                          AND i.village_code IS NOT NULL AND nullif(p.head_name, '') IS NOT NULL
+                     THEN i.source || '|~' || i.village_code || '|' || p.head_name
+                END AS hh
+            FROM {model.INPUT_TABLE} i JOIN person_records p USING (record_key)
+        )
+        SELECT i.record_key, h.hh, c.cluster_id, i.name_pinyin, g.generation
+        FROM h
+        JOIN {model.INPUT_TABLE} i USING (record_key)
+        JOIN {clusters_table} c USING (record_key)
+        LEFT JOIN ({relations}) r USING (record_key)
+        LEFT JOIN ({_GENERATION_SQL}) g ON g.relation = r.relation
+        WHERE h.hh IS NOT NULL
         """
     )
     con.execute(
@@ -226,6 +291,186 @@ def rescore_relative_ids(con: duckdb.DuckDBPyConnection, model_spec: dict, predi
     return int(n)
 
 
+# The household comparison's level for two records whose household numbers and head
+# names differ (comparisons.household, the level the trained model calls
+# HOUSEHOLD_DIFFERENT). When their households are one family by their shared members,
+# the pair moves to one of these levels instead (the first that holds wins).
+HOUSEHOLD_DIFFERENT = "户信息不同"
+FAMILY_LEVELS = {
+    1: "两户为同一家庭，但对方户内另有与本人同名的成员",
+    2: "两户为同一家庭，与户主关系的辈分不一致",
+    3: "两户为同一家庭，与户主关系的辈分一致",
+    4: "两户为同一家庭，与户主关系不明",
+}
+FAMILY_LEVELS_TABLE = "family_levels"
+PAIR_LEVELS = "__nol_hh_pair_levels"
+
+
+def family_levels(con: duckdb.DuckDBPyConnection) -> int:
+    """``PAIR_LEVELS(record_key_l, record_key_r, level, same_person)``: every pair of
+    records of two households that share a first-pass person, whose household numbers
+    and head names differ, with its family level (NULL: the households are not one
+    family) and whether the first pass made the two one person. Needs
+    ``match_households`` (its ``MEMBERS``). Returns the number of pairs with a level.
+
+    The pair's own person(s) never count as shared: the evidence is the rest of the
+    family. Two households are one family when, besides the pair's own persons, they
+    share at least one person and at least half of the smaller household's other
+    persons. The generation offset of the two households (their heads may differ: a
+    grandparent is head in one list, a parent in the other) is the most common
+    difference of generation among the shared persons; the pair's relations agree when
+    their difference is that offset."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {PAIR_LEVELS} AS
+        WITH per_cluster AS (  -- a person in two households, and their generation difference
+            SELECT a.hh AS hh_a, b.hh AS hh_b, a.cluster_id,
+                   min(a.generation) - min(b.generation) AS d
+            FROM {MEMBERS} a JOIN {MEMBERS} b ON a.cluster_id = b.cluster_id AND a.hh < b.hh
+            GROUP BY ALL
+        ),
+        hh_pairs AS (
+            SELECT hh_a, hh_b, list({{'c': cluster_id, 'd': d}}) AS shared FROM per_cluster GROUP BY ALL
+        ),
+        sizes AS (SELECT hh, count(DISTINCT cluster_id) AS n FROM {MEMBERS} GROUP BY hh),
+        named AS (  -- the persons bearing a name in a household
+            SELECT hh, name_pinyin, list(DISTINCT cluster_id) AS clusters FROM {MEMBERS}
+            WHERE name_pinyin IS NOT NULL GROUP BY ALL
+        ),
+        pairs AS (
+            SELECT h.hh_a, h.hh_b, h.shared, a AS a, b AS b
+            FROM hh_pairs h
+            JOIN {MEMBERS} a ON a.hh = h.hh_a
+            JOIN {MEMBERS} b ON b.hh = h.hh_b
+            JOIN {model.INPUT_TABLE} ia ON ia.record_key = a.record_key
+            JOIN {model.INPUT_TABLE} ib ON ib.record_key = b.record_key
+            -- only pairs the household comparison calls different
+            WHERE ia.household_key IS DISTINCT FROM ib.household_key
+              AND NOT coalesce(list_has_any(ia.carers, ib.carers), false)
+        ),
+        evidence AS (
+            SELECT q.a, q.b,
+                   list_filter(q.shared, lambda s: s.c <> q.a.cluster_id AND s.c <> q.b.cluster_id) AS others,
+                   sa.n - (CASE WHEN q.a.cluster_id = q.b.cluster_id THEN 1 ELSE 0 END) AS n_a,
+                   sb.n - (CASE WHEN q.a.cluster_id = q.b.cluster_id THEN 1 ELSE 0 END) AS n_b,
+                   -- another person of b's household bears a's name, or of a's household b's
+                   coalesce(q.a.name_pinyin <> q.b.name_pinyin AND (
+                       len(list_filter(coalesce(nb.clusters, []), lambda c: c <> q.b.cluster_id)) > 0
+                       OR len(list_filter(coalesce(na.clusters, []), lambda c: c <> q.a.cluster_id)) > 0
+                   ), false) AS namesake
+            FROM pairs q
+            JOIN sizes sa ON sa.hh = q.hh_a JOIN sizes sb ON sb.hh = q.hh_b
+            LEFT JOIN named nb ON nb.hh = q.hh_b AND nb.name_pinyin = q.a.name_pinyin
+            LEFT JOIN named na ON na.hh = q.hh_a AND na.name_pinyin = q.b.name_pinyin
+        ),
+        graded AS (
+            SELECT *, len(others) AS shared_n,
+                   list_aggr(list_filter(list_transform(others, lambda s: s.d), lambda d: d IS NOT NULL), 'mode')
+                       AS offset_d
+            FROM evidence
+        )
+        SELECT least(a.record_key, b.record_key) AS record_key_l, greatest(a.record_key, b.record_key) AS record_key_r,
+            CASE WHEN shared_n >= 1 AND 2 * shared_n >= least(n_a, n_b) - 1 THEN
+                CASE WHEN namesake THEN 1
+                     WHEN a.generation IS NULL OR b.generation IS NULL OR offset_d IS NULL THEN 4
+                     WHEN a.generation - b.generation = offset_d THEN 3
+                     ELSE 2 END
+            END AS level,
+            a.cluster_id = b.cluster_id AS same_person
+        FROM graded
+        """
+    )
+    (n,) = con.execute(f"SELECT count(*) FROM {PAIR_LEVELS} WHERE level IS NOT NULL").fetchall()[0]
+    return int(n)
+
+
+def _household_different_weight(model_spec: dict) -> float | None:
+    for comparison in model_spec["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == HOUSEHOLD_DIFFERENT:
+                m, u = level.get("m_probability"), level.get("u_probability")
+                return math.log2(m / u) if m and u else None
+    return None
+
+
+def family_weights(con: duckdb.DuckDBPyConnection, model_spec: dict) -> dict[int, float]:
+    """How much a pair's match weight changes when its household comparison moves from
+    HOUSEHOLD_DIFFERENT to a family level: the level's weight minus HOUSEHOLD_DIFFERENT's
+    in the trained model. A level's weight is log2(m / u) as Splink defines it, from
+    the data: m is the share of the level among the record pairs the first pass made
+    one person (of those the household comparison can compare), u its share among all
+    record pairs, counted exactly (the pairs of two records that both have household
+    information; pairs of one family are enumerated, so no sampling is needed). One
+    pseudo-count per level keeps an unseen level finite. Written, with the counts, to
+    ``FAMILY_LEVELS_TABLE``. Empty when the model has no HOUSEHOLD_DIFFERENT level."""
+    from notoneless.linkage.training import WEIGHT_BOUND
+
+    base = _household_different_weight(model_spec)
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {FAMILY_LEVELS_TABLE} (level INTEGER, label VARCHAR, pairs_same_person BIGINT,
+            pairs_other BIGINT, m_probability DOUBLE, u_probability DOUBLE, match_weight DOUBLE, adjustment DOUBLE)"""
+    )
+    if base is None:
+        return {}
+    counts = {
+        int(level): (int(m), int(u))
+        for level, m, u in con.execute(
+            f"""
+            SELECT level, count(*) FILTER (WHERE same_person), count(*) FILTER (WHERE NOT same_person)
+            FROM {PAIR_LEVELS} WHERE level IS NOT NULL GROUP BY level
+            """
+        ).fetchall()
+    }
+    # the pairs the household comparison compares (both records with household
+    # information): all of them, and those the first pass made one person
+    all_pairs, person_pairs = con.execute(
+        f"""
+        WITH informed AS (
+            SELECT i.record_key, c.cluster_id FROM {model.INPUT_TABLE} i JOIN clusters c USING (record_key)
+            WHERE i.household_key IS NOT NULL OR len(i.carers) > 0
+        ),
+        per_person AS (SELECT count(*) AS n FROM informed GROUP BY cluster_id)
+        SELECT (SELECT count(*) FROM informed) AS n, (SELECT sum(n * (n - 1) / 2) FROM per_person) AS same
+        """
+    ).fetchall()[0]
+    n_all = int(all_pairs) * (int(all_pairs) - 1) // 2
+    n_same = int(person_pairs or 0)
+    if n_same == 0 or n_all <= n_same:
+        return {}
+    k = len(FAMILY_LEVELS)
+    weights: dict[int, float] = {}
+    rows = []
+    for level, label in FAMILY_LEVELS.items():
+        m_n, u_n = counts.get(level, (0, 0))
+        m = (m_n + 1) / (n_same + k)
+        u = (u_n + 1) / (n_all - n_same + k)
+        w = max(-WEIGHT_BOUND, min(WEIGHT_BOUND, math.log2(m / u)))
+        weights[level] = w - base
+        rows.append((level, label, m_n, u_n, m, u, w, w - base))
+    con.executemany(f"INSERT INTO {FAMILY_LEVELS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return weights
+
+
+def apply_family_weights(con: duckdb.DuckDBPyConnection, predictions: str, weights: dict[int, float]) -> int:
+    """Move every scored pair that has a family level to it: add the level's
+    adjustment to its match weight (and its probability with it). Returns the number
+    of pairs changed."""
+    if not weights:
+        return 0
+    values = ", ".join(f"({level}, {w!r})" for level, w in weights.items())
+    (n,) = con.execute(
+        f"""
+        UPDATE {predictions} AS p SET
+            match_weight = p.match_weight + w.w,
+            match_probability = 1.0 / (1.0 + pow(2.0, -(p.match_weight + w.w)))
+        FROM {PAIR_LEVELS} l JOIN (VALUES {values}) AS w(level, w) USING (level)
+        WHERE least(p.record_key_l, p.record_key_r) = l.record_key_l
+          AND greatest(p.record_key_l, p.record_key_r) = l.record_key_r
+        """
+    ).fetchall()[0]
+    return int(n)
+
+
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (MEMBERS, MATCHED, KIN):
+    for table in (MEMBERS, MATCHED, KIN, PAIR_LEVELS):
         con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 
 import duckdb
+import pyarrow as pa
 
 from notoneless.linkage import model
 
@@ -242,65 +243,128 @@ def drop_evidence_of_relative_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def rescore_relative_ids(con: duckdb.DuckDBPyConnection, model_spec: dict, predictions: str) -> int:
-    """Score the ``RELATIVE_IDS`` records again (their ID evidence dropped) against all
-    records with the trained model and its blocking rules, and replace their rows of
-    ``predictions``. Returns the number of pairs kept."""
+FAMILY_MARK = "家庭#"  # prefix of the family mark in ``carers`` (not a name: names have no '#')
+
+
+def mark_families(con: duckdb.DuckDBPyConnection) -> int:
+    """Give every record of a matched household (``MATCHED``) the mark of its family
+    (the connected households; the mark is the smallest household key): in
+    ``linkage_input.family_key``, and in ``carers``, where the model's own household
+    comparison ("户主/监护人同名") and sibling level (same surname, given names that do not
+    sound alike, one household) read it. So two households that share most of their
+    members count as one household, with the trained weights of that level. Returns
+    the number of records marked."""
+    pairs = con.execute(f"SELECT hh_a, hh_b FROM {MATCHED} ORDER BY 1, 2").fetchall()
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:  # union-find with the smallest key as root (deterministic)
+        parent.setdefault(x, x)
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    con.execute(f"ALTER TABLE {model.INPUT_TABLE} ADD COLUMN IF NOT EXISTS family_key VARCHAR")
+    if not parent:
+        return 0
+    families = pa.table({"hh": list(parent), "family": [find(h) for h in parent]})
+    con.register("__nol_hh_families", families)
+    try:
+        (n,) = con.execute(
+            f"""
+            UPDATE {model.INPUT_TABLE} AS i SET
+                family_key = f.family,
+                carers = list_append(i.carers, '{FAMILY_MARK}' || f.family)
+            FROM {MEMBERS} m JOIN __nol_hh_families f USING (hh)
+            WHERE i.record_key = m.record_key
+            """
+        ).fetchall()[0]
+    finally:
+        con.unregister("__nol_hh_families")
+    return int(n)
+
+
+def rescore(con: duckdb.DuckDBPyConnection, model_spec: dict, predictions: str) -> int:
+    """Score again, with the trained model on the changed ``linkage_input``: the
+    ``RELATIVE_IDS`` records against all records (the model's own blocking rules,
+    Splink's ``predict_between``), and every pair of records of one family (Splink's
+    ``predict_within`` blocked on ``family_key``). Their rows of ``predictions`` are
+    replaced. Returns the number of pairs scored."""
+    from splink import block_on
+
     from notoneless.linkage.scoring import make_linker
 
     spec = dict(model_spec)
     spec["retain_intermediate_calculation_columns"] = False
     spec["retain_matching_columns"] = False
-    left = "__nol_relid_input"
+    relid_input, family_input = "__nol_relid_input", "__nol_family_input"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {left} AS
+        CREATE OR REPLACE TEMP TABLE {relid_input} AS
         SELECT i.* FROM {model.INPUT_TABLE} i SEMI JOIN {RELATIVE_IDS} r USING (record_key)
         """
     )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {family_input} AS SELECT * FROM {model.INPUT_TABLE} WHERE family_key IS NOT NULL"
+    )
+    (n_relid,) = con.execute(f"SELECT count(*) FROM {relid_input}").fetchall()[0]
+    (n_family,) = con.execute(f"SELECT count(*) FROM {family_input}").fetchall()[0]
+    if not n_relid and not n_family:
+        return 0
     linker = make_linker(con, spec, validate=False)
+    scored = []
     try:
         linker.table_management.compute_tf_table("name_norm")
         db_api = linker._db_api
-        sdf_left = db_api.register(left)
-        sdf_all = db_api.register(model.INPUT_TABLE)
-        scored = linker.inference.predict_between(
-            sdf_left, sdf_all, threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never"
-        )
+        if n_relid:
+            scored.append(linker.inference.predict_between(
+                db_api.register(relid_input), db_api.register(model.INPUT_TABLE),
+                threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never",
+            ))
+        if n_family:
+            scored.append(linker.inference.predict_within(
+                db_api.register(family_input), blocking_rules_to_generate_predictions=[block_on("family_key")],
+                threshold_match_weight=model.KEEP_WEIGHT, warning_mode="never",
+            ))
         con.execute(
             f"""
-            DELETE FROM {predictions}
-            WHERE record_key_l IN (SELECT record_key FROM {RELATIVE_IDS})
-               OR record_key_r IN (SELECT record_key FROM {RELATIVE_IDS})
+            DELETE FROM {predictions} p
+            WHERE p.record_key_l IN (SELECT record_key FROM {RELATIVE_IDS})
+               OR p.record_key_r IN (SELECT record_key FROM {RELATIVE_IDS})
+               OR EXISTS (
+                   SELECT 1 FROM {family_input} l JOIN {family_input} r ON l.family_key = r.family_key
+                   WHERE l.record_key = p.record_key_l AND r.record_key = p.record_key_r)
             """
         )
-        # a pair of two such records comes back twice (each side once on the left)
-        con.execute(
-            f"""
-            INSERT INTO {predictions}
-            SELECT DISTINCT least(record_key_l, record_key_r), greatest(record_key_l, record_key_r),
-                   match_weight, match_probability
-            FROM {scored.physical_name} WHERE record_key_l <> record_key_r
-            """
+        union = " UNION ".join(
+            f"""SELECT least(record_key_l, record_key_r) AS l, greatest(record_key_l, record_key_r) AS r,
+                       match_weight, match_probability
+                FROM {t.physical_name} WHERE record_key_l <> record_key_r"""
+            for t in scored
         )
-        (n,) = con.execute(f"SELECT count(*) FROM {scored.physical_name}").fetchall()[0]
-        scored.drop_table_from_database_and_remove_from_cache()
+        con.execute(f"INSERT INTO {predictions} SELECT l, r, max(match_weight), max(match_probability) FROM ({union}) GROUP BY ALL")
+        (n,) = con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0]
+        for t in scored:
+            t.drop_table_from_database_and_remove_from_cache()
         linker.table_management.delete_tables_created_by_splink_from_db()
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {left}")
+        con.execute(f"DROP TABLE IF EXISTS {relid_input}")
+        con.execute(f"DROP TABLE IF EXISTS {family_input}")
     return int(n)
 
 
-# The household comparison's level for two records whose household numbers and head
-# names differ (comparisons.household, the level the trained model calls
-# HOUSEHOLD_DIFFERENT). When their households are one family by their shared members,
-# the pair moves to one of these levels instead (the first that holds wins).
-HOUSEHOLD_DIFFERENT = "户信息不同"
+# The relation comparison inside one family (the first level that holds wins; no
+# level: the relations say nothing, e.g. one is unknown).
 FAMILY_LEVELS = {
-    1: "两户为同一家庭，但对方户内另有与本人同名的成员",
-    2: "两户为同一家庭，与户主关系的辈分不一致",
-    3: "两户为同一家庭，与户主关系的辈分一致",
-    4: "两户为同一家庭，与户主关系不明",
+    1: "同一家庭，对方户内另有与本人同名的成员",
+    2: "同一家庭，与户主关系的辈分不一致",
+    3: "同一家庭，与户主关系的辈分一致",
 }
 FAMILY_LEVELS_TABLE = "family_levels"
 PAIR_LEVELS = "__nol_hh_pair_levels"
@@ -342,11 +406,6 @@ def family_levels(con: duckdb.DuckDBPyConnection) -> int:
             FROM hh_pairs h
             JOIN {MEMBERS} a ON a.hh = h.hh_a
             JOIN {MEMBERS} b ON b.hh = h.hh_b
-            JOIN {model.INPUT_TABLE} ia ON ia.record_key = a.record_key
-            JOIN {model.INPUT_TABLE} ib ON ib.record_key = b.record_key
-            -- only pairs the household comparison calls different
-            WHERE ia.household_key IS DISTINCT FROM ib.household_key
-              AND NOT coalesce(list_has_any(ia.carers, ib.carers), false)
         ),
         evidence AS (
             SELECT q.a, q.b,
@@ -372,7 +431,7 @@ def family_levels(con: duckdb.DuckDBPyConnection) -> int:
         SELECT least(a.record_key, b.record_key) AS record_key_l, greatest(a.record_key, b.record_key) AS record_key_r,
             CASE WHEN shared_n >= 1 AND 2 * shared_n >= least(n_a, n_b) - 1 THEN
                 CASE WHEN namesake THEN 1
-                     WHEN a.generation IS NULL OR b.generation IS NULL OR offset_d IS NULL THEN 4
+                     WHEN a.generation IS NULL OR b.generation IS NULL OR offset_d IS NULL THEN NULL
                      WHEN a.generation - b.generation = offset_d THEN 3
                      ELSE 2 END
             END AS level,
@@ -384,34 +443,22 @@ def family_levels(con: duckdb.DuckDBPyConnection) -> int:
     return int(n)
 
 
-def _household_different_weight(model_spec: dict) -> float | None:
-    for comparison in model_spec["comparisons"]:
-        for level in comparison["comparison_levels"]:
-            if level.get("label_for_charts") == HOUSEHOLD_DIFFERENT:
-                m, u = level.get("m_probability"), level.get("u_probability")
-                return math.log2(m / u) if m and u else None
-    return None
-
-
-def family_weights(con: duckdb.DuckDBPyConnection, model_spec: dict) -> dict[int, float]:
-    """How much a pair's match weight changes when its household comparison moves from
-    HOUSEHOLD_DIFFERENT to a family level: the level's weight minus HOUSEHOLD_DIFFERENT's
-    in the trained model. A level's weight is log2(m / u) as Splink defines it, from
-    the data: m is the share of the level among the record pairs the first pass made
-    one person (of those the household comparison can compare), u its share among all
-    record pairs, counted exactly (the pairs of two records that both have household
-    information; pairs of one family are enumerated, so no sampling is needed). One
-    pseudo-count per level keeps an unseen level finite. Written, with the counts, to
-    ``FAMILY_LEVELS_TABLE``. Empty when the model has no HOUSEHOLD_DIFFERENT level."""
+def family_weights(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
+    """The weight of each relation level, log2(m / u) as Splink defines it, estimated
+    on the data: m is the level's share among the pairs of one family that the first
+    pass made one person, u its share among the family's other pairs (both counted
+    over every pair of two households of one family, so no sampling). The
+    population is the family's pairs because the household comparison (the family
+    mark in ``carers``) has already counted "same family": this comparison says, given
+    one family, which member is which. One pseudo-count per level keeps an unseen
+    level finite; weights are bounded like the model's (training.WEIGHT_BOUND).
+    Written, with the counts, to ``FAMILY_LEVELS_TABLE``."""
     from notoneless.linkage.training import WEIGHT_BOUND
 
-    base = _household_different_weight(model_spec)
     con.execute(
         f"""CREATE OR REPLACE TABLE {FAMILY_LEVELS_TABLE} (level INTEGER, label VARCHAR, pairs_same_person BIGINT,
-            pairs_other BIGINT, m_probability DOUBLE, u_probability DOUBLE, match_weight DOUBLE, adjustment DOUBLE)"""
+            pairs_other BIGINT, m_probability DOUBLE, u_probability DOUBLE, match_weight DOUBLE)"""
     )
-    if base is None:
-        return {}
     counts = {
         int(level): (int(m), int(u))
         for level, m, u in con.execute(
@@ -421,33 +468,21 @@ def family_weights(con: duckdb.DuckDBPyConnection, model_spec: dict) -> dict[int
             """
         ).fetchall()
     }
-    # the pairs the household comparison compares (both records with household
-    # information): all of them, and those the first pass made one person
-    all_pairs, person_pairs = con.execute(
-        f"""
-        WITH informed AS (
-            SELECT i.record_key, c.cluster_id FROM {model.INPUT_TABLE} i JOIN clusters c USING (record_key)
-            WHERE i.household_key IS NOT NULL OR len(i.carers) > 0
-        ),
-        per_person AS (SELECT count(*) AS n FROM informed GROUP BY cluster_id)
-        SELECT (SELECT count(*) FROM informed) AS n, (SELECT sum(n * (n - 1) / 2) FROM per_person) AS same
-        """
-    ).fetchall()[0]
-    n_all = int(all_pairs) * (int(all_pairs) - 1) // 2
-    n_same = int(person_pairs or 0)
-    if n_same == 0 or n_all <= n_same:
+    n_m = sum(m for m, _ in counts.values())
+    n_u = sum(u for _, u in counts.values())
+    if n_m == 0 or n_u == 0:
         return {}
     k = len(FAMILY_LEVELS)
     weights: dict[int, float] = {}
     rows = []
     for level, label in FAMILY_LEVELS.items():
         m_n, u_n = counts.get(level, (0, 0))
-        m = (m_n + 1) / (n_same + k)
-        u = (u_n + 1) / (n_all - n_same + k)
+        m = (m_n + 1) / (n_m + k)
+        u = (u_n + 1) / (n_u + k)
         w = max(-WEIGHT_BOUND, min(WEIGHT_BOUND, math.log2(m / u)))
-        weights[level] = w - base
-        rows.append((level, label, m_n, u_n, m, u, w, w - base))
-    con.executemany(f"INSERT INTO {FAMILY_LEVELS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        weights[level] = w
+        rows.append((level, label, m_n, u_n, m, u, w))
+    con.executemany(f"INSERT INTO {FAMILY_LEVELS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return weights
 
 

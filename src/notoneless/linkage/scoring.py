@@ -254,25 +254,28 @@ def link(
     stats.append(("clustering", seconds["clustering"], None))
 
     # Households as evidence (households.py): first-pass persons match households; a
-    # valid ID number that is a family member's is no evidence; its records are scored
-    # again and clustered again.
+    # valid ID number that is a family member's is no evidence; a family's households
+    # count as one household; relations to the head tell a family's members apart.
+    # The changed pairs are scored again and clustered again.
     t = time.perf_counter()
-    say("以户为证据的第二轮（户匹配、家庭成员证件号）")
+    say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
     matched = households.match_households(con)
     relatives = households.find_relative_ids(con)
-    rescored = 0
     if relatives:
         households.drop_evidence_of_relative_ids(con)
-        rescored = households.rescore_relative_ids(
-            con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE
-        )
+    marked = households.mark_families(con)
+    rescored = adjusted = 0
+    if relatives or marked:
+        rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
+        households.family_levels(con)
+        adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
         cluster()
     households.drop_temp_tables(con)
     seconds["households"] = time.perf_counter() - t
     stats.append(("households", seconds["households"], None))
-    stats.append(("households:matched_pairs", 0.0, matched))
-    stats.append(("households:relative_ids", 0.0, relatives))
-    stats.append(("households:rescored_pairs", 0.0, rescored))
+    for label, n in (("matched_pairs", matched), ("relative_ids", relatives), ("family_records", marked),
+                     ("rescored_pairs", rescored), ("relation_adjusted_pairs", adjusted)):
+        stats.append((f"households:{label}", 0.0, n))
 
     t = time.perf_counter()
     say("分配稳定的人员编号")

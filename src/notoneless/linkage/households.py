@@ -102,9 +102,11 @@ def _relations_sql(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def reset(con: duckdb.DuckDBPyConnection) -> None:
-    """An empty ``RELATIVE_IDS`` (a workspace's table of the last run must not reach
-    this run's first clustering)."""
+    """An empty ``RELATIVE_IDS`` and ``FAMILY_LEVELS_TABLE`` (a workspace's tables of the
+    last run must not reach this run's first clustering, nor outlive a run that
+    matched no household)."""
     con.execute(f"CREATE OR REPLACE TABLE {RELATIVE_IDS} (record_key VARCHAR, id_norm VARCHAR)")
+    _create_family_levels_table(con)
 
 
 def match_households(con: duckdb.DuckDBPyConnection, clusters_table: str = "clusters") -> int:
@@ -270,7 +272,6 @@ def mark_families(con: duckdb.DuckDBPyConnection) -> int:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    con.execute(f"ALTER TABLE {model.INPUT_TABLE} ADD COLUMN IF NOT EXISTS family_key VARCHAR")
     if not parent:
         return 0
     families = pa.table({"hh": list(parent), "family": [find(h) for h in parent]})
@@ -443,6 +444,13 @@ def family_levels(con: duckdb.DuckDBPyConnection) -> int:
     return int(n)
 
 
+def _create_family_levels_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {FAMILY_LEVELS_TABLE} (level INTEGER, label VARCHAR, pairs_same_person BIGINT,
+            pairs_other BIGINT, m_probability DOUBLE, u_probability DOUBLE, match_weight DOUBLE)"""
+    )
+
+
 def family_weights(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
     """The weight of each relation level, log2(m / u) as Splink defines it, estimated
     on the data: m is the level's share among the pairs of one family that the first
@@ -455,10 +463,7 @@ def family_weights(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
     Written, with the counts, to ``FAMILY_LEVELS_TABLE``."""
     from notoneless.linkage.training import WEIGHT_BOUND
 
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {FAMILY_LEVELS_TABLE} (level INTEGER, label VARCHAR, pairs_same_person BIGINT,
-            pairs_other BIGINT, m_probability DOUBLE, u_probability DOUBLE, match_weight DOUBLE)"""
-    )
+    _create_family_levels_table(con)
     counts = {
         int(level): (int(m), int(u))
         for level, m, u in con.execute(

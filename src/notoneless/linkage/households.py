@@ -9,29 +9,45 @@ family's other members, not only with the one record its ID number points to.
 Pass 1 is the ordinary run: Splink scores the blocked pairs, clustering.py makes
 persons. Then, once (persons → households → persons):
 
-1. **Households** are ``(source, household_key)``; their members are counted in
-   first-pass persons (clusters). Two households are **matched** when they share at
-   least two persons and at least half of the smaller one's persons. A household's
-   **family** is itself and the households matched to it.
+1. **Households** are ``(source, household_key)``; a source without household numbers
+   but with 户主姓名 (民政) has one household per head's name and village. Members are
+   counted in first-pass persons (clusters). Two households are **matched** when they
+   share at least two persons and at least half of the smaller one's persons; a
+   **family** is a set of connected matched households.
 2. **A relative's ID number.** Hand-typed village lists copy an ID number from the line
    above, so a child's record can carry a parent's valid number. To the model that
-   number is the strongest evidence there is (same ID, and on a list without a birth
-   date column the same birth date, since the date is read from the number): the
-   child's record joins the parent, and the child's own records are kept apart by the
-   "two different valid numbers" veto. The family tells the two apart: when one valid
-   number is on records with clearly different names (say A and B), and the family of
-   a B record holds *another member named A* who does not carry that number, the
-   number on the A records is a relative's. If both names have such a member, the name
-   on fewer records with that number is the copy (an ID is copied onto a record, not the
-   reverse); a tie decides nothing. The number is then **no evidence** about who the A
-   record is: its ID (and the birth date and sex ingest read from it) are treated as
-   missing, which is the model's own null level (weight 0), not a constant chosen here.
-3. Those records' pairs are scored again with the trained model and its own blocking
-   rules (Splink's ``predict_between``: the changed records against all records), the
-   rows of ``predictions`` that involve them replaced, and clustering run again.
+   number is the strongest evidence there is (same ID, and the same birth date and sex,
+   which ingest reads from a valid number): the child's record joins the parent, and
+   the child's own records are kept apart by the "two different valid numbers" veto.
+   The family tells the two apart: when one valid number is on records with clearly
+   different names (say A and B), and the family of a B record holds *another member
+   named A* who does not carry that number, the number on the A records is a
+   relative's. If both names have such a member, the name on fewer records with that
+   number is the copy (a number is copied onto a record, not the reverse); a tie
+   decides nothing. The number is then **no evidence** about who the A record is: its
+   ID (and the birth date and sex ingest read from it) are treated as missing, which is
+   the model's own null level (weight 0), not a constant chosen here.
+3. **A family's households are one household** for the model: every record of a
+   family gets the family's mark in ``carers``, which the model's household comparison
+   ("户主/监护人同名", trained weight) and its sibling level (one household, one surname,
+   given names that do not sound alike) read. Lists differ in who they call the head
+   (a grandparent, the other parent, a homophone of the name), so the head's name
+   alone often misses the family; the shared members do not.
+4. **Who is who inside a family**: an extra comparison on every pair of two households
+   of one family (``family_levels``): the other household holds another person with
+   this record's name (its counterpart is someone else); 与户主关系 differs in
+   generation (GB/T 4761 relations, after the two households' head offset, e.g. 孙子
+   under a grandparent head and 子 under a parent head); or it agrees. Its weights are
+   log2(m/u) estimated on the family's pairs labelled by the first pass
+   (``family_weights``), not constants.
+5. The changed pairs (the relative-ID records against all records, with the model's
+   own blocking rules, Splink's ``predict_between``; every pair of one family, Splink's
+   ``predict_within``) are scored again with the trained model, the relation weight is
+   added, their rows of ``predictions`` replaced, and clustering runs again.
 
-Nothing here reads the generator's truth; the rule needs no source name, only a
-household key, a name and a valid ID number. Measured effect: linkage_models/README.md.
+Nothing here reads the generator's truth; the rules need no source name, only a
+household key or a head's name, a name, a relation where the source has one, and a
+valid ID number. Measured effect: linkage_models/README.md.
 """
 
 from __future__ import annotations

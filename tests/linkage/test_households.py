@@ -11,6 +11,7 @@ import pytest
 
 from notoneless.config import Settings
 from notoneless.linkage import households, scoring
+
 from .records import Rec, load, make_id, population
 
 REGION = "431224"

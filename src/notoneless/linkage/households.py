@@ -63,7 +63,7 @@ from notoneless.linkage import model
 # explain and the guard read).
 MEMBERS = "__nol_hh_members"
 MATCHED = "__nol_hh_matched"
-KIN = "__nol_hh_kin"
+FAMILY_OF = "__nol_hh_family_of"
 RELATIVE_IDS = "relative_ids"
 
 # Two households are one family when they share at least this many first-pass persons
@@ -126,9 +126,10 @@ def reset(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def match_households(con: duckdb.DuckDBPyConnection, clusters_table: str = "clusters") -> int:
-    """Write ``MEMBERS(record_key, hh, cluster_id)``, ``MATCHED(hh_a, hh_b, shared)`` and
-    ``KIN(record_key, kin_key)`` (every other record of the record's household family).
-    Returns the number of matched household pairs."""
+    """Write ``MEMBERS(record_key, hh, cluster_id, name_pinyin, generation)``,
+    ``MATCHED(hh_a, hh_b, shared)`` and ``FAMILY_OF(hh, other)`` (a household and each
+    household of its family: itself and those matched to it). Returns the number of
+    matched household pairs."""
     relations = _relations_sql(con)
     con.execute(
         f"""
@@ -172,15 +173,10 @@ def match_households(con: duckdb.DuckDBPyConnection, clusters_table: str = "clus
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {KIN} AS
-        WITH family AS (
-            SELECT DISTINCT hh, hh AS other FROM {MEMBERS}
-            UNION SELECT hh_a, hh_b FROM {MATCHED}
-            UNION SELECT hh_b, hh_a FROM {MATCHED}
-        )
-        SELECT DISTINCT m.record_key, o.record_key AS kin_key
-        FROM {MEMBERS} m JOIN family f ON f.hh = m.hh JOIN {MEMBERS} o ON o.hh = f.other
-        WHERE o.record_key <> m.record_key
+        CREATE OR REPLACE TEMP TABLE {FAMILY_OF} AS
+        SELECT DISTINCT hh, hh AS other FROM {MEMBERS}
+        UNION SELECT hh_a, hh_b FROM {MATCHED}
+        UNION SELECT hh_b, hh_a FROM {MATCHED}
         """
     )
     (n,) = con.execute(f"SELECT count(*) FROM {MATCHED}").fetchall()[0]
@@ -214,8 +210,10 @@ def find_relative_ids(con: duckdb.DuckDBPyConnection) -> int:
         evidence AS (
             SELECT DISTINCT d.id_norm, d.x_name AS copied_name
             FROM differ d
-            JOIN {KIN} k ON k.record_key = d.y
-            JOIN {model.INPUT_TABLE} z ON z.record_key = k.kin_key
+            JOIN {MEMBERS} my ON my.record_key = d.y
+            JOIN {FAMILY_OF} f ON f.hh = my.hh
+            JOIN {MEMBERS} zm ON zm.hh = f.other AND zm.record_key <> d.y
+            JOIN {model.INPUT_TABLE} z ON z.record_key = zm.record_key
             WHERE (z.name_pinyin = d.x_name OR z.name_bag = d.x_bag)
               AND z.id_norm IS DISTINCT FROM d.id_norm
         ),
@@ -528,5 +526,5 @@ def apply_family_weights(con: duckdb.DuckDBPyConnection, predictions: str, weigh
 
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (MEMBERS, MATCHED, KIN, PAIR_LEVELS):
+    for table in (MEMBERS, MATCHED, FAMILY_OF, PAIR_LEVELS):
         con.execute(f"DROP TABLE IF EXISTS {table}")

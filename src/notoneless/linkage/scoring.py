@@ -259,17 +259,29 @@ def link(
     # The changed pairs are scored again and clustered again.
     t = time.perf_counter()
     say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
+    lap = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        stats.append((f"households:{name}", now - lap, None))
+        lap = now
+
     matched = households.match_households(con)
     relatives = households.find_relative_ids(con)
     if relatives:
         households.drop_evidence_of_relative_ids(con)
     marked = households.mark_families(con)
+    step("match")
     rescored = adjusted = 0
     if relatives or marked:
         rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
+        step("rescore")
         households.family_levels(con)
         adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
+        step("relations")
         cluster()
+        step("clustering")
     households.drop_temp_tables(con)
     seconds["households"] = time.perf_counter() - t
     stats.append(("households", seconds["households"], None))

@@ -67,7 +67,7 @@ INGEST_COUNTS = _t("ingest_counts", "ingest", "stem rows_in accepted rejected")
 LINKAGE_INPUT = _t(
     "linkage_input", "link",
     "record_key source id_norm id_valid id_keys xueji_no name_norm name_pinyin surname_pinyin given_pinyin "
-    "name_bag birth_any birth_str sex village_code town_code county_code household_key carers is_head",
+    "name_bag birth_any birth_str sex village_code town_code county_code household_key carers is_head family_key",
 )
 PREDICTIONS = _t("predictions", "link", "record_key_l record_key_r match_weight match_probability")
 CLUSTERS = _t("clusters", "link", "record_key cluster_id")
@@ -76,6 +76,12 @@ IDENTITY_CONFLICTS = _t(
     "identity_conflicts", "link", "record_key_l record_key_r match_weight match_probability code reason"
 )
 LINKAGE_STATS = _t("linkage_stats", "link", "stage seconds pairs")
+# households as evidence (linkage.households): records whose valid ID number is a family
+# member's, and the relation levels' estimated weights
+RELATIVE_IDS = _t("relative_ids", "link", "record_key id_norm")
+FAMILY_LEVELS = _t(
+    "family_levels", "link", "level label pairs_same_person pairs_other m_probability u_probability match_weight"
+)
 
 # --- load (graph.load.load_graph): TEMP tables -------------------------------------------
 # graph.targets.resolve_targets: the households and villages 包保对象 can name; read by

@@ -15,19 +15,38 @@ from notoneless.linkage import guard
 from notoneless.linkage.cluster_edges import DECIDED_TABLE, EDGES_TABLE
 from notoneless.linkage.components import CLUSTERS_TABLE
 from notoneless.linkage.guard import GuardConflict, GuardEdge, GuardRecord
+from notoneless.linkage.households import RELATIVE_IDS
 
 CHECK_TABLE = "__nol_guard_clusters"
 NODES_TABLE = "__nol_guard_nodes"
 
 
+def _id_records(con: duckdb.DuckDBPyConnection) -> str:
+    """``person_records`` as the guard sees it: a record whose valid ID number the
+    household pass found to be a family member's (households.RELATIVE_IDS) carries no
+    ID number, as in the scores."""
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [RELATIVE_IDS]
+    ).fetchall()[0][0]
+    if not has:
+        return "person_records"
+    return f"""(
+        SELECT * REPLACE (
+            CASE WHEN r.record_key IS NULL THEN p.id_norm END AS id_norm,
+            CASE WHEN r.record_key IS NULL THEN p.id_valid ELSE false END AS id_valid,
+            CASE WHEN r.record_key IS NULL THEN p.id_candidates ELSE []::VARCHAR[] END AS id_candidates)
+        FROM person_records p LEFT JOIN (SELECT record_key FROM {RELATIVE_IDS}) r USING (record_key))"""
+
+
 def guard_clusters(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int, list[GuardConflict]]:
     """Run guard.split_cluster on the clusters that need it; rewrite their
     cluster_ids. Returns (checked, split, edges cut, conflicts)."""
+    records = _id_records(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {CHECK_TABLE} AS
         SELECT c.cluster_id
-        FROM {CLUSTERS_TABLE} c JOIN person_records p USING (record_key)
+        FROM {CLUSTERS_TABLE} c JOIN {records} p USING (record_key)
         WHERE p.id_valid AND p.id_norm IS NOT NULL
         GROUP BY c.cluster_id HAVING min(p.id_norm) <> max(p.id_norm)
         UNION
@@ -45,10 +64,10 @@ def guard_clusters(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int, list[
         """
     )
     node_rows = con.execute(
-        """
+        f"""
         SELECT n.cluster_id, p.record_key, p.id_norm, coalesce(p.id_valid, false),
                coalesce(p.id_candidates, []), p.name_norm
-        FROM __nol_guard_nodes n JOIN person_records p USING (record_key)
+        FROM __nol_guard_nodes n JOIN {records} p USING (record_key)
         ORDER BY n.cluster_id, p.record_key
         """
     ).fetchall()

@@ -64,7 +64,9 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
     - ``name_bag``: the name's characters sorted, equal for 伟张 and 张伟;
     - ``carers``: head-of-household and guardian names, for the household comparison;
     - ``is_head``: the record is the head of its household (its name is the head's
-      name); false for a student (never their own guardian); NULL when unknown.
+      name); false for a student (never their own guardian); NULL when unknown;
+    - ``family_key``: NULL here; the household pass (households.py) sets it for the
+      records of households matched into one family.
 
     Returns the number of records.
     """
@@ -108,7 +110,8 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             CASE
                 WHEN nullif(head_name, '') IS NOT NULL THEN name_norm = head_name
                 WHEN nullif(guardian_name, '') IS NOT NULL THEN false
-            END AS is_head
+            END AS is_head,
+            NULL::VARCHAR AS family_key  -- set by the household pass (households.mark_families)
         FROM (
             SELECT *,
                 -- a G student number is "G" + the student's ID number: evidence for

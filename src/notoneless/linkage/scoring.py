@@ -20,7 +20,7 @@ from splink import DuckDBAPI, Linker
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
-from notoneless.linkage import model, training
+from notoneless.linkage import households, model, training
 
 PREDICTIONS_TABLE = "predictions"
 
@@ -235,17 +235,59 @@ def link(
     scored = score(con, settings, on_progress=on_progress, retrain=retrain, start_from=start_from)
     seconds, stats = scored.seconds, scored.stats
 
+    must_link, cannot_link = list(must_link), list(cannot_link)
+
+    def cluster() -> None:
+        clustering.cluster_records(
+            con,
+            threshold_probability=model.MATCH_THRESHOLD,
+            review_band=model.REVIEW_BAND,
+            must_link=must_link,
+            cannot_link=cannot_link,
+        )
+
     t = time.perf_counter()
     say("聚类（含双胞胎防护）")
-    clustering.cluster_records(
-        con,
-        threshold_probability=model.MATCH_THRESHOLD,
-        review_band=model.REVIEW_BAND,
-        must_link=must_link,
-        cannot_link=cannot_link,
-    )
+    households.reset(con)  # no relative's ID known before the first clustering
+    cluster()
     seconds["clustering"] = time.perf_counter() - t
     stats.append(("clustering", seconds["clustering"], None))
+
+    # Households as evidence (households.py): first-pass persons match households; a
+    # valid ID number that is a family member's is no evidence; a family's households
+    # count as one household; relations to the head tell a family's members apart.
+    # The changed pairs are scored again and clustered again.
+    t = time.perf_counter()
+    say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
+    lap = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        stats.append((f"households:{name}", now - lap, None))
+        lap = now
+
+    matched = households.match_households(con)
+    relatives = households.find_relative_ids(con)
+    if relatives:
+        households.drop_evidence_of_relative_ids(con)
+    marked = households.mark_families(con)
+    step("match")
+    rescored = adjusted = 0
+    if relatives or marked:
+        rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
+        step("rescore")
+        households.family_levels(con)
+        adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
+        step("relations")
+        cluster()
+        step("clustering")
+    households.drop_temp_tables(con)
+    seconds["households"] = time.perf_counter() - t
+    stats.append(("households", seconds["households"], None))
+    for label, n in (("matched_pairs", matched), ("relative_ids", relatives), ("family_records", marked),
+                     ("rescored_pairs", rescored), ("relation_adjusted_pairs", adjusted)):
+        stats.append((f"households:{label}", 0.0, n))
 
     t = time.perf_counter()
     say("分配稳定的人员编号")

@@ -82,6 +82,8 @@ RELATIVE_IDS = _t("relative_ids", "link", "record_key id_norm")
 FAMILY_LEVELS = _t(
     "family_levels", "link", "level label pairs_same_person pairs_other m_probability u_probability match_weight"
 )
+# the scored pairs whose weight the pass moved by their relation level (read by linkage.explain)
+FAMILY_PAIRS = _t("family_pairs", "link", "record_key_l record_key_r level")
 
 # --- load (graph.load.load_graph): TEMP tables -------------------------------------------
 # graph.targets.resolve_targets: the households and villages 包保对象 can name; read by

@@ -52,7 +52,7 @@ def linked(tmp_path_factory):
         con.executemany(f"INSERT INTO {source} VALUES (?, ?)", rows)
     settings = Settings(workspace=tmp_path_factory.mktemp("ws"))
     report = scoring.link(con, settings, run_id="hh")
-    yield con, dict(zip([(s, n) for s, n, *_ in FAMILY], family_keys, strict=True)), report
+    yield con, dict(zip([(s, n) for s, n, *_ in FAMILY], family_keys, strict=True)), report, settings
     con.close()
 
 
@@ -61,7 +61,7 @@ def _person(con, key: str) -> str:
 
 
 def test_a_relatives_id_number_is_no_evidence(linked):
-    con, k, _report = linked
+    con, k, _report, _settings = linked
     copied = con.execute("SELECT record_key, id_norm FROM relative_ids").fetchall()
     assert copied == [(k["fupin", "杜欣怡"], MOTHER_ID)]
     # the daughter's poverty record is the daughter, not the mother whose number it carries
@@ -76,7 +76,7 @@ def test_a_relatives_id_number_is_no_evidence(linked):
 
 
 def test_two_lists_of_one_family_are_one_household_whoever_they_call_head(linked):
-    con, k, _report = linked
+    con, k, _report, _settings = linked
     marks = {key: fam for key, fam in con.execute(
         "SELECT record_key, family_key FROM linkage_input WHERE record_key IN (SELECT unnest(?))",
         [list(k.values())]).fetchall()}
@@ -87,7 +87,7 @@ def test_two_lists_of_one_family_are_one_household_whoever_they_call_head(linked
 
 
 def test_relation_levels_are_estimated_and_reported(linked):
-    con, _k, report = linked
+    con, _k, report, _settings = linked
     rows = con.execute(
         "SELECT level, pairs_same_person, pairs_other, match_weight FROM family_levels ORDER BY level"
     ).fetchall()
@@ -105,3 +105,22 @@ def test_relations_map_to_generations():
     gen = {rel: g for g, rels in households._GENERATIONS.items() for rel in rels}
     assert (gen["户主"], gen["配偶"], gen["子"], gen["孙女"], gen["母亲"], gen["22"], gen["41"]) == (0, 0, 1, 2, -1, 1, 2)
     assert len(gen) == sum(len(r) for r in households._GENERATIONS.values())  # no relation in two generations
+
+
+def test_an_explanation_shows_the_relation_level_the_pass_added(linked):
+    # The pass moves a family pair's weight by its relation level; the explanation of the
+    # pair says so, and its total is the weight the clustering used.
+    from notoneless.linkage.explain import FAMILY_ROW, explain_pair
+
+    con, k, _report, settings = linked
+    a, b = k["hukou", "杜浩宇"], k["fupin", "杜浩宇"]
+    stored = con.execute(
+        "SELECT match_weight FROM predictions WHERE least(record_key_l, record_key_r) = least(?::VARCHAR, ?::VARCHAR) "
+        "AND greatest(record_key_l, record_key_r) = greatest(?::VARCHAR, ?::VARCHAR)", [a, b, a, b]).fetchall()
+    assert stored, "the pair was scored"
+    ex = explain_pair(con, a, b, settings)
+    rows = [r for r in ex.rows if r.comparison == FAMILY_ROW]
+    assert [r.level for r in rows] == [households.FAMILY_LEVELS[3]]
+    weight = con.execute("SELECT match_weight FROM family_levels WHERE level = 3").fetchall()[0][0]
+    assert rows[0].match_weight == pytest.approx(weight)
+    assert ex.match_weight == pytest.approx(stored[0][0], abs=1e-6)

@@ -31,7 +31,7 @@ from splink.internals.waterfall_chart import records_to_waterfall_data
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
-from notoneless.linkage import model, training
+from notoneless.linkage import households, model, training
 from notoneless.linkage.clustering import CONFLICT_LABELS
 from notoneless.linkage.comparisons import DISPLAY
 from notoneless.linkage.plain import (
@@ -47,6 +47,7 @@ from notoneless.linkage.plain import (
 from notoneless.linkage.scoring import make_linker, run_model
 
 PRIOR = "先验"  # ``ExplanationRow.comparison`` of the starting point (the API's field value)
+FAMILY_ROW = "同户成员关系"  # the household pass's relation level (linkage/households.py), when it moved the pair
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,12 @@ def explain_pair(
             )
     total = float(record["match_weight"])
     prob = float(record["match_probability"])
+    family = households.family_adjustment(con, key_a, key_b)
+    if family is not None:  # the household pass's relation level (not a comparison of the model's)
+        level, weight = family
+        rows.append(ExplanationRow(FAMILY_ROW, level, "", "", weight, verdict=f"{FAMILY_ROW}：{level}"))
+        total += weight
+        prob = 1.0 / (1.0 + 2.0 ** -total)
     ex = Explanation(key_a, key_b, rows, total, prob)
     _decide(con, ex)
     return ex

@@ -123,6 +123,7 @@ def reset(con: duckdb.DuckDBPyConnection) -> None:
     matched no household)."""
     con.execute(f"CREATE OR REPLACE TABLE {RELATIVE_IDS} (record_key VARCHAR, id_norm VARCHAR)")
     _create_family_levels_table(con)
+    con.execute(f"CREATE OR REPLACE TABLE {FAMILY_PAIRS_TABLE} (record_key_l VARCHAR, record_key_r VARCHAR, level INTEGER)")
 
 
 def match_households(con: duckdb.DuckDBPyConnection, clusters_table: str = "clusters") -> int:
@@ -382,6 +383,7 @@ FAMILY_LEVELS = {
     3: "同一家庭，与户主关系的辈分一致",
 }
 FAMILY_LEVELS_TABLE = "family_levels"
+FAMILY_PAIRS_TABLE = "family_pairs"  # the scored pairs the pass moved: record_key_l < record_key_r, level
 PAIR_LEVELS = "__nol_hh_pair_levels"
 
 
@@ -522,7 +524,33 @@ def apply_family_weights(con: duckdb.DuckDBPyConnection, predictions: str, weigh
           AND greatest(p.record_key_l, p.record_key_r) = l.record_key_r
         """
     ).fetchall()[0]
+    # the adjusted pairs and their level, for the explanation of a pair (linkage/explain.py)
+    con.execute(
+        f"""
+        INSERT INTO {FAMILY_PAIRS_TABLE}
+        SELECT l.record_key_l, l.record_key_r, l.level
+        FROM {PAIR_LEVELS} l JOIN (VALUES {values}) AS w(level, w) USING (level)
+        WHERE EXISTS (SELECT 1 FROM {predictions} p
+                      WHERE least(p.record_key_l, p.record_key_r) = l.record_key_l
+                        AND greatest(p.record_key_l, p.record_key_r) = l.record_key_r)
+        """
+    )
     return int(n)
+
+
+def family_adjustment(con: duckdb.DuckDBPyConnection, key_a: str, key_b: str) -> tuple[str, float] | None:
+    """The relation level (its label) and weight the household pass added to the pair
+    (key_a, key_b), or None (no family level, or a workspace from before the pass)."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND table_name IN (?, ?)",
+        [FAMILY_PAIRS_TABLE, FAMILY_LEVELS_TABLE]).fetchall()}
+    if tables != {FAMILY_PAIRS_TABLE, FAMILY_LEVELS_TABLE}:
+        return None
+    row = con.execute(
+        f"""SELECT f.label, f.match_weight FROM {FAMILY_PAIRS_TABLE} p JOIN {FAMILY_LEVELS_TABLE} f USING (level)
+            WHERE p.record_key_l = least(?::VARCHAR, ?::VARCHAR) AND p.record_key_r = greatest(?::VARCHAR, ?::VARCHAR)""",
+        [key_a, key_b, key_a, key_b]).fetchone()
+    return (str(row[0]), float(row[1])) if row else None
 
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:

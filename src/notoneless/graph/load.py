@@ -194,7 +194,7 @@ r AS (
            h.hukou_status, x.enrol_status, x.grade, x.hukou_code, mz.relief_type,
            sc.county_code AS school_county,
            starts_with(coalesce(p.village_code, p.town_code, p.county_code), m.province) AS here
-    FROM person_records p JOIN entities e USING (record_key) CROSS JOIN m
+    FROM person_records p JOIN entities e USING (record_key) LEFT JOIN m ON true
     LEFT JOIN hukou h USING (record_key)
     LEFT JOIN xueji x USING (record_key)
     LEFT JOIN minzheng mz USING (record_key)
@@ -247,7 +247,7 @@ SELECT f.*, ca.compulsory_age, s.excluded, s.enrolled, s.studying, s.studying_co
        coalesce(s.active_reg_code, s.any_code, s.xueji_hukou_code) AS home_code,
        s.fupin, s.dibao, s.tekun, s.relief, s.disabled
 FROM ({_PERSON_FACTS_SQL.strip()}) f
-CROSS JOIN m
+LEFT JOIN m ON true
 CROSS JOIN LATERAL (SELECT f.birth_date IS NOT NULL AND f.birth_date > m.born_after
                            AND f.birth_date <= m.born_by AS compulsory_age) ca
 LEFT JOIN s USING (person_id)

@@ -107,7 +107,7 @@ FROM listed l FULL JOIN seen s USING (school_id)
 ORDER BY school_id
 """
 
-PERSONS_SQL = f"""
+_PERSON_FACTS_SQL = f"""
 WITH r AS (
     SELECT e.person_id, p.*, {SOURCE_RANK_SQL} AS src_rank
     FROM entities e JOIN person_records p USING (record_key)
@@ -158,6 +158,102 @@ LEFT JOIN sexes s ON s.person_id = a.person_id AND s.rn = 1
 LEFT JOIN births b ON b.person_id = a.person_id AND b.rn = 1
 ORDER BY a.person_id
 """
+
+
+def _any(pred: str, among: str) -> str:
+    """Cypher's ``any(x IN list WHERE pred)`` over the records ``among`` selects, with its
+    three-valued logic: true if the predicate holds for one, else null if it is null for
+    one, else false (SQL's bool_or ignores nulls)."""
+    return (f"CASE WHEN bool_or({pred}) FILTER ({among}) THEN true "
+            f"WHEN count(*) FILTER (({among}) AND ({pred}) IS NULL) > 0 THEN NULL ELSE false END")
+
+
+_COMPULSORY_GRADES_SQL = ", ".join(f"'{g}'" for g in (
+    "一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级"))
+_XUEJI_ORDER_SQL = "CASE enrol_status WHEN '在读' THEN 0 WHEN '休学' THEN 1 ELSE 2 END"
+
+# The persons' status: the contract's definitions (section 3) exactly as the named graph
+# query checks/person_status computes them from the graph (its header says what each
+# means). Computed here, on the workspace's own rows, so that the Person node carries them
+# from the load: the checks stage then writes nothing per person, and an incremental load
+# rewrites a person only when a fact of theirs changed. Every list the Cypher takes the
+# head of is an arg_min over (its order, row_no) here; tests/checks/test_person_status.py
+# compares the two on every person. The compulsory-age range is the manifest's school
+# year start less 16 and 6 years (checks/definitions.compulsory_birth_range).
+PERSON_STATUS_SQL = f"""
+WITH m AS (
+    SELECT province_code AS province,
+           CAST(school_year_start - INTERVAL 16 YEAR AS DATE) AS born_after,
+           CAST(school_year_start - INTERVAL 6 YEAR AS DATE) AS born_by
+    FROM manifest LIMIT 1
+),
+school_county AS (SELECT school_id, county_code FROM ({SCHOOLS_SQL.strip()})),
+r AS (
+    SELECT e.person_id, p.record_key, p.source, p.row_no,
+           coalesce(p.village_code, p.town_code, p.county_code) AS code,
+           h.hukou_status, x.enrol_status, x.grade, x.hukou_code, mz.relief_type,
+           sc.county_code AS school_county,
+           starts_with(coalesce(p.village_code, p.town_code, p.county_code), m.province) AS here
+    FROM person_records p JOIN entities e USING (record_key) LEFT JOIN m ON true
+    LEFT JOIN hukou h USING (record_key)
+    LEFT JOIN xueji x USING (record_key)
+    LEFT JOIN minzheng mz USING (record_key)
+    LEFT JOIN school_county sc ON sc.school_id = x.school_id AND p.source = 'xueji'
+),
+agg AS (
+    SELECT person_id,
+        count(*) FILTER (source = 'hukou') AS n_hukou,
+        count(*) FILTER (source = 'fupin') AS n_fupin,
+        count(*) FILTER (source = 'minzheng') AS n_minzheng,
+        count(*) FILTER (source = 'canlian') AS n_canlian,
+        arg_min(code, [row_no]) FILTER (source = 'hukou' AND hukou_status = '正常' AND here) AS hukou_here,
+        arg_min(code, [CASE source WHEN 'fupin' THEN 0 WHEN 'minzheng' THEN 1 ELSE 2 END, row_no])
+            FILTER (source IN ('fupin', 'minzheng', 'canlian') AND here) AS other_here,
+        arg_min(CASE WHEN source = 'hukou' THEN code ELSE hukou_code END,
+                CASE WHEN source = 'hukou' THEN [0, CASE WHEN hukou_status = '正常' THEN 0 ELSE 1 END, row_no]
+                     ELSE [1, {_XUEJI_ORDER_SQL}, row_no] END)
+            FILTER ((source = 'hukou' AND code IS NOT NULL) OR (source = 'xueji' AND hukou_code IS NOT NULL))
+            AS reg_code,
+        arg_min(school_county, [row_no]) FILTER (source = 'xueji' AND enrol_status = '在读'
+                                                 AND school_county IS NOT NULL) AS study_county,
+        arg_min(school_county, [{_XUEJI_ORDER_SQL}, row_no])
+            FILTER (source = 'xueji' AND school_county IS NOT NULL) AS school_county,
+        arg_min(code, [CASE source WHEN 'fupin' THEN 0 WHEN 'hukou' THEN 1 WHEN 'minzheng' THEN 2 ELSE 3 END, row_no])
+            FILTER (source IN ('fupin', 'hukou', 'minzheng', 'canlian') AND code IS NOT NULL) AS any_code,
+        arg_min(hukou_code, [row_no]) FILTER (source = 'xueji' AND hukou_code IS NOT NULL) AS xueji_hukou_code,
+        {_any("hukou_status IN ('死亡', '迁出', '注销')", "source = 'hukou'")} AS left_hukou,
+        {_any("hukou_status = '正常'", "source = 'hukou'")} AS normal_hukou,
+        {_any("enrol_status IN ('在读', '休学')", "source = 'xueji'")} AS enrolled,
+        {_any("enrol_status = '在读'", "source = 'xueji'")} AS studying,
+        {_any(f"enrol_status = '在读' AND grade IN ({_COMPULSORY_GRADES_SQL})", "source = 'xueji'")}
+            AS studying_compulsory,
+        {_any("relief_type = '农村低保'", "source = 'minzheng'")} AS dibao,
+        {_any("relief_type = '农村特困'", "source = 'minzheng'")} AS tekun
+    FROM r GROUP BY person_id
+),
+s AS (
+    SELECT person_id, enrolled, studying, studying_compulsory, dibao, tekun, study_county, school_county,
+           left_hukou AND NOT normal_hukou AS excluded,
+           CASE WHEN hukou_here IS NOT NULL THEN hukou_here WHEN n_hukou = 0 THEN other_here END AS active_reg_code,
+           left(reg_code, 6) AS reg_county, xueji_hukou_code, any_code,
+           n_fupin > 0 AS fupin, n_minzheng > 0 AS relief, n_canlian > 0 AS disabled
+    FROM agg
+)
+SELECT f.*, ca.compulsory_age, s.excluded, s.enrolled, s.studying, s.studying_compulsory, s.active_reg_code,
+       ca.compulsory_age AND s.active_reg_code IS NOT NULL AND NOT s.enrolled AND NOT s.excluded AS unmatched,
+       ca.compulsory_age AND (s.fupin OR (s.active_reg_code IS NOT NULL AND NOT s.enrolled AND NOT s.excluded))
+           AS target,
+       s.reg_county, s.study_county, s.school_county,
+       coalesce(s.active_reg_code, s.any_code, s.xueji_hukou_code) AS home_code,
+       s.fupin, s.dibao, s.tekun, s.relief, s.disabled
+FROM ({_PERSON_FACTS_SQL.strip()}) f
+LEFT JOIN m ON true
+CROSS JOIN LATERAL (SELECT f.birth_date IS NOT NULL AND f.birth_date > m.born_after
+                           AND f.birth_date <= m.born_by AS compulsory_age) ca
+LEFT JOIN s USING (person_id)
+ORDER BY f.person_id
+"""
+PERSONS_SQL = PERSON_STATUS_SQL
 
 RECORDS_SQL = """
 SELECT p.record_key, e.person_id, p.source, p.row_no, p.fingerprint,

@@ -52,7 +52,8 @@ def generated(tmp_path_factory, graph_settings, graph_store):
     tmp = tmp_path_factory.mktemp("first-load")
     graph_store.clear()
     summary = generate_bundle(tmp / "gen", WorldConfig(counties=2, children_per_county=150, seed=21))
-    run_bundle(summary.bundle_dir, tmp / "out", graph_settings)
+    # the session's workspace remembers earlier tests' runs, and the graph was just cleared
+    run_bundle(summary.bundle_dir, tmp / "out", graph_settings, new_ledger=True)
     copy = tmp / "workspace.duckdb"
     shutil.copyfile(graph_settings.paths.linkage, copy)
     return copy

@@ -98,7 +98,8 @@ class Explanation:
 MERGE_AT = f"{model.MATCH_THRESHOLD:.0%}"  # the probability at which records are one person, in words
 
 # The tables of the last run that an explanation reads (docs/workspace.md).
-_TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", "predictions")
+_TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", "predictions",
+           households.FAMILY_PAIRS_TABLE, households.FAMILY_LEVELS_TABLE)
 
 
 def _attach(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

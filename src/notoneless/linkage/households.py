@@ -541,8 +541,8 @@ def apply_family_weights(con: duckdb.DuckDBPyConnection, predictions: str, weigh
 def family_adjustment(con: duckdb.DuckDBPyConnection, key_a: str, key_b: str) -> tuple[str, float] | None:
     """The relation level (its label) and weight the household pass added to the pair
     (key_a, key_b), or None (no family level, or a workspace from before the pass)."""
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND table_name IN (?, ?)",
+    tables = {r[0] for r in con.execute(  # tables, or views of them (explain.open_workspace)
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN (?, ?)",
         [FAMILY_PAIRS_TABLE, FAMILY_LEVELS_TABLE]).fetchall()}
     if tables != {FAMILY_PAIRS_TABLE, FAMILY_LEVELS_TABLE}:
         return None

@@ -126,7 +126,7 @@ def body_slip_apart(a: str, b: str) -> bool:
     return len(a) == 18 and len(b) == 18 and one_slip_apart(a[:17], b[:17])
 
 
-class _UnionFind:
+class UnionFind:
     """Union-find over hashable items; the representative is the smallest item so the
     result does not depend on the order of unions. networkx has
     ``utils.UnionFind`` but picks the heavier root, not a deterministic smallest."""
@@ -166,7 +166,7 @@ def id_families(
         if rec.id_valid and rec.id_norm:
             by_id.setdefault(rec.id_norm, []).append(rec)
     valid_ids = sorted(by_id)
-    families = _UnionFind(valid_ids)
+    families = UnionFind(valid_ids)
     conflicts: list[GuardConflict] = []
     names = {i: {r.name_norm for r in recs if r.name_norm} for i, recs in by_id.items()}
     for n, a in enumerate(valid_ids):
@@ -186,7 +186,7 @@ def id_families(
 
     # Every member of a must-link component (an officer said: one person) belongs to
     # one family: the component joins every family its members point to.
-    must = _UnionFind(r.record_key for r in records)
+    must = UnionFind(r.record_key for r in records)
     for e in edges:
         if e.must_link:
             must.union(e.record_key_l, e.record_key_r)
@@ -251,7 +251,7 @@ def split_cluster(
             graph.add_edge(*pair, capacity=_capacity(e))
         edge_info[pair] = e
 
-    must = _UnionFind(keys)
+    must = UnionFind(keys)
     for e in edges:
         if e.must_link and e.record_key_l in keys and e.record_key_r in keys:
             must.union(e.record_key_l, e.record_key_r)

@@ -58,6 +58,7 @@ import duckdb
 import pyarrow as pa
 
 from notoneless.linkage import model
+from notoneless.linkage.guard import UnionFind
 
 # Tables this pass writes (temporary, dropped at the end, except RELATIVE_IDS which
 # explain and the guard read).
@@ -272,24 +273,13 @@ def mark_families(con: duckdb.DuckDBPyConnection) -> int:
     members count as one household, with the trained weights of that level. Returns
     the number of records marked."""
     pairs = con.execute(f"SELECT hh_a, hh_b FROM {MATCHED} ORDER BY 1, 2").fetchall()
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:  # union-find with the smallest key as root (deterministic)
-        parent.setdefault(x, x)
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
+    families_of = UnionFind()  # the smallest household key of a family is its mark (deterministic)
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    if not parent:
+        families_of.union(a, b)
+    if not families_of.parent:
         return 0
-    families = pa.table({"hh": list(parent), "family": [find(h) for h in parent]})
+    households = list(families_of.parent)
+    families = pa.table({"hh": households, "family": [families_of.find(h) for h in households]})
     con.register("__nol_hh_families", families)
     try:
         (n,) = con.execute(

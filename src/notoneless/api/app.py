@@ -53,8 +53,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 # How long a thread that wants the GIL waits for a busy event loop to hand it over
 # (``sys.setswitchinterval``; CPython's default is 5 ms). A read's audit event is synced to
 # the disk by a worker thread (api/audits.py), which needs the GIL to start and again after
-# each system call: with the default, a read waited on the event loop's other work up to
-# 5 ms at each of those steps while the two cores were busy.
+# each system call: with the default, such a thread (and the read waiting on it) can wait
+# up to 5 ms at each of those steps while the event loop is busy. Benchmarks on this
+# 2-core machine were too noisy to put a figure on the gain (issue 20's note).
 SWITCH_INTERVAL_SECONDS = 0.0005
 
 

@@ -18,9 +18,11 @@ and holds an exclusive ``flock`` on it. When its segment is due, the process sea
 deletes the segment; at shutdown it does so for all. A segment is due when reads have
 paused for ``api_audit_drain_seconds``, or when its oldest event has waited
 ``api_audit_move_max_seconds``, or at ``MOVE_SEGMENT_EVENTS`` events: moving every half
-second while reads kept coming cost a trail read 16 ms at p95 (Neo4j's write and the
-server's CPU on the two cores the reads need), and one large move in a pause, or one per
-half minute under constant load, costs the same events a fraction of that. A segment that
+second while reads kept coming put Neo4j's writes beside the reads on the same two cores,
+so the move waits for a pause where it can (in transactions of ``MOVE_BATCH``). This has
+not made auditing cheap: with moves held back entirely a trail read still cost 11.5 ms
+more at p95, most of it the server process's own CPU (benchmarks/api_load.py, issue 20's
+note). A segment that
 nobody holds a lock on was left by a process that died (or a graph that was down): any
 process moves it to the graph when it starts, and at every drain. Moving is idempotent
 (``MERGE`` on ``event_id``, a unique key), so an event moved twice — a crash between the
@@ -146,9 +148,9 @@ def move_to_graph(store: GraphStore, events: list[dict[str, Any]]) -> None:
 
 
 class AuditJournal:
-    """The read events of one server process: durable at once, in the graph within
-    ``drain_seconds``. ``record`` runs on the event loop; ``start`` and ``stop`` in the
-    app's lifespan."""
+    """The read events of one server process: durable at once, in the graph once the
+    segment is due (``_due``), at a listing, or at shutdown. ``record`` runs on the event
+    loop; ``start`` and ``stop`` in the app's lifespan."""
 
     def __init__(self, directory: Path, store: Callable[[], GraphStore], *, drain_seconds: float,
                  move_max_seconds: float = 30.0) -> None:

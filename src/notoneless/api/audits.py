@@ -8,8 +8,9 @@ answering made a trail read wait for a write transaction (its commit, its round 
 the CPU it takes from the two cores the server shares with Neo4j): 65.8 ms at p95 against
 26.0 ms without auditing (benchmarks/api_load.py, 16 clients). So a read's event goes to
 the server process's journal instead — appended to a local file and ``fdatasync``-ed, a
-fraction of a millisecond, while the trail is being read — and the events that arrive
-while one sync is in flight go together in the next (group commit: one write, one sync).
+fraction of a millisecond, while the trail is being read — and the events of every
+request the event loop is handling at that moment go together (group commit: one write,
+one sync, ``_flush``).
 
 The journal is a directory (``Settings.paths.audit_journal``) of segments
 ``audit-*.jsonl``, one JSON event a line. Each server process appends to its own segment
@@ -103,8 +104,8 @@ class _Segment:
         self.written += len(data)
 
     def sync(self) -> None:
-        """Sync what was written to the disk (blocking: a worker thread); on failure cut the
-        file back to its synced lines."""
+        """Sync what was written to the disk (blocking: ``AuditJournal._flush`` calls it on
+        the event loop); on failure cut the file back to its synced lines."""
         try:
             os.fdatasync(self.fd)
         except OSError:
@@ -167,8 +168,7 @@ class AuditJournal:
         self._segment: _Segment | None = None
         self._sealed: list[_Segment] = []  # sealed but not yet in the graph (the graph was down)
         self._waiting: list[tuple[bytes, asyncio.Future[None]]] = []
-        self._syncing = False
-        self._lock: asyncio.Lock | None = None  # a sync and a seal never overlap
+        self._flush_due = False  # a _flush is scheduled on the loop
         # A drain's move (a worker thread) and the one at shutdown may overlap: one at a time,
         # or each pops the other's segment and one is left unmoved.
         self._moving = threading.Lock()
@@ -180,7 +180,6 @@ class AuditJournal:
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._lock = asyncio.Lock()
         await run_in_threadpool(self._open)
         self._spawn(self._drain_loop())
 
@@ -224,68 +223,67 @@ class AuditJournal:
 
     async def record(self, event: dict[str, Any]) -> None:
         """Make ``event`` durable; returns once it is on the disk, raises AuditUnavailable if it cannot be."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
         self._waiting.append((json.dumps(event, ensure_ascii=False).encode() + b"\n", future))
-        if not self._syncing:
-            self._syncing = True
-            self._spawn(self._sync())
+        if not self._flush_due:
+            self._flush_due = True
+            loop.call_soon(self._flush)
         await future
 
-    async def _sync(self) -> None:
-        # Runs until nobody waits: the events that came during one sync go in the next.
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting, []
-                try:
-                    await self._append(b"".join(line for line, _ in batch))
-                except Exception as exc:  # noqa: BLE001 — every read of the batch fails (a 503)
-                    log.error("audit journal: %d events could not be written: %s", len(batch), exc)
-                    error = exc if isinstance(exc, AuditUnavailable) else AuditUnavailable(FAILED.format(error=exc))
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                    continue
-                except BaseException:  # the server is stopping
-                    for _, future in batch + self._waiting:
-                        future.cancel()
-                    self._waiting = []
-                    raise
-                self.syncs += 1
-                self.events += len(batch)
-                for _, future in batch:
-                    if not future.done():  # a client that went away cancels its future
-                        future.set_result(None)
-        finally:
-            self._syncing = False
+    def _flush(self) -> None:
+        """Write and sync every event waiting (group commit), on the event loop itself.
 
-    async def _append(self, data: bytes) -> None:
-        assert self._lock is not None
-        async with self._lock:
-            if self._segment is None and not self._stopping:
-                # the last one failed (a full disk) and no fresh one could be made then: try
-                # again now, so a disk that has room again serves reads again
-                self._segment = await run_in_threadpool(_Segment, self.directory)
-            segment = self._segment
-            if segment is None:
-                raise AuditUnavailable("审计日志未打开（服务正在启动或停止），本次读取未执行：请稍后重试。")
-            try:
-                # the write on the event loop, the sync in a worker thread: the thread needs
-                # the GIL once fewer (each system call of a thread gives it up and waits for it again)
-                segment.write(data)
-                await run_in_threadpool(segment.sync)
-                now = time.monotonic()
-                if not segment.events:
-                    self._first_event = now
-                self._last_event = now
-                segment.events += data.count(b"\n")  # counted under the lock: a drain seals what it counts
-            except OSError:
-                # A segment that failed once is sealed: its whole lines still move to the
-                # graph, and the next events try a fresh file.
-                self._sealed.append(segment)
-                self._segment = None
-                with contextlib.suppress(OSError):
-                    self._segment = await run_in_threadpool(_Segment, self.directory)
-                raise
+        The loop is blocked for one ``write`` and one ``fdatasync`` (0.1 ms here when the
+        disk is quiet, benchmarks/api_load.py). A worker thread for the sync cost more than
+        that: the hop to the thread and back, and the GIL it waits for again, with the
+        trail reader's threads, at every read. Scheduled with ``call_soon``, it runs after
+        the callbacks ready now, so the events of every request the loop is handling go in
+        one sync; meanwhile their trail queries are in flight (``get_trail`` gathers both).
+        """
+        self._flush_due = False
+        batch, self._waiting = self._waiting, []
+        if not batch:
+            return
+        try:
+            self._append(b"".join(line for line, _ in batch))
+        except Exception as exc:  # noqa: BLE001 — every read of the batch fails (a 503)
+            log.error("audit journal: %d events could not be written: %s", len(batch), exc)
+            error = exc if isinstance(exc, AuditUnavailable) else AuditUnavailable(FAILED.format(error=exc))
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        self.syncs += 1
+        self.events += len(batch)
+        for _, future in batch:
+            if not future.done():  # a client that went away cancels its future
+                future.set_result(None)
+
+    def _append(self, data: bytes) -> None:
+        if self._segment is None and not self._stopping:
+            # the last one failed (a full disk) and no fresh one could be made then: try
+            # again now, so a disk that has room again serves reads again
+            self._segment = _Segment(self.directory)
+        segment = self._segment
+        if segment is None:
+            raise AuditUnavailable("审计日志未打开（服务正在启动或停止），本次读取未执行：请稍后重试。")
+        try:
+            segment.write(data)
+            segment.sync()
+        except OSError:
+            # A segment that failed once is sealed: its whole lines still move to the
+            # graph, and the next events try a fresh file.
+            self._sealed.append(segment)
+            self._segment = None
+            with contextlib.suppress(OSError):
+                self._segment = _Segment(self.directory)
+            raise
+        now = time.monotonic()
+        if not segment.events:
+            self._first_event = now
+        self._last_event = now
+        segment.events += data.count(b"\n")  # on the loop, as the drain's seal: it seals what it counts
 
     # --- draining ------------------------------------------------------------------------
 
@@ -312,15 +310,14 @@ class AuditJournal:
     async def drain(self) -> None:
         """Seal this process's segment if it has events, and move the sealed ones (and any
         orphan) to the graph."""
-        assert self._lock is not None
         if self._segment is not None and self._segment.events:
             # The fresh segment is made (a create, a rename, a directory sync) before the
             # lock is taken: the reads' appends wait only for the swap.
             fresh = await run_in_threadpool(_Segment, self.directory)
-            async with self._lock:
-                if self._segment is not None:
-                    self._sealed.append(self._segment)
-                self._segment = fresh
+            # the swap on the loop, where every append runs whole (``_flush``): no lock
+            if self._segment is not None:
+                self._sealed.append(self._segment)
+            self._segment = fresh
         await run_in_threadpool(self._move_sealed)
         await run_in_threadpool(self.move_orphans)
 

@@ -261,7 +261,10 @@ class GraphStore:
         return found
 
     def clear(self) -> None:
-        """Delete every node and relationship (the schema stays). For tests and re-loads."""
+        """Delete every node and relationship (the schema stays), in batches: the
+        relationships first, so no node's deletion takes all of its relationships in one
+        transaction. For tests and re-loads."""
+        self._run_auto_commit(self.cypher("store/clear_relationships"), {}, "clearing the graph")
         self._run_auto_commit(self.cypher("store/clear"), {}, "clearing the graph")
 
     def close(self) -> None:

@@ -340,10 +340,13 @@ def _cases_stage(rc: RunContext) -> str:
         coverage=covered_counties(rc.con),  # other counties' cases are left alone
     )
     rc.report.cases = changes.counts()
-    from notoneless.decisions.consequence import assess
+    from notoneless.decisions.consequence import assess, queue_line
 
-    assess(rc.store, rc.run_id)  # what deciding each review item would change, with the cases as they now stand
-    return changes.describe()
+    # what deciding each review item would change, with the cases as they now stand: only
+    # those that change something are queued for an officer
+    queued = assess(rc.store, rc.run_id)
+    rc.report.decisions["reviews_queued"] = queued
+    return changes.describe() + "\n  " + queue_line(queued, rc.report.decisions.get("reviews_open", 0))
 
 
 def _outputs_stage(rc: RunContext) -> None:
@@ -571,7 +574,9 @@ def print_summary(console: Console, report: RunReport) -> None:
     table.add_row("人员记录（接收）", f"{report.person_records:,}")
     table.add_row("识别人员", f"{report.persons:,}")
     table.add_row("拒收行", f"{report.rejects:,}")
-    table.add_row("待核身份冲突", f"{report.identity_conflicts:,}")
+    table.add_row("身份冲突", f"{report.identity_conflicts:,}")
+    if "reviews_queued" in report.decisions:
+        table.add_row("  其中需人工核实（待核，决定后有改变）", f"{report.decisions['reviews_queued']:,}")
     table.add_row("比对引擎", ENGINE_LABELS.get(report.linkage_engine, report.linkage_engine))
     if report.decisions.get("vanished"):
         table.add_row("人工判定：记录已不在数据中", f"{report.decisions['vanished']:,}")

@@ -3,7 +3,7 @@ persons and the split of one, from the facts ``reviews/consequence_facts`` reads
 
 from __future__ import annotations
 
-from notoneless.decisions.consequence import NOTHING, assess_item, describe
+from notoneless.decisions.consequence import NOTHING, assess_item, describe, queue_line
 from notoneless.decisions.judgement import Verdict
 
 
@@ -48,3 +48,31 @@ def test_splitting_off_the_only_enrolment_may_make_a_dropout() -> None:
     # two enrolments: the other keeps the child enrolled
     two = {**person, "enrolled_records": 2}
     assert assess_item(True, [side("P1", **two), side("P1", source="xueji", enrol_status="在读", **two)], None)[1] == []
+
+
+def test_merging_a_registration_with_a_school_of_another_county_changes_the_attribution() -> None:
+    hukou = side("P1", reg_county="431202")
+    xueji = side("P2", source="xueji", enrol_status="在读", enrolled=True, enrolled_records=1, studying=True,
+                 study_county="431221")
+    verdict, lines = assess_item(False, [hukou, xueji], "2025秋")
+    assert verdict is Verdict.SAME
+    assert lines == ["可能新增 1 条跨县就读线索（户籍 431202，就读 431221），资助与控辍责任县随之改变"]
+    # the same county, or a person who is a cross-county student already: nothing new
+    assert assess_item(False, [hukou, {**xueji, "study_county": "431202"}], None)[1] == []
+    assert assess_item(False, [{**hukou, "findings": ["cross_county_students"]}, xueji], None)[1] == []
+
+
+def test_splitting_a_cross_county_students_registration_from_the_school_may_end_the_finding() -> None:
+    facts = {"findings": ["cross_county_students"], "reg_county": "431202", "study_county": "431221",
+             "enrolled": True, "enrolled_records": 2}
+    verdict, lines = assess_item(True, [side("P1", **facts), side("P1", source="xueji", enrol_status="在读", **facts)],
+                                 None)
+    assert verdict is Verdict.DIFFERENT
+    assert lines == ["跨县就读线索可能消除（分开后户籍与学籍不再属于同一人），资助与控辍责任县随之改变"]
+    # two records of the school list: the registration stays with the person
+    assert assess_item(True, [side("P1", source="xueji", **facts), side("P1", source="xueji", **facts)], None)[1] == []
+
+
+def test_the_runs_queue_line_says_what_was_left_to_the_threshold() -> None:
+    assert queue_line(3, 3) == "待核身份冲突 3 处：决定后会改变问题线索、案件、资助或责任县，需人工核实（notoneless reviews list）"
+    assert "另 71 处决定后不改变任何线索、案件或资助，已按阈值自动判定" in queue_line(3, 74)

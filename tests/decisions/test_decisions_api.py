@@ -46,15 +46,23 @@ def as_(tokens: dict[str, str], who: str) -> dict[str, str]:
 
 
 def test_queue_item_decide_withdraw(client, tokens) -> None:
-    page = client.get("/reviews", headers=as_(tokens, "province")).json()
+    # every undecided conflict (auto): those whose decision changes something (queued), and
+    # those left to the threshold; the queue itself holds the first only
+    page = client.get("/reviews", params={"auto": True}, headers=as_(tokens, "province")).json()
     assert page["total"] >= 1 and page["items"]
     importance = [i["importance"] for i in page["items"]]
     assert importance == sorted(importance, reverse=True)
+    queue = client.get("/reviews", headers=as_(tokens, "province")).json()
+    assert {i["review_id"] for i in queue["items"]} == {i["review_id"] for i in page["items"] if i["queued"] is not False}
+    for i in page["items"]:
+        assert i["queued"] == bool(i["consequences"]), i
+        assert i["consequence"].startswith("决定为") if i["queued"] else i["consequence"] == "决定后：不改变任何问题线索、案件或资助"
     item = page["items"][0]
     a, b = item["record_key_a"], item["record_key_b"]
-    assert item["review_id"] in {i["review_id"] for i in client.get("/reviews", headers=as_(tokens, "county")).json()["items"]}
+    assert item["review_id"] in {i["review_id"] for i in client.get(
+        "/reviews", params={"auto": True}, headers=as_(tokens, "county")).json()["items"]}
     # outside the division: the queue is empty and the item does not exist
-    assert client.get("/reviews", headers=as_(tokens, "other_town")).json()["total"] == 0
+    assert client.get("/reviews", params={"auto": True}, headers=as_(tokens, "other_town")).json()["total"] == 0
     assert client.get(f"/reviews/{item['review_id']}", headers=as_(tokens, "other_town")).status_code == 404
 
     detail = client.get(f"/reviews/{item['review_id']}", headers=as_(tokens, "province")).json()
@@ -80,8 +88,9 @@ def test_queue_item_decide_withdraw(client, tokens) -> None:
     decision = made.json()
     assert decision["verdict"] == "different" and decision["decided_by"] == "decisions-province"
     # decided: out of the queue (still listed with ?decided=true)
-    assert item["review_id"] not in {i["review_id"] for i in client.get("/reviews", headers=as_(tokens, "province")).json()["items"]}
-    decided = client.get("/reviews", params={"decided": True}, headers=as_(tokens, "province")).json()["items"]
+    assert item["review_id"] not in {i["review_id"] for i in client.get(
+        "/reviews", params={"auto": True}, headers=as_(tokens, "province")).json()["items"]}
+    decided = client.get("/reviews", params={"decided": True, "auto": True}, headers=as_(tokens, "province")).json()["items"]
     assert {i["review_id"]: i["decided"] for i in decided}[item["review_id"]] == "different"
     # listed, scoped; in the audit and the trail of the persons concerned
     listed = client.get("/decisions", headers=as_(tokens, "county")).json()  # one record in its county: listed
@@ -103,7 +112,7 @@ def test_queue_item_decide_withdraw(client, tokens) -> None:
     again = client.post(path, json={}, headers=as_(tokens, "province"))
     assert again.status_code == 409 and again.json()["code"] == "DECISION_ALREADY_WITHDRAWN"
     # back in the queue
-    assert item["review_id"] in {i["review_id"] for i in client.get("/reviews", headers=as_(tokens, "province")).json()["items"]}
+    assert item["review_id"] in {i["review_id"] for i in client.get("/reviews", params={"auto": True}, headers=as_(tokens, "province")).json()["items"]}
     standings = {d["decision_id"]: d["standing"] for d in client.get("/decisions", headers=as_(tokens, "county")).json()["items"]}
     assert standings == {decision["decision_id"]: "已撤回", withdrawn.json()["decision_id"]: "撤回记录"}
 
@@ -126,9 +135,9 @@ def _cli(args: list[str], settings) -> object:
 def test_cli_reviews_and_decisions(graph_store, graph_settings, tokens, tmp_path) -> None:
     from notoneless.decisions.queue import list_reviews
 
-    _, items = list_reviews(graph_store, decided=True)
+    _, items = list_reviews(graph_store, decided=True, auto=True)
     item = items[0]
-    listed = _cli(["reviews", "list", "--county", COUNTY, "--decided"], graph_settings)
+    listed = _cli(["reviews", "list", "--county", COUNTY, "--decided", "--auto"], graph_settings)
     assert listed.exit_code == 0, listed.output
     assert item["review_id"] in listed.output and "待核身份冲突" in listed.output
     shown = _cli(["reviews", "show", item["review_id"]], graph_settings)

@@ -118,7 +118,8 @@ def test_split_decision_reattaches_the_case_and_survives_new_extracts(graph, gra
         assert r2.cases["reattached"] >= 1  # the dropout case, and its contact-gap cases
         assert [e.action for e in case_events(graph, case.case_id)][-1] == "split_person"
     # the decided pair is not in the review queue; the trail of both persons lists the decision
-    queue = graph.query("reviews/list", county=None, decided=False, division=None, school=None, limit=500, offset=0)
+    queue = graph.query("reviews/list", county=None, decided=False, auto=True, division=None, school=None, limit=500,
+                        offset=0)
     assert not any({i["record_key_a"], i["record_key_b"]} == {"hukou:24", "xueji:14"} for i in queue[0]["items"])
     for pid in (hukou_part, xueji_part):
         (trail,) = find_trail(graph, pid)

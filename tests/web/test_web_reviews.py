@@ -66,7 +66,7 @@ def web_scene(graph_store, graph_settings, tmp_path_factory) -> Iterator[dict[st
 
 @pytest.fixture(scope="module")
 def item(web_scene, graph_store) -> dict:
-    total, items = list_reviews(graph_store)
+    total, items = list_reviews(graph_store, auto=True)  # queued or left to the threshold
     assert total >= 1
     return items[0]
 
@@ -75,8 +75,15 @@ def test_queue_scoped_and_saying_what_deciding_changes(page, web_scene, item) ->
     sign_in(page, "county", web_scene)
     page.get_by_role("link", name="身份核查").click()
     page.wait_for_url("**/app/reviews")
+    # the queue: only items whose decision changes something; the others on the next view
+    queued = page.locator("table.queue tbody tr").filter(has_text=item["review_id"])
+    assert queued.count() == (1 if item["queued"] else 0)
+    assert all(not c.startswith("决定后：不改变") for c in page.locator("table.queue .consequence").all_inner_texts())
+    page.get_by_role("link", name="也看按阈值自动判定的").click()
+    page.wait_for_url("**/app/reviews?auto=1")
     row = page.locator("table.queue tbody tr").filter(has_text=item["review_id"])
     assert row.count() == 1
+    assert row.locator("td").last.inner_text() == ("待核" if item["queued"] else "按阈值自动判定")
     assert row.locator(".consequence").inner_text().startswith("决定")  # 决定后… / 决定为同一人后…
     assert "%" in row.inner_text()  # 同一人的把握, as a percentage
     shot(page, "08-身份核查")
@@ -86,7 +93,7 @@ def test_queue_scoped_and_saying_what_deciding_changes(page, web_scene, item) ->
     try:
         pg = other.new_page()
         sign_in(pg, "other", web_scene)
-        pg.goto("/app/reviews")
+        pg.goto("/app/reviews?auto=1")
         assert item["review_id"] not in pg.content() and "没有待核的身份冲突" in pg.content()
         r = pg.goto(f"/app/reviews/{item['review_id']}")
         assert r.status == 404 and "未找到" in pg.content()

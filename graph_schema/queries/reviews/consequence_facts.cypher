@@ -1,6 +1,6 @@
 // What deciding each undecided review item of a run would change (decisions/consequence.py):
 // for both sides (a, b) the record's source, status and payment, and its person's flags
-// (checks/person_status), payments (学期|资助项目), active findings and open cases (state not
+// (checks/person_status: also the counties of 户籍 and 就读), payments (学期|资助项目), active findings and open cases (state not
 // in $closed); the run's 学期. Read after the ledger is reconciled.
 // @example {"run_id": "example", "closed": ["销号"]}
 MATCH (c:IdentityConflict {run_id: $run_id})
@@ -15,6 +15,7 @@ CALL (c) {
     unmatched: coalesce(p.unmatched, false), enrolled: coalesce(p.enrolled, false),
     studying_compulsory: coalesce(p.studying_compulsory, false), compulsory_age: coalesce(p.compulsory_age, false),
     active_reg: p.active_reg_code IS NOT NULL, excluded: coalesce(p.excluded, false),
+    studying: coalesce(p.studying, false), reg_county: p.reg_county, study_county: p.study_county,
     eligible: coalesce(p.fupin, false) OR coalesce(p.dibao, false) OR coalesce(p.tekun, false)
               OR coalesce(p.disabled, false),
     enrolled_records: COUNT { MATCH (p)-[:HAS_RECORD]->(e:SourceRecord {source: 'xueji'})

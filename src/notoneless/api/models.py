@@ -415,6 +415,7 @@ class ReviewItem(BaseModel):
         default=None, description="与本次运行结果相反、会带来改变的判定（same：合为一人；different：分开）")
     consequences: list[str] = Field(default_factory=list, description="作出该判定后会改变什么（白话，空：不改变）")
     consequence: str = Field(default="", description="一句话：决定后会改变什么，如「决定为同一人后：1 名儿童不再列为疑似辍学」")
+    queued: bool | None = Field(default=None, description="是否需人工核实（决定后有改变）；false：已按阈值自动判定；空：尚未评估（视为需核实）")
 
 
 class ReviewDetail(BaseModel):

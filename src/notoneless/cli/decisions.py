@@ -21,6 +21,7 @@ reviews_app = typer.Typer(
 def reviews_list_command(
     county: str = typer.Option(None, "--county", help="县级区划代码（6 位），只看该县"),
     decided: bool = typer.Option(False, "--decided", help="也列出已有有效判定的"),
+    auto: bool = typer.Option(False, "--auto", help="也列出决定后不改变任何线索、案件或资助、已按阈值自动判定的"),
     limit: int = typer.Option(50, "--limit", help="最多显示条数"),
 ) -> None:
     """列出最近一次运行的待核身份冲突（双胞胎防护拆开、接近阈值、一号多名、一人两号），最重要的在前。
@@ -28,7 +29,7 @@ def reviews_list_command(
     from notoneless.commands.decisions import reviews_list
     from notoneless.config import get_settings
 
-    reviews_list(get_settings(), console, county, decided, limit)
+    reviews_list(get_settings(), console, county, decided, limit, auto=auto)
 
 
 @reviews_app.command("show")

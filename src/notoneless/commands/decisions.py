@@ -28,10 +28,12 @@ def _pct(p: Any) -> str:
     return "" if p is None else certainty(p)
 
 
-def reviews_list(settings: Settings, console: Console, county: str | None, decided: bool, limit: int) -> None:
+def reviews_list(settings: Settings, console: Console, county: str | None, decided: bool, limit: int, *,
+                 auto: bool = False) -> None:
     with open_graph(settings) as store:
-        total, items = list_reviews(store, county=county, decided=decided, limit=limit)
-    table = Table(title=f"待核身份冲突（共 {total} 处，按重要性排序{'，含已判定' if decided else ''}）")
+        total, items = list_reviews(store, county=county, decided=decided, auto=auto, limit=limit)
+    extra = "".join(x for x, on in (("，含已判定", decided), ("，含按阈值自动判定", auto)) if on)
+    table = Table(title=f"待核身份冲突（共 {total} 处，按重要性排序{extra}）")
     for header in ("编号", "决定后", "重要性", "冲突", "记录 A", "记录 B", "人员 A", "人员 B", "同一人的把握", "已判定"):
         table.add_column(header, overflow="fold")
     for i in items:
@@ -41,6 +43,8 @@ def reviews_list(settings: Settings, console: Console, county: str | None, decid
             i.get("person_id_b") or "", _pct(i.get("match_probability")), i.get("decided") or "",
         )  # fmt: skip
     console.print(table)
+    if not auto:
+        console.print("只列出决定后会改变问题线索、案件、资助或责任县的冲突；其余已按阈值自动判定：加 --auto 一并查看。")
     if total > len(items):
         console.print(f"只显示前 {len(items)} 处：用 --limit 显示更多，或 --county 按县查看。")
     console.print("查看一处：notoneless reviews show 编号；判定：notoneless decisions add 记录A 记录B --verdict same|different|defer --by 用户名")

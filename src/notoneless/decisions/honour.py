@@ -118,7 +118,9 @@ class DecisionRunReport:
     vanished: int = 0
     contradicted: int = 0
     reviews: int = 0  # review items of the run
-    reviews_open: int = 0  # of which not decided (the queue)
+    reviews_open: int = 0  # of which not decided
+    # of which queued for an officer: deciding them changes something (set by the cases stage)
+    reviews_queued: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -130,7 +132,7 @@ class DecisionRunReport:
             line += f"，记录已不在本次数据中 {self.vanished} 条（请用 notoneless decisions list 查看）"
         if self.contradicted:
             line += f"，相互矛盾未能执行 {self.contradicted} 条"
-        return line + f"；待核身份冲突 {self.reviews_open} 处（notoneless reviews list）"
+        return line + f"；身份冲突 {self.reviews_open} 处未判定"
 
 
 def read_decisions(store: GraphStore) -> list[Decision]:

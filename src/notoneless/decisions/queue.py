@@ -2,7 +2,9 @@
 conflicts (``IdentityConflict`` nodes, loaded by ``honour.load_queue``), most important
 first — an item whose decision would change a finding, a case or a payment
 (``consequence.py``), then a target child (三包对象), then a payment (资助发放) — then the
-highest match probability; pairs with an effective same/different decision leave it.
+highest match probability; pairs with an effective same/different decision leave it, and
+so do the items whose decision would change nothing (left to the threshold, listed with
+``auto``).
 
 An item shows both records side by side and the Chinese explanation of the match
 weights (``linkage.explain.explain_pair`` over the last run's workspace).
@@ -23,13 +25,15 @@ def list_reviews(
     *,
     county: str | None = None,
     decided: bool = False,
+    auto: bool = False,
     division: str | None = None,
     school: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """One page of the queue: ``(total, items)``; ``division``/``school`` limit it to a scope."""
-    rows = store.query("reviews/list", county=county, decided=decided, division=division, school=school,
+    """One page of the queue: ``(total, items)``; ``division``/``school`` limit it to a
+    scope; ``auto``: also the items left to the threshold (deciding them changes nothing)."""
+    rows = store.query("reviews/list", county=county, decided=decided, auto=auto, division=division, school=school,
                        limit=limit, offset=offset)
     return (int(rows[0]["total"]), rows[0]["items"]) if rows else (0, [])
 

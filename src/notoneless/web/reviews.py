@@ -71,18 +71,23 @@ def _persons(request: Request, person_ids: list[str], records: bool) -> dict[str
 @router.get("/reviews")
 def review_list(request: Request, officer: CurrentOfficer,
                 decided: Annotated[str | None, Query(max_length=2)] = None,
+                auto: Annotated[str | None, Query(max_length=2)] = None,
                 page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     store = store_of(request)
-    total, items = list_reviews(store, decided=decided == "1", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-                                **officer.caller.scope())
+    # decided=1: every conflict of the scope; auto=1: the undecided, with those left to the threshold
+    everything = decided == "1"
+    with_auto = everything or auto == "1"
+    total, items = list_reviews(store, decided=everything, auto=with_auto, limit=PAGE_SIZE,
+                                offset=(page - 1) * PAGE_SIZE, **officer.caller.scope())
     names = {pid: p.get("name") for pid, p in _persons(
         request, [p for i in items for p in (i.get("person_id_a"), i.get("person_id_b")) if p], False).items()}
     entries = [{**masked(i), "consequence": describe(i), "certainty": certainty(i["match_probability"])
                 if i.get("match_probability") is not None else "—",
                 "name_a": names.get(i.get("person_id_a")), "name_b": names.get(i.get("person_id_b")),
                 "decided_label": VERDICT_LABELS[Verdict(i["decided"])] if i.get("decided") else None} for i in items]
+    view = "&decided=1" if everything else "&auto=1" if with_auto else ""
     return render(request, "reviews.html", officer=officer, entries=entries, total=total, page=page,
-                  pages=max(1, -(-total // PAGE_SIZE)), decided=decided == "1", nav="reviews")
+                  pages=max(1, -(-total // PAGE_SIZE)), decided=everything, auto=with_auto, view=view, nav="reviews")
 
 
 def _field_rows(explanation: Any, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -25,15 +25,16 @@ ReviewId = Annotated[str, Path(pattern=r"^R[0-9a-f]{12}$", description="冲突�
 
 
 @router.get("", response_model=PageOf[ReviewItem],
-            summary="待核身份冲突：按重要性（三包对象、资助发放优先）排序，辖区内，不含已有有效判定的")
+            summary="待核身份冲突：决定后会改变问题线索、案件、资助或责任县的，按重要性（三包对象、资助发放优先）排序，辖区内，不含已有有效判定的")
 def reviews(
     store: Store,
     caller: CurrentCaller,
     page: Page,
     county: Annotated[str | None, Query(pattern=r"^[0-9]{6}$", description="县级区划代码 (6 位)")] = None,
     decided: Annotated[bool, Query(description="也列出已有有效判定的")] = False,
+    auto: Annotated[bool, Query(description="也列出决定后不改变任何问题线索、案件或资助、已按阈值自动判定的")] = False,
 ) -> PageOf[ReviewItem]:
-    total, items = list_reviews(store, county=county, decided=decided, **caller.scope(), **page.params())
+    total, items = list_reviews(store, county=county, decided=decided, auto=auto, **caller.scope(), **page.params())
     return PageOf[ReviewItem](items=[ReviewItem(**masked(i), consequence=describe(i)) for i in items], total=total,
                               limit=page.limit, offset=page.offset)
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from notoneless.bundle.files import _calamine_text_rows, _openpyxl_rows, _xlsx_rows
 
 _TEXT = st.one_of(
-    st.text(alphabet=st.sampled_from(list("张三李四·. 0123456789Xx'\t\n-_&<>\"") + ["\u3000", "𠀀", "Ａ"]),
+    st.text(alphabet=st.sampled_from(list("张三李四·. 0123456789Xx'\t\n-_&<>\"") + ["\u3000", "\u00a0", "\u2003", "𠀀", "Ａ"]),
             max_size=8),
     st.sampled_from(["_x000D_", "a_x0041_b", "  ", " 王五 ", "431202201203051234", "4.31225E+17", "=1+1", ""]),
     st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=4),  # (openpyxl refuses control characters)
@@ -63,3 +63,18 @@ def test_fast_xlsx_reader_takes_plain_text_sheets():
     assert _calamine_text_rows(data) is not None
     for kept_by_openpyxl in ([["a", 12]], [["_x000D_"]], [["  "]], [[dt.date(2012, 3, 5)]], [[True]]):
         assert _calamine_text_rows(_workbook(kept_by_openpyxl, False)) is None
+
+
+# Unicode's White_Space (what Rust's char::is_whitespace, hence calamine, trims when a
+# string is nothing else), without the control characters openpyxl refuses to write, and
+# without "\r", which XML itself reads back as "\n" (in both readers).
+_SPACES = ["\t", "\n", " ", "\u0085", "\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)),
+           "\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
+
+
+def test_a_cell_of_only_whitespace_comes_out_as_written():
+    for space in _SPACES:
+        for text in (space, " " + space, space + " ", space * 2, " " + space + " "):
+            for write_only in (False, True):
+                data = _workbook([["姓名", "备注"], ["张三", text]], write_only)
+                assert _xlsx_rows(Path("t.xlsx"), data)[1] == ["张三", text], (hex(ord(space)), text)

@@ -167,8 +167,14 @@ def _openpyxl_rows(path: Path, data: bytes) -> list[list[str]]:
 
 
 # An `_xHHHH_` escape (calamine decodes it, openpyxl keeps it as written) or a string
-# element holding only whitespace (calamine returns it empty): openpyxl reads such a file.
-_CALAMINE_DIFFERS = re.compile(rb"_x[0-9A-Fa-f]{4}_|<(?:\w+:)?t(?:\s[^>]*)?>\s+</")
+# element holding only whitespace — Unicode's, as Rust's ``char::is_whitespace`` knows it:
+# calamine then trims it (``" \u3000"`` comes out ``"\u3000"``, found by
+# tests/bundle/test_xlsx_readers.py) — so openpyxl reads such a file. The XML is matched
+# as bytes (no decoding of every sheet), so the non-ASCII White_Space characters are
+# spelled in UTF-8: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+# U+205F, U+3000.
+_UNICODE_SPACE = rb"(?:\s|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)"
+_CALAMINE_DIFFERS = re.compile(rb"_x[0-9A-Fa-f]{4}_|<(?:\w+:)?t(?:\s[^>]*)?>" + _UNICODE_SPACE + rb"+</")
 
 
 def _calamine_text_rows(data: bytes) -> list[list[str]] | None:

@@ -88,28 +88,41 @@ def test_the_events_are_listed_per_person_and_division_wide(client, scene):
     assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "since"
 
 
-def test_a_read_whose_event_cannot_be_written_fails_and_shows_nothing(graph_settings, scene, graph_store):
-    # A real failure of the write: the disk under the journal is full. The journal's
-    # open segment is pointed at /dev/full (every write: ENOSPC), as a full disk would
-    # answer; no mock, the read goes through the whole app. No background drain while it
-    # runs: a drain seals the open segment and opens a fresh one, and a read that came
-    # after it would write to the fresh file, not to /dev/full (this raced in CI).
+@pytest.mark.parametrize("failing", ["write", "sync"])
+def test_a_read_whose_event_cannot_be_written_fails_and_shows_nothing(graph_settings, scene, graph_store, failing):
+    # Real failures, no mock; the read goes through the whole app. ``write``: the disk
+    # under the journal is full — the open segment is pointed at /dev/full (every write:
+    # ENOSPC). ``sync``: the write is taken but the sync fails (the journal's sync thread)
+    # — the segment is pointed at a pipe, which takes the bytes and refuses fdatasync
+    # (EINVAL), as a disk failing under the page cache would answer. No background drain
+    # while it runs: a drain seals the open segment and opens a fresh one, and a read that
+    # came after it would write to the fresh file, not to the failing one (this raced in CI).
     settings = graph_settings.model_copy(update={"api_audit_drain_seconds": 3600})
     with api_client(graph_store, settings) as client:
-        _full_disk_reads(client, scene, graph_store)
+        _failing_disk_reads(client, scene, graph_store, failing)
 
 
-def _full_disk_reads(client, scene, graph_store) -> None:
+def _failing_target(failing: str) -> tuple[int, list[int]]:
+    """The fd to put under the open segment, and the fds to close afterwards."""
+    if failing == "write":
+        full = os.open("/dev/full", os.O_WRONLY)
+        return full, [full]
+    read_end, write_end = os.pipe()
+    return write_end, [read_end, write_end]
+
+
+def _failing_disk_reads(client, scene, graph_store, failing: str) -> None:
     journal = client.app.state.audits
     case = _case_of_p01(client, scene)
     for path in ("/persons/P01/trail", "/persons/P01", f"/cases/{case}", "/persons"):
         before = _events(graph_store, client)
-        full = os.open("/dev/full", os.O_WRONLY)
+        target, opened = _failing_target(failing)
         try:
-            os.dup2(full, journal._segment.fd)
+            os.dup2(target, journal._segment.fd)
+            r = client.get(path, params={"q": "张伟"} if path == "/persons" else {}, headers=auth(scene["county_a"]))
         finally:
-            os.close(full)
-        r = client.get(path, params={"q": "张伟"} if path == "/persons" else {}, headers=auth(scene["county_a"]))
+            for fd in opened:
+                os.close(fd)
         assert r.status_code == 503, (path, r.text)
         assert r.json()["code"] == "AUDIT_UNAVAILABLE" and "磁盘" in r.json()["detail"]
         assert "张伟" not in r.text and r.headers["content-type"].startswith("application/problem+json")

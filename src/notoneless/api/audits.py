@@ -7,10 +7,11 @@ fails (503, ``AUDIT_UNAVAILABLE``) and shows nothing. Writing each event to Neo4
 answering made a trail read wait for a write transaction (its commit, its round trip, and
 the CPU it takes from the two cores the server shares with Neo4j): 65.8 ms at p95 against
 26.0 ms without auditing (benchmarks/api_load.py, 16 clients). So a read's event goes to
-the server process's journal instead — appended to a local file and ``fdatasync``-ed, a
-fraction of a millisecond, while the trail is being read — and the events of every
-request the event loop is handling at that moment go together (group commit: one write,
-one sync, ``_flush``).
+the server process's journal instead — appended to a local file on the event loop and
+``fdatasync``-ed by the journal's sync thread, a fraction of a millisecond, while the
+trail is being read — and the events of every request the event loop is handling at that
+moment go together (group commit: one write, one sync, ``_flush``; the events written
+while a sync runs go in the next).
 
 The journal is a directory (``Settings.paths.audit_journal``) of segments
 ``audit-*.jsonl``, one JSON event a line. Each server process appends to its own segment
@@ -72,11 +73,13 @@ MOVE_BATCH = 2000
 # A segment this long is moved even while reads keep coming (about half a minute of a
 # busy server; a few MB on the disk).
 MOVE_SEGMENT_EVENTS = 20_000
+CLOSED = "审计日志未打开（服务正在启动或停止），本次读取未执行：请稍后重试。"
 FAILED = "审计记录无法写入本地审计日志（{error}），本次读取未执行：请检查服务器磁盘空间与工作区权限后重试，或联系系统管理员。"
 
 
 class _Segment:
-    """One journal file of this process, locked (``flock``) while it is open."""
+    """One journal file of this process, locked (``flock``) while it is open. Written on
+    the event loop; synced by the journal's sync thread (``_SyncThread``)."""
 
     def __init__(self, directory: Path) -> None:
         # Locked under a temporary name first, then renamed: a segment is never seen
@@ -87,9 +90,14 @@ class _Segment:
         self.path = directory / f"audit-{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"
         os.rename(temporary, self.path)
         _sync_directory(directory)
-        self.size = 0  # bytes of whole, synced lines
+        self.size = 0  # bytes of whole, synced lines (set on the loop, by ``AuditJournal._synced``)
         self.written = 0  # bytes written (synced or not)
         self.events = 0
+        self.pending = 0  # batches written and not yet reported synced (or failed) on the loop
+        # Set by the sync thread when a sync failed: no later sync of this file is trusted
+        # (after a failed fdatasync Linux may report the next one clean though pages were
+        # lost), so every batch after it fails too, and the loop writes to a fresh file.
+        self.failed: OSError | None = None
 
     def write(self, data: bytes) -> None:
         """Append ``data`` (whole lines) to the file, not yet synced (a few microseconds: the
@@ -99,28 +107,76 @@ class _Segment:
             while view:
                 view = view[os.write(self.fd, view):]
         except OSError:
-            self._cut()
+            self.cut()
             raise
         self.written += len(data)
 
-    def sync(self) -> None:
-        """Sync what was written to the disk (blocking: ``AuditJournal._flush`` calls it on
-        the event loop); on failure cut the file back to its synced lines."""
-        try:
-            os.fdatasync(self.fd)
-        except OSError:
-            self._cut()
-            raise
-        self.size = self.written
-
-    def _cut(self) -> None:
-        with contextlib.suppress(OSError):  # a half-written line must not glue onto the next
+    def cut(self) -> None:
+        """Cut the file back to its synced lines (on the loop): a half-written line must not
+        glue onto the next, and the lines of reads that failed are not events."""
+        with contextlib.suppress(OSError):
             os.ftruncate(self.fd, self.size)
         self.written = self.size
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
+
+
+class _SyncThread:
+    """The journal's one thread that ``fdatasync``s what the event loop wrote, and reports
+    back to the loop (``call_soon_threadsafe``) which batches are durable.
+
+    Why a thread of its own: the sync on the loop blocked every request the loop was
+    serving for as long as the disk took — 0.1 ms on a quiet disk, but under a busy one
+    (Neo4j writing beside it) 18 % of the server process's time went there (py-spy,
+    benchmarks/api_load.py at 16 clients). Here the loop goes on while the disk syncs, and
+    the events written meanwhile wait for the next sync together (group commit). What
+    a thread costs is paid per sync, not per read: one wake-up and one callback. (A worker
+    of the thread pool per sync, tried before, cost more: a task, a hop and the GIL again
+    at every read.)"""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, report: Callable[[list[Any]], None]) -> None:
+        self._loop = loop
+        self._report = report
+        self._jobs: list[tuple[_Segment, int, list[asyncio.Future[None]], int]] = []
+        self._cond = threading.Condition()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="audit-journal-sync", daemon=True)
+        self._thread.start()
+
+    def submit(self, segment: _Segment, upto: int, futures: list[asyncio.Future[None]], events: int) -> None:
+        with self._cond:
+            self._jobs.append((segment, upto, futures, events))
+            self._cond.notify()
+
+    def stop(self) -> None:
+        """Sync what was submitted, then end (blocking)."""
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._jobs and not self._stop:
+                    self._cond.wait()
+                if not self._jobs:
+                    return
+                jobs, self._jobs = self._jobs, []
+            errors: dict[int, OSError | None] = {}  # one sync per segment (by id), in order
+            for segment, _upto, _futures, _events in jobs:
+                key = id(segment)
+                if key in errors:
+                    continue
+                if segment.failed is None:
+                    try:
+                        os.fdatasync(segment.fd)
+                    except OSError as exc:
+                        segment.failed = exc
+                errors[key] = segment.failed
+            self._loop.call_soon_threadsafe(self._report, [(job, errors[id(job[0])]) for job in jobs])
 
 
 def _sync_directory(directory: Path) -> None:
@@ -174,13 +230,17 @@ class AuditJournal:
         self._moving = threading.Lock()
         self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
-        self.syncs = 0  # disk syncs and events made durable: for tests and benchmarks
-        self.events = 0
+        self._syncer: _SyncThread | None = None  # from ``start`` to ``stop``
+        # Notified on the loop whenever a segment's pending batches were reported: a move
+        # or a close (worker threads) waits for its segment's syncs first (``_settle``).
+        self._settled = threading.Condition()
+        self.events = 0  # events made durable
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         await run_in_threadpool(self._open)
+        self._syncer = _SyncThread(asyncio.get_running_loop(), self._synced)
         self._spawn(self._drain_loop())
 
     def _open(self) -> None:
@@ -201,6 +261,9 @@ class AuditJournal:
             with contextlib.suppress(BaseException):
                 await task
         await run_in_threadpool(self._close)
+        if self._syncer is not None:
+            await run_in_threadpool(self._syncer.stop)
+            self._syncer = None
 
     def _close(self) -> None:
         if self._segment is not None:
@@ -211,6 +274,7 @@ class AuditJournal:
         except Exception as exc:  # noqa: BLE001
             log.error("audit journal: events kept on disk, moved to the graph at the next start: %s", exc)
         for segment in self._sealed:
+            self._settle(segment)
             segment.close()  # unlocked: an orphan now, moved by the next process that starts
         self._sealed = []
 
@@ -232,58 +296,94 @@ class AuditJournal:
         await future
 
     def _flush(self) -> None:
-        """Write and sync every event waiting (group commit), on the event loop itself.
+        """Write every event waiting (group commit) on the event loop, and hand the batch to
+        the sync thread; each read returns once its batch is reported synced (``_synced``).
 
-        The loop is blocked for one ``write`` and one ``fdatasync`` (0.1 ms here when the
-        disk is quiet, benchmarks/api_load.py). A worker thread for the sync cost more than
-        that: the hop to the thread and back, and the GIL it waits for again, with the
-        trail reader's threads, at every read. Scheduled with ``call_soon``, it runs after
-        the callbacks ready now, so the events of every request the loop is handling go in
-        one sync; meanwhile their trail queries are in flight (``get_trail`` gathers both).
+        Scheduled with ``call_soon``, it runs after the callbacks ready now, so the events of
+        every request the loop is handling go in one write; meanwhile their trail queries
+        are in flight (``get_trail`` gathers both), and while the disk syncs, the loop serves
+        the next requests, whose events wait for the next sync together.
         """
         self._flush_due = False
         batch, self._waiting = self._waiting, []
         if not batch:
             return
+        futures = [future for _, future in batch]
         try:
-            self._append(b"".join(line for line, _ in batch))
+            segment = self._append(b"".join(line for line, _ in batch))
         except Exception as exc:  # noqa: BLE001 — every read of the batch fails (a 503)
-            log.error("audit journal: %d events could not be written: %s", len(batch), exc)
-            error = exc if isinstance(exc, AuditUnavailable) else AuditUnavailable(FAILED.format(error=exc))
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
+            self._fail(futures, exc)
             return
-        self.syncs += 1
-        self.events += len(batch)
-        for _, future in batch:
-            if not future.done():  # a client that went away cancels its future
-                future.set_result(None)
+        if self._syncer is None:
+            self._fail(futures, AuditUnavailable(CLOSED))
+            return
+        segment.pending += 1
+        self._syncer.submit(segment, segment.written, futures, len(batch))
 
-    def _append(self, data: bytes) -> None:
+    def _fail(self, futures: list[asyncio.Future[None]], exc: Exception) -> None:
+        log.error("audit journal: %d events could not be written: %s", len(futures), exc)
+        error = exc if isinstance(exc, AuditUnavailable) else AuditUnavailable(FAILED.format(error=exc))
+        for future in futures:
+            if not future.done():  # a client that went away cancels its future
+                future.set_exception(error)
+
+    def _append(self, data: bytes) -> _Segment:
+        """Write ``data`` to the open segment (a fresh one if there is none, or if a sync of
+        it failed); the segment written to."""
+        if self._segment is not None and self._segment.failed is not None:
+            self._seal_failed(self._segment)
         if self._segment is None and not self._stopping:
             # the last one failed (a full disk) and no fresh one could be made then: try
             # again now, so a disk that has room again serves reads again
             self._segment = _Segment(self.directory)
         segment = self._segment
         if segment is None:
-            raise AuditUnavailable("审计日志未打开（服务正在启动或停止），本次读取未执行：请稍后重试。")
+            raise AuditUnavailable(CLOSED)
         try:
             segment.write(data)
-            segment.sync()
         except OSError:
-            # A segment that failed once is sealed: its whole lines still move to the
-            # graph, and the next events try a fresh file.
-            self._sealed.append(segment)
-            self._segment = None
-            with contextlib.suppress(OSError):
-                self._segment = _Segment(self.directory)
+            self._seal_failed(segment)
             raise
         now = time.monotonic()
         if not segment.events:
             self._first_event = now
         self._last_event = now
         segment.events += data.count(b"\n")  # on the loop, as the drain's seal: it seals what it counts
+        return segment
+
+    def _seal_failed(self, segment: _Segment) -> None:
+        """A segment that failed once is sealed: its synced lines still move to the graph,
+        and the next events try a fresh file."""
+        if segment is self._segment:
+            self._sealed.append(segment)
+            self._segment = None
+            with contextlib.suppress(OSError):
+                self._segment = _Segment(self.directory)
+
+    def _synced(self, reports: list[Any]) -> None:
+        """On the loop: the sync thread's word on the batches it synced, in the order written."""
+        for (segment, upto, futures, events), error in reports:
+            segment.pending -= 1
+            if error is None:
+                segment.size = max(segment.size, upto)
+                self.events += events
+                for future in futures:
+                    if not future.done():  # a client that went away cancels its future
+                        future.set_result(None)
+            else:
+                segment.cut()  # the lines of the failed reads are not events
+                self._seal_failed(segment)
+                self._fail(futures, error)
+        with self._settled:
+            self._settled.notify_all()
+
+    def _settle(self, segment: _Segment) -> None:
+        """Wait (in a worker thread, never on the loop) until every batch written to
+        ``segment`` is reported synced or failed: its file then holds exactly the events
+        of the reads that were answered."""
+        with self._settled:
+            while segment.pending and self._syncer is not None:
+                self._settled.wait(1.0)
 
     # --- draining ------------------------------------------------------------------------
 
@@ -328,6 +428,7 @@ class AuditJournal:
     def _move_sealed_locked(self) -> None:
         while self._sealed:
             segment = self._sealed[0]
+            self._settle(segment)
             try:
                 events = _events_of(segment.path)
             except FileNotFoundError:  # deleted behind the journal's back: nothing left to move, and

@@ -164,16 +164,19 @@ class LinkClustering:
     compares them on random graphs).
 
     Why keeping is exact. A record is *changed* when it is an end of an edge that was
-    added, removed or re-weighted (EDGES_TABLE compared row by row with the last one),
-    of an officer's decision that was added, removed or flipped, or when the guard now
-    ignores its ID number and did not before, or the reverse
+    added or removed or turned into (or out of) a must-link (EDGES_TABLE compared row by
+    row with the last one), of an edge re-weighted inside a component the guard
+    checked last time, of an officer's decision that was added, removed or flipped, or
+    when the guard now ignores its ID number and did not before, or the reverse
     (``cluster_guard.ignored_id_keys_sql``). The last run's components that hold a
     changed record are clustered again, records and edges among them only. No edge
     leaves that set: an unchanged edge lay inside one last component, a changed one
     has both ends changed. So every other component keeps its records, its edges,
-    its decisions and its ID numbers: its connected component and its guard outcome
-    (guard.split_cluster is a function of exactly those) are the last ones, and its
-    final cluster ids are still in ``clusters``. NEAR_THRESHOLD reads every scored
+    its decisions and its ID numbers: its connected component is the last one, and so
+    is its guard outcome (guard.split_cluster is a function of exactly those and the
+    edges' weights; the guard checks a component for its ID numbers and decisions,
+    so one it did not check is not checked now and its weights count for nothing),
+    and its final cluster ids are still in ``clusters``. NEAR_THRESHOLD reads every scored
     pair and is found again; SAME_ID_DIFFERENT_NAMES reads ``person_records`` only
     and is found once per link. Between two runs ``person_records`` and ``clusters``
     must not be written by anyone else (scoring.link: the household pass reads them).
@@ -313,38 +316,51 @@ class LinkClustering:
         """``CHANGED_TABLE``: the records of the last run's components that hold a
         changed record (see the class). Returns their number."""
         con = self.con
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {CHANGED_TABLE} AS
-            WITH edges_changed AS (  -- added, removed, or another weight or decision
-                SELECT coalesce(n.record_key_l, o.record_key_l) AS l, coalesce(n.record_key_r, o.record_key_r) AS r
-                FROM {EDGES_TABLE} n FULL OUTER JOIN {PREV_EDGES} o
-                  ON n.record_key_l = o.record_key_l AND n.record_key_r = o.record_key_r
-                WHERE n.record_key_l IS NULL OR o.record_key_l IS NULL
-                   OR n.match_weight IS DISTINCT FROM o.match_weight
-                   OR n.match_probability IS DISTINCT FROM o.match_probability
-                   OR n.must_link IS DISTINCT FROM o.must_link
-            ),
-            decisions_changed AS (
-                (SELECT * FROM {DECIDED_TABLE} EXCEPT SELECT * FROM {PREV_DECIDED})
-                UNION ALL
-                (SELECT * FROM {PREV_DECIDED} EXCEPT SELECT * FROM {DECIDED_TABLE})
-            ),
-            ignored AS ({ignored_id_keys_sql(con)}),
-            ids_changed AS (
-                (SELECT record_key FROM ignored EXCEPT SELECT record_key FROM {PREV_IGNORED_IDS})
-                UNION ALL
-                (SELECT record_key FROM {PREV_IGNORED_IDS} EXCEPT SELECT record_key FROM ignored)
-            ),
-            changed AS (
-                SELECT l AS record_key FROM edges_changed UNION SELECT r FROM edges_changed
-                UNION SELECT record_key_l FROM decisions_changed UNION SELECT record_key_r FROM decisions_changed
-                UNION SELECT record_key FROM ids_changed
-            ),
-            components AS (SELECT DISTINCT p.cluster_id FROM {PREV_COMPONENTS} p SEMI JOIN changed USING (record_key))
-            SELECT p.record_key, p.cluster_id AS previous FROM {PREV_COMPONENTS} p SEMI JOIN components USING (cluster_id)
-            """
-        )
+        assert self._outcomes is not None
+        con.register("__nol_guarded", pa.table({"cluster_id": pa.array(sorted(self._outcomes), pa.string())}))
+        try:
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE {CHANGED_TABLE} AS
+                WITH edges_diff AS (  -- added, removed, or another weight or decision
+                    SELECT coalesce(n.record_key_l, o.record_key_l) AS l, coalesce(n.record_key_r, o.record_key_r) AS r,
+                           n.record_key_l IS NULL OR o.record_key_l IS NULL
+                               OR n.must_link IS DISTINCT FROM o.must_link AS relinked
+                    FROM {EDGES_TABLE} n FULL OUTER JOIN {PREV_EDGES} o
+                      ON n.record_key_l = o.record_key_l AND n.record_key_r = o.record_key_r
+                    WHERE n.record_key_l IS NULL OR o.record_key_l IS NULL
+                       OR n.must_link IS DISTINCT FROM o.must_link
+                       OR n.match_weight IS DISTINCT FROM o.match_weight
+                       OR n.match_probability IS DISTINCT FROM o.match_probability
+                ),
+                edges_changed AS (  -- a weight counts only where the guard weighed it
+                    SELECT l, r FROM edges_diff WHERE relinked
+                    UNION ALL
+                    SELECT d.l, d.r FROM edges_diff d JOIN {PREV_COMPONENTS} p ON p.record_key = d.l
+                    WHERE NOT d.relinked AND p.cluster_id IN (SELECT cluster_id FROM __nol_guarded)
+                ),
+                decisions_changed AS (
+                    (SELECT * FROM {DECIDED_TABLE} EXCEPT SELECT * FROM {PREV_DECIDED})
+                    UNION ALL
+                    (SELECT * FROM {PREV_DECIDED} EXCEPT SELECT * FROM {DECIDED_TABLE})
+                ),
+                ignored AS ({ignored_id_keys_sql(con)}),
+                ids_changed AS (
+                    (SELECT record_key FROM ignored EXCEPT SELECT record_key FROM {PREV_IGNORED_IDS})
+                    UNION ALL
+                    (SELECT record_key FROM {PREV_IGNORED_IDS} EXCEPT SELECT record_key FROM ignored)
+                ),
+                changed AS (
+                    SELECT l AS record_key FROM edges_changed UNION SELECT r FROM edges_changed
+                    UNION SELECT record_key_l FROM decisions_changed UNION SELECT record_key_r FROM decisions_changed
+                    UNION SELECT record_key FROM ids_changed
+                ),
+                components AS (SELECT DISTINCT p.cluster_id FROM {PREV_COMPONENTS} p SEMI JOIN changed USING (record_key))
+                SELECT p.record_key, p.cluster_id AS previous FROM {PREV_COMPONENTS} p SEMI JOIN components USING (cluster_id)
+                """
+            )
+        finally:
+            con.unregister("__nol_guarded")
         (n,) = con.execute(f"SELECT count(*) FROM {CHANGED_TABLE}").fetchall()[0]
         return int(n)
 

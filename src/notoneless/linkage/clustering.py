@@ -41,7 +41,9 @@ stable fingerprints into such pairs and says which decisions' records vanished.
 The steps live beside it: cluster_edges.py (decisions and edges), components.py
 (connected components), cluster_guard.py (the twin guard over the picked clusters) and
 conflicts.py (the ``identity_conflicts`` table). This module runs them in order and
-holds the public entry points.
+holds the public entry points: ``cluster_records`` (one clustering) and
+``LinkClustering`` (the two clusterings of one link; the second re-clusters only the
+components the household pass changed, with the same result).
 """
 
 from __future__ import annotations

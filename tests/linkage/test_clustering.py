@@ -433,8 +433,8 @@ def test_incremental_second_clustering_equals_a_full_one(con, seed):
     # What the household pass does between the two clusterings of a link, at random
     # and aimed where it changes something: a record's pairs removed, the pairs inside
     # guarded clusters re-scored (still above the threshold), links added across
-    # clusters, a twin's ID number ignored (relative_ids), and (here) officers'
-    # decisions changed. The
+    # clusters (and one inside), a twin's ID number ignored (relative_ids), and (here)
+    # officers' decisions changed. The
     # incremental run must give exactly what clustering everything again gives.
     rnd = random.Random(seed)
     # one kind of change alone in the first seeds, then random mixes
@@ -467,10 +467,11 @@ def test_incremental_second_clustering_equals_a_full_one(con, seed):
         inside = set(rnd.sample(guarded, max(1, len(guarded) // 3)))
         changed = [(l, r, rnd.choice([0.995, 0.97, 0.96]) if p >= T and {l, r} & inside else p)
                    for l, r, p in changed]
-    if "added" in active:  # links across two clusters
+    if "added" in active:  # links across two clusters, and inside one
         for _ in range(2):
             a, b = rnd.sample(big, 2)
             changed = [*changed, (rnd.choice(members[a]), rnd.choice(members[b]), rnd.choice([0.999, 0.97]))]
+        changed = [*changed, (*rnd.sample(members[rnd.choice(big)], 2), 0.999)]
     load_predictions(con, changed)
     if "ignored_ids" in active and guarded:  # one number of a guarded cluster is a relative's
         number = con.execute(

@@ -165,20 +165,21 @@ class LinkClustering:
     ``cluster_records`` would on the same tables (tests/linkage/test_clustering.py
     compares them on random graphs).
 
-    Why keeping is exact. A record is *changed* when it is an end of an edge that was
-    added or removed or turned into (or out of) a must-link (EDGES_TABLE compared row by
-    row with the last one), of an edge re-weighted inside a component the guard
-    checked last time, of an officer's decision that was added, removed or flipped, or
-    when the guard now ignores its ID number and did not before, or the reverse
-    (``cluster_guard.ignored_id_keys_sql``). The last run's components that hold a
-    changed record are clustered again, records and edges among them only. No edge
-    leaves that set: an unchanged edge lay inside one last component, a changed one
-    has both ends changed. So every other component keeps its records, its edges,
-    its decisions and its ID numbers: its connected component is the last one, and so
-    is its guard outcome (guard.split_cluster is a function of exactly those and the
-    edges' weights; the guard checks a component for its ID numbers and decisions,
-    so one it did not check is not checked now and its weights count for nothing),
-    and its final cluster ids are still in ``clusters``. NEAR_THRESHOLD reads every scored
+    Why keeping is exact. EDGES_TABLE is compared row by row with the last one; a
+    record is *changed* when it is an end of an edge that was removed, or added between
+    two of the last run's components, or added, re-weighted or turned into a must-link
+    inside a component the guard checked last time; or of an officer's decision that
+    was added, removed or flipped; or when the guard now ignores its ID number and did
+    not before, or the reverse (``cluster_guard.ignored_id_keys_sql``). The last run's
+    components that hold a changed record are clustered again, records and edges among
+    them only. No edge leaves that set: an unchanged edge lay inside one last
+    component, a changed one has both ends changed. Every other component keeps its
+    records, its decisions and its ID numbers, loses no edge and gains none to another
+    component: it is a connected component again. The guard checks a component for its
+    ID numbers and decisions, so one it did not check is not checked now (an edge added
+    or re-weighted inside it counts for nothing), and one it checked has exactly its
+    last edges and weights: its guard outcome (guard.split_cluster is a function of
+    those) is the last one, and its final cluster ids are still in ``clusters``. NEAR_THRESHOLD reads every scored
     pair and is found again; SAME_ID_DIFFERENT_NAMES reads ``person_records`` only
     and is found once per link. Between two runs ``person_records`` and ``clusters``
     must not be written by anyone else (scoring.link: the household pass reads them).
@@ -326,8 +327,7 @@ class LinkClustering:
                 CREATE OR REPLACE TEMP TABLE {CHANGED_TABLE} AS
                 WITH edges_diff AS (  -- added, removed, or another weight or decision
                     SELECT coalesce(n.record_key_l, o.record_key_l) AS l, coalesce(n.record_key_r, o.record_key_r) AS r,
-                           n.record_key_l IS NULL OR o.record_key_l IS NULL
-                               OR n.must_link IS DISTINCT FROM o.must_link AS relinked
+                           n.record_key_l IS NULL AS removed
                     FROM {EDGES_TABLE} n FULL OUTER JOIN {PREV_EDGES} o
                       ON n.record_key_l = o.record_key_l AND n.record_key_r = o.record_key_r
                     WHERE n.record_key_l IS NULL OR o.record_key_l IS NULL
@@ -335,11 +335,12 @@ class LinkClustering:
                        OR n.match_weight IS DISTINCT FROM o.match_weight
                        OR n.match_probability IS DISTINCT FROM o.match_probability
                 ),
-                edges_changed AS (  -- a weight counts only where the guard weighed it
-                    SELECT l, r FROM edges_diff WHERE relinked
-                    UNION ALL
-                    SELECT d.l, d.r FROM edges_diff d JOIN {PREV_COMPONENTS} p ON p.record_key = d.l
-                    WHERE NOT d.relinked AND p.cluster_id IN (SELECT cluster_id FROM __nol_guarded)
+                edges_changed AS (  -- removed, joining two components, or where the guard weighed it
+                    SELECT d.l, d.r FROM edges_diff d
+                    JOIN {PREV_COMPONENTS} a ON a.record_key = d.l
+                    JOIN {PREV_COMPONENTS} b ON b.record_key = d.r
+                    WHERE d.removed OR a.cluster_id <> b.cluster_id
+                       OR a.cluster_id IN (SELECT cluster_id FROM __nol_guarded)
                 ),
                 decisions_changed AS (
                     (SELECT * FROM {DECIDED_TABLE} EXCEPT SELECT * FROM {PREV_DECIDED})

@@ -2,7 +2,8 @@
 table built from them and the scored pairs (step 1 of clustering.py). ``DECIDED_TABLE``
 holds the known decision pairs (``must_link`` true or false); ``EDGES_TABLE`` holds the
 links at or above the threshold, cannot-links removed, must-links added with a NULL
-weight (uncuttable). Both are temporary tables that ``cluster_records`` drops.
+weight (uncuttable). Both are temporary tables that clustering.py drops, or keeps
+for the next clustering of the same link to compare with (``LinkClustering``).
 """
 
 from __future__ import annotations

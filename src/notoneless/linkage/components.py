@@ -14,19 +14,30 @@ from notoneless.linkage.cluster_edges import EDGES_TABLE
 CLUSTERS_TABLE = "clusters"
 
 
-def connected_components(con: duckdb.DuckDBPyConnection) -> None:
-    """``clusters`` from ``EDGES_TABLE`` with Splink's connected components, run on a
-    private in-memory DuckDB: Splink materialises every iteration as a table, which
-    in the file-backed workspace costs about three times as long (measured at 1M
-    records); moving the two key columns there and back through Arrow is cheap."""
-    nodes = con.sql("SELECT record_key FROM person_records").to_arrow_table()
-    edges = con.sql(f"SELECT record_key_l, record_key_r FROM {EDGES_TABLE}").to_arrow_table()
+def connected_components(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    nodes_sql: str = "SELECT record_key FROM person_records",
+    edges_sql: str = f"SELECT record_key_l, record_key_r FROM {EDGES_TABLE}",
+    into: str = CLUSTERS_TABLE,
+    temporary: bool = False,
+) -> None:
+    """``into(record_key, cluster_id)`` (default ``clusters``) from the records of
+    ``nodes_sql`` and the links of ``edges_sql`` (both ends among those records) with
+    Splink's connected components; ``cluster_id`` is the smallest record key of the
+    component. Run on a private in-memory DuckDB: Splink materialises every iteration
+    as a table, which in the file-backed workspace costs about three times as long
+    (measured at 1M records); moving the two key columns there and back through Arrow
+    is cheap. The incremental second clustering (clustering.py) passes the records of
+    the changed components only (``temporary``: ``into`` is a temporary table)."""
+    nodes = con.sql(nodes_sql).to_arrow_table()
+    edges = con.sql(edges_sql).to_arrow_table()
     mem = duckdb.connect(":memory:")
     try:
         mem.register("nodes_in", nodes)
         mem.register("edges_in", edges)
-        mem.execute("CREATE TABLE nodes AS SELECT * FROM nodes_in")
-        mem.execute("CREATE TABLE edges AS SELECT * FROM edges_in")
+        mem.execute("CREATE TABLE nodes AS SELECT record_key FROM nodes_in")
+        mem.execute("CREATE TABLE edges AS SELECT record_key_l, record_key_r FROM edges_in")
         mem.unregister("nodes_in")
         mem.unregister("edges_in")
         del nodes, edges
@@ -44,6 +55,7 @@ def connected_components(con: duckdb.DuckDBPyConnection) -> None:
         mem.close()
     con.register("__nol_cc", result)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS SELECT record_key, cluster_id FROM __nol_cc")
+        kind = "TEMP TABLE" if temporary else "TABLE"
+        con.execute(f"CREATE OR REPLACE {kind} {into} AS SELECT record_key, cluster_id FROM __nol_cc")
     finally:
         con.unregister("__nol_cc")

@@ -25,6 +25,17 @@ NAME_CLEARLY_DIFFERENT = 0.8
 CONFLICTS_TABLE = "identity_conflicts"
 
 
+def create_conflicts_table(con: duckdb.DuckDBPyConnection, name: str = CONFLICTS_TABLE, *, temporary: bool = False) -> None:
+    kind = "TEMP TABLE" if temporary else "TABLE"
+    con.execute(
+        f"""
+        CREATE OR REPLACE {kind} {name} (
+            record_key_l VARCHAR, record_key_r VARCHAR, match_weight DOUBLE,
+            match_probability DOUBLE, code VARCHAR, reason VARCHAR)
+        """
+    )
+
+
 def insert_conflicts(con: duckdb.DuckDBPyConnection, rows: list[GuardConflict]) -> None:
     table = pa.table(
         {
@@ -77,12 +88,14 @@ def near_threshold(con: duckdb.DuckDBPyConnection, threshold: float, lo: float, 
     )
 
 
-def same_id_different_names(con: duckdb.DuckDBPyConnection) -> None:
+def same_id_different_names(con: duckdb.DuckDBPyConnection, into: str = CONFLICTS_TABLE) -> None:
     """One valid ID number on records whose names are clearly different: the first
-    record (smallest key) of each name, paired within the number."""
+    record (smallest key) of each name, paired within the number. Inserted into
+    ``into`` (a table of ``CONFLICTS_TABLE``'s columns). It reads ``person_records``
+    only, not the clusters: one link computes it once (clustering.LinkClustering)."""
     con.execute(
         f"""
-        INSERT INTO {CONFLICTS_TABLE}
+        INSERT INTO {into}
         WITH names AS (
             SELECT id_norm, name_norm, min(record_key) AS record_key,
                    min(coalesce(name_pinyin, name_norm)) AS py,

@@ -237,51 +237,62 @@ def link(
 
     must_link, cannot_link = list(must_link), list(cannot_link)
 
-    def cluster() -> None:
-        clustering.cluster_records(
-            con,
-            threshold_probability=model.MATCH_THRESHOLD,
-            review_band=model.REVIEW_BAND,
-            must_link=must_link,
-            cannot_link=cannot_link,
-        )
+    # The second clustering re-clusters only the components the household pass
+    # changed (clustering.LinkClustering); each clustering's stages go to the stats.
+    clusterer = clustering.LinkClustering(
+        con,
+        threshold_probability=model.MATCH_THRESHOLD,
+        review_band=model.REVIEW_BAND,
+        must_link=must_link,
+        cannot_link=cannot_link,
+    )
 
-    t = time.perf_counter()
-    say("聚类（含双胞胎防护）")
-    households.reset(con)  # no relative's ID known before the first clustering
-    cluster()
-    seconds["clustering"] = time.perf_counter() - t
-    stats.append(("clustering", seconds["clustering"], None))
+    def cluster(prefix: str) -> None:
+        report = clusterer.run()
+        for stage, s in report.stage_seconds.items():
+            stats.append((f"{prefix}:{stage}", s, None))
+        if report.changed_records is not None:
+            stats.append((f"{prefix}:changed_records", 0.0, report.changed_records))
 
-    # Households as evidence (households.py): first-pass persons match households; a
-    # valid ID number that is a family member's is no evidence; a family's households
-    # count as one household; relations to the head tell a family's members apart.
-    # The changed pairs are scored again and clustered again.
-    t = time.perf_counter()
-    say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
-    lap = time.perf_counter()
+    try:
+        t = time.perf_counter()
+        say("聚类（含双胞胎防护）")
+        households.reset(con)  # no relative's ID known before the first clustering
+        cluster("clustering")
+        seconds["clustering"] = time.perf_counter() - t
+        stats.append(("clustering", seconds["clustering"], None))
 
-    def step(name: str) -> None:
-        nonlocal lap
-        now = time.perf_counter()
-        stats.append((f"households:{name}", now - lap, None))
-        lap = now
+        # Households as evidence (households.py): first-pass persons match households; a
+        # valid ID number that is a family member's is no evidence; a family's households
+        # count as one household; relations to the head tell a family's members apart.
+        # The changed pairs are scored again and clustered again.
+        t = time.perf_counter()
+        say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
+        lap = time.perf_counter()
 
-    matched = households.match_households(con)
-    relatives = households.find_relative_ids(con)
-    if relatives:
-        households.drop_evidence_of_relative_ids(con)
-    marked = households.mark_families(con)
-    step("match")
-    rescored = adjusted = 0
-    if relatives or marked:
-        rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
-        step("rescore")
-        households.family_levels(con)
-        adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
-        step("relations")
-        cluster()
-        step("clustering")
+        def step(name: str) -> None:
+            nonlocal lap
+            now = time.perf_counter()
+            stats.append((f"households:{name}", now - lap, None))
+            lap = now
+
+        matched = households.match_households(con)
+        relatives = households.find_relative_ids(con)
+        if relatives:
+            households.drop_evidence_of_relative_ids(con)
+        marked = households.mark_families(con)
+        step("match")
+        rescored = adjusted = 0
+        if relatives or marked:
+            rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
+            step("rescore")
+            households.family_levels(con)
+            adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
+            step("relations")
+            cluster("households:clustering")
+            step("clustering")
+    finally:
+        clusterer.close()
     households.drop_temp_tables(con)
     seconds["households"] = time.perf_counter() - t
     stats.append(("households", seconds["households"], None))

@@ -110,6 +110,14 @@ class GraphStore:
             raise GraphError(unreachable_message(uri, local=False)) from exc
         return cls(driver, uri, database, batch_size, schema_dir or cypher_files.default_schema_dir(), query_dirs)
 
+    def reconnect(self, uri: str, user: str, password: str) -> None:
+        """Talk to the server at ``uri`` from now on, through a new driver (the old one is
+        closed): after the local server restarted (graph/bulk_import.py), maybe on another port."""
+        fresh = GraphStore.connect(uri, user, password, self.database, batch_size=self.batch_size,
+                                   schema_dir=self.schema_dir)
+        old, self._driver, self.uri = self._driver, fresh._driver, uri
+        old.close()
+
     # --- named queries -------------------------------------------------------------
 
     def cypher(self, name: str) -> str:

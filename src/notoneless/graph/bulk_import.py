@@ -50,8 +50,11 @@ from notoneless.graph.store import GraphStore
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 DATABASE = "neo4j"  # the local server's one user database
 ARRAY_DELIMITER = "\x1f"  # U+001F, in no value of the bundle's
+# An empty list, which the importer would read as no property: this one element instead,
+# made [] again after the import (load/bulk/empty_lists).
+EMPTY_LIST = "\x1e"
 BULK_DIR = "bulk"  # under <workspace>/neo4j/: the CSV files and the scratch home, while importing
-RESTORE_BATCH = 10_000
+RESTORE_BATCH = 50_000
 
 
 class BulkFailed(GraphError):
@@ -138,7 +141,8 @@ class BulkResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds: export, import, stop, start, schema, restore
     nodes: int = 0
     relationships: int = 0
-    empty_lists: int = 0  # nodes given their empty lists back
+    empty_lists: int = 0  # empty lists given back after the import
+    rows: dict[str, int] = field(default_factory=dict)  # rows of each step (its write query) exported
 
 
 def refusal(settings: Settings, store: GraphStore, run_id: str) -> str | None:
@@ -164,20 +168,21 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
-    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM ({sql})").fetchall()]
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
 def _typed(name: str, column_type: str, where: str) -> tuple[str, str]:
     """(header, SQL of the value) of one property; refuses a type not known to round-trip."""
     element = column_type[:-2] if column_type.endswith("[]") else None
     neo = _TYPES.get(element or column_type)
-    if neo is None or (element and element in ("DATE", '"NULL"', "NULL")):
+    if neo is None or (element and element != "VARCHAR"):
         raise BulkFailed(f"离线导入不支持 {where}.{name} 的类型 {column_type}（bulk import: unsupported column type "
                          f"{column_type} of {where}.{name}）")
     col = _ident(name)
     if element:
-        value = f"CASE WHEN len({col}) = 0 THEN NULL ELSE array_to_string({col}, chr({ord(ARRAY_DELIMITER)})) END"
+        value = (f"CASE WHEN len({col}) = 0 THEN chr({ord(EMPTY_LIST)}) "
+                 f"ELSE array_to_string({col}, chr({ord(ARRAY_DELIMITER)})) END")
         return f"{name}:{neo}[]", value
     if column_type == "FLOAT":
         return f"{name}:{neo}", f"CAST({col} AS DOUBLE)"
@@ -185,62 +190,62 @@ def _typed(name: str, column_type: str, where: str) -> tuple[str, str]:
 
 
 def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id: str, out: Path,
-            result: BulkResult) -> tuple[list[str], list[dict[str, Any]]]:
-    """Write the CSV files; the importer's --nodes/--relationships arguments, and the rows
-    giving nodes their empty lists back."""
+            result: BulkResult) -> tuple[list[str], list[tuple[str, str]]]:
+    """Write the CSV files; the importer's --nodes/--relationships arguments, and the
+    (label, property) lists written as ``[EMPTY_LIST]`` (restored to [] after the import).
+    Each step's rows are shaped once, into a TEMP table (``_n``: their order)."""
     args: list[str] = []
-    empty: list[dict[str, Any]] = []
+    empty: list[tuple[str, str]] = []
     run = _sql_str(run_id)
+    rows: dict[str, str] = {}
+    for i, step in enumerate(dict.fromkeys([n.step for n in NODES] + [r.step for r in RELATIONSHIPS])):
+        rows[step] = f"g_bulk_rows_{i}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {rows[step]} AS "
+                    f"SELECT *, row_number() OVER () AS _n FROM ({step_sql[step]})")
+        result.rows[step] = con.execute(f"SELECT count(*) FROM {rows[step]}").fetchone()[0]
     for node in NODES:
-        sql = step_sql[node.step]
-        columns = [(n, t) for n, t in _columns(con, sql) if n not in node.drop and n != "run_id"]
+        table = rows[node.step]
+        columns = [(n, t) for n, t in _columns(con, table) if n not in (*node.drop, "run_id", "_n")]
         if dict(columns).get(node.key) != "VARCHAR":
             raise BulkFailed(f"离线导入需要字符型键 {node.label}.{node.key}（bulk import: the key must be text）")
-        keys = f"g_bulk_keys_{node.label}"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {keys} AS SELECT DISTINCT {_ident(node.key)} AS k FROM ({sql})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE g_bulk_keys_{node.label} AS "
+                    f"SELECT DISTINCT {_ident(node.key)} AS k FROM {table}")
         select = [f"{_ident(node.key)} AS {_ident(f'{node.key}:ID({node.label})')}"]
         if node.labels_sql:
             select.append(f"array_to_string({node.labels_sql}, chr({ord(ARRAY_DELIMITER)})) AS \":LABEL\"")
-        lists = []
         for name, column_type in columns:
-            if name == node.key:
-                continue
-            header, value = _typed(name, column_type, node.label)
-            select.append(f"{value} AS {_ident(header)}")
-            if column_type.endswith("[]"):
-                lists.append(name)
+            if name != node.key:
+                header, value = _typed(name, column_type, node.label)
+                select.append(f"{value} AS {_ident(header)}")
+                if column_type.endswith("[]") and con.execute(
+                        f"SELECT count(*) FROM {table} WHERE len({_ident(name)}) = 0").fetchone()[0]:
+                    empty.append((node.label, name))
         select.append(f"{run} AS run_id")
         path = out / f"node_{node.label}.csv"
-        con.execute(f"COPY (SELECT {', '.join(select)} FROM ({sql})) TO {_sql_str(str(path))} (FORMAT csv, HEADER true)")
+        result.nodes += con.execute(f"COPY (SELECT {', '.join(select)} FROM {table} ORDER BY _n) TO "
+                                    f"{_sql_str(str(path))} (FORMAT csv, HEADER true)").fetchone()[0]
         args.append(f"--nodes={path}" if node.labels_sql else f"--nodes={node.label}={path}")
-        result.nodes += con.execute(f"SELECT count(*) FROM {keys}").fetchone()[0]
-        for name in lists:
-            for (key,) in con.execute(f"SELECT {_ident(node.key)} FROM ({sql}) WHERE len({_ident(name)}) = 0").fetchall():
-                empty.append({"label": node.label, "key": key, "props": {name: []}})
     for i, rel in enumerate(RELATIONSHIPS):
-        sql = step_sql[rel.step]
-        types = dict(_columns(con, sql))
+        table = rows[rel.step]
+        types = dict(_columns(con, table))
         select = [f"_s AS {_ident(f':START_ID({rel.start[0]})')}", f"_e AS {_ident(f':END_ID({rel.end[0]})')}"]
         for prop, column in rel.props:
             header, value = _typed(column, types[column], rel.type)
             select.append(f"{value} AS {_ident(prop + header[len(column):])}")
         select.append(f"{run} AS run_id")
-        rows = (f"SELECT *, {rel.start[1]} AS _s, {rel.end[1]} AS _e, row_number() OVER () AS _n FROM ({sql}) "
-                f"WHERE {rel.where}")
         ends = (f"_s IN (SELECT k FROM g_bulk_keys_{rel.start[0]}) AND _e IN (SELECT k FROM g_bulk_keys_{rel.end[0]})")
         merge = ""
         if rel.merge_on is not None:  # MERGE: one per key, the last row's values (its SET ran last)
             merge = (f"QUALIFY row_number() OVER (PARTITION BY _s, _e{''.join(', ' + _ident(c) for c in rel.merge_on)} "
                      "ORDER BY _n DESC) = 1")
+        picked = (f"SELECT * FROM (SELECT *, {rel.start[1]} AS _s, {rel.end[1]} AS _e FROM {table} "
+                  f"WHERE {rel.where}) WHERE {ends} {merge}")
         path = out / f"rel_{i:02d}_{rel.type}.csv"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE g_bulk_rel AS SELECT * FROM ({rows}) WHERE {ends} {merge}")
-        con.execute(f"COPY (SELECT {', '.join(select)} FROM g_bulk_rel ORDER BY _n) TO {_sql_str(str(path))} "
-                    "(FORMAT csv, HEADER true)")
-        result.relationships += con.execute("SELECT count(*) FROM g_bulk_rel").fetchone()[0]
+        result.relationships += con.execute(f"COPY (SELECT {', '.join(select)} FROM ({picked}) ORDER BY _n) TO "
+                                            f"{_sql_str(str(path))} (FORMAT csv, HEADER true)").fetchone()[0]
         args.append(f"--relationships={rel.type}={path}")
-    con.execute("DROP TABLE IF EXISTS g_bulk_rel")
-    for node in NODES:
-        con.execute(f"DROP TABLE IF EXISTS g_bulk_keys_{node.label}")
+    for table in [*rows.values(), *(f"g_bulk_keys_{node.label}" for node in NODES)]:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return args, empty
 
 
@@ -337,7 +342,13 @@ def import_first_load(con: duckdb.DuckDBPyConnection, store: GraphStore, setting
         phase("schema")
         for row in run_node:
             store.query("load/bulk/run_node_restore", props=row["props"])
-        result.empty_lists = store.write_rows("load/bulk/empty_lists", empty, batch_size=RESTORE_BATCH)
+        for label, prop in empty:
+            while True:
+                done = store.query("load/bulk/empty_lists", label=label, property=prop, marker=EMPTY_LIST,
+                                   limit=RESTORE_BATCH)[0]["restored"]
+                result.empty_lists += done
+                if done < RESTORE_BATCH:
+                    break
         phase("restore")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -684,7 +684,8 @@ def _bulk_write(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Set
     done = bulk_import.import_first_load(con, store, settings, run_id, {step.query: sql for step, sql, _fp, _d in plans},
                                          on_phase=tick)
     report.bulk_phases = dict(done.phases)
-    report.rows = {step.label: _count(con, sql) for step, sql, _fp, _diff in plans}
+    report.rows = {step.label: done.rows[step.query] if step.query in done.rows else _count(con, sql)
+                   for step, sql, _fp, _diff in plans}
 
 
 def _diff(con: duckdb.DuckDBPyConnection, i: int, step: Step, fp: str, kept: LoadState | None) -> str:

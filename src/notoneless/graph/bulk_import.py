@@ -54,7 +54,6 @@ ARRAY_DELIMITER = "\x1f"  # U+001F, in no value of the bundle's
 # made [] again after the import (load/bulk/empty_lists).
 EMPTY_LIST = "\x1e"
 BULK_DIR = "bulk"  # under <workspace>/neo4j/: the CSV files and the scratch home, while importing
-RESTORE_BATCH = 50_000
 
 
 class BulkFailed(GraphError):
@@ -141,7 +140,6 @@ class BulkResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds: export, import, stop, start, schema, restore
     nodes: int = 0
     relationships: int = 0
-    empty_lists: int = 0  # empty lists given back after the import
     rows: dict[str, int] = field(default_factory=dict)  # rows of each step (its write query) exported
 
 
@@ -342,13 +340,9 @@ def import_first_load(con: duckdb.DuckDBPyConnection, store: GraphStore, setting
         phase("schema")
         for row in run_node:
             store.query("load/bulk/run_node_restore", props=row["props"])
-        for label, prop in empty:
-            while True:
-                done = store.query("load/bulk/empty_lists", label=label, property=prop, marker=EMPTY_LIST,
-                                   limit=RESTORE_BATCH)[0]["restored"]
-                result.empty_lists += done
-                if done < RESTORE_BATCH:
-                    break
+        for label in dict.fromkeys(label for label, _prop in empty):
+            store.run_batched("load/bulk/empty_lists", label=label, marker=EMPTY_LIST,
+                              properties=[prop for lb, prop in empty if lb == label])
         phase("restore")
     finally:
         shutil.rmtree(work, ignore_errors=True)

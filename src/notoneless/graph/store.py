@@ -268,6 +268,11 @@ class GraphStore:
                     found.append(line)
         return found
 
+    def run_batched(self, name: str, /, **params: Any) -> None:
+        """Run a named query that commits in batches of its own (``CALL { … } IN
+        TRANSACTIONS``), which only an auto-commit transaction may run; not retried."""
+        self._run_auto_commit(self.cypher(name), params, f"running {name}")
+
     def clear(self) -> None:
         """Delete every node and relationship (the schema stays), in batches: the
         relationships first, so no node's deletion takes all of its relationships in one

@@ -22,7 +22,7 @@ What it does, in phases (the seconds of each are returned):
   directories take the old one's place, the server starts; the store reconnects.
 - ``schema``: the constraints and indexes, as every run applies them (``init_schema``).
 - ``restore``: what CSV cannot say: the Run node (read before, written again with its
-  dates) and empty lists (``load/bulk/empty_lists``).
+  dates) and empty lists (carried as ``[EMPTY_LIST]``, made [] by ``load/bulk/empty_lists``).
 
 graph/load.py then writes the contacts' counties, the load marker and the workspace's
 fingerprints exactly as after a Bolt load, so the next run's diff works. The CSV files
@@ -38,7 +38,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 

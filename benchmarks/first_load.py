@@ -1,6 +1,6 @@
 """The first load into an empty graph (issue 21): nodes + relationships per second.
 
-    .venv/bin/python benchmarks/first_load.py --dir DIR [--records 220000] [--writers 1,2,4] [--merge] [--repeat 1]
+    .venv/bin/python benchmarks/first_load.py --dir DIR [--records 220000] [--writers 1,2,4] [--merge] [--bulk] [--repeat 1]
 
 Needs a workspace that a run made: ``DIR/ws/linkage.duckdb`` (made here, by one
 ``notoneless run`` of ``DIR/bundle``, when missing; the bundle generated like
@@ -12,7 +12,11 @@ emptied each time, calls ``load_graph`` (no workspace state: a full load) with:
   and the load takes the MERGE path, as every full load did before (it removes that node
   as stale); with ``--merge`` only, or when the code has no first-load path (``main``
   before it: then that is the only way measured);
-- ``N writers``: the first-load path (CREATE, the parallel steps by N sessions).
+- ``N writers``: the first-load path (CREATE, the parallel steps by N sessions);
+- ``bulk`` (``--bulk``): the first load by Neo4j's offline importer (graph/bulk_import.py:
+  the store is the workspace's own local server, the importer on), after the CREATE loads;
+  its phases (export, import, stop, start, schema, restore, marker) printed too, and the
+  CPU seconds of the processes it waited for (the importer, the stopped server).
 
 Prints, per load: the whole load's seconds and its phases, the write phase's seconds,
 the nodes and relationships the graph holds then, nodes+relationships per second of the
@@ -29,6 +33,7 @@ import inspect
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -76,6 +81,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def workspace(base: Path, records: int, counties: int, seed: int) -> Path:
     """DIR/ws/linkage.duckdb, made by one run of DIR/bundle when missing."""
     bundle, ws = base / "bundle", base / "ws"
@@ -104,6 +114,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20251015)
     ap.add_argument("--writers", default="1,2,4")
     ap.add_argument("--merge", action="store_true", help="measure the MERGE path too")
+    ap.add_argument("--bulk", action="store_true", help="measure the offline importer too")
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
     base = args.dir.resolve()
@@ -114,7 +125,9 @@ def main() -> None:
     has_first_load = "writers" in inspect.signature(load_graph).parameters
     configs: list[str | int] = ["merge"] if args.merge or not has_first_load else []
     if has_first_load:
-        configs += [int(n) for n in args.writers.split(",")]
+        configs += [int(n) for n in args.writers.split(",") if n]
+    if args.bulk:
+        configs.append("bulk")
     retries = Retries()
     logging.getLogger("neo4j.session").addHandler(retries)
     try:
@@ -129,20 +142,25 @@ def measure(con: duckdb.DuckDBPyConnection, graph_ws: Path, config: str | int, r
             has_first_load: bool, retries: Retries) -> None:
     """One load into a new local Neo4j (a new store each time, as a first load meets it)."""
     shutil.rmtree(graph_ws, ignore_errors=True)
-    settings = Settings(workspace=graph_ws, graph_uri=None, graph_port=server.free_port())
+    settings = Settings(workspace=graph_ws, graph_uri=None, graph_port=server.free_port(),
+                        graph_bulk_import="auto" if config == "bulk" else "off")
     running = server.start(settings)
     try:
         assert running.uri is not None and running.pid is not None
         with GraphStore.connect(running.uri, "neo4j", server.read_password(settings), query_dirs=[QUERIES]) as store:
+            store.local = True  # the workspace's own local server (as open_graph marks it)
             store.init_schema()
             run_id = f"bench-{round_no}-{config}"
             if config == "merge":
                 store.query("first_load/sentinel", run_id="bench-sentinel")
             load = os.getloadavg()
             neo_cpu, own_cpu = cpu_seconds(running.pid), time.process_time()
+            children_cpu = _children_cpu()
             retries.count = 0
             started = time.perf_counter()
-            kwargs = {} if config == "merge" or not has_first_load else {"writers": config}
+            kwargs: dict = {} if config == "merge" or not has_first_load else {"writers": config}
+            if config == "bulk":
+                kwargs = {"settings": settings}
             steps: dict[str, list[float]] = {}  # label: [first call, last call]
 
             def on_progress(label: str, _done: int, _total: int) -> None:
@@ -151,12 +169,18 @@ def measure(con: duckdb.DuckDBPyConnection, graph_ws: Path, config: str | int, r
 
             report = load_graph(con, store, run_id=run_id, on_progress=on_progress, **kwargs)
             seconds = time.perf_counter() - started
-            neo_cpu, own_cpu = cpu_seconds(running.pid) - neo_cpu, time.process_time() - own_cpu
+            # the bulk load restarts the server: its first process's CPU is then among the children's
+            restarted = server.status(settings).pid != running.pid
+            neo_cpu = None if restarted else cpu_seconds(running.pid) - neo_cpu
+            own_cpu, children_cpu = time.process_time() - own_cpu, _children_cpu() - children_cpu
             counts = store.query("first_load/counts")[0]
             items = counts["nodes"] + counts["relationships"]  # the load's own (and its marker)
             write = report.phases.get("write", float("nan"))
+            bulk = getattr(report, "bulk_phases", {})
+            if config == "bulk" and not report.bulk:
+                print(f"bulk import refused: {report.bulk_refused}", flush=True)
             print(json.dumps({
-                "config": "merge" if config == "merge" else f"{config} writer(s)",
+                "config": config if config in ("merge", "bulk") else f"{config} writer(s)",
                 "first_load": getattr(report, "first_load", False), "neo4j": store.server_version(),
                 "heap": settings.graph_heap, "pagecache": settings.graph_pagecache,
                 "seconds": round(seconds, 1), "phases": {k: round(v, 1) for k, v in report.phases.items()},
@@ -165,7 +189,9 @@ def measure(con: duckdb.DuckDBPyConnection, graph_ws: Path, config: str | int, r
                 "step_seconds": {k.split()[0] + (k.split()[1] if k.startswith(("RESP", "TO")) else ""):
                                  round(t[1] - t[0], 1) for k, t in steps.items() if t[1] - t[0] >= 0.5},
                 "rows": sum(report.rows.values()), "retried_transactions": retries.count,
-                "cpu_neo4j_s": round(neo_cpu, 1), "cpu_python_s": round(own_cpu, 1),
+                **({"bulk_phases": {k: round(v, 1) for k, v in bulk.items()}} if bulk else {}),
+                "cpu_neo4j_s": None if neo_cpu is None else round(neo_cpu, 1), "cpu_python_s": round(own_cpu, 1),
+                "cpu_children_s": round(children_cpu, 1),
                 "load_avg_before": [round(x, 1) for x in load],
                 "load_avg_after": [round(x, 1) for x in os.getloadavg()],
             }, ensure_ascii=False), flush=True)

@@ -11,10 +11,16 @@ workspace on a free port, stopped at the end), with the project's schema applied
 Spark: ONE local Spark session for the whole test session (``spark``, stopped at the end),
 used by every test of the Spark linkage engine through ``spark_settings`` (engine spark,
 local[2], two shuffle partitions: the data of a test is small).
+
+The offline importer (graph/bulk_import.py) is off for the whole session, for the CLI's
+runs too (the environment): it stops and restarts the server it loads, and the session's
+one server is shared by every test. tests/graph/test_bulk_import.py turns it on for its
+own servers.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +29,8 @@ from run_helpers import forget_history
 from notoneless.config import Settings
 from notoneless.graph import server
 from notoneless.graph.store import GraphStore
+
+os.environ["NOTONELESS_GRAPH_BULK_IMPORT"] = "off"
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +41,7 @@ def graph_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         graph_port=server.free_port(),
         graph_heap="768m",
         graph_pagecache="256m",
+        graph_bulk_import="off",
     )
 
 

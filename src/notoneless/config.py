@@ -129,6 +129,12 @@ class Settings(BaseSettings):
     # A first load (into a graph holding none of the load's data) writes its large steps
     # with this many sessions at once (graph/load.py; benchmarks/first_load.py measures it).
     graph_load_writers: int = Field(default=2, ge=1)
+    # A first load into the workspace's own local server, whose graph holds nothing but the
+    # run's Run node, builds the database with Neo4j's offline importer (neo4j-admin database
+    # import; graph/bulk_import.py) rather than through Bolt: "auto"; "off": always Bolt.
+    # The importer's JVM heap and its off-heap memory are each given graph_bulk_import_memory.
+    graph_bulk_import: Literal["auto", "off"] = "auto"
+    graph_bulk_import_memory: str = "1g"
 
     # The registered user (notoneless users list) the command line acts as when a
     # command that writes officers' work (cases act, decisions, contacts) has no --by.

@@ -306,7 +306,8 @@ def _load_stage(rc: RunContext) -> str:
         # Officers' 三包 actions (assign, release, 离岗 …) are merged with the bundle's contacts.
         service = ServiceStatements.read(store, ctx.reference_date, rc.settings.paths.history)
         loaded = load_graph(rc.con, store, run_id=rc.run_id, on_progress=on_load, service=service,
-                            state=rc.settings.paths.graph_load, writers=rc.settings.graph_load_writers)
+                            state=rc.settings.paths.graph_load, writers=rc.settings.graph_load_writers,
+                            settings=rc.settings)
     report.unresolved_targets = loaded.unresolved_targets
     report.contact_service = loaded.service.as_dict()
     return loaded.describe() + "\n  " + loaded.service.describe()

@@ -30,6 +30,8 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from notoneless.config import Settings
+from notoneless.graph import bulk_import
 from notoneless.graph.load_state import LoadState
 from notoneless.graph.store import GraphStore
 from notoneless.graph.targets import TargetResolution, resolve_targets
@@ -416,6 +418,9 @@ class LoadReport:
     service_steps_whole: bool = False  # the officers' 三包 events changed: their steps written whole
     first_load: bool = False  # full, into a graph holding none of the load's labels: CREATE, parallel writers
     writers: int = 1  # writers of the parallel steps (first load)
+    bulk: bool = False  # the first load was made by Neo4j's offline importer (graph/bulk_import.py)
+    bulk_refused: str = ""  # why a first load was not (Chinese, then English); "" when not considered
+    bulk_phases: dict[str, float] = field(default_factory=dict)  # seconds: export … restore, marker
     phases: dict[str, float] = field(default_factory=dict)  # seconds: prepare, compare, delete, write, finish
     unresolved_targets: int = 0
     seconds: float = 0.0
@@ -435,10 +440,15 @@ class LoadReport:
             if self.service_steps_whole:
                 line += "；三包事件有变动，联系人与包保关系已全部重写（3-bao events changed: contacts rewritten whole）"
             return line
+        if self.bulk:
+            return (f"全量写入图数据库：{self.reason}；图中尚无本系统数据，用离线批量导入（neo4j-admin）建库 {written:,} 行"
+                    f"（full load into a graph without the load's data: {written:,} rows imported offline by "
+                    f"neo4j-admin database import）")
         if self.first_load:
+            refused = (f"；未用离线批量导入：{self.bulk_refused}" if self.bulk_refused else "")
             return (f"全量写入图数据库：{self.reason}；图中尚无本系统数据，直接创建 {written:,} 行（{self.writers} 路并行）"
                     f"（full load into a graph without the load's data: {written:,} rows created, "
-                    f"{self.writers} writer(s)）")
+                    f"{self.writers} writer(s)）{refused}")
         return (f"全量写入图数据库：{self.reason}；写入 {written:,} 行，删除过期 {deleted:,} 项"
                 f"（full load: {written:,} rows written, {deleted:,} stale items deleted）")
 
@@ -539,6 +549,7 @@ def load_graph(
     service: ServiceEvents | None = None,
     state: Path | None = None,
     writers: int = 1,
+    settings: Settings | None = None,
 ) -> LoadReport:
     """Write the workspace of ``con`` into the graph of ``store`` (a ``GraphStore``).
 
@@ -554,6 +565,10 @@ def load_graph(
     a first load, or one after the graph was cleared) writes with the steps' CREATE
     queries (``Step.create``), the ``parallel`` steps by ``writers`` sessions at once, and
     has nothing stale to remove: the same graph as the MERGE queries write, sooner.
+    With ``settings`` (the run's), such a first load into the workspace's own local server
+    whose graph holds nothing but this run's Run node is made by Neo4j's offline importer
+    instead (``graph/bulk_import.py``; ``Settings.graph_bulk_import``): the same graph again,
+    and the report says why when it was not (``LoadReport.bulk_refused``).
     """
     started = time.perf_counter()
     report = LoadReport(run_id=run_id)
@@ -581,6 +596,9 @@ def load_graph(
         # Checked after the marker: a graph with run data but no marker is a MERGE load.
         report.first_load = report.mode == FULL and not store.query("load/run_data")[0]["present"]
         report.writers = max(1, writers) if report.first_load else 1
+        if report.first_load and settings is not None:
+            report.bulk_refused = bulk_import.refusal(settings, store, run_id) or ""
+            report.bulk = not report.bulk_refused
         report.service_steps_whole = bool(
             kept is not None and report.mode == INCREMENTAL and kept.meta()[1] != service_token)
         phase("prepare")
@@ -605,7 +623,13 @@ def load_graph(
                 if diff is not None:
                     report.deleted[step.label] = _delete(con, store, step, diff, batch_size) if differs[diff] else 0
         phase("delete")
-        for step, sql, _fp, diff in plans:
+        if report.bulk:
+            assert settings is not None
+            try:
+                _bulk_write(con, store, settings, run_id, plans, report, on_progress)
+            except bulk_import.BulkFailed as exc:  # the graph is as it was: write through Bolt
+                report.bulk, report.bulk_refused = False, str(exc)
+        for step, sql, _fp, diff in ([] if report.bulk else plans):
             if diff is not None:
                 if not differs[diff] or not con.execute(
                         f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
@@ -633,12 +657,35 @@ def load_graph(
         if kept is not None:
             kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans],
                       token=token, service=service_token, run_id=run_id)
+        if report.bulk:
+            report.bulk_phases["marker"] = time.perf_counter() - clock[0]
     finally:
         if kept is not None:
             kept.close()
         phase("finish")
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _bulk_write(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Settings, run_id: str,
+                plans: list[tuple[Step, str, str, str | None]], report: LoadReport,
+                on_progress: ProgressFn | None) -> None:
+    """The first load's writes by the offline importer; the rows of each step counted as
+    the Bolt load counts them."""
+    label = "离线批量导入 bulk import"
+    phases = ("export", "import", "stop", "start", "schema", "restore")
+
+    def tick(name: str) -> None:
+        if on_progress:
+            on_progress(label, phases.index(name) + 1, len(phases))
+
+    if on_progress:
+        on_progress(label, 0, len(phases))
+    done = bulk_import.import_first_load(con, store, settings, run_id, {step.query: sql for step, sql, _fp, _d in plans},
+                                         on_phase=tick)
+    report.bulk_phases = dict(done.phases)
+    report.rows = {step.label: done.rows[step.query] if step.query in done.rows else _count(con, sql)
+                   for step, sql, _fp, _diff in plans}
 
 
 def _diff(con: duckdb.DuckDBPyConnection, i: int, step: Step, fp: str, kept: LoadState | None) -> str:

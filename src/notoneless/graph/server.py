@@ -163,24 +163,43 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _java_command(java: JavaHome, server_dir: Path, paths: ServerPaths, port: int, settings: Settings) -> list[str]:
+def _jvm_flags(java: JavaHome) -> list[str]:
     flags = list(JVM_FLAGS)
     if java.version >= 24:
         flags.append("--sun-misc-unsafe-memory-access=allow")
-    classpath = f"{jar_path(server_dir)}{os.pathsep}{server_dir / 'target' / 'lib'}/*"
+    return flags
+
+
+def _classpath(server_dir: Path) -> str:
+    return f"{jar_path(server_dir)}{os.pathsep}{server_dir / 'target' / 'lib'}/*"
+
+
+def _java_command(java: JavaHome, server_dir: Path, paths: ServerPaths, port: int, settings: Settings) -> list[str]:
     return [
         str(java.java),
         f"-Xms{settings.graph_heap}",
         f"-Xmx{settings.graph_heap}",
-        *flags,
+        *_jvm_flags(java),
         "-cp",
-        classpath,
+        _classpath(server_dir),
         MAIN_CLASS,
         str(paths.home),
         str(port),
         str(paths.password),
         settings.graph_pagecache,
     ]
+
+
+def tool_command(
+    settings: Settings, main_class: str, args: list[str], *, heap: str, server_dir: Path | None = None
+) -> list[str]:
+    """The java command line running ``main_class`` of the server's classpath (built first
+    if needed) with ``args``, e.g. Neo4j's admin tool (``org.neo4j.cli.AdminTool``: the
+    offline importer, graph/bulk_import.py), with the server's JVM flags and ``-Xmx{heap}``."""
+    server_dir = server_dir or default_server_dir(settings)
+    build(settings, server_dir=server_dir)
+    java = find_java_home(settings)
+    return [str(java.java), f"-Xmx{heap}", *_jvm_flags(java), "-cp", _classpath(server_dir), main_class, *args]
 
 
 def start(

@@ -110,6 +110,14 @@ class GraphStore:
             raise GraphError(unreachable_message(uri, local=False)) from exc
         return cls(driver, uri, database, batch_size, schema_dir or cypher_files.default_schema_dir(), query_dirs)
 
+    def reconnect(self, uri: str, user: str, password: str) -> None:
+        """Talk to the server at ``uri`` from now on, through a new driver (the old one is
+        closed): after the local server restarted (graph/bulk_import.py), maybe on another port."""
+        fresh = GraphStore.connect(uri, user, password, self.database, batch_size=self.batch_size,
+                                   schema_dir=self.schema_dir)
+        old, self._driver, self.uri = self._driver, fresh._driver, uri
+        old.close()
+
     # --- named queries -------------------------------------------------------------
 
     def cypher(self, name: str) -> str:
@@ -259,6 +267,11 @@ class GraphStore:
                 if line not in found:
                     found.append(line)
         return found
+
+    def run_batched(self, name: str, /, **params: Any) -> None:
+        """Run a named query that commits in batches of its own (``CALL { … } IN
+        TRANSACTIONS``), which only an auto-commit transaction may run; not retried."""
+        self._run_auto_commit(self.cypher(name), params, f"running {name}")
 
     def clear(self) -> None:
         """Delete every node and relationship (the schema stays), in batches: the

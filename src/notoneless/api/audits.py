@@ -21,11 +21,12 @@ deletes the segment; at shutdown it does so for all. A segment is due when reads
 paused for ``api_audit_drain_seconds``, or when its oldest event has waited
 ``api_audit_move_max_seconds``, or at ``MOVE_SEGMENT_EVENTS`` events: moving every half
 second while reads kept coming put Neo4j's writes beside the reads on the same two cores,
-so the move waits for a pause where it can (in transactions of ``MOVE_BATCH``). This has
-not made auditing cheap: with moves held back entirely a trail read still cost 11.5 ms
-more at p95, most of it the server process's own CPU (benchmarks/api_load.py, issue 20's
-note). A segment that
-nobody holds a lock on was left by a process that died (or a graph that was down): any
+so the move waits for a pause where it can (in transactions of ``MOVE_BATCH``). That
+alone left a trail read 11.5 ms dearer at p95; what made auditing cheap was the server's
+own work per event: no lock and no worker thread per read, and the disk's sync in the
+journal's one thread (``_SyncThread``). Now +1.2 and +0.9 ms at p95, 16 clients, in two
+runs of ``benchmarks/api_load.py --audit both --rounds 4`` (issue 20's note). A segment
+that nobody holds a lock on was left by a process that died (or a graph that was down): any
 process moves it to the graph when it starts, and at every drain. Moving is idempotent
 (``MERGE`` on ``event_id``, a unique key), so an event moved twice — a crash between the
 commit and the delete, a listing racing a drain — is one node.

@@ -629,19 +629,26 @@ def load_graph(
                 _bulk_write(con, store, settings, run_id, plans, report, on_progress)
             except bulk_import.BulkFailed as exc:  # the graph is as it was: write through Bolt
                 report.bulk, report.bulk_refused = False, str(exc)
-        for step, sql, _fp, diff in ([] if report.bulk else plans):
+        for i, (step, sql, _fp, diff) in enumerate([] if report.bulk else plans):
             if diff is not None:
                 if not differs[diff] or not con.execute(
                         f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
                     report.rows[step.label] = 0  # nothing new or changed: not even the rows' SQL again
                     continue
-                sql = f"SELECT * FROM ({sql}) q WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')"
+                # The new and changed rows, made once (a TEMP table of a few % of the step):
+                # counted and streamed from there, the step's SQL is not run over every row
+                # twice more (at 1M records the count alone was a sixth of a 5 %-changed load).
+                con.execute(f"""CREATE OR REPLACE TEMP TABLE g_load_write_{i} AS
+                    SELECT * FROM ({sql}) q
+                    WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')""")
+                sql = f"SELECT * FROM g_load_write_{i}"
             if report.first_load:
                 report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress,
                                                  query=step.create or step.query,
                                                  workers=report.writers if step.parallel else 1)
             else:
                 report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
+            con.execute(f"DROP TABLE IF EXISTS g_load_write_{i}")
         phase("write")
         store.query("load/contact_counties")  # who may act on each contact (its county)
         if report.first_load:  # the graph held none of the load's labels: nothing is older

@@ -315,7 +315,8 @@ class AuditJournal:
         except Exception as exc:  # noqa: BLE001 — every read of the batch fails (a 503)
             self._fail(futures, exc)
             return
-        if self._syncer is None:
+        if self._syncer is None:  # stopped meanwhile: the lines written are no events
+            segment.cut()
             self._fail(futures, AuditUnavailable(CLOSED))
             return
         segment.pending += 1
@@ -364,7 +365,6 @@ class AuditJournal:
     def _synced(self, reports: list[Any]) -> None:
         """On the loop: the sync thread's word on the batches it synced, in the order written."""
         for (segment, upto, futures, events), error in reports:
-            segment.pending -= 1
             if error is None:
                 segment.size = max(segment.size, upto)
                 self.events += events
@@ -375,6 +375,7 @@ class AuditJournal:
                 segment.cut()  # the lines of the failed reads are not events
                 self._seal_failed(segment)
                 self._fail(futures, error)
+            segment.pending -= 1  # last: a waiting move (``_settle``) then reads the file as cut
         with self._settled:
             self._settled.notify_all()
 

@@ -48,22 +48,27 @@ def prepare(out: Path, *, counties: int, children: int, seed: int, dirt: float =
     ingest_bundle(summary.bundle_dir, con, workspace_aliases=None)
     n = con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
     print(f"ingest: {n:,} accepted person records ({time.perf_counter() - t:.1f} s)", flush=True)
+    load_truth(con, summary.truth_dir)
+    con.close()
+    return db
+
+
+def load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
+    """The generator's answer key as tables ``worker`` scores against: truth_persons,
+    truth_hard_cases, truth_dirt."""
     con.execute(
         f"""CREATE OR REPLACE TABLE truth_persons AS
             SELECT record_key, true_person_id
-            FROM read_csv('{(summary.truth_dir / "persons.csv").as_posix()}', header = true, all_varchar = true)"""
+            FROM read_csv('{(truth_dir / "persons.csv").as_posix()}', header = true, all_varchar = true)"""
     )
-    hard = summary.truth_dir / "hard_cases.csv"
     con.execute(
         f"""CREATE OR REPLACE TABLE truth_hard_cases AS
-            SELECT * FROM read_csv('{hard.as_posix()}', header = true, all_varchar = true)"""
+            SELECT * FROM read_csv('{(truth_dir / "hard_cases.csv").as_posix()}', header = true, all_varchar = true)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE truth_dirt AS
-            SELECT * FROM read_csv('{(summary.truth_dir / "dirt.csv").as_posix()}', header = true, all_varchar = true)"""
+            SELECT * FROM read_csv('{(truth_dir / "dirt.csv").as_posix()}', header = true, all_varchar = true)"""
     )
-    con.close()
-    return db
 
 
 # --- methods -------------------------------------------------------------------

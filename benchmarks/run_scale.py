@@ -11,8 +11,10 @@ property and, for hukou, its MEMBER_OF), and the last 0.5 % of the xueji rows ar
 Each run is ``notoneless run`` in its own process (a fresh local Neo4j on the first),
 and the script prints every stage's time, the load's mode and rows written, the run's
 peak RSS, and the Neo4j process's RSS (polled during each run: the run stops the local
-server it started). The machine's load
-average is printed too: other work on it slows every figure.
+server it started). Last, a plain Splink 5 model links the last run's records in its own
+process (``linkage_bench.py``'s ``plain``, as ``linkage_scale.py`` runs it), with its time,
+memory and pairwise precision / recall against the generator's answer key, beside our link
+stage. The machine's load average is printed too: other work on it slows every figure.
 """
 
 from __future__ import annotations
@@ -184,6 +186,7 @@ def main() -> None:
         from notoneless.graph import server
 
         server.stop(Settings(workspace=ws))
+    plain = plain_splink(ws, base)
     first = results["first run"]
     print(f"\n{first['records']:,} person records, {first['persons']:,} persons; Neo4j heap / page cache: the "
           "defaults (NOTONELESS_GRAPH_HEAP, NOTONELESS_GRAPH_PAGECACHE); machine: 2 cores, shared\n")
@@ -199,7 +202,34 @@ def main() -> None:
     print(f"{'load avg':<10}" + "".join(f"{r['load_average']:>20.1f}" for r in results.values()) + "   (before the run)")
     for label, r in results.items():
         print(f"{label}: {r['load_line']}")
+    print(f"\nplain Splink 5 (standard comparisons, trained on the records: benchmarks/linkage_bench.py) on the "
+          f"last run's records, after the runs: {plain['wall_seconds']:.1f} s wall, CPU {plain['cpu_seconds']:.1f} s, peak "
+          f"{plain['peak_rss_gib']:.2f} GiB, P / R {plain['precision']:.4f} / {plain['recall']:.4f} (load average "
+          f"{plain['load_average']:.1f} before); our link stage: {first['seconds']['link']:.1f} s (first run), "
+          f"{results['5 %-changed re-run']['seconds']['link']:.1f} s (last run)")
     print(f"\n(bundles, outputs and logs in {base})")
+
+
+def plain_splink(ws: Path, base: Path) -> dict:
+    """A plain Splink 5 model on the records of the last run (a copy of its workspace's
+    DuckDB file, with the generator's answer key), timed in its own process as
+    ``linkage_scale.py`` times it."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import duckdb
+    import linkage_bench as lb
+
+    db = base / "plain.duckdb"
+    shutil.copyfile(ws / "linkage.duckdb", db)
+    try:
+        con = duckdb.connect(str(db))
+        lb.load_truth(con, base / "truth")
+        con.close()
+        load = os.getloadavg()[0]
+        out = lb.run_worker("plain", db, base / "ws_plain")
+        out["load_average"] = load
+        return out
+    finally:
+        db.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

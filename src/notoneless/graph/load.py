@@ -630,6 +630,7 @@ def load_graph(
             except bulk_import.BulkFailed as exc:  # the graph is as it was: write through Bolt
                 report.bulk, report.bulk_refused = False, str(exc)
         for i, (step, sql, _fp, diff) in enumerate([] if report.bulk else plans):
+            changed_rows = None  # the TEMP table of the new and changed rows (an incremental step)
             if diff is not None:
                 if not differs[diff] or not con.execute(
                         f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
@@ -638,17 +639,19 @@ def load_graph(
                 # The new and changed rows, made once (a TEMP table of a few % of the step):
                 # counted and streamed from there, the step's SQL is not run over every row
                 # twice more (at 1M records the count alone was a sixth of a 5 %-changed load).
-                con.execute(f"""CREATE OR REPLACE TEMP TABLE g_load_write_{i} AS
+                changed_rows = f"g_load_write_{i}"
+                con.execute(f"""CREATE OR REPLACE TEMP TABLE {changed_rows} AS
                     SELECT * FROM ({sql}) q
                     WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')""")
-                sql = f"SELECT * FROM g_load_write_{i}"
+                sql = f"SELECT * FROM {changed_rows}"
             if report.first_load:
                 report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress,
                                                  query=step.create or step.query,
                                                  workers=report.writers if step.parallel else 1)
             else:
                 report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
-            con.execute(f"DROP TABLE IF EXISTS g_load_write_{i}")
+            if changed_rows:
+                con.execute(f"DROP TABLE {changed_rows}")
         phase("write")
         store.query("load/contact_counties")  # who may act on each contact (its county)
         if report.first_load:  # the graph held none of the load's labels: nothing is older

@@ -122,6 +122,41 @@ def test_a_changed_bundle_gives_the_graph_a_full_load_gives(graph, tmp_path):
     assert _dump(graph) == _full_from_scratch(graph, _workspace())
 
 
+def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_path):
+    """A record whose values change but whose links point where they did (a grade, an amount,
+    a relation) keeps its relationships, which get the new values; a record moved to another
+    school loses its old ENROLLED_AT. Either way the graph is what a full load writes."""
+    state = tmp_path / "graph_load.duckdb"
+    load_graph(_workspace(), graph, run_id="r1", state=state)
+
+    def rels(tx):
+        return {(r["key"], r["type"]): (r["id"], r["props"]) for r in tx.run(
+            "MATCH (n:SourceRecord)-[x:ENROLLED_AT|MEMBER_OF|PAID_BY]->(m) "
+            "RETURN n.record_key AS key, type(x) + '>' + coalesce(m.school_id, m.key, m.code) AS type, "
+            "elementId(x) AS id, properties(x) AS props")}
+
+    before = graph.execute_read(rels)
+    records = sc.records()
+    grade = next(r for r in records if r["source"] == "xueji" and r["person_id"] == "P02")
+    moved = next(r for r in records if r["source"] == "xueji" and r["person_id"] == "P24")
+    relation = next(r for r in records if r["source"] == "hukou" and r["person_id"] == "P01")
+    amount = next(r for r in records if r["source"] == "zizhu" and r["person_id"] == "P20")
+    grade["grade"], moved["school_id"], relation["relation"], amount["amount"] = "四年级", "S2", "孙子", 650
+    changed = _workspace(records)
+    report = load_graph(changed, graph, run_id="r2", state=state)
+    assert report.mode == INCREMENTAL, report.reason
+    assert report.rows["SourceRecord 源记录"] == 4
+    after = graph.execute_read(rels)
+    key = lambda r: f"{r['source']}:{r['row']}"
+    kept = {(key(grade), "ENROLLED_AT>S1"): ("grade", "四年级"), (key(relation), "MEMBER_OF>hukou:H01"): ("relation", "孙子")}
+    for k, (prop, value) in kept.items():
+        assert after[k][0] == before[k][0], k  # the same relationship, not deleted and made again
+        assert after[k][1][prop] == value and after[k][1]["run_id"] == "r2"
+    assert (key(moved), "ENROLLED_AT>S1") in before and (key(moved), "ENROLLED_AT>S1") not in after
+    assert (key(moved), "ENROLLED_AT>S2") in after
+    assert _dump(graph) == _full_from_scratch(graph, changed)
+
+
 def test_a_graph_cleared_behind_the_workspace_is_loaded_in_full(graph, tmp_path):
     state = tmp_path / "graph_load.duckdb"
     con = _workspace()

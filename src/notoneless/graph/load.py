@@ -305,6 +305,11 @@ PARENTS_SQL = (f"SELECT code, parent_code FROM {_DIVISIONS_TABLE} WHERE parent_c
                f"AND parent_code IN (SELECT code FROM {_DIVISIONS_TABLE}) ORDER BY code")
 # What a visit's BY depends on besides its row: whether its contact is a node.
 _VISIT_CONTACT_SQL = f"coalesce(contact_id IN (SELECT contact_id FROM {G_CONTACTS}), false)::VARCHAR"
+# Where a record's links point (load/records, _record_row): its person, division, school,
+# household (hukou and fupin 户) and, for a payment, the paying county.
+_RECORD_LINKS_SQL = ("[person_id, division_code, school_id, "
+                     "CASE WHEN source IN ('hukou', 'fupin') THEN household_key END, "
+                     "CASE WHEN source = 'zizhu' THEN paying_county END]")
 _RESPONSIBILITY_COLUMNS = ("row_key", "contact_id", "type", "status", "target_raw", "assignment_id")
 
 
@@ -324,6 +329,11 @@ class Step:
     ``create``: the query writing the same rows with CREATE rather than MERGE, for the first
     load into a graph holding none of the load's labels (``load/run_data``); None: the
     MERGE query serves then too (a small step: the look-ups cost little).
+    ``links``: SQL over a row, where the links that ``unlink`` deletes point (an incremental
+    load keeps a fingerprint of it too, ``<query>#links``): a changed item whose links
+    point where they did is not unlinked first, its write MERGEs them and sets their
+    properties (a grade, an amount, a relation that changed), so most monthly changes
+    cost a write rather than a delete and a write.
     ``parallel``: on that first load, the rows (ordered by key) may go to several writers
     at once, batch by batch: each batch's keys are its own, and whatever else its rows
     link to is mostly a dense node (villages, schools, counties) or belongs to the same
@@ -342,6 +352,7 @@ class Step:
     depends: str | None = None
     create: str | None = None
     parallel: bool = False
+    links: str | None = None
 
     @property
     def name(self) -> str:
@@ -356,14 +367,14 @@ STEPS: tuple[Step, ...] = (
     Step("PART_OF 上级区划", "load/division_parents", PARENTS_SQL, ("code",),
          "load/remove/division_parents", unlink="load/remove/division_parents"),
     Step("School 学校", "load/schools", SCHOOLS_SQL, ("school_id",), "load/remove/schools", unlink="load/unlink/schools",
-         create="load/create/schools"),
+         create="load/create/schools", links="county_code"),
     Step("Person 人员", "load/persons", PERSONS_SQL, ("person_id",), "load/remove/persons",
          create="load/create/persons", parallel=True),
     Step("Household 户", "load/households", HOUSEHOLDS_SQL, ("key",), "load/remove/households",
          create="load/create/households", parallel=True),
     # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
     Step("SourceRecord 源记录", "load/records", RECORDS_SQL, ("record_key",), "load/remove/records",
-         unlink="load/unlink/records", create="load/create/records", parallel=True),
+         unlink="load/unlink/records", create="load/create/records", parallel=True, links=_RECORD_LINKS_SQL),
     # G_CONTACTS: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
     Step("Contact 帮扶联系人", "load/contacts", f"SELECT * FROM {G_CONTACTS} ORDER BY contact_id", ("contact_id",),
          "load/remove/contacts", service=True, create="load/create/contacts", parallel=True),
@@ -377,7 +388,7 @@ STEPS: tuple[Step, ...] = (
          "load/remove/responsible_for_person", unlink="load/remove/responsible_for_person", service=True,
          columns=(*_RESPONSIBILITY_COLUMNS, "person_id", "repaired")),
     Step("Visit 走访", "load/visits", VISITS_SQL, ("key",), "load/remove/visits", unlink="load/unlink/visits",
-         depends=_VISIT_CONTACT_SQL, create="load/create/visits"),
+         depends=_VISIT_CONTACT_SQL, create="load/create/visits", links=f"[contact_id, {_VISIT_CONTACT_SQL}]"),
     Step("TO 走访对象(人)", "load/visits_to_person", "visit_targets:Person", ("row_key", "person_id"),
          "load/remove/visits_to_person", unlink="load/remove/visits_to_person",
          columns=("row_key", "person_id", "repaired")),
@@ -500,16 +511,34 @@ def _step_sql(con: duckdb.DuckDBPyConnection, i: int, step: Step, targets: Targe
     return step.source
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: str) -> None:
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: str, rows: str | None = None) -> None:
     """``table`` (TEMP): the step's keys and a fingerprint of all their rows (a key may have
-    several): the sum of the rows' 64-bit DuckDB hashes (of every column, and ``depends``)."""
+    several): the sum of the rows' 64-bit DuckDB hashes (of every column, and ``depends``),
+    ``_fp``; for a step with ``links``, that of where its links point too, ``_lfp``.
+
+    ``rows``: also keep the step's rows, each with its key ``_k`` and hashes, as that
+    TEMP table, and fingerprint from it (an incremental load: its changed rows are then
+    read from there, ``_changed_rows``, not by running the step's SQL over every row again)."""
     depends = f", {step.depends}" if step.depends else ""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT {_key_sql(step)} AS _k, sum(hash(q{depends})::HUGEINT)::VARCHAR AS _fp
-            FROM ({sql}) q
-            GROUP BY _k"""
-    )
+    links = f", hash({step.links}) AS _l" if step.links else ""
+    hashed = f"SELECT {'q.*, ' if rows else ''}{_key_sql(step)} AS _k, hash(q{depends}) AS _h{links} FROM ({sql}) q"
+    if rows is not None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {rows} AS {hashed}")
+        hashed = f"SELECT * FROM {rows}"
+    lfp = ", sum(_l::HUGEINT)::VARCHAR AS _lfp" if step.links else ""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS
+                    SELECT _k, sum(_h::HUGEINT)::VARCHAR AS _fp{lfp} FROM ({hashed}) GROUP BY _k""")
+
+
+def _changed_rows(step: Step, rows: str, diff: str) -> str:
+    """SQL: the new and changed rows of a step kept by ``_fingerprint`` (in their order)."""
+    return (f"SELECT * EXCLUDE (_k, _h{', _l' if step.links else ''}) FROM {rows} "
+            f"WHERE _k IN (SELECT _k FROM {diff} WHERE change <> 'removed') ORDER BY rowid")
+
+
+def _links_name(step: Step) -> str:
+    """The workspace's name for the fingerprints of where a step's links point."""
+    return f"{step.query}#links"
 
 
 def _load_version(store: GraphStore) -> str:
@@ -603,12 +632,18 @@ def load_graph(
             kept is not None and report.mode == INCREMENTAL and kept.meta()[1] != service_token)
         phase("prepare")
         plans = []
+        moved: dict[int, str | None] = {}  # step: TEMP table of the keys whose links point elsewhere
         for i, step in enumerate(STEPS):
             sql = _step_sql(con, i, step, targets, links)
             fp = f"g_load_fp_{i}"
-            _fingerprint(con, fp, step, sql)
             whole = report.mode == FULL or (step.service and report.service_steps_whole)
-            plans.append((step, sql, fp, None if whole else _diff(con, i, step, fp, kept)))
+            # a step compared key by key keeps its rows (g_load_rows_kept_<i>) for writing the changed ones
+            _fingerprint(con, fp, step, sql, rows=None if whole else f"g_load_rows_kept_{i}")
+            plans.append((step, sql, fp, None if whole else _diff(con, f"g_load_diff_{i}", fp, kept, step.query)))
+            if step.links:  # where its links point, kept as a step of its own
+                con.execute(f"CREATE OR REPLACE TEMP VIEW g_load_lfp_{i} AS SELECT _k, _lfp AS _fp FROM {fp}")
+                moved[i] = None if whole else _diff(con, f"g_load_ldiff_{i}", f"g_load_lfp_{i}", kept,
+                                                    _links_name(step))
         phase("compare")
         differs = {diff: con.execute(f"SELECT count(*) FROM {diff}").fetchone()[0]
                    for _step, _sql, _fp, diff in plans if diff is not None}
@@ -619,9 +654,10 @@ def load_graph(
         # From here on the graph differs from the workspace's record until the new marker is written.
         store.query("load/marker_clear")
         if report.mode == INCREMENTAL:
-            for step, _sql, _fp, diff in reversed(plans):
+            for i, (step, _sql, _fp, diff) in reversed(list(enumerate(plans))):
                 if diff is not None:
-                    report.deleted[step.label] = _delete(con, store, step, diff, batch_size) if differs[diff] else 0
+                    report.deleted[step.label] = (_delete(con, store, step, diff, batch_size, moved.get(i))
+                                                  if differs[diff] else 0)
         phase("delete")
         if report.bulk:
             assert settings is not None
@@ -632,18 +668,18 @@ def load_graph(
         for i, (step, sql, _fp, diff) in enumerate([] if report.bulk else plans):
             changed_rows = None  # the TEMP table of the new and changed rows (an incremental step)
             if diff is not None:
-                if not differs[diff] or not con.execute(
+                kept_rows = f"g_load_rows_kept_{i}"
+                if differs[diff] and con.execute(
                         f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
-                    report.rows[step.label] = 0  # nothing new or changed: not even the rows' SQL again
+                    # The new and changed rows (a few % of the step), from the rows kept while
+                    # fingerprinting: counted and streamed from there, the step's SQL is not run again.
+                    changed_rows = f"g_load_write_{i}"
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE {changed_rows} AS {_changed_rows(step, kept_rows, diff)}")
+                    sql = f"SELECT * FROM {changed_rows}"
+                con.execute(f"DROP TABLE {kept_rows}")  # the whole step's rows: memory, freed at once
+                if changed_rows is None:
+                    report.rows[step.label] = 0  # nothing new or changed
                     continue
-                # The new and changed rows, made once (a TEMP table of a few % of the step):
-                # counted and streamed from there, the step's SQL is not run over every row
-                # twice more (at 1M records the count alone was a sixth of a 5 %-changed load).
-                changed_rows = f"g_load_write_{i}"
-                con.execute(f"""CREATE OR REPLACE TEMP TABLE {changed_rows} AS
-                    SELECT * FROM ({sql}) q
-                    WHERE {_key_sql(step)} IN (SELECT _k FROM {diff} WHERE change <> 'removed')""")
-                sql = f"SELECT * FROM {changed_rows}"
             if report.first_load:
                 report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress,
                                                  query=step.create or step.query,
@@ -665,11 +701,14 @@ def load_graph(
         store.query("load/marker_set", token=token, run_id=run_id, mode=report.mode,
                     at=dt.datetime.now(dt.UTC).isoformat())
         if kept is not None:
-            kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans],
+            kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans]
+                      + [(_links_name(plans[i][0]), f"g_load_lfp_{i}", diff) for i, diff in moved.items()],
                       token=token, service=service_token, run_id=run_id)
         if report.bulk:
             report.bulk_phases["marker"] = time.perf_counter() - clock[0]
     finally:
+        for i in range(len(STEPS)):  # rows kept for a step not written (nothing to write, or a failure)
+            con.execute(f"DROP TABLE IF EXISTS g_load_rows_kept_{i}")
         if kept is not None:
             kept.close()
         phase("finish")
@@ -698,23 +737,24 @@ def _bulk_write(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Set
                    for step, sql, _fp, _diff in plans}
 
 
-def _diff(con: duckdb.DuckDBPyConnection, i: int, step: Step, fp: str, kept: LoadState | None) -> str:
-    """TEMP table of the step's new, changed and removed keys against the workspace's record."""
+def _diff(con: duckdb.DuckDBPyConnection, table: str, fp: str, kept: LoadState | None, name: str) -> str:
+    """TEMP ``table`` of the new, changed and removed keys of ``fp`` against the workspace's
+    record of ``name`` (a step's query, or ``_links_name``)."""
     assert kept is not None
-    table = f"g_load_diff_{i}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT coalesce(n._k, o.k) AS _k,
                    CASE WHEN o.k IS NULL THEN 'new' WHEN n._k IS NULL THEN 'removed' ELSE 'changed' END AS change
-            FROM {fp} n FULL JOIN {kept.old(step.query)} o ON n._k = o.k
+            FROM {fp} n FULL JOIN {kept.old(name)} o ON n._k = o.k
             WHERE n._fp IS DISTINCT FROM o.fp"""
     )
     return table
 
 
 def _delete(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, diff: str,
-            batch_size: int | None) -> int:
-    """Delete the items of the step's removed keys, and a changed item's own links."""
+            batch_size: int | None, moved: str | None = None) -> int:
+    """Delete the items of the step's removed keys, and a changed item's own links (with
+    ``moved``, the step's ``links`` diff: only where they point elsewhere now)."""
 
     def rows(where: str) -> list[dict[str, Any]]:
         keys = con.execute(f"SELECT _k FROM {diff} WHERE {where} ORDER BY _k").fetchall()
@@ -725,7 +765,8 @@ def _delete(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, diff:
         deleted += store.write_rows(step.remove, rows("change <> 'new'"), batch_size=batch_size)
         return deleted
     if step.unlink:
-        store.write_rows(step.unlink, rows("change = 'changed'"), batch_size=batch_size)
+        relinked = f" AND _k IN (SELECT _k FROM {moved})" if moved else ""
+        store.write_rows(step.unlink, rows(f"change = 'changed'{relinked}"), batch_size=batch_size)
     deleted += store.write_rows(step.remove, rows("change = 'removed'"), batch_size=batch_size)
     return deleted
 

@@ -5,8 +5,8 @@ Two tables, attached to the run's DuckDB connection as ``g_load_state`` while th
 runs (``graph.load.load_graph``):
 
 - ``fingerprints (step, k, fp)``: per load step (the step's write query name), every
-  item the graph holds — its key (the step's key columns joined by U+001F) and the MD5 of
-  everything the step writes for it: the node's or relationship's properties and where
+  item the graph holds — its key (the step's key columns joined by U+001F) and a
+  fingerprint of everything the step writes for it: the node's or relationship's properties and where
   its links point (a record's person, division, school, household, relation …), as the
   sum of the rows' 64-bit DuckDB hashes;
 - ``meta (token, service, run_id, saved_at)``: the token of that load, also written last

@@ -333,7 +333,9 @@ class Step:
     load keeps a fingerprint of it too, ``<query>#links``): a changed item whose links
     point where they did is not unlinked first, its write MERGEs them and sets their
     properties (a grade, an amount, a relation that changed), so most monthly changes
-    cost a write rather than a delete and a write.
+    cost a write rather than a delete and a write. ``update``: the query writing such an
+    item, finding its links from the item itself (no look-ups, no MERGE); without it the
+    step's own query writes it.
     ``parallel``: on that first load, the rows (ordered by key) may go to several writers
     at once, batch by batch: each batch's keys are its own, and whatever else its rows
     link to is mostly a dense node (villages, schools, counties) or belongs to the same
@@ -353,6 +355,7 @@ class Step:
     create: str | None = None
     parallel: bool = False
     links: str | None = None
+    update: str | None = None
 
     @property
     def name(self) -> str:
@@ -374,7 +377,8 @@ STEPS: tuple[Step, ...] = (
          create="load/create/households", parallel=True),
     # with each record: HAS_RECORD, REGISTERED_IN, ENROLLED_AT, MEMBER_OF, Payment/PAID_BY
     Step("SourceRecord 源记录", "load/records", RECORDS_SQL, ("record_key",), "load/remove/records",
-         unlink="load/unlink/records", create="load/create/records", parallel=True, links=_RECORD_LINKS_SQL),
+         unlink="load/unlink/records", create="load/create/records", parallel=True, links=_RECORD_LINKS_SQL,
+         update="load/update/records"),
     # G_CONTACTS: CONTACTS_SQL, with the service's registered contacts and status changes (contacts/effective.py)
     Step("Contact 帮扶联系人", "load/contacts", f"SELECT * FROM {G_CONTACTS} ORDER BY contact_id", ("contact_id",),
          "load/remove/contacts", service=True, create="load/create/contacts", parallel=True),
@@ -530,10 +534,11 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: st
                     SELECT _k, sum(_h::HUGEINT)::VARCHAR AS _fp{lfp} FROM ({hashed}) GROUP BY _k""")
 
 
-def _changed_rows(step: Step, rows: str, diff: str) -> str:
-    """SQL: the new and changed rows of a step kept by ``_fingerprint`` (in their order)."""
+def _changed_rows(step: Step, rows: str, diff: str, where: str = "change <> 'removed'") -> str:
+    """SQL: the rows of a step kept by ``_fingerprint`` whose keys ``where`` selects in
+    ``diff`` (default: the new and changed ones), in their order."""
     return (f"SELECT * EXCLUDE (_k, _h{', _l' if step.links else ''}) FROM {rows} "
-            f"WHERE _k IN (SELECT _k FROM {diff} WHERE change <> 'removed') ORDER BY rowid")
+            f"WHERE _k IN (SELECT _k FROM {diff} WHERE {where}) ORDER BY rowid")
 
 
 def _links_name(step: Step) -> str:
@@ -667,25 +672,35 @@ def load_graph(
                 report.bulk, report.bulk_refused = False, str(exc)
         for i, (step, sql, _fp, diff) in enumerate([] if report.bulk else plans):
             changed_rows = None  # the TEMP table of the new and changed rows (an incremental step)
+            updated = 0  # changed items whose links point where they did, written by the step's update query
             if diff is not None:
                 kept_rows = f"g_load_rows_kept_{i}"
-                if differs[diff] and con.execute(
-                        f"SELECT count(*) FROM {diff} WHERE change <> 'removed'").fetchone()[0]:
+                written = "change <> 'removed'"
+                if step.update and moved.get(i):
+                    in_place = f"change = 'changed' AND _k NOT IN (SELECT _k FROM {moved[i]})"
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE g_load_update_{i} AS "
+                                f"{_changed_rows(step, kept_rows, diff, in_place)}")
+                    updated = _write(con, store, step, f"SELECT * FROM g_load_update_{i}", run_id, batch_size,
+                                     on_progress, query=step.update, label=f"{step.label}（更新 update）")
+                    con.execute(f"DROP TABLE g_load_update_{i}")
+                    written = f"change = 'new' OR (change = 'changed' AND _k IN (SELECT _k FROM {moved[i]}))"
+                if differs[diff] and con.execute(f"SELECT count(*) FROM {diff} WHERE {written}").fetchone()[0]:
                     # The new and changed rows (a few % of the step), from the rows kept while
                     # fingerprinting: counted and streamed from there, the step's SQL is not run again.
                     changed_rows = f"g_load_write_{i}"
-                    con.execute(f"CREATE OR REPLACE TEMP TABLE {changed_rows} AS {_changed_rows(step, kept_rows, diff)}")
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE {changed_rows} AS "
+                                f"{_changed_rows(step, kept_rows, diff, written)}")
                     sql = f"SELECT * FROM {changed_rows}"
                 con.execute(f"DROP TABLE {kept_rows}")  # the whole step's rows: memory, freed at once
                 if changed_rows is None:
-                    report.rows[step.label] = 0  # nothing new or changed
+                    report.rows[step.label] = updated  # nothing new or moved
                     continue
             if report.first_load:
                 report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress,
                                                  query=step.create or step.query,
                                                  workers=report.writers if step.parallel else 1)
             else:
-                report.rows[step.label] = _write(con, store, step, sql, run_id, batch_size, on_progress)
+                report.rows[step.label] = updated + _write(con, store, step, sql, run_id, batch_size, on_progress)
             if changed_rows:
                 con.execute(f"DROP TABLE {changed_rows}")
         phase("write")
@@ -773,19 +788,21 @@ def _delete(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, diff:
 
 def _write(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, sql: str, run_id: str,
            batch_size: int | None, on_progress: ProgressFn | None, *, query: str | None = None,
-           workers: int = 1) -> int:
+           workers: int = 1, label: str | None = None) -> int:
     """Write the rows of ``sql`` with ``query`` (default: the step's), by ``workers``
-    sessions at once (consecutive batches: disjoint key ranges); the number of rows."""
+    sessions at once (consecutive batches: disjoint key ranges); the number of rows.
+    ``label``: what the progress says (default: the step's)."""
     total = _count(con, sql)
     done = 0
+    label = label or step.label
     if on_progress:
-        on_progress(step.label, 0, total)
+        on_progress(label, 0, total)
 
     def tick(n: int) -> None:
         nonlocal done
         done += n
         if on_progress:
-            on_progress(step.label, min(done, total), total)
+            on_progress(label, min(done, total), total)
 
     def rows() -> Iterator[dict[str, Any]]:  # one stream, so parallel writers never drain between chunks
         for chunk in _rows(con, sql):

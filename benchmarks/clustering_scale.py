@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from peak_memory import peak_rss_gib
 
 from notoneless.linkage.clustering import cluster_records
 from notoneless.linkage.stable_ids import assign_person_ids
@@ -132,7 +132,7 @@ def build(con: duckdb.DuckDBPyConnection, persons: int) -> None:
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_gib() * 1024
 
 
 def main() -> None:

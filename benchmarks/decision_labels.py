@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from peak_memory import peak_rss_gib
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -191,7 +192,7 @@ def main() -> None:
         ap.error("give --labels and --workspace, or --simulate")
     ru = resource.getrusage(resource.RUSAGE_SELF)
     print(f"\ntime {time.perf_counter() - started:.1f} s (CPU {ru.ru_utime + ru.ru_stime:.1f} s), "
-          f"peak {ru.ru_maxrss / 1024**2:.2f} GiB")
+          f"peak {peak_rss_gib():.2f} GiB")
 
 
 if __name__ == "__main__":

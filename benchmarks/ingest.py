@@ -15,13 +15,13 @@ import argparse
 import csv
 import json
 import random
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from peak_memory import peak_rss_gib
 from stdnum.cn import ric
 
 from notoneless.bundle.ingest import ingest_bundle
@@ -141,7 +141,7 @@ def main() -> None:
         con.close()
     person_rows = sum(report.counts[s].rows_in for s in PERSON_SOURCES)
     all_rows = sum(c.rows_in for c in report.counts.values())
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_gib() * 1024
     print(f"bundle: {bundle}")
     for stem, c in report.counts.items():
         print(f"  {stem:10s} rows {c.rows_in:8d}  accepted {c.accepted:8d}  rejected {c.rejected:6d}  ({report.encodings[stem]})")
@@ -163,7 +163,7 @@ def main() -> None:
     print(f"throughput per CPU-second: {person_rows / cpu:,.0f} person rows/CPU-s "
           "(less sensitive than wall time to other load; on an idle machine wall time is lower, the threads overlap)")
     print(f"load average while running: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
-    print(f"peak memory (ru_maxrss): {peak_mib:,.0f} MiB")
+    print(f"peak memory (VmHWM): {peak_mib:,.0f} MiB")
     if tmp:
         tmp.cleanup()
     sys.exit(0)

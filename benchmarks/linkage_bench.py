@@ -5,7 +5,7 @@
   (``truth/persons.csv``) into ``truth_persons`` — for *measuring* only; no model
   ever reads it.
 - ``run_worker``: run one linkage method in a fresh Python process on that file, so
-  that each method's time and peak memory (ru_maxrss of its own process) are its own.
+  that each method's time and peak memory (``peak_memory.peak_rss_gib``: VmHWM of its own process) are its own.
   Methods: ``ours`` (notoneless.linkage.link), ``ours_spark`` (the same on Spark), ``plain`` (Splink 5's comparison
   library only, below), ``exact`` (one person per normalised ID number).
 - ``pairwise``: precision / recall / F1 over record pairs against the truth.
@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from peak_memory import peak_rss_gib
 
 THREADS = 2
 
@@ -98,7 +99,7 @@ def _ours_spark(con: duckdb.DuckDBPyConnection, workspace: Path) -> dict:
 
 def _spark_jvm_peak_gib() -> float:
     """Peak resident memory of the Spark JVM (local mode: driver and executor in one process,
-    a child of this one, not counted in this process's ru_maxrss)."""
+    a child of this one, not counted in this process's peak)."""
     from pyspark import SparkContext
 
     sc = SparkContext._active_spark_context
@@ -240,7 +241,7 @@ def worker(method: str, db: Path, workspace: Path) -> dict:
     out = METHODS[method](con, workspace)
     out["wall_seconds"] = time.perf_counter() - t
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    out["peak_rss_gib"] = ru.ru_maxrss / 1024**2
+    out["peak_rss_gib"] = peak_rss_gib()
     # CPU seconds (user + system) of this process: on a shared machine wall time
     # depends on the other work, CPU time much less so.
     out["cpu_seconds"] = ru.ru_utime + ru.ru_stime

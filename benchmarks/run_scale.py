@@ -37,11 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORDS_PER_CHILD = 3.69  # the demo: 221,487 records of 4 x 15,000 children
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from rich.console import Console
 from notoneless.config import Settings
 from notoneless.run import run_bundle
+from peak_memory import peak_rss_gib
 bundle, out, ws, log = sys.argv[1:5]
 lines = []
 with open(log, "w", encoding="utf-8") as fh:
@@ -50,7 +51,7 @@ with open(log, "w", encoding="utf-8") as fh:
     wall = time.perf_counter() - started
 print(json.dumps({"seconds": report.seconds, "wall": wall, "records": report.person_records,
                   "persons": report.persons,
-                  "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
+                  "peak_rss_gib": peak_rss_gib()}))
 """
 
 # (file, column, how the value changes)
@@ -133,7 +134,7 @@ class Neo4jWatch(threading.Thread):
 
 def run_once(label: str, bundle: Path, out: Path, ws: Path) -> dict:
     log = out.parent / f"{label}.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "benchmarks")])}
     load = os.getloadavg()[0]
     watch = Neo4jWatch(ws)
     watch.start()

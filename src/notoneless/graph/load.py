@@ -676,7 +676,7 @@ def load_graph(
             if diff is not None:
                 kept_rows = f"g_load_rows_kept_{i}"
                 written = "change <> 'removed'"
-                if step.update and moved.get(i):
+                if step.update and moved.get(i) and differs[diff]:
                     in_place = f"change = 'changed' AND _k NOT IN (SELECT _k FROM {moved[i]})"
                     con.execute(f"CREATE OR REPLACE TEMP TABLE g_load_update_{i} AS "
                                 f"{_changed_rows(step, kept_rows, diff, in_place)}")

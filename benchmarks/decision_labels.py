@@ -28,12 +28,12 @@ import time
 from pathlib import Path
 
 import duckdb
-from peak_memory import peak_rss_gib
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import linkage_bench as lb  # noqa: E402
+from peak_memory import peak_rss_gib  # noqa: E402
 
 
 def load_labels(con: duckdb.DuckDBPyConnection, path: Path) -> int:

@@ -541,6 +541,16 @@ def _changed_rows(step: Step, rows: str, diff: str, where: str = "change <> 'rem
             f"WHERE _k IN (SELECT _k FROM {diff} WHERE {where}) ORDER BY rowid")
 
 
+def _kept_rows(i: int) -> str:
+    """The TEMP table of step ``i``'s rows kept by ``_fingerprint`` (an incremental load)."""
+    return f"g_load_rows_kept_{i}"
+
+
+def _links_fp(i: int) -> str:
+    """The TEMP view of step ``i``'s fingerprints of where its links point (``_lfp``)."""
+    return f"g_load_lfp_{i}"
+
+
 def _links_name(step: Step) -> str:
     """The workspace's name for the fingerprints of where a step's links point."""
     return f"{step.query}#links"
@@ -637,17 +647,17 @@ def load_graph(
             kept is not None and report.mode == INCREMENTAL and kept.meta()[1] != service_token)
         phase("prepare")
         plans = []
-        moved: dict[int, str | None] = {}  # step: TEMP table of the keys whose links point elsewhere
+        moved: dict[int, str | None] = {}  # step: TEMP table of the keys whose links differ (None: written whole)
         for i, step in enumerate(STEPS):
             sql = _step_sql(con, i, step, targets, links)
             fp = f"g_load_fp_{i}"
             whole = report.mode == FULL or (step.service and report.service_steps_whole)
-            # a step compared key by key keeps its rows (g_load_rows_kept_<i>) for writing the changed ones
-            _fingerprint(con, fp, step, sql, rows=None if whole else f"g_load_rows_kept_{i}")
+            # a step compared key by key keeps its rows for writing the changed ones
+            _fingerprint(con, fp, step, sql, rows=None if whole else _kept_rows(i))
             plans.append((step, sql, fp, None if whole else _diff(con, f"g_load_diff_{i}", fp, kept, step.query)))
             if step.links:  # where its links point, kept as a step of its own
-                con.execute(f"CREATE OR REPLACE TEMP VIEW g_load_lfp_{i} AS SELECT _k, _lfp AS _fp FROM {fp}")
-                moved[i] = None if whole else _diff(con, f"g_load_ldiff_{i}", f"g_load_lfp_{i}", kept,
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {_links_fp(i)} AS SELECT _k, _lfp AS _fp FROM {fp}")
+                moved[i] = None if whole else _diff(con, f"g_load_ldiff_{i}", _links_fp(i), kept,
                                                     _links_name(step))
         phase("compare")
         differs = {diff: con.execute(f"SELECT count(*) FROM {diff}").fetchone()[0]
@@ -674,7 +684,7 @@ def load_graph(
             changed_rows = None  # the TEMP table of the new and changed rows (an incremental step)
             updated = 0  # changed items whose links point where they did, written by the step's update query
             if diff is not None:
-                kept_rows = f"g_load_rows_kept_{i}"
+                kept_rows = _kept_rows(i)
                 written = "change <> 'removed'"
                 if step.update and moved.get(i) and differs[diff]:
                     in_place = f"change = 'changed' AND _k NOT IN (SELECT _k FROM {moved[i]})"
@@ -717,13 +727,13 @@ def load_graph(
                     at=dt.datetime.now(dt.UTC).isoformat())
         if kept is not None:
             kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans]
-                      + [(_links_name(plans[i][0]), f"g_load_lfp_{i}", diff) for i, diff in moved.items()],
+                      + [(_links_name(plans[i][0]), _links_fp(i), diff) for i, diff in moved.items()],
                       token=token, service=service_token, run_id=run_id)
         if report.bulk:
             report.bulk_phases["marker"] = time.perf_counter() - clock[0]
     finally:
         for i in range(len(STEPS)):  # rows kept for a step not written (nothing to write, or a failure)
-            con.execute(f"DROP TABLE IF EXISTS g_load_rows_kept_{i}")
+            con.execute(f"DROP TABLE IF EXISTS {_kept_rows(i)}")
         if kept is not None:
             kept.close()
         phase("finish")

@@ -6,9 +6,10 @@ runs (``graph.load.load_graph``):
 
 - ``fingerprints (step, k, fp)``: per load step (the step's write query name), every
   item the graph holds — its key (the step's key columns joined by U+001F) and a
-  fingerprint of everything the step writes for it: the node's or relationship's properties and where
-  its links point (a record's person, division, school, household, relation …), as the
-  sum of the rows' 64-bit DuckDB hashes;
+  fingerprint of everything the step writes for it: the node's or relationship's
+  properties and where its links point (a record's person, division, school, household,
+  relation …), as the sum of the rows' 64-bit DuckDB hashes; and for a step with
+  ``links`` (``graph.load.Step``), under ``<query>#links``, one of where its links point;
 - ``meta (token, service, run_id, saved_at)``: the token of that load, also written last
   into the graph's load marker (``(:GraphLoad {token})``, ``load/marker_set``), and the
   token of the officers' 三包 events that load merged (``ServiceEvents.token``).

@@ -188,3 +188,20 @@ def population(n_households: int, seed: int, region: str = "431224") -> tuple[li
                 recs.append(Rec("fupin", name, idn, village_code=village, household_key="F" + hh, head_name=head))
                 truth.append(pid)
     return recs, truth
+
+
+def load_families(con: duckdb.DuckDBPyConnection, background: list[Rec],
+                  members: list[tuple[str, str, str | None, str, str, str, str]]) -> list[str]:
+    """``load`` the background and one record per member ``(source, name, id, household,
+    head, 与户主关系, village)``, and the sources' own tables with 与户主关系 (hukou,
+    fupin) as ingest writes them. Returns the members' record keys in order."""
+    recs = [Rec(src, name, idn, village_code=village, household_key=hh, head_name=head)
+            for src, name, idn, hh, head, _rel, village in members]
+    keys = load(con, background + recs)
+    member_keys = keys[len(background):]
+    relation = {k: m[5] for k, m in zip(member_keys, members, strict=True)}
+    for source in ("hukou", "fupin"):
+        con.execute(f"CREATE TABLE {source} (record_key VARCHAR, relation VARCHAR)")
+        rows = [(k, relation.get(k)) for k in keys if k.startswith(source + ":")]
+        con.executemany(f"INSERT INTO {source} VALUES (?, ?)", rows)
+    return member_keys

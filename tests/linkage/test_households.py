@@ -12,7 +12,7 @@ import pytest
 from notoneless.config import Settings
 from notoneless.linkage import households, scoring
 
-from .records import Rec, load, make_id, population
+from .records import load_families, make_id, population
 
 REGION = "431224"
 V = "431224102203"
@@ -39,17 +39,8 @@ FAMILY = [
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory):
     background, _ = population(150, seed=11)
-    family = [Rec(src, name, idn, village_code=V, household_key=hh, head_name=head)
-              for src, name, idn, hh, head, _rel in FAMILY]
     con = duckdb.connect()
-    keys = load(con, background + family)
-    family_keys = keys[len(background):]
-    # the sources' own tables with 与户主关系, as ingest writes them (hukou, fupin)
-    relation = {k: rel for k, (*_, rel) in zip(family_keys, FAMILY, strict=True)}
-    for source in ("hukou", "fupin"):
-        con.execute(f"CREATE TABLE {source} (record_key VARCHAR, relation VARCHAR)")
-        rows = [(k, relation.get(k)) for k in keys if k.startswith(source + ":")]
-        con.executemany(f"INSERT INTO {source} VALUES (?, ?)", rows)
+    family_keys = load_families(con, background, [(*m, V) for m in FAMILY])
     settings = Settings(workspace=tmp_path_factory.mktemp("ws"))
     report = scoring.link(con, settings, run_id="hh")
     yield con, dict(zip([(s, n) for s, n, *_ in FAMILY], family_keys, strict=True)), report, settings

@@ -45,6 +45,14 @@ COMPARED_COLUMNS = (
 
 SIBLING_LABEL = "同户同姓、名字读音不同（兄弟姐妹）"
 
+# One household: the same household number, a shared head or guardian name, or one
+# record's name is the other's head or guardian (``carers`` leaves out a record's own
+# name, so a head and a member of one household share no name in it).
+SAME_HOUSEHOLD = (
+    'coalesce("household_key_l" = "household_key_r" OR list_has_any("carers_l", "carers_r") '
+    'OR list_contains("carers_r", "name_norm_l") OR list_contains("carers_l", "name_norm_r"), false)'
+)
+
 
 def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": label, **extra}
@@ -117,7 +125,7 @@ def name() -> CustomComparison:
             # do not even sound alike. Placed before the "similar name" levels.
             _level(
                 '"surname_pinyin_l" = "surname_pinyin_r" AND "given_pinyin_l" <> "given_pinyin_r" '
-                'AND ("household_key_l" = "household_key_r" OR list_has_any("carers_l", "carers_r"))',
+                f"AND {SAME_HOUSEHOLD}",
                 SIBLING_LABEL,
             ),
             _level(
@@ -141,7 +149,15 @@ def birth_date() -> CustomComparison:
         output_column_name="birth",
         comparison_description="出生日期",
         comparison_levels=[
-            _null('"birth_any_l" IS NULL OR "birth_any_r" IS NULL', "一方无出生日期"),
+            # Ingest takes the birth date of a record with a valid ID number from the
+            # number, so two records with one valid number always agree on it: the ID
+            # comparison has counted that already, and counting it again would let a
+            # number copied from a relative outweigh a different name.
+            _null(
+                '"birth_any_l" IS NULL OR "birth_any_r" IS NULL '
+                'OR ("id_valid_l" AND "id_norm_l" = "id_norm_r")',
+                "一方无出生日期，或两条记录的身份证号相同（出生日期即取自该号码）",
+            ),
             _level('"birth_any_l" = "birth_any_r"', "出生日期一致"),
             _level(
                 'year("birth_any_l") = year("birth_any_r") '
@@ -200,16 +216,17 @@ def household() -> CustomComparison:
         comparison_levels=[
             _null(
                 'NOT ("household_key_l" IS NOT NULL AND "household_key_r" IS NOT NULL) '
-                'AND NOT (array_length("carers_l") > 0 AND array_length("carers_r") > 0)',
+                'AND NOT (array_length("carers_l") > 0 AND array_length("carers_r") > 0) '
+                f'AND NOT {SAME_HOUSEHOLD} AND NOT coalesce("is_head_l" AND "is_head_r", false)',
                 "无可比的户信息",
             ),
-            _level(
-                '"is_head_l" <> "is_head_r" AND ("household_key_l" = "household_key_r" '
-                'OR list_has_any("carers_l", "carers_r"))',
-                "同户，一方是户主、另一方是家庭成员",
-            ),
+            _level(f'"is_head_l" <> "is_head_r" AND {SAME_HOUSEHOLD}', "同户，一方是户主、另一方是家庭成员"),
             _level('"household_key_l" = "household_key_r"', "同一户号"),
             _level('list_has_any("carers_l", "carers_r")', "户主/监护人同名"),
+            # Both are the heads of their households. Not a household match (the head's
+            # name is the record's own name, which the name comparison counts), but a
+            # role both lists agree on: EM weighs it.
+            _level('"is_head_l" AND "is_head_r"', "双方均为户主"),
             _else("户信息不同"),
         ],
     )

@@ -193,19 +193,22 @@ def find_relative_ids(con: duckdb.DuckDBPyConnection) -> int:
         f"""
         CREATE OR REPLACE TABLE {RELATIVE_IDS} AS
         WITH ids AS (
-            SELECT record_key, id_norm, name_pinyin, name_bag
+            SELECT record_key, id_norm, name_pinyin, given_pinyin, name_bag
             FROM {model.INPUT_TABLE}
             WHERE id_valid AND id_norm IS NOT NULL AND name_pinyin IS NOT NULL
         ),
         -- one valid number on records with clearly different names: not the same
-        -- sound, not the same characters in another order, not a near spelling
-        -- (the name comparison's "different" levels)
+        -- sound, not the same characters in another order, and given names that do not
+        -- sound alike or names not near in spelling (the name comparison's sibling and
+        -- "different" levels: 向悦怡 and 向依 are near in spelling, but two members of
+        -- one family)
         differ AS (
             SELECT x.record_key AS x, x.id_norm, x.name_pinyin AS x_name, x.name_bag AS x_bag,
                    y.record_key AS y, y.name_pinyin AS y_name
             FROM ids x JOIN ids y ON x.id_norm = y.id_norm AND x.record_key <> y.record_key
             WHERE x.name_pinyin <> y.name_pinyin AND x.name_bag <> y.name_bag
-              AND jaro_winkler_similarity(x.name_pinyin, y.name_pinyin) < 0.9
+              AND (x.given_pinyin <> y.given_pinyin
+                   OR jaro_winkler_similarity(x.name_pinyin, y.name_pinyin) < 0.9)
         ),
         -- the family of a y record holds another member named as x who does not
         -- carry the number: x's name is that member's, the number is y's

@@ -62,7 +62,8 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
     - ``birth_any``: the birth date, else the birth segment of an invalid ID;
       ``birth_str`` the same as ``YYYYMMDD`` (for the one-digit-apart level);
     - ``name_bag``: the name's characters sorted, equal for 伟张 and 张伟;
-    - ``carers``: head-of-household and guardian names, for the household comparison;
+    - ``carers``: head-of-household and guardian names other than the record's own
+      name, for the household comparison;
     - ``is_head``: the record is the head of its household (its name is the head's
       name); false for a student (never their own guardian); NULL when unknown;
     - ``family_key``: NULL here; the household pass (households.py) sets it for the
@@ -104,8 +105,12 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             nullif(town_code, '') AS town_code,
             nullif(county_code, '') AS county_code,
             nullif(household_key, '') AS household_key,
+            -- a head's own name is its name, which the name comparison already
+            -- counts: as household evidence it would count it twice (two namesake
+            -- heads of two households would "share" a household)
             list_filter(
-                [nullif(head_name, ''), nullif(guardian_name, '')], lambda x: x IS NOT NULL
+                [nullif(head_name, ''), nullif(guardian_name, '')],
+                lambda x: x IS NOT NULL AND x IS DISTINCT FROM nullif(name_norm, '')
             ) AS carers,
             CASE
                 WHEN nullif(head_name, '') IS NOT NULL THEN name_norm = head_name

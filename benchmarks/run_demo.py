@@ -2,7 +2,7 @@
 score every finding kind against the generator's truth, print per-stage seconds.
 
     .venv/bin/python benchmarks/run_demo.py [--counties 4] [--children-per-county 15000]
-                                            [--dir .notoneless/demo] [--regenerate]
+                                            [--dir .notoneless/demo] [--regenerate] [--profile default|hard]
 
 Uses the configured graph (NOTONELESS_* settings; by default the local Neo4j of the
 workspace). The goal: the whole run in under 10 minutes on a 2-core machine.
@@ -19,7 +19,8 @@ from rich.console import Console
 from notoneless.config import get_settings
 from notoneless.evaluation import format_scores, score_findings
 from notoneless.run import run_bundle
-from notoneless.synth import WorldConfig, generate_bundle
+from notoneless.synth import generate_bundle
+from notoneless.synth.rates import PROFILES, world_config
 
 
 def main() -> None:
@@ -29,15 +30,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20251015)
     parser.add_argument("--dir", type=Path, default=None, help="where the bundle and the outputs go")
     parser.add_argument("--regenerate", action="store_true", help="generate again even if the bundle exists")
+    parser.add_argument("--profile", choices=tuple(PROFILES), default="default",
+                        help="the generator's profile (synth.rates.PROFILES): hard = village lists typed by hand")
     args = parser.parse_args()
 
     settings = get_settings()
     console = Console()
-    base = args.dir or settings.workspace / f"demo-{args.counties}x{args.children_per_county}-{args.seed}"
+    suffix = "" if args.profile == "default" else f"-{args.profile}"
+    base = args.dir or settings.workspace / f"demo-{args.counties}x{args.children_per_county}-{args.seed}{suffix}"
     bundle, truth, out = base / "bundle", base / "truth", base / "out"
     if args.regenerate or not (bundle / "manifest.json").is_file():
         t = time.perf_counter()
-        config = WorldConfig(counties=args.counties, children_per_county=args.children_per_county, seed=args.seed)
+        config = world_config(args.profile, counties=args.counties, children_per_county=args.children_per_county,
+                              seed=args.seed)
         generate_bundle(base, config, progress=lambda msg: console.print(msg))
         console.print(f"generated {bundle} in {time.perf_counter() - t:.1f} s")
 

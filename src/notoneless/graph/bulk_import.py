@@ -1,6 +1,6 @@
 """The first load through Neo4j's offline importer, for the workspace's own local server.
 
-``neo4j-admin database import full`` builds a database from CSV files far faster than
+``neo4j-admin database import full`` builds a database from Parquet files far faster than
 any write through Bolt (docs/scale.md). It builds the database anew, so graph/load.py uses
 it only for a first load (``LoadReport.first_load``) when ``Settings.graph_bulk_import`` is
 ``auto``, the graph is the workspace's own local server (graph/server.py), and the graph
@@ -10,8 +10,8 @@ as before, and its report says why (:func:`refusal`).
 
 What it does, in phases (the seconds of each are returned):
 
-- ``export``: DuckDB writes one CSV file per node label and relationship type with a typed
-  header (``birth_date:date``, ``sources:string[]`` …), from the very rows and columns the
+- ``export``: DuckDB writes one Parquet file per node label and relationship type, columns
+  named as the importer's header (``birth_date:date``, ``sources:string[]`` …), from the very rows and columns the
   Bolt load writes (its steps' SQL, ``load.STEPS``): the same properties with the same
   types, ``run_id`` on every node and relationship, a relationship only where both its
   ends are nodes (the Bolt queries MATCH them), one per MERGE key where Bolt MERGEs.
@@ -20,12 +20,18 @@ What it does, in phases (the seconds of each are returned):
   on; a failure here leaves the graph as it was.
 - ``stop``, ``start``: the server stops, the new database's store and transaction
   directories take the old one's place, the server starts; the store reconnects.
-- ``schema``: the constraints and indexes, as every run applies them (``init_schema``).
-- ``restore``: what CSV cannot say: the Run node (read before, written again with its
-  dates) and empty lists (carried as ``[EMPTY_LIST]``, made [] by ``load/bulk/empty_lists``).
+- ``schema``: the constraints and indexes, as every run applies them (``init_schema``). The
+  importer cannot build them: ``--schema`` is refused by Community's record-format importer
+  ("Record format batch import does not support schema changes", 2026.08.1); only the block
+  format (Enterprise) takes it.
+- ``restore``: what the files cannot say: the Run node (read before, written again with
+  its dates) and empty texts, which the importer's Parquet reader drops (carried as
+  ``EMPTY_TEXT``, made '' by ``load/bulk/empty_texts``, run only for a label or type that
+  has one). An empty list is a Parquet list read as [] (CSV could not carry one: every
+  record's empty ``warnings`` had to be set afterwards, 19 s at 1M records).
 
 graph/load.py then writes the contacts' counties, the load marker and the workspace's
-fingerprints exactly as after a Bolt load, so the next run's diff works. The CSV files
+fingerprints exactly as after a Bolt load, so the next run's diff works. The files
 and the old database are deleted at the end.
 """
 
@@ -49,10 +55,10 @@ from notoneless.graph.store import GraphStore
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 DATABASE = "neo4j"  # the local server's one user database
 ARRAY_DELIMITER = "\x1f"  # U+001F, in no value of the bundle's
-# An empty list, which the importer would read as no property: this one element instead,
-# made [] again after the import (load/bulk/empty_lists).
-EMPTY_LIST = "\x1e"
-BULK_DIR = "bulk"  # under <workspace>/neo4j/: the CSV files and the scratch home, while importing
+# An empty text, which the importer's Parquet reader drops (no property): this one
+# character instead, made '' again after the import (load/bulk/empty_texts*).
+EMPTY_TEXT = "\x1e"
+BULK_DIR = "bulk"  # under <workspace>/neo4j/: the Parquet files and the scratch home, while importing
 
 
 class BulkFailed(GraphError):
@@ -61,7 +67,7 @@ class BulkFailed(GraphError):
 
 @dataclass(frozen=True)
 class NodeFile:
-    """One node CSV: the rows of a load step (its write query's name), one node each."""
+    """One node file: the rows of a load step (its write query's name), one node each."""
 
     label: str  # the label, and the importer's ID space
     key: str  # the key property: the node's ID
@@ -72,7 +78,7 @@ class NodeFile:
 
 @dataclass(frozen=True)
 class RelFile:
-    """One relationship CSV: from the rows of a load step, start and end by their keys."""
+    """One relationship file: from the rows of a load step, start and end by their keys."""
 
     type: str
     step: str
@@ -132,6 +138,18 @@ _TYPES = {
     "BIGINT": "long", "INTEGER": "long", "SMALLINT": "long", "TINYINT": "long",
     "UINTEGER": "long", "USMALLINT": "long", "UTINYINT": "long", '"NULL"': "string", "NULL": "string",
 }
+# The importer's property type: the DuckDB type a value is written as (what Bolt sends:
+# a Python int is a long, a float a double).
+_CASTS = {"boolean": "BOOLEAN", "double": "DOUBLE", "date": "DATE", "long": "BIGINT"}
+
+
+@dataclass(frozen=True)
+class Blanks:
+    """The properties of a label (or a relationship type) that hold an empty text somewhere."""
+
+    name: str
+    properties: tuple[str, ...]
+    relationship: bool = False
 
 
 @dataclass
@@ -170,7 +188,9 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]
 
 
 def _typed(name: str, column_type: str, where: str) -> tuple[str, str]:
-    """(header, SQL of the value) of one property; refuses a type not known to round-trip."""
+    """(header, SQL of the value) of one property; refuses a type not known to round-trip.
+    A list stays a Parquet list (an empty one is read as []); an empty text is written as
+    ``EMPTY_TEXT``, which the importer does not drop (made '' again after the import)."""
     element = column_type[:-2] if column_type.endswith("[]") else None
     neo = _TYPES.get(element or column_type)
     if neo is None or (element and element != "VARCHAR"):
@@ -178,21 +198,32 @@ def _typed(name: str, column_type: str, where: str) -> tuple[str, str]:
                          f"{column_type} of {where}.{name}）")
     col = _ident(name)
     if element:
-        value = (f"CASE WHEN len({col}) = 0 THEN chr({ord(EMPTY_LIST)}) "
-                 f"ELSE array_to_string({col}, chr({ord(ARRAY_DELIMITER)})) END")
-        return f"{name}:{neo}[]", value
-    if column_type == "FLOAT":
-        return f"{name}:{neo}", f"CAST({col} AS DOUBLE)"
-    return (name if neo == "string" else f"{name}:{neo}"), col
+        # written as an optional column: the importer (2026.08.1) reads a list column that
+        # DuckDB marks REQUIRED (its source NOT NULL) as no property at all
+        return f"{name}:{neo}[]", f"CASE WHEN {col} IS NULL THEN NULL ELSE {col} END"
+    if neo == "string":
+        return name, f"CASE WHEN {col} = '' THEN chr({ord(EMPTY_TEXT)}) ELSE CAST({col} AS VARCHAR) END"
+    return f"{name}:{neo}", f"CAST({col} AS {_CASTS[neo]})"
+
+
+def _empty_texts(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], where: str = "true"
+                 ) -> list[str]:
+    """The text columns of ``table`` (its rows ``where``) holding an empty text somewhere."""
+    texts = [name for name, column_type in columns if _TYPES.get(column_type) == "string"]
+    if not texts:
+        return []
+    counted = ", ".join(f"count(*) FILTER (WHERE {_ident(n)} = '')" for n in texts)
+    counts = con.execute(f"SELECT {counted} FROM {table} WHERE {where}").fetchone()
+    return [name for name, n in zip(texts, counts, strict=True) if n]
 
 
 def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id: str, out: Path,
-            result: BulkResult) -> tuple[list[str], list[tuple[str, str]]]:
-    """Write the CSV files; the importer's --nodes/--relationships arguments, and the
-    (label, property) lists written as ``[EMPTY_LIST]`` (restored to [] after the import).
+            result: BulkResult) -> tuple[list[str], list[Blanks]]:
+    """Write the Parquet files; the importer's --nodes/--relationships arguments, and what
+    holds an empty text (written as ``EMPTY_TEXT``, made '' after the import).
     Each step's rows are shaped once, into a TEMP table (``_n``: their order)."""
     args: list[str] = []
-    empty: list[tuple[str, str]] = []
+    blanks: list[Blanks] = []
     run = _sql_str(run_id)
     rows: dict[str, str] = {}
     for i, step in enumerate(dict.fromkeys([n.step for n in NODES] + [r.step for r in RELATIONSHIPS])):
@@ -214,13 +245,11 @@ def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id:
             if name != node.key:
                 header, value = _typed(name, column_type, node.label)
                 select.append(f"{value} AS {_ident(header)}")
-                if column_type.endswith("[]") and con.execute(
-                        f"SELECT count(*) FROM {table} WHERE len({_ident(name)}) = 0").fetchone()[0]:
-                    empty.append((node.label, name))
+        if blank := _empty_texts(con, table, [c for c in columns if c[0] != node.key]):
+            blanks.append(Blanks(node.label, tuple(blank)))
         select.append(f"{run} AS run_id")
-        path = out / f"node_{node.label}.csv"
-        result.nodes += con.execute(f"COPY (SELECT {', '.join(select)} FROM {table} ORDER BY _n) TO "
-                                    f"{_sql_str(str(path))} (FORMAT csv, HEADER true)").fetchone()[0]
+        path = out / f"node_{node.label}.parquet"
+        result.nodes += _copy(con, f"SELECT {', '.join(select)} FROM {table} ORDER BY _n", path)
         args.append(f"--nodes={path}" if node.labels_sql else f"--nodes={node.label}={path}")
     for i, rel in enumerate(RELATIONSHIPS):
         table = rows[rel.step]
@@ -237,13 +266,29 @@ def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id:
                      "ORDER BY _n DESC) = 1")
         picked = (f"SELECT * FROM (SELECT *, {rel.start[1]} AS _s, {rel.end[1]} AS _e FROM {table} "
                   f"WHERE {rel.where}) WHERE {ends} {merge}")
-        path = out / f"rel_{i:02d}_{rel.type}.csv"
-        result.relationships += con.execute(f"COPY (SELECT {', '.join(select)} FROM ({picked}) ORDER BY _n) TO "
-                                            f"{_sql_str(str(path))} (FORMAT csv, HEADER true)").fetchone()[0]
+        blank = _empty_texts(con, f"({picked})", [(c, types[c]) for _p, c in rel.props])
+        if blank:
+            named = dict((c, p) for p, c in rel.props)
+            blanks.append(Blanks(rel.type, tuple(named[c] for c in blank), relationship=True))
+        path = out / f"rel_{i:02d}_{rel.type}.parquet"
+        result.relationships += _copy(con, f"SELECT {', '.join(select)} FROM ({picked}) ORDER BY _n", path)
         args.append(f"--relationships={rel.type}={path}")
     for table in [*rows.values(), *(f"g_bulk_keys_{node.label}" for node in NODES)]:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    return args, empty
+    return args, _merged(blanks)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> int:
+    """Write the rows of ``select`` to the Parquet file ``path``; their number."""
+    return con.execute(f"COPY ({select}) TO {_sql_str(str(path))} (FORMAT parquet)").fetchone()[0]
+
+
+def _merged(blanks: list[Blanks]) -> list[Blanks]:
+    """One entry per label or relationship type (several relationship files share a type)."""
+    merged: dict[tuple[str, bool], list[str]] = {}
+    for b in blanks:
+        merged.setdefault((b.name, b.relationship), []).extend(b.properties)
+    return [Blanks(name, tuple(dict.fromkeys(props)), relationship=rel) for (name, rel), props in merged.items()]
 
 
 def _store_dirs(home: Path) -> tuple[Path, Path]:
@@ -259,7 +304,7 @@ def _run_importer(settings: Settings, work: Path, files: list[str]) -> Path:
     (home / "conf").mkdir(parents=True)
     memory = settings.graph_bulk_import_memory
     args = ["database", "import", "full", DATABASE, "--overwrite-destination", "--path-pattern-style=none",
-            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--multiline-fields=true",
+            "--input-type=parquet", f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
             f"--max-off-heap-memory={memory}", f"--report-file={work / 'import.report'}", *files]
     log = work / "import.log"
     try:
@@ -327,9 +372,9 @@ def import_first_load(con: duckdb.DuckDBPyConnection, store: GraphStore, setting
 
     work = server.server_paths(settings).home / BULK_DIR
     shutil.rmtree(work, ignore_errors=True)
-    (work / "csv").mkdir(parents=True)
+    (work / "files").mkdir(parents=True)
     try:
-        files, empty = _export(con, step_sql, run_id, work / "csv", result)
+        files, blanks = _export(con, step_sql, run_id, work / "files", result)
         run_node = store.query("load/bulk/run_node", run_id=run_id)
         phase("export")
         imported = _run_importer(settings, work, files)
@@ -339,9 +384,10 @@ def import_first_load(con: duckdb.DuckDBPyConnection, store: GraphStore, setting
         phase("schema")
         for row in run_node:
             store.query("load/bulk/run_node_restore", props=row["props"])
-        for label in dict.fromkeys(label for label, _prop in empty):
-            store.run_batched("load/bulk/empty_lists", label=label, marker=EMPTY_LIST,
-                              properties=[prop for lb, prop in empty if lb == label])
+        for blank in blanks:
+            store.run_batched("load/bulk/empty_texts_rel" if blank.relationship else "load/bulk/empty_texts",
+                              **{"type" if blank.relationship else "label": blank.name},
+                              properties=list(blank.properties), marker=EMPTY_TEXT)
         phase("restore")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -231,13 +231,23 @@ class GraphStore:
 
     def init_schema(self) -> None:
         """Apply ``constraints.cypher`` then ``indexes.cypher`` (idempotent: IF NOT EXISTS),
-        then wait until every index is online."""
-        for file_name in cypher_files.SCHEMA_FILES:
-            path = self.schema_dir / file_name
-            if not path.is_file():
-                continue
-            for statement in cypher_files.read_statements(path):
-                self._run_auto_commit(statement.text, {}, f"applying {statement.label}")
+        all in one transaction, then wait until every index is online.
+
+        One transaction: Neo4j populates the indexes a transaction creates together, in one
+        scan of the store, where one statement per transaction scanned it once per index
+        (after the offline import at 1M records: 18-21 s against 24-33 s)."""
+        statements = [statement for file_name in cypher_files.SCHEMA_FILES
+                      if (self.schema_dir / file_name).is_file()
+                      for statement in cypher_files.read_statements(self.schema_dir / file_name)]
+        doing = "applying the schema"
+        try:
+            with self._session() as session, session.begin_transaction() as tx:
+                for statement in statements:
+                    doing = f"applying {statement.label}"
+                    tx.run(statement.text).consume()
+                tx.commit()
+        except (Neo4jError, DriverError) as exc:
+            raise _graph_error(exc, doing, self) from exc
         self._run_auto_commit(self.cypher("store/await_indexes"), {}, "waiting for the indexes")
 
     def node_counts(self) -> dict[str, int]:

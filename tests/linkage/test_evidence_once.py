@@ -6,7 +6,9 @@
   number: counted twice, a number copied from a brother onto a sibling's line
   outweighed the sibling level (one household, given names that sound different);
 - a relative's number is found when the two names are near in spelling (向悦怡 and 向依
-  share most of their pinyin) but the family holds both as two members.
+  share most of their pinyin) but the family holds both as two members;
+- two members of one household whose given names do not sound alike are two people
+  whatever their surnames (a mother's number copied onto her daughter's line).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ KW_ID = make_id(REGION, date(2014, 8, 7), 425)  # 黄凯伟
 MK_ID = make_id(REGION, date(1986, 6, 1), 131)  # 向铭凯
 YY_ID = make_id(REGION, date(2018, 5, 27), 18)  # 向悦怡
 YI_ID = make_id(REGION, date(2020, 6, 17), 496)  # 向依
+JK_ID = make_id(REGION, date(1990, 3, 2), 311)  # 张家恺
+WX_ID = make_id(REGION, date(1993, 9, 6), 716)  # 吴秀
 
 # (source, name, ID, household, head, 与户主关系, village)
 MEMBERS = [
@@ -52,6 +56,12 @@ MEMBERS = [
     ("fupin", "向铭凯", MK_ID, "F-xiang", "向铭凯", "户主", V),
     ("fupin", "向悦怡", YI_ID, "F-xiang", "向铭凯", "女", V),
     ("fupin", "向依", YI_ID, "F-xiang", "向铭凯", "女", V),
+    # 张: the relief list copied the mother 吴秀's number onto her daughter 张梦嘉's line;
+    # the daughter has no other record
+    ("hukou", "张家恺", JK_ID, "H-zhang", "张家恺", "户主", V),
+    ("hukou", "吴秀", WX_ID, "H-zhang", "张家恺", "配偶", V),
+    ("minzheng", "吴秀", WX_ID, None, "张家恺", "", V),
+    ("minzheng", "张梦嘉", WX_ID, None, "张家恺", "", V),
 ]
 
 
@@ -96,3 +106,12 @@ def test_a_sisters_number_is_found_when_the_names_are_near_in_spelling(linked):
     assert _person(con, k["fupin", "向悦怡"]) == _person(con, k["hukou", "向悦怡"])
     assert _person(con, k["fupin", "向依"]) == _person(con, k["hukou", "向依"])
     assert _person(con, k["fupin", "向悦怡"]) != _person(con, k["hukou", "向依"])
+
+
+def test_a_mothers_number_does_not_make_her_daughter_her(linked):
+    # one household, given names that do not sound alike: two members whatever their
+    # surnames (the sibling level), so the copied number does not decide
+    con, k = linked
+    mother = _person(con, k["hukou", "吴秀"])
+    assert _person(con, k["minzheng", "吴秀"]) == mother
+    assert _person(con, k["minzheng", "张梦嘉"]) != mother

@@ -43,7 +43,7 @@ COMPARED_COLUMNS = (
 )
 
 
-SIBLING_LABEL = "同户同姓、名字读音不同（兄弟姐妹）"
+SIBLING_LABEL = "同户、名字读音不同（兄弟姐妹或其他家庭成员）"
 
 # One household: the same household number, a shared head or guardian name, or one
 # record's name is the other's head or guardian (``carers`` leaves out a record's own
@@ -121,13 +121,10 @@ def name() -> CustomComparison:
             ),
             _level('"name_pinyin_l" = "name_pinyin_r"', "姓名同音（拼音相同）"),
             _level('"name_bag_l" = "name_bag_r"', "姓名用字相同、顺序颠倒"),
-            # Siblings (twins above all): one household, one surname, given names that
-            # do not even sound alike. Placed before the "similar name" levels.
-            _level(
-                '"surname_pinyin_l" = "surname_pinyin_r" AND "given_pinyin_l" <> "given_pinyin_r" '
-                f"AND {SAME_HOUSEHOLD}",
-                SIBLING_LABEL,
-            ),
+            # Two members of one household (siblings, twins above all; a mother and her
+            # daughter): given names that do not even sound alike, whatever the surnames.
+            # Placed before the "similar name" levels.
+            _level(f'"given_pinyin_l" <> "given_pinyin_r" AND {SAME_HOUSEHOLD}', SIBLING_LABEL),
             _level(
                 '"surname_pinyin_l" = "surname_pinyin_r" '
                 'AND jaro_winkler_similarity("given_pinyin_l", "given_pinyin_r") >= 0.9',

@@ -29,7 +29,7 @@ persons. Then, once (persons → households → persons):
    the model's own null level (weight 0), not a constant chosen here.
 3. **A family's households are one household** for the model: every record of a
    family gets the family's mark in ``carers``, which the model's household comparison
-   ("户主/监护人同名", trained weight) and its sibling level (one household, one surname,
+   ("户主/监护人同名", trained weight) and its sibling level (one household,
    given names that do not sound alike) read. Lists differ in who they call the head
    (a grandparent, the other parent, a homophone of the name), so the head's name
    alone often misses the family; the shared members do not.

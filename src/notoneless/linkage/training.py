@@ -169,7 +169,7 @@ def shape_weights(linker: Linker, *, u_floor: float = 1e-6) -> list[str]:
     level EM never saw among true matches is evidence of a non-match, so an
     unobserved level takes the weight of the nearest observed level below it (the
     cautious choice: a false merge hides a child, a missed link shows up as a case an
-    officer checks). The sibling level (one household, one surname, given names that
+    officer checks). The sibling level (one household, given names that
     sound different) is at most SIBLING_MAX_WEIGHT. Then every weight is bounded to
     +-WEIGHT_BOUND, except the 'two different valid IDs' levels (see
     enforce_domain_floors).

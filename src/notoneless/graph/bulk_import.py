@@ -206,15 +206,18 @@ def _typed(name: str, column_type: str, where: str) -> tuple[str, str]:
     return f"{name}:{neo}", f"CAST({col} AS {_CASTS[neo]})"
 
 
-def _empty_texts(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], where: str = "true"
-                 ) -> list[str]:
-    """The text columns of ``table`` (its rows ``where``) holding an empty text somewhere."""
-    texts = [name for name, column_type in columns if _TYPES.get(column_type) == "string"]
+def _empty_texts(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
+    """The text properties of the written file ``path`` that hold ``EMPTY_TEXT`` somewhere
+    (a text property's column is named as the property; IDs, labels and ``run_id`` are not
+    written through ``_typed``). Read from the file, not from the rows' SQL again."""
+    source = f"read_parquet({_sql_str(str(path))})"
+    texts = [name for name, column_type in _columns(con, f"SELECT * FROM {source}")
+             if column_type == "VARCHAR" and ":" not in name and name != "run_id"]
     if not texts:
-        return []
-    counted = ", ".join(f"count(*) FILTER (WHERE {_ident(n)} = '')" for n in texts)
-    counts = con.execute(f"SELECT {counted} FROM {table} WHERE {where}").fetchone()
-    return [name for name, n in zip(texts, counts, strict=True) if n]
+        return ()
+    counted = ", ".join(f"count(*) FILTER (WHERE {_ident(n)} = chr({ord(EMPTY_TEXT)}))" for n in texts)
+    counts = con.execute(f"SELECT {counted} FROM {source}").fetchone()
+    return tuple(name for name, n in zip(texts, counts, strict=True) if n)
 
 
 def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id: str, out: Path,
@@ -245,11 +248,11 @@ def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id:
             if name != node.key:
                 header, value = _typed(name, column_type, node.label)
                 select.append(f"{value} AS {_ident(header)}")
-        if blank := _empty_texts(con, table, [c for c in columns if c[0] != node.key]):
-            blanks.append(Blanks(node.label, tuple(blank)))
         select.append(f"{run} AS run_id")
         path = out / f"node_{node.label}.parquet"
         result.nodes += _copy(con, f"SELECT {', '.join(select)} FROM {table} ORDER BY _n", path)
+        if blank := _empty_texts(con, path):
+            blanks.append(Blanks(node.label, blank))
         args.append(f"--nodes={path}" if node.labels_sql else f"--nodes={node.label}={path}")
     for i, rel in enumerate(RELATIONSHIPS):
         table = rows[rel.step]
@@ -266,12 +269,10 @@ def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id:
                      "ORDER BY _n DESC) = 1")
         picked = (f"SELECT * FROM (SELECT *, {rel.start[1]} AS _s, {rel.end[1]} AS _e FROM {table} "
                   f"WHERE {rel.where}) WHERE {ends} {merge}")
-        blank = _empty_texts(con, f"({picked})", [(c, types[c]) for _p, c in rel.props])
-        if blank:
-            named = dict((c, p) for p, c in rel.props)
-            blanks.append(Blanks(rel.type, tuple(named[c] for c in blank), relationship=True))
         path = out / f"rel_{i:02d}_{rel.type}.parquet"
         result.relationships += _copy(con, f"SELECT {', '.join(select)} FROM ({picked}) ORDER BY _n", path)
+        if blank := _empty_texts(con, path):
+            blanks.append(Blanks(rel.type, blank, relationship=True))
         args.append(f"--relationships={rel.type}={path}")
     for table in [*rows.values(), *(f"g_bulk_keys_{node.label}" for node in NODES)]:
         con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -345,9 +345,10 @@ def _cases_stage(rc: RunContext) -> str:
 
     # what deciding each review item would change, with the cases as they now stand: only
     # those that change something are queued for an officer
-    queued = assess(rc.store, rc.run_id)
-    rc.report.decisions["reviews_queued"] = queued
-    return changes.describe() + "\n  " + queue_line(queued, rc.report.decisions.get("reviews_open", 0))
+    assessed = assess(rc.store, rc.run_id)
+    rc.report.decisions["reviews_queued"] = assessed.queued
+    rc.report.decisions["reviews_ids_agree"] = assessed.ids_agree
+    return changes.describe() + "\n  " + queue_line(assessed, rc.report.decisions.get("reviews_open", 0))
 
 
 def _outputs_stage(rc: RunContext) -> None:

@@ -3,7 +3,16 @@ persons and the split of one, from the facts ``reviews/consequence_facts`` reads
 
 from __future__ import annotations
 
-from notoneless.decisions.consequence import NOTHING, assess_item, describe, queue_line
+from notoneless.decisions.consequence import (
+    IDS_AGREE,
+    NOTHING,
+    QueueAssessment,
+    assess_item,
+    auto_reason,
+    describe,
+    ids_differ,
+    queue_line,
+)
 from notoneless.decisions.judgement import Verdict
 
 
@@ -74,5 +83,44 @@ def test_splitting_a_cross_county_students_registration_from_the_school_may_end_
 
 
 def test_the_runs_queue_line_says_what_was_left_to_the_threshold() -> None:
-    assert queue_line(3, 3) == "待核身份冲突 3 处：决定后会改变问题线索、案件、资助或责任县，需人工核实（notoneless reviews list）"
-    assert "另 71 处决定后不改变任何线索、案件或资助，已按阈值自动判定" in queue_line(3, 74)
+    assert queue_line(QueueAssessment(3), 3) == (
+        "待核身份冲突 3 处：决定后会改变问题线索、案件、资助或责任县，需人工核实（notoneless reviews list）")
+    assert "另 71 处决定后不改变任何线索、案件或资助，已按阈值自动判定" in queue_line(QueueAssessment(3), 74)
+    line = queue_line(QueueAssessment(3, ids_agree=20), 74)
+    assert "另 20 处双方身份证号有效且不同，与阈值的判定一致" in line and "另 51 处决定后不改变" in line
+
+
+TWIN_A, TWIN_B = "431202201203050012", "431202201203050039"  # twins: the sequence digits differ
+
+
+def test_two_valid_numbers_say_two_persons_unless_one_slip_apart() -> None:
+    def person(*ids: str, name: str = "张伟") -> dict:
+        return {"ids": list(ids), "names": [name]}
+
+    assert ids_differ(person(TWIN_A), person(TWIN_B, name="张强"))
+    assert not ids_differ(person(TWIN_A), person())  # one side has no valid number: nothing said
+    assert not ids_differ(person(TWIN_A), person(TWIN_B, TWIN_A))  # one number shared
+    assert not ids_differ(person(TWIN_A), person("431202201203050013"))  # one substituted digit (a typo)
+    assert not ids_differ(person(TWIN_A), person("431202201230050012"))  # two digits swapped
+    # the bodies one digit apart (a typo whose check digit a system recomputed): one
+    # person when the names agree, twins when they differ (guard.py's ID families)
+    assert not ids_differ(person(TWIN_A), person(TWIN_B))
+    assert ids_differ(person(TWIN_A), person(TWIN_B, name="张强"))
+
+
+def test_a_merge_below_the_threshold_is_left_to_it_when_the_numbers_say_two_persons() -> None:
+    paid = ["2025秋|义务教育家庭经济困难学生生活补助"]
+    a = side("P1", enrolled=True, payments=paid, ids=[TWIN_A], names=["张伟"])
+    b = side("P2", enrolled=True, payments=paid, ids=[TWIN_B], names=["张强"])
+    verdict, lines = assess_item(False, [a, b], "2025秋")
+    assert lines and auto_reason(["NEAR_THRESHOLD"], verdict, [a, b]) == IDS_AGREE
+    item = {"consequence_verdict": verdict.value, "consequences": lines, "auto_reason": IDS_AGREE}
+    assert describe(item).endswith(f"（{IDS_AGREE}）")
+    # the guard cut a link the model made: the evidence conflicts, an officer looks
+    assert auto_reason(["GUARD_SPLIT_DIFFERENT_IDS"], verdict, [a, b]) is None
+    assert auto_reason(["NEAR_THRESHOLD", "SAME_ID_DIFFERENT_NAMES"], verdict, [a, b]) is None
+    # one side without a valid number, or numbers a typo apart: the threshold alone decided
+    assert auto_reason(["NEAR_THRESHOLD"], verdict, [a, {**b, "ids": []}]) is None
+    assert auto_reason(["NEAR_THRESHOLD"], verdict, [a, {**b, "ids": ["431202201203050021"]}]) is None
+    # a split (the run said: one person) is never settled by the numbers
+    assert auto_reason(["NEAR_THRESHOLD"], Verdict.DIFFERENT, [a, b]) is None

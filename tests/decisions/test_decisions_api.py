@@ -55,8 +55,14 @@ def test_queue_item_decide_withdraw(client, tokens) -> None:
     queue = client.get("/reviews", headers=as_(tokens, "province")).json()
     assert {i["review_id"] for i in queue["items"]} == {i["review_id"] for i in page["items"] if i["queued"] is not False}
     for i in page["items"]:
-        assert i["queued"] == bool(i["consequences"]), i
-        assert i["consequence"].startswith("决定为") if i["queued"] else i["consequence"] == "决定后：不改变任何问题线索、案件或资助"
+        # queued: its decision changes something, and the ID numbers do not settle it
+        assert i["queued"] == (bool(i["consequences"]) and not i["auto_reason"]), i
+        if i["queued"]:
+            assert i["consequence"].startswith("决定为")
+        elif i["auto_reason"]:
+            assert i["consequence"].endswith(f"（{i['auto_reason']}）")
+        else:
+            assert i["consequence"] == "决定后：不改变任何问题线索、案件或资助"
     item = page["items"][0]
     a, b = item["record_key_a"], item["record_key_b"]
     assert item["review_id"] in {i["review_id"] for i in client.get(

@@ -1,7 +1,8 @@
 // What deciding each undecided review item of a run would change (decisions/consequence.py):
 // for both sides (a, b) the record's source, status and payment, and its person's flags
 // (checks/person_status: also the counties of 户籍 and 就读), payments (学期|资助项目), active findings and open cases (state not
-// in $closed); the run's 学期. Read after the ledger is reconciled.
+// in $closed), its valid ID numbers (ids) and its records' names (names); the item's codes;
+// the run's 学期. Read after the ledger is reconciled.
 // @example {"run_id": "example", "closed": ["销号"]}
 MATCH (c:IdentityConflict {run_id: $run_id})
 WHERE c.decided IS NULL
@@ -22,7 +23,10 @@ CALL (c) {
                               WHERE e.enrol_status IN ['在读', '休学'] },
     payments: COLLECT { MATCH (p)-[:HAS_RECORD]->(m:Payment) RETURN coalesce(m.term, '') + '|' + coalesce(m.project, '') },
     findings: COLLECT { MATCH (f:Finding)-[:ABOUT]->(p) WHERE f.active RETURN f.kind },
-    cases: COLLECT { MATCH (k:Case)-[:ABOUT]->(p) WHERE NOT k.state IN $closed RETURN k.case_type }
+    cases: COLLECT { MATCH (k:Case)-[:ABOUT]->(p) WHERE NOT k.state IN $closed RETURN k.case_type },
+    ids: COLLECT { MATCH (p)-[:HAS_RECORD]->(v:SourceRecord) WHERE v.id_valid RETURN DISTINCT v.id_norm },
+    names: COLLECT { MATCH (p)-[:HAS_RECORD]->(n:SourceRecord) WHERE n.name_norm <> '' RETURN DISTINCT n.name_norm }
   }) AS sides
 }
-RETURN c.review_id AS review_id, coalesce(c.same_person, false) AS same_person, run.term AS term, sides
+RETURN c.review_id AS review_id, coalesce(c.same_person, false) AS same_person, c.codes AS codes, run.term AS term,
+       sides

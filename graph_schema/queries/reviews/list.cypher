@@ -22,5 +22,5 @@ WITH c ORDER BY c.importance DESC, c.match_probability DESC, c.review_id
 WITH collect(c {.review_id, .run_id, .codes, .labels, .reasons, .match_weight, .match_probability,
                 .record_key_a, .record_key_b, .person_id_a, .person_id_b, .counties, .same_person,
                 .importance, .importance_reasons, .decided, .consequence_verdict,
-                .consequences, .queued}) AS found
+                .consequences, .queued, .auto_reason}) AS found
 RETURN size(found) AS total, found[$offset..$offset + $limit] AS items

@@ -416,6 +416,8 @@ class ReviewItem(BaseModel):
     consequences: list[str] = Field(default_factory=list, description="作出该判定后会改变什么（白话，空：不改变）")
     consequence: str = Field(default="", description="一句话：决定后会改变什么，如「决定为同一人后：1 名儿童不再列为疑似辍学」")
     queued: bool | None = Field(default=None, description="是否需人工核实（决定后有改变）；false：已按阈值自动判定；空：尚未评估（视为需核实）")
+    auto_reason: str | None = Field(
+        default=None, description="决定后虽有改变却未排入待核的原因，如双方身份证号有效且不同、与阈值的判定一致；空：无")
 
 
 class ReviewDetail(BaseModel):

@@ -16,7 +16,9 @@ and prints:
   run's same/different agrees with the answer key) — an officer's decision there only
   confirms the run;
 - left to the threshold: the items not queued, and how many of those the threshold got
-  wrong (errors nobody will look at, though none changes a finding, case or payment).
+  wrong (errors nobody will look at), in two parts: those whose decision changes nothing,
+  and those that would change something but whose two persons' valid ID numbers agree
+  with the threshold (``auto_reason``).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def measure(profile: str, args: argparse.Namespace, base: Path) -> dict[str, flo
             rows = store.execute_read(lambda tx: tx.run(
                 "MATCH (c:IdentityConflict {run_id: $run}) WHERE c.decided IS NULL "
                 "RETURN c.record_key_a AS a, c.record_key_b AS b, coalesce(c.same_person, false) AS same, "
-                "coalesce(c.queued, true) AS queued, c.codes AS codes", run=report.run_id).data())
+                "coalesce(c.queued, true) AS queued, c.codes AS codes, c.auto_reason AS why", run=report.run_id).data())
     finally:
         server.stop(settings)
     truth = _truth(root / "gen" / "truth" / "persons.csv")
@@ -74,6 +76,8 @@ def measure(profile: str, args: argparse.Namespace, base: Path) -> dict[str, flo
 
     wasted = sum(1 for r in queued if right(r))
     auto_wrong = sum(1 for r in auto if not right(r))
+    agree = [r for r in auto if r["why"]]
+    agree_wrong = sum(1 for r in agree if not right(r))
     print(f"--- profile {profile}: {args.counties} counties x {args.children:,} children, seed {args.seed} ---")
     print(f"records {report.person_records:,}, persons {persons:,}; generate {t1 - t0:.1f} s, run {t2 - t1:.1f} s "
           f"(load average {os.getloadavg()[0]:.2f})")
@@ -82,10 +86,11 @@ def measure(profile: str, args: argparse.Namespace, base: Path) -> dict[str, flo
     if queued:
         print(f"wasted effort: {wasted:,} of {len(queued):,} queued items the threshold alone decided right "
               f"({100 * wasted / len(queued):.0f} %)")
-    print(f"left to the threshold {len(auto):,}: {auto_wrong:,} of them decided wrong by the threshold "
-          "(none changes a finding, a case, a payment or a responsible county)")
+    print(f"left to the threshold {len(auto):,}: {auto_wrong:,} of them decided wrong by the threshold; of those left, "
+          f"{len(auto) - len(agree):,} change nothing (wrong {auto_wrong - agree_wrong:,}) and {len(agree):,} would "
+          f"change something but the ID numbers agree with the threshold (wrong {agree_wrong:,})")
     return {"persons": persons, "conflicts": len(rows), "queued": len(queued), "wasted": wasted,
-            "auto": len(auto), "auto_wrong": auto_wrong}
+            "auto": len(auto), "auto_wrong": auto_wrong, "agree": len(agree), "agree_wrong": agree_wrong}
 
 
 def main() -> None:
@@ -104,7 +109,8 @@ def main() -> None:
     for p, r in results.items():
         print(f"{p}: persons {r['persons']:,}  conflicts {r['conflicts']:,} ({100 * r['conflicts'] / r['persons']:.3f} %)  "
               f"queued {r['queued']:,} ({100 * r['queued'] / r['persons']:.3f} %)  wasted {r['wasted']:,}  "
-              f"auto {r['auto']:,} (wrong {r['auto_wrong']:,})")
+              f"auto {r['auto']:,} (wrong {r['auto_wrong']:,}; of them ID numbers agree {r['agree']:,}, "
+              f"wrong {r['agree_wrong']:,})")
     sys.stdout.flush()
 
 

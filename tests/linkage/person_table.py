@@ -48,6 +48,7 @@ class R:
     name: str | None = None
     id_raw: str | None = None
     fingerprint: str | None = None
+    household: str | None = None  # household_key: the household's number in the record's list
 
 
 def load_records(con: duckdb.DuckDBPyConnection, recs: list[R]) -> None:
@@ -72,6 +73,7 @@ def load_records(con: duckdb.DuckDBPyConnection, recs: list[R]) -> None:
                 "surname_pinyin": nm.surname_pinyin,
                 "given_pinyin": nm.given_pinyin,
                 "birth_date": idr.birth_date,
+                "household_key": r.household,
             }
         )
     schema = pa.schema(
@@ -90,6 +92,7 @@ def load_records(con: duckdb.DuckDBPyConnection, recs: list[R]) -> None:
             ("surname_pinyin", pa.string()),
             ("given_pinyin", pa.string()),
             ("birth_date", pa.date32()),
+            ("household_key", pa.string()),
         ]
     )
     con.register("_records_in", pa.Table.from_pylist(rows, schema=schema))

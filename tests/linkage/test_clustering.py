@@ -126,6 +126,26 @@ def test_twins_with_several_cross_edges_cut_along_the_weakest(con):
     ]
 
 
+def test_a_twins_line_without_a_number_is_not_pulled_to_the_twin_listed_beside_it(con):
+    # One 建档立卡 household lists both twins: fupin:2 under twin B's name and number,
+    # fupin:1 under a homophone of twin A's name with its number lost (Excel notation).
+    # fupin:1 scores alike against both twins' 户籍 records (one pinyin, one household,
+    # one birth date); its links to A's school record and to its housemate fupin:2 are
+    # what is left. Two lines of one household in one list under different names are two
+    # members: that link weighs nothing in the cut, so fupin:1 stays with twin A.
+    recs = [R("hukou:1", "李欣紫", TWIN_A), R("xueji:1", "李欣紫", TWIN_A), R("hukou:2", "李欣子", TWIN_B),
+            R("fupin:2", "李欣子", TWIN_B, household="F1"), R("fupin:1", "李新紫", None, household="F1")]
+    pairs = [("hukou:1", "xueji:1", 0.9999), ("fupin:2", "hukou:2", 0.99999),
+             ("fupin:1", "hukou:1", 0.99999), ("fupin:1", "hukou:2", 0.99999),
+             ("fupin:1", "xueji:1", 0.990), ("fupin:1", "fupin:2", 0.993)]
+    run(con, recs, pairs)
+    assert clusters(con) == [{"fupin:1", "hukou:1", "xueji:1"}, {"fupin:2", "hukou:2"}]
+    # the same lines in two different households of the list: the link counts again
+    recs[-1] = R("fupin:1", "李新紫", None, household="F2")
+    run(con, recs, pairs)
+    assert clusters(con) == [{"fupin:1", "fupin:2", "hukou:2"}, {"hukou:1", "xueji:1"}]
+
+
 def test_chain_through_an_id_less_record_is_cut_at_its_weaker_side(con):
     recs = [R("hukou:1", "张子涵", TWIN_A), R("xueji:1", "张子涵", None), R("hukou:2", "张子轩", TWIN_B)]
     pairs = [("hukou:1", "xueji:1", 0.9995), ("xueji:1", "hukou:2", 0.98)]

@@ -97,7 +97,7 @@ def guard_clusters(con: duckdb.DuckDBPyConnection, clusters_table: str = CLUSTER
     node_rows = con.execute(
         f"""
         SELECT n.cluster_id, p.record_key, p.id_norm, coalesce(p.id_valid, false),
-               coalesce(p.id_candidates, []), p.name_norm
+               coalesce(p.id_candidates, []), p.name_norm, p.source, p.household_key
         FROM {NODES_TABLE} n JOIN {records} p USING (record_key)
         ORDER BY n.cluster_id, p.record_key
         """
@@ -125,8 +125,8 @@ def guard_clusters(con: duckdb.DuckDBPyConnection, clusters_table: str = CLUSTER
     ).fetchall()
 
     nodes: dict[str, list[GuardRecord]] = defaultdict(list)
-    for cid, key, id_norm, id_valid, cands, name in node_rows:
-        nodes[cid].append(GuardRecord(key, id_norm, bool(id_valid), tuple(cands or ()), name))
+    for cid, key, id_norm, id_valid, cands, name, source, household in node_rows:
+        nodes[cid].append(GuardRecord(key, id_norm, bool(id_valid), tuple(cands or ()), name, source, household))
     edges: dict[str, list[GuardEdge]] = defaultdict(list)
     for cid, l, r, w, p, must in edge_rows:
         edges[cid].append(GuardEdge(l, r, w, p, bool(must)))

@@ -32,6 +32,18 @@ Splitting
     weakest evidence is removed), must-link edges uncuttable (no capacity attribute
     = infinite in networkx). Isolating one family at a time is the usual greedy
     heuristic for the multiway cut (exact for two families, which is the common case).
+
+Housemates
+    A list names each member of a household once. Two lines of one household in one
+    list (same ``source`` and ``household_key``) whose names are written differently
+    are two members, so the link between them is no evidence for putting a record
+    without an ID number beside the other: it gets the smallest capacity. Without
+    this, twins listed together (李新紫 / 李欣子, one pinyin, one number in Excel
+    notation) pull the record without a number to the twin whose line it shares a
+    household with, when its links to both twins' other records weigh the same. The
+    rule only weighs edges inside a cluster being split; it links or parts nothing by
+    itself (a list that repeats a child under a variant name keeps both lines together
+    when their other links agree).
 """
 
 from __future__ import annotations
@@ -66,6 +78,8 @@ class GuardRecord:
     id_valid: bool = False
     id_candidates: tuple[str, ...] = ()
     name_norm: str | None = None
+    source: str | None = None
+    household_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +239,14 @@ def _capacity(edge: GuardEdge) -> float:
     return max(edge.match_weight if edge.match_weight is not None else MIN_CAPACITY, MIN_CAPACITY)
 
 
+def housemates(a: GuardRecord, b: GuardRecord) -> bool:
+    """Two lines of one household in one list under differently written names: two
+    members of the household (see "Housemates" above)."""
+    return (a.source is not None and a.source == b.source
+            and a.household_key is not None and a.household_key == b.household_key
+            and bool(a.name_norm) and bool(b.name_norm) and a.name_norm != b.name_norm)
+
+
 def split_cluster(
     records: Sequence[GuardRecord],
     edges: Sequence[GuardEdge],
@@ -235,7 +257,8 @@ def split_cluster(
     same parts and the same conflicts."""
     records = sorted(records, key=lambda r: r.record_key)
     edges = sorted(edges, key=lambda e: _ordered(e.record_key_l, e.record_key_r))
-    keys = {r.record_key for r in records}
+    by_key = {r.record_key: r for r in records}
+    keys = by_key.keys()
     family_of, conflicts = id_families(records, edges)
 
     graph = nx.Graph()
@@ -247,6 +270,8 @@ def split_cluster(
         pair = _ordered(e.record_key_l, e.record_key_r)
         if e.must_link:
             graph.add_edge(*pair)  # no capacity attribute: infinite, never cut
+        elif housemates(by_key[pair[0]], by_key[pair[1]]):
+            graph.add_edge(*pair, capacity=MIN_CAPACITY)
         else:
             graph.add_edge(*pair, capacity=_capacity(e))
         edge_info[pair] = e

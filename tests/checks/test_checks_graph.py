@@ -3,6 +3,8 @@ load into the real local Neo4j, against rows worked out by hand."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import handbuilt_scenario as sc
 import pytest
@@ -76,15 +78,64 @@ def test_contact_gaps(findings):
 def test_findings_are_recorded_and_retired(graph, workspace, findings):
     counts = catalogue.record_findings(graph, "run-1", findings)
     total = sum(len(v) for v in findings.values())
-    assert counts == {"written": total, "retired": 0}
+    assert counts == {"written": total, "seen": 0, "retired": 0}
     # the next run no longer finds P20's duplicate: that finding is retired, not deleted
     later = {k: [f for f in v if f.person_id != "P20" or k != "duplicate_subsidies"] for k, v in findings.items()}
     counts = catalogue.record_findings(graph, "run-2", later)
-    assert counts == {"written": total - 1, "retired": 1}
+    assert counts == {"written": 0, "seen": total - 1, "retired": 1}
     trail = find_trail(graph, "P20")[0]
     assert [(f["kind"], f["active"]) for f in trail["findings"] if f["kind"] == "duplicate_subsidies"] == [
         ("duplicate_subsidies", False)
     ]
+
+
+def _findings_graph(graph) -> dict:
+    """Every Finding node's properties and where its relationships go."""
+    return {
+        r["key"]: r
+        for r in graph.execute_read(lambda tx: tx.run(
+            "MATCH (f:Finding) RETURN f.key AS key, properties(f) AS props, "
+            "COLLECT { MATCH (f)-[x]->(n) RETURN type(x) + '>' + coalesce(n.person_id, n.code, n.run_id) AS e "
+            "ORDER BY e } AS links").data())
+    }
+
+
+def _recorded_in_full(graph, run_id, findings):
+    """The findings written as before issue 21: every one by findings/record."""
+    rows = [{"key": f.key, "kind": f.kind, "label": catalogue.LABELS[f.kind], "person_id": f.person_id,
+             "division_code": f.division_code, "columns": list(f.row.keys()), "values": list(f.row.values()),
+             "run_id": run_id} for kind in catalogue.KINDS for f in findings.get(kind, [])]
+    graph.write_rows("findings/record", rows)
+    graph.query("findings/retire", run_id=run_id)
+    graph.query("findings/relink")
+
+
+def test_a_rerun_writes_only_changed_findings_and_ends_as_a_full_write(graph, workspace, findings):
+    """Run 2 drops a finding, changes one, brings back none; run 3 brings the dropped one back
+    (inactive: written again) and adds one. Written only what changed, the graph ends with the
+    same findings and links as when every finding is written in full."""
+    gaps = findings["contact_gaps"]
+    changed = dataclasses.replace(gaps[0], row={**gaps[0].row, "最近走访日期": "2025-01-01"})
+    run2 = {**findings, "contact_gaps": [changed, *gaps[2:]]}
+    extra = dataclasses.replace(gaps[1], key=gaps[1].key + "x")
+    run3 = {**findings, "contact_gaps": [*gaps, extra]}
+    runs = [("run-1", findings), ("run-2", run2), ("run-3", run3)]
+    for run_id, _ in runs:
+        graph.query("runs/start", run_id=run_id, name="t", province_code="52", term="2025秋",
+                    reference_date="2025-10-15", bundle="b", started_at="2025-10-16T08:00:00Z")
+    total = sum(len(v) for v in findings.values())
+    counts = [catalogue.record_findings(graph, run_id, f) for run_id, f in runs]
+    assert counts == [
+        {"written": total, "seen": 0, "retired": 0},
+        {"written": 1, "seen": total - 2, "retired": 1},
+        {"written": 3, "seen": total - 2, "retired": 0},  # the changed one back, the dropped one, the new one
+    ]
+    diffed = _findings_graph(graph)
+    graph.execute_write(lambda tx: tx.run("MATCH (f:Finding) DETACH DELETE f").consume())
+    for run_id, f in runs:
+        _recorded_in_full(graph, run_id, f)
+    assert _findings_graph(graph) == diffed
+    assert diffed[changed.key]["props"]["values"] == list(gaps[0].row.values()) and diffed[extra.key]["props"]["first_run_id"] == "run-3"
 
 
 def test_trail_finds_a_child_by_any_key(graph, workspace, findings):

@@ -320,7 +320,7 @@ def _gap_names(store: GraphStore, rows: Iterable[Mapping[str, Any]]) -> dict[str
     ids = sorted({str(r.get("对象")) for r in rows if r.get("类型") != "包村缺位" and r.get("对象")})
     if not ids:
         return {}
-    return {r["person_id"]: r["name"] for r in store.query("cases/persons", person_ids=ids) if r.get("name")}
+    return {r["person_id"]: r["name"] for r in store.query("cases/person_names", person_ids=ids) if r.get("name")}
 
 
 def _part(subject: str, parts: int) -> int:

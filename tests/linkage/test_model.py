@@ -206,6 +206,19 @@ def test_default_model_json_loads_and_is_trained():
     assert 0 < linker._settings_obj._probability_two_random_records_match < 0.01
 
 
+def test_default_model_json_has_the_codes_levels():
+    """The committed model was trained with this code's comparisons: the same levels, labels
+    and conditions (model.py, comparisons.py). Training finds its special levels by label
+    (the sibling level's cap, the vetoes): a model trained before a label or condition
+    changed would keep an uncapped level unnoticed. After changing a level, retrain:
+    `.venv/bin/python scripts/train_linkage_model.py`."""
+    def levels(spec: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [(c["output_column_name"], [(lv["label_for_charts"], lv["sql_condition"]) for lv in c["comparison_levels"]])
+                for c in spec["comparisons"]]
+
+    assert levels(training.load_model_dict(training.default_model_path())) == levels(training.fresh_model_dict())
+
+
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory):
     con, case_keys, settings = _cases_among(tmp_path_factory, 120, seed=9)

@@ -8,7 +8,8 @@ process with ``notoneless.linkage.link`` (DuckDB on 2 threads) and prints the ti
 per stage (prepare, training, blocking, prediction, clustering, person ids), the
 number of compared pairs per blocking rule, and the peak memory of that process;
 then the same for a plain Splink 5 model (standard comparison library) on the same
-data, and the ratio. ``--engine spark``: our linkage on DuckDB and on Spark (local mode,
+data, and the ratio; then exact matching on the normalised ID number, and the identity
+conflicts our linkage found. ``--engine spark``: our linkage on DuckDB and on Spark (local mode,
 NOTONELESS_LINKAGE_ENGINE=spark) in the same run instead of the plain model, each trained
 on the data, with the pairwise F1 between the two engines' persons. Targets: < 10 min and < 8 GiB (issue 6), and within about 2x of
 the plain model's time (the project's own bound). Accuracy against the truth is
@@ -52,6 +53,7 @@ def main() -> None:
         return
     print(f"load average before plain Splink: {os.getloadavg()[0]:.1f}")
     plain = lb.run_worker("plain", db, out / "ws_plain")
+    exact = lb.run_worker("exact", db, out / "ws_exact")
 
     print("\nNotOneLess linkage:")
     for stage, s in ours["seconds"].items():
@@ -72,6 +74,10 @@ def main() -> None:
     print("\naccuracy on this data:")
     lb.print_result("NotOneLess", ours)
     lb.print_result("plain Splink 5", plain)
+    lb.print_result("exact normalised ID", exact)
+    print(f"\nidentity conflicts (what the linkage hands to the review queue; the run queues those whose "
+          f"decision changes something, benchmarks/review_queue.py): {ours['queue']:,} = "
+          f"{100 * ours['queue'] / ours['persons']:.2f} % of {ours['persons']:,} persons")
     print("\ntargets:")
     for label, ok in [
         ("under 10 minutes", ours["wall_seconds"] < 600),

@@ -72,6 +72,11 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
     assert p1.deadline == date(2025, 11, 19) and p1.name == "张一" and p1.finding["户籍区划代码"] == "431222101203"
     assert by_person(graph, "missed_subsidy")["P6"].deadline == date(2025, 11, 30)
     assert {c.subject for c in list_cases(graph, county="431202")} == {"P4", "P7", "P8"}
+    # every new case and its 立案 event carry the reconciliation's one time (cases/create_cases' $at)
+    times = graph.execute_read(lambda tx: tx.run(
+        "MATCH (c:Case)-[:HAS_EVENT]->(e:CaseEvent {seq: 1}) RETURN c.opened_at AS o, c.updated_at AS u, e.at AS a").data())
+    assert len(times) == 9 and len({(t["o"], t["u"], t["a"]) for t in times}) == 1
+    assert times[0]["o"] is not None and times[0]["o"] == times[0]["a"] and hasattr(times[0]["o"], "tzinfo")
 
     # officers work some cases
     act(graph, p1.case_id, "start_verification", by=officer(graph, "李校长"), today=DAY1)

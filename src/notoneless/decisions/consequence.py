@@ -38,7 +38,7 @@ from typing import Any
 from notoneless.decisions.judgement import VERDICT_LABELS, Verdict
 from notoneless.graph.store import GraphStore
 from notoneless.linkage.conflicts import NEAR_THRESHOLD
-from notoneless.linkage.guard import body_slip_apart, one_slip_apart
+from notoneless.linkage.guard import one_family
 
 # The finding kinds (checks) a decision can make appear or vanish, in officers' words.
 DROPOUT = "unmatched_children"
@@ -129,13 +129,12 @@ def assess_item(same_person: bool, sides: Sequence[Mapping[str, Any]], term: str
 
 def ids_differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two persons' valid ID numbers (``ids``) say they are two: each holds at least one,
-    and no number of one is a number of the other or one slip of the keyboard apart from it
-    — over all 18 characters, or over the 17-digit bodies when the two share a name
-    (``names``): guard.py's rule for one ID family."""
+    and no number of one is a number of the other or of its ID family (``guard.one_family``,
+    a body slip counting when the two share a name, ``names``)."""
     ids_a, ids_b = a.get("ids") or [], b.get("ids") or []
     shared_name = bool(set(a.get("names") or []) & set(b.get("names") or []))
     return bool(ids_a) and bool(ids_b) and not any(
-        x == y or one_slip_apart(x, y) or (shared_name and body_slip_apart(x, y)) for x in ids_a for y in ids_b)
+        x == y or one_family(x, y, shared_name=shared_name) for x in ids_a for y in ids_b)
 
 
 def auto_reason(codes: Sequence[str], verdict: Verdict, sides: Sequence[Mapping[str, Any]]) -> str | None:

@@ -140,6 +140,13 @@ def body_slip_apart(a: str, b: str) -> bool:
     return len(a) == 18 and len(b) == 18 and one_slip_apart(a[:17], b[:17])
 
 
+def one_family(a: str, b: str, *, shared_name: bool) -> bool:
+    """Two different valid ID numbers are one person's (one ID family, above): one slip
+    apart, or their bodies one slip apart when records carrying them share a name
+    (``shared_name``). Twins' numbers differ in the sequence digits and their names differ."""
+    return one_slip_apart(a, b) or (shared_name and body_slip_apart(a, b))
+
+
 class UnionFind:
     """Union-find over hashable items; the representative is the smallest item so the
     result does not depend on the order of unions. networkx has
@@ -185,7 +192,7 @@ def id_families(
     names = {i: {r.name_norm for r in recs if r.name_norm} for i, recs in by_id.items()}
     for n, a in enumerate(valid_ids):
         for b in valid_ids[n + 1 :]:
-            if one_slip_apart(a, b) or (body_slip_apart(a, b) and names[a] & names[b]):
+            if one_family(a, b, shared_name=bool(names[a] & names[b])):
                 if families.union(a, b):
                     ka = min(r.record_key for r in by_id[a])
                     kb = min(r.record_key for r in by_id[b])

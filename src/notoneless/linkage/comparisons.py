@@ -30,6 +30,8 @@ COMPARED_COLUMNS = (
     "surname_pinyin",
     "given_pinyin",
     "name_bag",
+    "name_village",
+    "name_cohort",
     "birth_any",
     "birth_str",
     "sex",
@@ -106,16 +108,40 @@ def id_number() -> CustomComparison:
     )
 
 
+# The labels of the equal-name levels whose frequency is taken where the two records meet
+# (name_frequency.py), and of the plain one.
+SAME_NAME_VILLAGE_LABEL = "姓名一致，同村（按村内同名频率）"
+SAME_NAME_COHORT_LABEL = "姓名一致，同年出生（按同年出生者中的同名频率）"
+SAME_NAME_LABEL = "姓名一致"
+
+
 def name() -> CustomComparison:
-    """姓名: exact, homophone, swapped order, a typo in the given name, same surname only."""
+    """姓名: exact (in one village, in one birth year, anywhere), homophone, swapped order,
+    a typo in the given name, same surname only.
+
+    The three exact levels differ only in which frequency adjusts them: the name's
+    frequency in the shared village, among the shared birth year, or overall
+    (name_frequency.py)."""
     return CustomComparison(
         output_column_name="name",
         comparison_description="姓名",
         comparison_levels=[
             _null('"name_norm_l" IS NULL OR "name_norm_r" IS NULL', "一方无姓名"),
             _level(
+                '"name_village_l" = "name_village_r"',
+                SAME_NAME_VILLAGE_LABEL,
+                tf_adjustment_column="name_village",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                '"name_cohort_l" = "name_cohort_r"',
+                SAME_NAME_COHORT_LABEL,
+                tf_adjustment_column="name_cohort",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
                 '"name_norm_l" = "name_norm_r"',
-                "姓名一致",
+                SAME_NAME_LABEL,
                 tf_adjustment_column="name_norm",
                 tf_adjustment_weight=1.0,
             ),

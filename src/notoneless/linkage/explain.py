@@ -31,7 +31,7 @@ from splink.internals.waterfall_chart import records_to_waterfall_data
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
-from notoneless.linkage import households, model, training
+from notoneless.linkage import households, model, name_frequency, training
 from notoneless.linkage.clustering import CONFLICT_LABELS
 from notoneless.linkage.comparisons import DISPLAY
 from notoneless.linkage.plain import (
@@ -264,7 +264,7 @@ def _record(con: duckdb.DuckDBPyConnection, key: str, side: str) -> dict[str, An
 
 def _linker(con: duckdb.DuckDBPyConnection, settings: Settings) -> Any:
     """Splink's linker of the run's model over the run's records, with the names'
-    frequency table computed (what scoring a pair needs besides the two records)."""
+    frequency tables (what scoring a pair needs besides the two records)."""
     if not _has_table(con, model.INPUT_TABLE):
         if not _has_table(con, "person_records"):
             raise LinkageError("工作区中没有已读取的数据：请先运行 notoneless run 再查看解释。")
@@ -273,7 +273,7 @@ def _linker(con: duckdb.DuckDBPyConnection, settings: Settings) -> Any:
     spec["retain_intermediate_calculation_columns"] = True
     spec["retain_matching_columns"] = True
     linker = make_linker(con, spec, validate=False)  # the run used this model on this table
-    linker.table_management.compute_tf_table("name_norm")
+    name_frequency.register(linker, con)
     return linker
 
 

@@ -57,7 +57,7 @@ import math
 import duckdb
 import pyarrow as pa
 
-from notoneless.linkage import model
+from notoneless.linkage import model, name_frequency
 from notoneless.linkage.guard import UnionFind
 
 # Tables this pass writes (temporary, dropped at the end, except RELATIVE_IDS which
@@ -255,7 +255,7 @@ def drop_evidence_of_relative_ids(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         UPDATE {model.INPUT_TABLE} AS i SET
             id_norm = NULL, id_valid = false, id_keys = []::VARCHAR[],
-            birth_any = NULL, birth_str = NULL,
+            birth_any = NULL, birth_str = NULL, name_cohort = NULL,
             sex = CASE WHEN NOT list_contains(coalesce(p.warnings, []), 'sex_mismatch') THEN i.sex
                        WHEN i.sex = 'M' THEN 'F' WHEN i.sex = 'F' THEN 'M' END
         FROM {RELATIVE_IDS} r JOIN person_records p USING (record_key)
@@ -329,7 +329,7 @@ def rescore(con: duckdb.DuckDBPyConnection, model_spec: dict, predictions: str) 
     linker = make_linker(con, spec, validate=False)
     scored = []
     try:
-        linker.table_management.compute_tf_table("name_norm")
+        name_frequency.register(linker, con)
         db_api = linker._db_api
         if n_relid:
             scored.append(linker.inference.predict_between(

@@ -62,6 +62,8 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
     - ``birth_any``: the birth date, else the birth segment of an invalid ID;
       ``birth_str`` the same as ``YYYYMMDD`` (for the one-digit-apart level);
     - ``name_bag``: the name's characters sorted, equal for 伟张 and 张伟;
+    - ``name_village`` / ``name_cohort``: the name with its village / its year of birth,
+      whose frequencies name_frequency.py computes;
     - ``carers``: head-of-household and guardian names other than the record's own
       name, for the household comparison;
     - ``is_head``: the record is the head of its household (its name is the head's
@@ -100,6 +102,9 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
             END AS name_bag,
             birth_any,
             strftime(birth_any, '%Y%m%d') AS birth_str,
+            -- the name with the group its frequency is taken in (name_frequency.py)
+            nullif(name_norm, '') || '|' || nullif(village_code, '') AS name_village,
+            nullif(name_norm, '') || '|' || CAST(year(birth_any) AS VARCHAR) AS name_cohort,
             sex,
             nullif(village_code, '') AS village_code,
             nullif(town_code, '') AS town_code,

@@ -20,7 +20,7 @@ from splink import DuckDBAPI, Linker
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
-from notoneless.linkage import households, model, training
+from notoneless.linkage import households, model, name_frequency, training
 
 PREDICTIONS_TABLE = "predictions"
 
@@ -72,7 +72,7 @@ def make_linker(
 
 class DuckDBLinkage:
     """The DuckDB side of one linkage run: Splink on the workspace's own connection
-    (the Spark one, spark_engine.SparkLinkage, has the same four methods)."""
+    (the Spark one, spark_engine.SparkLinkage, has the same five methods)."""
 
     name = "duckdb"
 
@@ -81,6 +81,9 @@ class DuckDBLinkage:
 
     def linker(self, spec: dict, table: str) -> Linker:
         return make_linker(self.con, spec, table=table)
+
+    def register_name_frequencies(self, linker: Linker) -> None:
+        name_frequency.register(linker, self.con)
 
     def rows(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
@@ -155,6 +158,7 @@ def score(
     engine = linkage_engine(con, settings)
     try:
         linker = engine.linker(spec, model.INPUT_TABLE)
+        engine.register_name_frequencies(linker)
         _quiet_splink()
         do_train = (n >= training.MIN_RECORDS_TO_TRAIN) if retrain is None else retrain
         if do_train:

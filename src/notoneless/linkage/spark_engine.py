@@ -210,6 +210,17 @@ class SparkLinkage:
         )
         return Linker(db_api.register(df, table_name=table), spark_spec(spec), log_level=None)
 
+    def register_name_frequencies(self, linker: Any) -> None:
+        """The name frequencies (name_frequency.py), computed in DuckDB and moved as Parquet."""
+        from notoneless.linkage import name_frequency
+
+        def to_spark(table: str) -> Any:
+            path = self.dir / f"{table.lstrip('_')}.parquet"  # Spark skips files named _*
+            self.con.execute(f"COPY {table} TO '{path.as_posix()}' (FORMAT parquet)")
+            return linker._db_api.register(self.spark.read.parquet(str(path)), table_name=table)
+
+        name_frequency.register(linker, self.con, to_spark)
+
     def rows(self, sql: str) -> list[tuple]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]
 

@@ -35,7 +35,12 @@ from splink import Linker, block_on
 
 from notoneless import resources
 from notoneless.errors import LinkageError
-from notoneless.linkage.comparisons import SIBLING_LABEL
+from notoneless.linkage.comparisons import (
+    SAME_NAME_COHORT_LABEL,
+    SAME_NAME_LABEL,
+    SAME_NAME_VILLAGE_LABEL,
+    SIBLING_LABEL,
+)
 
 DEFAULT_MODEL_PATH = resources.default_model_path()
 
@@ -148,10 +153,48 @@ WEIGHT_BOUND = 25.0
 SIBLING_MAX_WEIGHT = -25.0
 
 
+# The equal-name levels adjusted by a frequency where the two records meet
+# (name_frequency.py), and the plain one: one level of evidence (tie_equal_name_levels).
+_CONDITIONAL_NAME_LABELS = (SAME_NAME_VILLAGE_LABEL, SAME_NAME_COHORT_LABEL)
+_EQUAL_NAME_LABELS = (*_CONDITIONAL_NAME_LABELS, SAME_NAME_LABEL)
+
 # Levels that are not "more similar than the next one" and so stay out of the
-# monotone ordering: the vetoes, the sibling level, and the household's
-# head-versus-member level.
-_SPECIAL_LEVEL_PREFIXES = (*_VALID_DIFFERENT_LABELS, SIBLING_LABEL, "同户，一方是户主")
+# monotone ordering: the vetoes, the sibling level, the household's
+# head-versus-member level, and the conditional equal-name levels (equal names in
+# different settings, not grades of similarity).
+_SPECIAL_LEVEL_PREFIXES = (
+    *_VALID_DIFFERENT_LABELS, SIBLING_LABEL, "同户，一方是户主", *_CONDITIONAL_NAME_LABELS
+)
+
+
+def tie_equal_name_levels(linker: Linker) -> None:
+    """Give the conditional equal-name levels and the plain one the same m and u: those of
+    "equal names" as one level (the sums over the three).
+
+    The three differ only in the frequency that adjusts them (name_frequency.py). Where the
+    two records meet (one village, one birth year, neither) is evidence the location and
+    birth-date comparisons count already: left to EM, each level's m would count it again
+    (an equal name with different birth years is rare among true matches because their
+    birth dates agree, which the birth comparison weighs). Tied, a pair's name weight is
+    log2(m / tf) with the frequency of where it meets, and is today's weight wherever the
+    two records share neither a village nor a birth year. Run once, after EM (Splink sets
+    the levels' trained values again after each EM session).
+    """
+    for comparison in linker._settings_obj.comparisons:
+        levels = [lv for lv in comparison.comparison_levels if lv.label_for_charts in _EQUAL_NAME_LABELS]
+        if len(levels) < 2:
+            continue
+        for attr in ("_m_probability", "_u_probability"):
+            # a level training did not observe adds nothing to the sum
+            values = [v for v in (getattr(lv, attr) for lv in levels) if isinstance(v, float)]
+            if not values:
+                continue
+            total = min(1.0, sum(values))
+            for lv in levels:
+                if attr == "_m_probability":
+                    lv.m_probability = total
+                else:
+                    lv.u_probability = total
 
 
 # Comparisons whose levels are grades of one similarity (the household's levels are
@@ -181,6 +224,7 @@ def shape_weights(linker: Linker, *, u_floor: float = 1e-6) -> list[str]:
     less similar one). Returns the labels of the levels that were filled in.
     """
     filled = []
+    tie_equal_name_levels(linker)
     for comparison in linker._settings_obj.comparisons:
         levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
         weights: list[float | None] = []

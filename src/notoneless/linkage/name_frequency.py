@@ -1,0 +1,123 @@
+"""How common a name is where the two records meet: in their village, in their birth year.
+
+Splink's term-frequency adjustment replaces an "equal names" level's average ``u`` by the
+name's own frequency: 王伟 agreeing is weaker evidence than 衡嘉懿 agreeing. Splink takes
+that frequency over the whole input, a county or a prefecture. But the question a pair in
+one village asks is narrower: how likely is it that *another* person of this village has
+this name? A name that is common in the county may be carried by one child of a small
+village; a rare name may be carried by two children of one clan village (同村同名). The
+same holds for a birth cohort: a name in fashion the year a child was born.
+
+So the name comparison has two levels before its plain "equal names" level, each with a
+frequency conditional on what the two records share (``comparisons.name``):
+
+- equal names in the same village (``name_village``: name and village code);
+- equal names born the same year (``name_cohort``: name and year of birth).
+
+Their frequency tables are computed here from ``linkage_input`` and registered with
+Splink (``register_term_frequency_lookup``) instead of Splink's own per-value count, which
+would be a share of the whole input and so make every name look rarer.
+
+The estimate for a name X in a group g (a village, a birth year):
+
+- ``others``: how many *other* persons of g are called X. Counted in each source apart,
+  where a person is listed once, as X's households (``household_key``; a record without
+  one counts alone) minus the record's own; the largest count of any source is taken
+  (the household registry lists everyone, a relief list a few). Counting all records
+  instead would count a child's own three records as three namesakes.
+- ``size``: the group's records in its largest source.
+- ``f``: X's frequency over the whole input, as Splink's own table has it.
+- ``tf = (others + size * f) / (2 * size)``: the group's own evidence, shrunk halfway
+  toward the overall frequency (a prior worth as many persons as the group has). A name
+  nobody else in g carries counts as at most twice as rare as overall (+1 bit); one
+  other namesake in a village of 300 makes it about 1/600, whatever its overall
+  frequency.
+
+Splink's adjustment turns a level's weight into ``log2(m / tf)``: the level's own ``u``
+cancels out, and the location or birth-date comparison counts the shared village or date
+as before. training.shape_weights gives these levels the plain level's ``u`` so that their
+base weight reads like it.
+
+Written here rather than taken from Splink: Splink computes only whole-input frequencies
+(its ``compute_tf_table``), and has no notion of a source or of a household.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+# The conditional term-frequency columns of linkage_input, in the order of the name
+# comparison's levels. model.prepare_input builds each as ``name_norm || '|' || group``
+# (the village code; the year of birth), and the group is read back from it here.
+CONDITIONAL = ("name_village", "name_cohort")
+PLAIN = "name_norm"  # the whole-input frequency (Splink's own table)
+
+TF_TABLE_PREFIX = "__nol_tf_"
+
+
+def tf_table(column: str) -> str:
+    return f"{TF_TABLE_PREFIX}{column}"
+
+
+def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dict[str, str]:
+    """Write one frequency table per conditional column (``<column>``, ``tf_<column>``)
+    that ``table`` has (a workspace linked before these columns existed has neither them
+    nor a model that reads them); returns ``{column: table name}``."""
+    have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE __nol_name_overall AS
+        SELECT name_norm, count(*) / sum(count(*)) OVER () AS f
+        FROM {table} WHERE name_norm IS NOT NULL GROUP BY name_norm
+        """
+    )
+    tables = {}
+    for column in (c for c in CONDITIONAL if c in have):
+        out = tf_table(column)
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {out} AS
+            WITH rows AS (
+                SELECT source, {column} AS term, substr({column}, length(name_norm) + 2) AS grp,
+                       name_norm, coalesce(CAST(birth_any AS VARCHAR), household_key, record_key) AS holder
+                FROM {table}
+                WHERE {column} IS NOT NULL
+            ),
+            per_source AS (
+                SELECT source, term, grp, name_norm, count(DISTINCT holder) AS persons
+                FROM rows GROUP BY ALL
+            ),
+            sizes AS (
+                SELECT grp, max(n) AS size
+                FROM (SELECT source, grp, count(*) AS n FROM rows GROUP BY ALL) GROUP BY grp
+            ),
+            named AS (
+                SELECT term, grp, name_norm, max(persons) - 1 AS others FROM per_source GROUP BY ALL
+            )
+            SELECT term AS {column}, (others + size * f) / (2 * size) AS tf_{column}
+            FROM named JOIN sizes USING (grp) JOIN __nol_name_overall USING (name_norm)
+            """
+        )
+        tables[column] = out
+    con.execute("DROP TABLE IF EXISTS __nol_name_overall")
+    return tables
+
+
+def register(linker: Any, con: duckdb.DuckDBPyConnection, to_splink: Any = None) -> None:
+    """Give a linker over the workspace's ``linkage_input`` its name frequencies: ours for
+    the conditional columns, Splink's own for ``name_norm`` (computed now, so that a
+    prediction on part of the records still uses the whole input's). ``to_splink(table)``
+    turns a DuckDB table of ``con`` into a SplinkDataFrame of the linker's engine (default:
+    the linker's own DuckDB connection, which is ``con``)."""
+    tables = compute(con)
+    to_splink = to_splink or linker._db_api.register
+    for column, table in tables.items():
+        linker.table_management.register_term_frequency_lookup(to_splink(table), column)
+    linker.table_management.compute_tf_table(PLAIN)
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    for column in CONDITIONAL:
+        con.execute(f"DROP TABLE IF EXISTS {tf_table(column)}")

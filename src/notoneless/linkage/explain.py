@@ -33,7 +33,7 @@ from notoneless.config import Settings
 from notoneless.errors import LinkageError
 from notoneless.linkage import households, model, name_frequency, training
 from notoneless.linkage.clustering import CONFLICT_LABELS
-from notoneless.linkage.comparisons import DISPLAY
+from notoneless.linkage.comparisons import DISPLAY, SAME_NAME_COHORT_LABEL, SAME_NAME_VILLAGE_LABEL
 from notoneless.linkage.plain import (
     COMMON_NAME,
     PRIOR_NAME,
@@ -48,6 +48,16 @@ from notoneless.linkage.scoring import make_linker, run_model
 
 PRIOR = "先验"  # ``ExplanationRow.comparison`` of the starting point (the API's field value)
 FAMILY_ROW = "同户成员关系"  # the household pass's relation level (linkage/households.py), when it moved the pair
+
+
+# What an equal name's frequency says where the two records meet (name_frequency.py):
+# (commoner than an equal name usually is, rarer).
+_NAME_NOTES = {
+    SAME_NAME_VILLAGE_LABEL: ("按本村叫这个名字的人数算，这个名字不算少见，同名不足以说明是同一人",
+                              "按本村叫这个名字的人数算，这个名字少见，同名更能说明是同一人"),
+    SAME_NAME_COHORT_LABEL: ("按同年出生的人中叫这个名字的人数算，这个名字不算少见，同名不足以说明是同一人",
+                             "按同年出生的人中叫这个名字的人数算，这个名字少见，同名更能说明是同一人"),
+}
 
 
 @dataclass(frozen=True)
@@ -308,7 +318,8 @@ def explain_pair(
             r = rows[i]
             note = r.note
             if abs(weight) > 0.25:  # the name's frequency moved its weight noticeably
-                note = COMMON_NAME if weight < 0 else RARE_NAME
+                common, rare = _NAME_NOTES.get(r.level, (COMMON_NAME, RARE_NAME))
+                note = common if weight < 0 else rare
             rows[i] = ExplanationRow(r.comparison, r.level, r.value_a, r.value_b, r.match_weight + weight,
                                      verdict=r.verdict, note=note)
         else:

@@ -54,11 +54,13 @@ import duckdb
 CONDITIONAL = ("name_village", "name_cohort")
 PLAIN = "name_norm"  # the whole-input frequency (Splink's own table)
 
-TF_TABLE_PREFIX = "__nol_tf_"
 
 
 def tf_table(column: str) -> str:
-    return f"{TF_TABLE_PREFIX}{column}"
+    """The workspace table of a column's frequencies: written once per run by the first
+    scoring, read again by the household pass's scoring and by ``explain``, so that each
+    scores a pair with the frequencies the run used."""
+    return f"tf_{column}"
 
 
 def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dict[str, str]:
@@ -78,7 +80,7 @@ def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dic
         out = tf_table(column)
         con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE {out} AS
+            CREATE OR REPLACE TABLE {out} AS
             WITH rows AS (
                 SELECT source, {column} AS term, substr({column}, length(name_norm) + 2) AS grp,
                        name_norm, coalesce(CAST(birth_any AS VARCHAR), household_key, record_key) AS holder
@@ -105,19 +107,18 @@ def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dic
     return tables
 
 
-def register(linker: Any, con: duckdb.DuckDBPyConnection, to_splink: Any = None) -> None:
+def register(linker: Any, con: duckdb.DuckDBPyConnection, to_splink: Any = None, *, fresh: bool = False) -> None:
     """Give a linker over the workspace's ``linkage_input`` its name frequencies: ours for
-    the conditional columns, Splink's own for ``name_norm`` (computed now, so that a
-    prediction on part of the records still uses the whole input's). ``to_splink(table)``
-    turns a DuckDB table of ``con`` into a SplinkDataFrame of the linker's engine (default:
-    the linker's own DuckDB connection, which is ``con``)."""
-    tables = compute(con)
+    the conditional columns (computed now if ``fresh`` or not there yet, else the run's),
+    Splink's own for ``name_norm`` (computed now, so that a prediction on part of the
+    records still uses the whole input's). ``to_splink(table)`` turns a DuckDB table of
+    ``con`` into a SplinkDataFrame of the linker's engine (default: the linker's own DuckDB
+    connection, which is ``con``)."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = {c: tf_table(c) for c in CONDITIONAL}
+    if fresh or not set(tables.values()) <= have:
+        tables = compute(con)
     to_splink = to_splink or linker._db_api.register
     for column, table in tables.items():
         linker.table_management.register_term_frequency_lookup(to_splink(table), column)
     linker.table_management.compute_tf_table(PLAIN)
-
-
-def drop(con: duckdb.DuckDBPyConnection) -> None:
-    for column in CONDITIONAL:
-        con.execute(f"DROP TABLE IF EXISTS {tf_table(column)}")

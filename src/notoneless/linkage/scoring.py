@@ -83,7 +83,7 @@ class DuckDBLinkage:
         return make_linker(self.con, spec, table=table)
 
     def register_name_frequencies(self, linker: Linker) -> None:
-        name_frequency.register(linker, self.con)
+        name_frequency.register(linker, self.con, fresh=True)
 
     def rows(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()

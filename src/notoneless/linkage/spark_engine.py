@@ -219,7 +219,7 @@ class SparkLinkage:
             self.con.execute(f"COPY {table} TO '{path.as_posix()}' (FORMAT parquet)")
             return linker._db_api.register(self.spark.read.parquet(str(path)), table_name=table)
 
-        name_frequency.register(linker, self.con, to_spark)
+        name_frequency.register(linker, self.con, to_spark, fresh=True)
 
     def rows(self, sql: str) -> list[tuple]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]

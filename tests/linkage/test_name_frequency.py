@@ -21,6 +21,7 @@ from .records import Rec, load, make_id, population
 
 REGION = "431224"
 V = "431224106299"  # a village of its own: the background population lives elsewhere
+W = "431224106298"
 
 
 def _tf(con, column: str, term: str) -> float:
@@ -43,19 +44,24 @@ def test_the_frequency_counts_other_persons_of_the_group_in_one_source():
         # a poverty list's line: no birth date, so no cohort
         Rec("fupin", "王子豪", village_code=V, household_key="F1"),
         Rec("fupin", "陈一诺", village_code=V, household_key="F2"),
+        # the rest of the county: 54 children of other names in another village
+        *(Rec("hukou", f"{s}{g}", birth_date=date(2014, 1, 1 + i), village_code=W, household_key=f"w{s}{i}")
+          for s in "赵钱孙" for i, g in enumerate("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀")),
     ])
     model.prepare_input(con)
     name_frequency.compute(con)
-    f = {"王子豪": 3 / 6, "刘思远": 2 / 6, "陈一诺": 1 / 6}  # shares of all named records
+    n = 60
+    f = {"王子豪": 3 / n, "刘思远": 2 / n, "陈一诺": 1 / n}  # shares of all named records
     size_v = 4  # the village's records in its largest source (hukou)
     # one other 王子豪 in V: the group's own evidence, shrunk halfway toward the overall share
     assert _tf(con, "name_village", f"王子豪|{V}") == pytest.approx((1 + size_v * f["王子豪"]) / (2 * size_v))
-    # the child listed twice is one person: nobody else in V is called 刘思远
-    assert _tf(con, "name_village", f"刘思远|{V}") == pytest.approx(f["刘思远"] / 2)
-    assert _tf(con, "name_village", f"陈一诺|{V}") == pytest.approx(f["陈一诺"] / 2)
+    # the child listed twice is one person: nobody else in V is called 刘思远, and that
+    # leaves the overall share (a namesake in another source would not have been seen)
+    assert _tf(con, "name_village", f"刘思远|{V}") == pytest.approx(f["刘思远"])
+    assert _tf(con, "name_village", f"陈一诺|{V}") == pytest.approx(f["陈一诺"])
     # born 2015: 王子豪 once and 刘思远 once among 3 hukou records of that year
-    assert _tf(con, "name_cohort", "王子豪|2015") == pytest.approx(f["王子豪"] / 2)
-    assert _tf(con, "name_cohort", "刘思远|2015") == pytest.approx(f["刘思远"] / 2)
+    assert _tf(con, "name_cohort", "王子豪|2015") == pytest.approx(f["王子豪"])
+    assert _tf(con, "name_cohort", "刘思远|2015") == pytest.approx(f["刘思远"])
     # a line without a birth date has no cohort term
     (n,) = con.execute(
         f"SELECT count(*) FROM {name_frequency.tf_table('name_cohort')} WHERE name_cohort LIKE '陈一诺%'"

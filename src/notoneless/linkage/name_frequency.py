@@ -4,9 +4,10 @@ Splink's term-frequency adjustment replaces an "equal names" level's average ``u
 name's own frequency: 王伟 agreeing is weaker evidence than 衡嘉懿 agreeing. Splink takes
 that frequency over the whole input, a county or a prefecture. But the question a pair in
 one village asks is narrower: how likely is it that *another* person of this village has
-this name? A name that is common in the county may be carried by one child of a small
-village; a rare name may be carried by two children of one clan village (同村同名). The
-same holds for a birth cohort: a name in fashion the year a child was born.
+this name? A name rare in the county may be carried by two children of one clan village
+(同村同名), and then two records of that village with that name are much weaker evidence
+than its county share says. The same holds for a birth cohort: a name in fashion the year
+a child was born.
 
 So the name comparison has two levels before its plain "equal names" level, each with a
 frequency conditional on what the two records share (``comparisons.name``):
@@ -21,22 +22,27 @@ would be a share of the whole input and so make every name look rarer.
 The estimate for a name X in a group g (a village, a birth year):
 
 - ``others``: how many *other* persons of g are called X. Counted in each source apart,
-  where a person is listed once, as X's households (``household_key``; a record without
-  one counts alone) minus the record's own; the largest count of any source is taken
-  (the household registry lists everyone, a relief list a few). Counting all records
-  instead would count a child's own three records as three namesakes.
+  where a person is listed once, as X's distinct birth dates (else households, else the
+  record itself: a child a registry lists twice, in two households, is one person),
+  minus the record's own; the largest count of any source is taken (the household
+  registry lists everyone, a relief list a few). Counting all records instead would
+  count a child's own three records as three namesakes.
 - ``size``: the group's records in its largest source.
 - ``f``: X's frequency over the whole input, as Splink's own table has it.
-- ``tf = (others + size * f) / (2 * size)``: the group's own evidence, shrunk halfway
-  toward the overall frequency (a prior worth as many persons as the group has). A name
-  nobody else in g carries counts as at most twice as rare as overall (+1 bit); one
-  other namesake in a village of 300 makes it about 1/600, whatever its overall
-  frequency.
+- ``tf = max(f, (others + size * f) / (2 * size))``: the group's own evidence, shrunk
+  halfway toward the overall frequency (a prior worth as many persons as the group has),
+  and never below the overall frequency. One other namesake in a village of 300 makes
+  a name about 1/600 common, however rare it is overall. A name nobody else of the
+  group carries in any one source keeps its overall frequency: a namesake listed only
+  by another source is not counted (a father 王涛浩 in the household registry and a
+  boy 王涛浩 in the student registry of one village), so "nobody else" is not evidence
+  that the name is rarer there than overall.
 
 Splink's adjustment turns a level's weight into ``log2(m / tf)``: the level's own ``u``
 cancels out, and the location or birth-date comparison counts the shared village or date
-as before. training.shape_weights gives these levels the plain level's ``u`` so that their
-base weight reads like it.
+as before. The three equal-name levels share one m and u
+(training.tie_equal_name_levels), so a pair whose name no group makes commoner weighs
+exactly what it did with the one plain level.
 
 Written here rather than taken from Splink: Splink computes only whole-input frequencies
 (its ``compute_tf_table``), and has no notion of a source or of a household.
@@ -98,7 +104,7 @@ def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dic
             named AS (
                 SELECT term, grp, name_norm, max(persons) - 1 AS others FROM per_source GROUP BY ALL
             )
-            SELECT term AS {column}, (others + size * f) / (2 * size) AS tf_{column}
+            SELECT term AS {column}, greatest(f, (others + size * f) / (2 * size)) AS tf_{column}
             FROM named JOIN sizes USING (grp) JOIN __nol_name_overall USING (name_norm)
             """
         )

@@ -26,20 +26,17 @@ The estimate for a name X in a group g (a village, a birth year):
   record itself: a child a registry lists twice, in two households, is one person),
   minus the record's own; the largest count of any source is taken (the household
   registry lists everyone, a relief list a few). Counting all records instead would
-  count a child's own three records as three namesakes. Across sources, the number of
-  distinct birth years among the group's records of that name counts too: a father
-  王涛浩 born 1992 in the household registry and a boy 王涛浩 born 2015 in the student
-  registry of one village are two persons, though each source names only one.
+  count a child's own three records as three namesakes.
 - ``size``: the group's records in its largest source.
 - ``f``: X's frequency over the whole input, as Splink's own table has it.
 - ``tf = max(f, (others + size * f) / (2 * size))``: the group's own evidence, shrunk
   halfway toward the overall frequency (a prior worth as many persons as the group has),
   and never below the overall frequency. One other namesake in a village of 300 makes
   a name about 1/600 common, however rare it is overall. A name nobody else of the
-  group is seen to carry keeps its overall frequency: a namesake that only a list
-  without birth dates names is not seen, so "nobody else" is not evidence that the
-  name is rarer there than overall (with the halfway shrink alone, the demo bundle's
-  father and son 王涛浩 became one person).
+  group carries in any one source keeps its overall frequency: a namesake listed only
+  by another source is not counted (a father 王涛浩 in the household registry and a
+  boy 王涛浩 in the student registry of one village), so "nobody else" is not evidence
+  that the name is rarer there than overall.
 
 Splink's adjustment turns a level's weight into ``log2(m / tf)``: the level's own ``u``
 cancels out, and the location or birth-date comparison counts the shared village or date
@@ -104,13 +101,8 @@ def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dic
                 SELECT grp, max(n) AS size
                 FROM (SELECT source, grp, count(*) AS n FROM rows GROUP BY ALL) GROUP BY grp
             ),
-            years AS (  -- across all sources: one name born in two years is two persons
-                SELECT {column} AS term, count(DISTINCT year(birth_any)) AS years
-                FROM {table} WHERE {column} IS NOT NULL AND birth_any IS NOT NULL GROUP BY {column}
-            ),
             named AS (
-                SELECT term, grp, name_norm, greatest(max(persons), max(coalesce(years, 0))) - 1 AS others
-                FROM per_source LEFT JOIN years USING (term) GROUP BY ALL
+                SELECT term, grp, name_norm, max(persons) - 1 AS others FROM per_source GROUP BY ALL
             )
             SELECT term AS {column}, greatest(f, (others + size * f) / (2 * size)) AS tf_{column}
             FROM named JOIN sizes USING (grp) JOIN __nol_name_overall USING (name_norm)

@@ -67,8 +67,13 @@ INGEST_COUNTS = _t("ingest_counts", "ingest", "stem rows_in accepted rejected")
 LINKAGE_INPUT = _t(
     "linkage_input", "link",
     "record_key source id_norm id_valid id_keys xueji_no name_norm name_pinyin surname_pinyin given_pinyin "
-    "name_bag birth_any birth_str sex village_code town_code county_code household_key carers is_head family_key",
+    "name_bag birth_any birth_str name_village name_cohort sex village_code town_code county_code household_key "
+    "carers is_head family_key",
 )
+# how common a name is in its village and among its birth year (linkage.name_frequency;
+# read again by the household pass and by linkage.explain)
+TF_NAME_VILLAGE = _t("tf_name_village", "link", "name_village tf_name_village")
+TF_NAME_COHORT = _t("tf_name_cohort", "link", "name_cohort tf_name_cohort")
 PREDICTIONS = _t("predictions", "link", "record_key_l record_key_r match_weight match_probability")
 CLUSTERS = _t("clusters", "link", "record_key cluster_id")
 ENTITIES = _t("entities", "link", "record_key person_id")

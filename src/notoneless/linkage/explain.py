@@ -109,7 +109,8 @@ MERGE_AT = f"{model.MATCH_THRESHOLD:.0%}"  # the probability at which records ar
 
 # The tables of the last run that an explanation reads (docs/workspace.md).
 _TABLES = ("linkage_input", "person_records", "entities", "identity_conflicts", "predictions",
-           households.FAMILY_PAIRS_TABLE, households.FAMILY_LEVELS_TABLE)
+           households.FAMILY_PAIRS_TABLE, households.FAMILY_LEVELS_TABLE,
+           *(name_frequency.tf_table(c) for c in name_frequency.CONDITIONAL))
 
 
 def _attach(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -54,6 +54,8 @@ from typing import Any
 
 import duckdb
 
+from notoneless import handoffs
+
 # The conditional term-frequency columns of linkage_input, in the order of the name
 # comparison's levels. model.prepare_input builds each as ``name_norm || '|' || group``
 # (the village code; the year of birth), and the group is read back from it here.
@@ -61,12 +63,14 @@ CONDITIONAL = ("name_village", "name_cohort")
 PLAIN = "name_norm"  # the whole-input frequency (Splink's own table)
 
 
+_TABLES = {"name_village": handoffs.TF_NAME_VILLAGE, "name_cohort": handoffs.TF_NAME_COHORT}
+
 
 def tf_table(column: str) -> str:
     """The workspace table of a column's frequencies: written once per run by the first
     scoring, read again by the household pass's scoring and by ``explain``, so that each
     scores a pair with the frequencies the run used."""
-    return f"tf_{column}"
+    return _TABLES[column].name
 
 
 def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dict[str, str]:
@@ -113,6 +117,16 @@ def compute(con: duckdb.DuckDBPyConnection, table: str = "linkage_input") -> dic
     return tables
 
 
+def _readable(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """A table or view of that name on the connection's search path (explain reads the
+    workspace through views)."""
+    try:
+        con.execute(f"SELECT 1 FROM {name} LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
+
+
 def register(linker: Any, con: duckdb.DuckDBPyConnection, to_splink: Any = None, *, fresh: bool = False) -> None:
     """Give a linker over the workspace's ``linkage_input`` its name frequencies: ours for
     the conditional columns (computed now if ``fresh`` or not there yet, else the run's),
@@ -120,9 +134,8 @@ def register(linker: Any, con: duckdb.DuckDBPyConnection, to_splink: Any = None,
     records still uses the whole input's). ``to_splink(table)`` turns a DuckDB table of
     ``con`` into a SplinkDataFrame of the linker's engine (default: the linker's own DuckDB
     connection, which is ``con``)."""
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     tables = {c: tf_table(c) for c in CONDITIONAL}
-    if fresh or not set(tables.values()) <= have:
+    if fresh or not all(_readable(con, t) for t in tables.values()):
         tables = compute(con)
     to_splink = to_splink or linker._db_api.register
     for column, table in tables.items():

@@ -189,8 +189,10 @@ def main() -> None:
         server.stop(Settings(workspace=ws))
     plain = plain_splink(ws, base)
     first = results["first run"]
-    print(f"\n{first['records']:,} person records, {first['persons']:,} persons; Neo4j heap / page cache: the "
-          "defaults (NOTONELESS_GRAPH_HEAP, NOTONELESS_GRAPH_PAGECACHE); machine: 2 cores, shared\n")
+    neo4j = Settings(workspace=ws)  # as the runs read NOTONELESS_GRAPH_HEAP / NOTONELESS_GRAPH_PAGECACHE
+    print(f"\n{first['records']:,} person records, {first['persons']:,} persons; Neo4j heap {neo4j.graph_heap}, "
+          f"page cache {neo4j.graph_pagecache} (NOTONELESS_GRAPH_HEAP, NOTONELESS_GRAPH_PAGECACHE); "
+          "machine: 2 cores, shared\n")
     stages = list(first["seconds"])
     print(f"{'stage':<10}" + "".join(f"{k:>20}" for k in results))
     for stage in stages:

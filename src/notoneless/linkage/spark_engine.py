@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
+from notoneless.linkage import name_frequency
 
 BASE_DIALECT = "duckdb"
 
@@ -212,8 +213,6 @@ class SparkLinkage:
 
     def register_name_frequencies(self, linker: Any) -> None:
         """The name frequencies (name_frequency.py), computed in DuckDB and moved as Parquet."""
-        from notoneless.linkage import name_frequency
-
         def to_spark(table: str) -> Any:
             path = self.dir / f"{table.lstrip('_')}.parquet"  # Spark skips files named _*
             self.con.execute(f"COPY {table} TO '{path.as_posix()}' (FORMAT parquet)")

@@ -184,17 +184,14 @@ def tie_equal_name_levels(linker: Linker) -> None:
         levels = [lv for lv in comparison.comparison_levels if lv.label_for_charts in _EQUAL_NAME_LABELS]
         if len(levels) < 2:
             continue
-        for attr in ("_m_probability", "_u_probability"):
-            # a level training did not observe adds nothing to the sum
-            values = [v for v in (getattr(lv, attr) for lv in levels) if isinstance(v, float)]
+        for attr in ("m_probability", "u_probability"):
+            # a level training did not observe (no trained value) adds nothing to the sum
+            values = [v for v in (getattr(lv, f"_{attr}") for lv in levels) if isinstance(v, float)]
             if not values:
                 continue
             total = min(1.0, sum(values))
             for lv in levels:
-                if attr == "_m_probability":
-                    lv.m_probability = total
-                else:
-                    lv.u_probability = total
+                setattr(lv, attr, total)
 
 
 # Comparisons whose levels are grades of one similarity (the household's levels are

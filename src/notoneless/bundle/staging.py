@@ -58,11 +58,15 @@ _STR = pa.string()
 def staging_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Within the block, tables written to the workspace file keep their strings
     uncompressed: choosing and applying DuckDB's string compression (DICT_FSST) costs
-    about as much CPU as all the joins of the person files, for a file of ~100 MB that
-    is rebuilt on every run anyway. And insertion order is preserved (DuckDB's default,
-    made sure of: the tables are stored in row order without sorting, see
-    ``staging_persons._in_row_order``). The settings are put back afterwards (later stages write their
-    tables compressed as before)."""
+    about as much CPU as all the joins of the person files, for a file that is rebuilt
+    on every run anyway (``run._fresh_workspace``). And insertion order is preserved
+    (DuckDB's default, made sure of: the tables are stored in row order without sorting,
+    see ``staging_persons._in_row_order``). The settings are put back afterwards.
+
+    Used by the two stages that write most of the workspace: ingest's staging and the
+    linkage (``linkage.scoring.link``: at 1M records its tables took ~3 s less to write,
+    the prepared inputs 2.0 -> 1.2 s and the person ids 2.3 -> 1.4 s). Values are the
+    same either way; only the file's size differs."""
     settings = {"disabled_compression_methods": "dict_fsst", "preserve_insertion_order": True}
     before = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in settings}
     for k, v in settings.items():

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 from splink import DuckDBAPI, Linker
 
+from notoneless.bundle.staging import staging_settings
 from notoneless.config import Settings
 from notoneless.errors import LinkageError
 from notoneless.linkage import households, model, name_frequency, training
@@ -233,6 +234,22 @@ def link(
     ``cannot_link``: officers' decisions as pairs of this run's record keys
     (``notoneless.decisions.honour``), honoured by clustering whatever the model says.
     """
+    with staging_settings(con):  # the workspace's tables are rebuilt every run
+        return _link(con, settings, run_id=run_id, on_progress=on_progress, retrain=retrain,
+                     start_from=start_from, must_link=must_link, cannot_link=cannot_link)
+
+
+def _link(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    run_id: str,
+    on_progress: Callable[[str], None] | None,
+    retrain: bool | None,
+    start_from: Path | None,
+    must_link: Iterable[tuple[str, str]],
+    cannot_link: Iterable[tuple[str, str]],
+) -> LinkReport:
     from notoneless.linkage import clustering, stable_ids  # H4b's stage
 
     say = on_progress or (lambda _m: None)

@@ -66,7 +66,9 @@ def staging_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     Used by the two stages that write most of the workspace: ingest's staging and the
     linkage (``linkage.scoring.link``: at 1M records its tables took ~3 s less to write,
     the prepared inputs 2.0 -> 1.2 s and the person ids 2.3 -> 1.4 s). Values are the
-    same either way; only the file's size differs."""
+    same either way; the file is larger, and so is what DuckDB keeps of it in memory (a
+    whole first run at 1M: link stage 24.3 / 28.8 -> 20.6 / 22.5 s, peak RSS 2.96 / 2.87 ->
+    3.27 / 3.15 GiB, alternated, docs/scale.md)."""
     settings = {"disabled_compression_methods": "dict_fsst", "preserve_insertion_order": True}
     before = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in settings}
     for k, v in settings.items():

@@ -146,10 +146,12 @@ def prepare_input(con: duckdb.DuckDBPyConnection, source_table: str = "person_re
 # the check digit, turns one into the other (the guard's ID families, guard.py, join
 # nothing wider), and the id comparison holds such pairs at
 # training.VALID_DIFFERENT_MAX_WEIGHT. The rules that do not compare ID numbers leave
-# them out. At 1M records they were 5.5M of the 6.3M pairs those rules proposed, and
+# them out. At 1M records they were 5.4M of the 6.3M pairs those rules proposed, and
 # not one of them reached ``KEEP_WEIGHT`` (issue 22). Written as a CASE so that
 # ``hamming`` (which fails on strings of unequal length) only meets two valid numbers;
-# an unknown validity keeps the pair.
+# an unknown validity keeps the pair. A number the household pass finds to be a
+# relative's is made invalid there (``households.drop_evidence_of_relative_ids``), so its
+# record's pairs come back when that pass scores it again with these rules.
 NOT_TWO_PEOPLE_BY_ID = (
     "coalesce(CASE WHEN l.id_valid AND r.id_valid AND length(l.id_norm) = length(r.id_norm) "
     "THEN hamming(substr(l.id_norm, 1, 17), substr(r.id_norm, 1, 17)) <= 2 END, true)"

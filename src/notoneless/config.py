@@ -133,8 +133,11 @@ class Settings(BaseSettings):
     # run's Run node, builds the database with Neo4j's offline importer (neo4j-admin database
     # import; graph/bulk_import.py) rather than through Bolt: "auto"; "off": always Bolt.
     # The importer's JVM heap and its off-heap memory are each given graph_bulk_import_memory.
+    # 2g: with 1g the importer warns that its heap "may be too small" at 1M records and its
+    # relationship linking took 5.1-5.8 s against 2.4-2.8 s with 2g (three alternated first
+    # loads each, docs/scale.md); it reported the same 1.03 GiB peak either way.
     graph_bulk_import: Literal["auto", "off"] = "auto"
-    graph_bulk_import_memory: str = "1g"
+    graph_bulk_import_memory: str = "2g"
 
     # The registered user (notoneless users list) the command line acts as when a
     # command that writes officers' work (cases act, decisions, contacts) has no --by.

@@ -235,110 +235,95 @@ def link(
     (``notoneless.decisions.honour``), honoured by clustering whatever the model says.
     """
     with staging_settings(con):  # the workspace's tables are rebuilt every run
-        return _link(con, settings, run_id=run_id, on_progress=on_progress, retrain=retrain,
-                     start_from=start_from, must_link=must_link, cannot_link=cannot_link)
+        from notoneless.linkage import clustering, stable_ids  # H4b's stage
 
+        say = on_progress or (lambda _m: None)
+        scored = score(con, settings, on_progress=on_progress, retrain=retrain, start_from=start_from)
+        seconds, stats = scored.seconds, scored.stats
 
-def _link(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    *,
-    run_id: str,
-    on_progress: Callable[[str], None] | None,
-    retrain: bool | None,
-    start_from: Path | None,
-    must_link: Iterable[tuple[str, str]],
-    cannot_link: Iterable[tuple[str, str]],
-) -> LinkReport:
-    from notoneless.linkage import clustering, stable_ids  # H4b's stage
+        must_link, cannot_link = list(must_link), list(cannot_link)
 
-    say = on_progress or (lambda _m: None)
-    scored = score(con, settings, on_progress=on_progress, retrain=retrain, start_from=start_from)
-    seconds, stats = scored.seconds, scored.stats
+        # The second clustering re-clusters only the components the household pass
+        # changed (clustering.LinkClustering); each clustering's stages go to the stats.
+        clusterer = clustering.LinkClustering(
+            con,
+            threshold_probability=model.MATCH_THRESHOLD,
+            review_band=model.REVIEW_BAND,
+            must_link=must_link,
+            cannot_link=cannot_link,
+        )
 
-    must_link, cannot_link = list(must_link), list(cannot_link)
+        def cluster(prefix: str) -> None:
+            report = clusterer.run()
+            for stage, s in report.stage_seconds.items():
+                stats.append((f"{prefix}:{stage}", s, None))
+            if report.changed_records is not None:
+                stats.append((f"{prefix}:changed_records", 0.0, report.changed_records))
 
-    # The second clustering re-clusters only the components the household pass
-    # changed (clustering.LinkClustering); each clustering's stages go to the stats.
-    clusterer = clustering.LinkClustering(
-        con,
-        threshold_probability=model.MATCH_THRESHOLD,
-        review_band=model.REVIEW_BAND,
-        must_link=must_link,
-        cannot_link=cannot_link,
-    )
+        try:
+            t = time.perf_counter()
+            say("聚类（含双胞胎防护）")
+            households.reset(con)  # no relative's ID known before the first clustering
+            cluster("clustering")
+            seconds["clustering"] = time.perf_counter() - t
+            stats.append(("clustering", seconds["clustering"], None))
 
-    def cluster(prefix: str) -> None:
-        report = clusterer.run()
-        for stage, s in report.stage_seconds.items():
-            stats.append((f"{prefix}:{stage}", s, None))
-        if report.changed_records is not None:
-            stats.append((f"{prefix}:changed_records", 0.0, report.changed_records))
+            # Households as evidence (households.py): first-pass persons match households; a
+            # valid ID number that is a family member's is no evidence; a family's households
+            # count as one household; relations to the head tell a family's members apart.
+            # The changed pairs are scored again and clustered again.
+            t = time.perf_counter()
+            say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
+            lap = time.perf_counter()
 
-    try:
+            def step(name: str) -> None:
+                nonlocal lap
+                now = time.perf_counter()
+                stats.append((f"households:{name}", now - lap, None))
+                lap = now
+
+            matched = households.match_households(con)
+            relatives = households.find_relative_ids(con)
+            if relatives:
+                households.drop_evidence_of_relative_ids(con)
+            marked = households.mark_families(con)
+            step("match")
+            rescored = adjusted = 0
+            if relatives or marked:
+                rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
+                step("rescore")
+                households.family_levels(con)
+                adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
+                step("relations")
+                cluster("households:clustering")
+                step("clustering")
+        finally:
+            clusterer.close()
+        households.drop_temp_tables(con)
+        seconds["households"] = time.perf_counter() - t
+        stats.append(("households", seconds["households"], None))
+        for label, n in (("matched_pairs", matched), ("relative_ids", relatives), ("family_records", marked),
+                         ("rescored_pairs", rescored), ("relation_adjusted_pairs", adjusted)):
+            stats.append((f"households:{label}", 0.0, n))
+
         t = time.perf_counter()
-        say("聚类（含双胞胎防护）")
-        households.reset(con)  # no relative's ID known before the first clustering
-        cluster("clustering")
-        seconds["clustering"] = time.perf_counter() - t
-        stats.append(("clustering", seconds["clustering"], None))
+        say("分配稳定的人员编号")
+        stable_ids.assign_person_ids(con, history_path=settings.paths.history, run_id=run_id)
+        seconds["person_ids"] = time.perf_counter() - t
+        stats.append(("person_ids", seconds["person_ids"], None))
 
-        # Households as evidence (households.py): first-pass persons match households; a
-        # valid ID number that is a family member's is no evidence; a family's households
-        # count as one household; relations to the head tell a family's members apart.
-        # The changed pairs are scored again and clustered again.
-        t = time.perf_counter()
-        say("以户为证据的第二轮（户匹配、家庭成员证件号、与户主关系）")
-        lap = time.perf_counter()
-
-        def step(name: str) -> None:
-            nonlocal lap
-            now = time.perf_counter()
-            stats.append((f"households:{name}", now - lap, None))
-            lap = now
-
-        matched = households.match_households(con)
-        relatives = households.find_relative_ids(con)
-        if relatives:
-            households.drop_evidence_of_relative_ids(con)
-        marked = households.mark_families(con)
-        step("match")
-        rescored = adjusted = 0
-        if relatives or marked:
-            rescored = households.rescore(con, training.load_model_dict(scored.model_path), PREDICTIONS_TABLE)
-            step("rescore")
-            households.family_levels(con)
-            adjusted = households.apply_family_weights(con, PREDICTIONS_TABLE, households.family_weights(con))
-            step("relations")
-            cluster("households:clustering")
-            step("clustering")
-    finally:
-        clusterer.close()
-    households.drop_temp_tables(con)
-    seconds["households"] = time.perf_counter() - t
-    stats.append(("households", seconds["households"], None))
-    for label, n in (("matched_pairs", matched), ("relative_ids", relatives), ("family_records", marked),
-                     ("rescored_pairs", rescored), ("relation_adjusted_pairs", adjusted)):
-        stats.append((f"households:{label}", 0.0, n))
-
-    t = time.perf_counter()
-    say("分配稳定的人员编号")
-    stable_ids.assign_person_ids(con, history_path=settings.paths.history, run_id=run_id)
-    seconds["person_ids"] = time.perf_counter() - t
-    stats.append(("person_ids", seconds["person_ids"], None))
-
-    con.execute("CREATE OR REPLACE TABLE linkage_stats (stage VARCHAR, seconds DOUBLE, pairs BIGINT)")
-    con.executemany("INSERT INTO linkage_stats VALUES (?, ?, ?)", stats)
-    (persons,) = con.execute("SELECT count(DISTINCT person_id) FROM entities").fetchall()[0]
-    (conflicts,) = con.execute("SELECT count(*) FROM identity_conflicts").fetchall()[0]
-    return LinkReport(
-        records=scored.records,
-        pairs_compared=scored.pairs,
-        persons=int(persons),
-        conflicts=int(conflicts),
-        seconds=seconds,
-        pairs_per_rule=scored.pairs_per_rule,
-        trained=scored.trained,
-        model_path=scored.model_path,
-        engine=scored.engine,
-    )
+        con.execute("CREATE OR REPLACE TABLE linkage_stats (stage VARCHAR, seconds DOUBLE, pairs BIGINT)")
+        con.executemany("INSERT INTO linkage_stats VALUES (?, ?, ?)", stats)
+        (persons,) = con.execute("SELECT count(DISTINCT person_id) FROM entities").fetchall()[0]
+        (conflicts,) = con.execute("SELECT count(*) FROM identity_conflicts").fetchall()[0]
+        return LinkReport(
+            records=scored.records,
+            pairs_compared=scored.pairs,
+            persons=int(persons),
+            conflicts=int(conflicts),
+            seconds=seconds,
+            pairs_per_rule=scored.pairs_per_rule,
+            trained=scored.trained,
+            model_path=scored.model_path,
+            engine=scored.engine,
+        )

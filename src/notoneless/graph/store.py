@@ -250,6 +250,25 @@ class GraphStore:
             raise _graph_error(exc, doing, self) from exc
         self._run_auto_commit(self.cypher("store/await_indexes"), {}, "waiting for the indexes")
 
+    def replan(self) -> bool:
+        """After a large write: resample the out-of-date indexes and empty the query cache
+        (``store/replan``), so that what follows is planned on what the graph now holds. Neo4j
+        resamples an index in the background only now and then; until it does, a plan may
+        take an index for empty that just got 25,000 entries. Returns False, changing nothing,
+        where the server's user may not call the procedure (on a server of another
+        deployment it may need an administrator): plans are then only slower, never wrong."""
+        try:
+            with self._session() as session:
+                session.run(Query(self.cypher("store/replan"))).consume()
+        except Neo4jError as exc:
+            if exc.code and (exc.code.startswith("Neo.ClientError.Security.")
+                             or exc.code == "Neo.ClientError.Procedure.ProcedureNotFound"):
+                return False
+            raise _graph_error(exc, "refreshing the planner's statistics", self) from exc
+        except DriverError as exc:
+            raise _graph_error(exc, "refreshing the planner's statistics", self) from exc
+        return True
+
     def node_counts(self) -> dict[str, int]:
         """Nodes per label (from Neo4j's count store, cheap on any size)."""
         return {row["label"]: row["nodes"] for row in self.query("store/node_counts")}

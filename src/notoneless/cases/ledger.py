@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import json
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -53,6 +54,7 @@ from notoneless.graph.store import GraphStore
 
 _BATCH = 5_000
 _PART = 4_000  # cases + findings per reconciliation transaction
+CASE_SESSIONS = 2  # reconciliation transactions at once (a 2-core machine: 2)
 
 
 # --- officers' actions ------------------------------------------------------------
@@ -297,10 +299,13 @@ def reconcile(
     summary: dict[str, list[str]] = {"new": [], **{name: [] for name in outcomes}}
     why: dict[str, str] = {}
     from_county: dict[str, str] = {}
-    for ids, these in zip(case_ids, part_drafts):
-        if not ids and not these:
-            continue
-        p, new_ids = store.execute_write(work(ids, these))
+    # The parts share no case: CASE_SESSIONS of them go at once, each in its own session, so
+    # that Neo4j writes one part while Python plans the next.
+    with ThreadPoolExecutor(max_workers=CASE_SESSIONS, thread_name_prefix="reconcile") as pool:
+        done = [pool.submit(store.execute_write, work(ids, these))
+                for ids, these in zip(case_ids, part_drafts) if ids or these]
+        results = [future.result() for future in done]
+    for p, new_ids in results:
         summary["new"] += new_ids.values()
         for name in outcomes:
             summary[name] += getattr(p, name)
@@ -312,6 +317,8 @@ def reconcile(
     feed = [{**row, "run_id": run_id, "change_id": f"{run_id}|{row['case_id']}"} for row in changes.feed()]
     if feed:
         store.write_rows("cases/record_changes", feed)
+    if changes.new:  # a first run's ledger: what follows (the review items' facts) must not plan on an empty one
+        store.replan()
     return changes
 
 

@@ -691,7 +691,8 @@ def load_graph(
                     con.execute(f"CREATE OR REPLACE TEMP TABLE g_load_update_{i} AS "
                                 f"{_changed_rows(step, kept_rows, diff, in_place)}")
                     updated = _write(con, store, step, f"SELECT * FROM g_load_update_{i}", run_id, batch_size,
-                                     on_progress, query=step.update, label=f"{step.label}（更新 update）")
+                                     on_progress, query=step.update, label=f"{step.label}（更新 update）",
+                                     workers=max(1, writers))
                     con.execute(f"DROP TABLE g_load_update_{i}")
                     written = f"change = 'new' OR (change = 'changed' AND _k IN (SELECT _k FROM {moved[i]}))"
                 if differs[diff] and con.execute(f"SELECT count(*) FROM {diff} WHERE {written}").fetchone()[0]:
@@ -715,6 +716,7 @@ def load_graph(
                 con.execute(f"DROP TABLE {changed_rows}")
         phase("write")
         store.query("load/contact_counties")  # who may act on each contact (its county)
+        store.replan()  # the checks that follow are planned on what the graph now holds
         if report.first_load:  # the graph held none of the load's labels: nothing is older
             report.removed = {query.split("/")[-1]: 0 for query in STALE_QUERIES}
         elif report.mode == FULL:

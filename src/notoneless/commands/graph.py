@@ -28,6 +28,10 @@ def build(settings: Settings, console: Console, *, force: bool = False) -> None:
         console.print(f"已构建本地 Neo4j 服务器 (built {server_dir}) 用时 {time.monotonic() - started:.0f} 秒")
     else:
         console.print(f"本地 Neo4j 服务器已是最新 ({server_dir} is up to date)")
+    with console.status("正在准备服务器的启动缓存 (AOT cache, once per build, ~25 s) …"):
+        cache = server.prepare_aot_cache(settings, server_dir=server_dir)
+    if cache is not None:
+        console.print(f"服务器启动缓存 (AOT cache): {cache}")
 
 
 def start(settings: Settings, console: Console) -> None:

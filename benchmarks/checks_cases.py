@@ -3,7 +3,7 @@ several code versions alternated on the same graph, so that the machine's load f
 each alike.
 
     .venv/bin/python benchmarks/checks_cases.py WORKSPACE --src old=/path/a/src --src new=/path/b/src \
-        [--mode first|rerun] [--rounds 3]
+        [--mode first|rerun] [--rounds 3] [--calls]
 
 WORKSPACE is e.g. ``DIR/ws`` of ``run_scale.py``; its local Neo4j is started once for all
 rounds (and stopped at the end if this started it). Each round runs, for each ``--src``
@@ -49,8 +49,23 @@ from notoneless.decisions import honour
 from notoneless.decisions.consequence import assess
 from notoneless.graph import server
 from notoneless.graph.store import GraphStore
-ws, mode, run_id, queries = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
+ws, mode, run_id, queries, calls = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4]), sys.argv[5] == "calls"
 settings = Settings(workspace=ws)
+spent = {}
+if calls:  # time every named query of the store (a write transaction: by the function running it)
+    def timed(method, name_of):
+        def wrapper(self, *args, **kw):
+            t = time.perf_counter()
+            try:
+                return method(self, *args, **kw)
+            finally:
+                key = name_of(args)
+                spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
+        return wrapper
+    for method in ("query", "write_rows", "run_batched"):
+        setattr(GraphStore, method, timed(getattr(GraphStore, method), lambda a, m=method: f"{m} {a[0]}"))
+    GraphStore.execute_write = timed(GraphStore.execute_write,
+                                     lambda a: f"execute_write {getattr(a[0], '__qualname__', a[0])}")
 running = server.start(settings)
 took = {}
 with duckdb.connect(str(settings.paths.linkage)) as con, \
@@ -81,7 +96,8 @@ with duckdb.connect(str(settings.paths.linkage)) as con, \
     t = time.perf_counter()
     assess(store, run_id)
     took["cases: assess"] = time.perf_counter() - t
-print(json.dumps({"took": took, "findings": sum(len(v) for v in findings.values()), "cases": changes.counts()}))
+print(json.dumps({"took": took, "findings": sum(len(v) for v in findings.values()), "cases": changes.counts(),
+                  "calls": spent}))
 """
 
 
@@ -91,6 +107,7 @@ def main() -> None:
     ap.add_argument("--src", action="append", required=True, help="NAME=PATH of a src/ folder; give two or more")
     ap.add_argument("--mode", choices=("first", "rerun"), default="rerun")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--calls", action="store_true", help="also print the seconds of each named query (>= 0.2 s)")
     args = ap.parse_args()
     versions = dict(s.split("=", 1) for s in args.src)
     settings = Settings(workspace=args.workspace)
@@ -101,8 +118,8 @@ def main() -> None:
                 run_id = f"bench-{time.strftime('%Y%m%dT%H%M%S')}-{name}"
                 load, cpu = os.getloadavg()[0], _neo4j_cpu(args.workspace)
                 env = {**os.environ, "PYTHONPATH": src}
-                done = subprocess.run([sys.executable, "-c", CHILD, str(args.workspace), args.mode, run_id, str(QUERIES)],
-                                      env=env, capture_output=True, text=True)
+                done = subprocess.run([sys.executable, "-c", CHILD, str(args.workspace), args.mode, run_id, str(QUERIES),
+                                       "calls" if args.calls else "-"], env=env, capture_output=True, text=True)
                 if done.returncode:
                     sys.exit(f"{name} failed:\n{done.stderr[-3000:]}")
                 out = json.loads(done.stdout.strip().splitlines()[-1])
@@ -113,6 +130,9 @@ def main() -> None:
                       f"cases {cases:.1f}); Neo4j CPU {(_neo4j_cpu(args.workspace) or 0) - (cpu or 0):.1f} s; "
                       f"load average {load:.1f} before; {out['findings']:,} findings; cases {out['cases']}", flush=True)
                 print("    " + ", ".join(f"{k} {v:.2f}" for k, v in took.items()), flush=True)
+                if args.calls:
+                    slow = sorted(((v, k) for k, v in out["calls"].items() if v >= 0.2), reverse=True)
+                    print("    calls: " + ", ".join(f"{k} {v:.2f}" for v, k in slow), flush=True)
     finally:
         if running.started:
             server.stop(settings)

@@ -13,6 +13,7 @@ driver retries on transient errors (deadlocks, leader switches, lost connections
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -28,6 +29,9 @@ from notoneless.errors import ConfigError, GraphError
 from notoneless.graph import cypher_files, server
 
 T = TypeVar("T")
+# The label of a schema statement (``FOR (n:Label)``): init_schema applies each label's in its own transaction.
+_SCHEMA_LABEL = re.compile(r"FOR\s*\(\s*\w+\s*:\s*(?P<label>\w+)\s*\)")
+SCHEMA_SESSIONS = 3  # schema transactions at once (their index populations run side by side)
 
 __all__ = ["GraphStore", "ManagedTransaction", "open_graph"]
 
@@ -230,24 +234,45 @@ class GraphStore:
     # --- schema and housekeeping -----------------------------------------------------
 
     def init_schema(self) -> None:
-        """Apply ``constraints.cypher`` then ``indexes.cypher`` (idempotent: IF NOT EXISTS),
-        all in one transaction, then wait until every index is online.
+        """Apply ``constraints.cypher`` then ``indexes.cypher`` (idempotent: IF NOT EXISTS) in
+        ``SCHEMA_SESSIONS`` transactions at once, then wait until every index is online.
 
-        One transaction: Neo4j populates the indexes a transaction creates together, in one
-        scan of the store, where one statement per transaction scanned it once per index
-        (after the offline import at 1M records: 18-21 s against 24-33 s)."""
+        Neo4j populates the indexes one transaction creates together, but its uniqueness
+        constraints one after another, each over its label's nodes; a statement takes its
+        label's lock. So the labels are dealt out to the transactions by their nodes (the
+        largest first, each to the transaction with the fewest so far): no two transactions
+        share a label, and the populations run side by side. On the server just started on the
+        offline import of 1M records (benchmarks/first_load.py's schema phase): one statement
+        per transaction 24-33 s, all in one transaction 19 s, this 13-15 s."""
         statements = [statement for file_name in cypher_files.SCHEMA_FILES
                       if (self.schema_dir / file_name).is_file()
                       for statement in cypher_files.read_statements(self.schema_dir / file_name)]
-        doing = "applying the schema"
-        try:
-            with self._session() as session, session.begin_transaction() as tx:
-                for statement in statements:
-                    doing = f"applying {statement.label}"
-                    tx.run(statement.text).consume()
-                tx.commit()
-        except (Neo4jError, DriverError) as exc:
-            raise _graph_error(exc, doing, self) from exc
+
+        def label(statement: cypher_files.CypherStatement) -> str:
+            found = _SCHEMA_LABEL.search(statement.text)
+            return found["label"] if found else ""
+
+        nodes = self.node_counts()
+        bins: list[tuple[int, set[str]]] = [(0, set()) for _ in range(SCHEMA_SESSIONS)]
+        for name in sorted({label(s) for s in statements}, key=lambda n: (-nodes.get(n, 0), n)):
+            i = min(range(len(bins)), key=lambda b: bins[b][0])
+            bins[i] = (bins[i][0] + nodes.get(name, 0), bins[i][1] | {name})
+        groups = [[s for s in statements if label(s) in labels] for _total, labels in bins]
+
+        def apply(group: list[cypher_files.CypherStatement]) -> None:
+            doing = "applying the schema"
+            try:
+                with self._session() as session, session.begin_transaction() as tx:
+                    for statement in group:
+                        doing = f"applying {statement.label}"
+                        tx.run(statement.text).consume()
+                    tx.commit()
+            except (Neo4jError, DriverError) as exc:
+                raise _graph_error(exc, doing, self) from exc
+
+        with ThreadPoolExecutor(max_workers=SCHEMA_SESSIONS, thread_name_prefix="schema") as pool:
+            for done in [pool.submit(apply, group) for group in groups if group]:
+                done.result()
         self._run_auto_commit(self.cypher("store/await_indexes"), {}, "waiting for the indexes")
 
     def replan(self) -> bool:

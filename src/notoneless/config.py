@@ -127,7 +127,8 @@ class Settings(BaseSettings):
     # Writes to the graph go in UNWIND batches of this many rows.
     graph_batch_size: int = 10_000
     # A first load (into a graph holding none of the load's data) writes its large steps
-    # with this many sessions at once (graph/load.py; benchmarks/first_load.py measures it).
+    # with this many sessions at once, and an incremental load its records changed in place
+    # (graph/load.py; benchmarks/first_load.py and incremental_load.py measure them).
     graph_load_writers: int = Field(default=2, ge=1)
     # A first load into the workspace's own local server, whose graph holds nothing but the
     # run's Run node, builds the database with Neo4j's offline importer (neo4j-admin database

@@ -608,7 +608,9 @@ def load_graph(
     A full load into a graph that holds no node of the load's labels (``load/run_data``:
     a first load, or one after the graph was cleared) writes with the steps' CREATE
     queries (``Step.create``), the ``parallel`` steps by ``writers`` sessions at once, and
-    has nothing stale to remove: the same graph as the MERGE queries write, sooner.
+    has nothing stale to remove: the same graph as the MERGE queries write, sooner. An
+    incremental load writes its items changed in place (``Step.update``) by ``writers``
+    sessions too: each is its own node and links, so the writers share no lock.
     With ``settings`` (the run's), such a first load into the workspace's own local server
     whose graph holds nothing but this run's Run node is made by Neo4j's offline importer
     instead (``graph/bulk_import.py``; ``Settings.graph_bulk_import``): the same graph again,

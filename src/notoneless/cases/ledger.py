@@ -50,7 +50,7 @@ from notoneless.cases.reconcile import (
 from notoneless.cases.states import ACTION_LABELS, Action, State, parse_action
 from notoneless.cases.types import CASE_TYPES, FINDING_KINDS, CaseDraft, CaseType, split_match_key
 from notoneless.errors import CaseError
-from notoneless.graph.store import GraphStore
+from notoneless.graph.store import REPLAN_MIN_ROWS, GraphStore
 
 _BATCH = 5_000
 _PART = 4_000  # cases + findings per reconciliation transaction
@@ -317,7 +317,7 @@ def reconcile(
     feed = [{**row, "run_id": run_id, "change_id": f"{run_id}|{row['case_id']}"} for row in changes.feed()]
     if feed:
         store.write_rows("cases/record_changes", feed)
-    if changes.new:  # a first run's ledger: what follows (the review items' facts) must not plan on an empty one
+    if len(changes.new) >= REPLAN_MIN_ROWS:  # a first run's ledger: the review facts must not plan on an empty one
         store.replan()
     return changes
 

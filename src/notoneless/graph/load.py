@@ -33,7 +33,7 @@ import pyarrow as pa
 from notoneless.config import Settings
 from notoneless.graph import bulk_import
 from notoneless.graph.load_state import LoadState
-from notoneless.graph.store import GraphStore
+from notoneless.graph.store import REPLAN_MIN_ROWS, GraphStore
 from notoneless.graph.targets import TargetResolution, resolve_targets
 from notoneless.handoffs import G_CONTACTS
 from notoneless.normalize.idnumber import clean_id
@@ -718,7 +718,8 @@ def load_graph(
                 con.execute(f"DROP TABLE {changed_rows}")
         phase("write")
         store.query("load/contact_counties")  # who may act on each contact (its county)
-        store.replan()  # the checks that follow are planned on what the graph now holds
+        if report.written >= REPLAN_MIN_ROWS:  # the checks that follow plan on what the graph now holds
+            store.replan()
         if report.first_load:  # the graph held none of the load's labels: nothing is older
             report.removed = {query.split("/")[-1]: 0 for query in STALE_QUERIES}
         elif report.mode == FULL:

@@ -32,6 +32,10 @@ T = TypeVar("T")
 # The label of a schema statement (``FOR (n:Label)``): init_schema applies each label's in its own transaction.
 _SCHEMA_LABEL = re.compile(r"FOR\s*\(\s*\w+\s*:\s*(?P<label>\w+)\s*\)")
 SCHEMA_SESSIONS = 3  # schema transactions at once (their index populations run side by side)
+# Rows a write must reach before its writer calls replan(): a few new entries cannot make a
+# plan badly wrong (scanning a small index costs little), and each call empties the query
+# cache (the test suite's small runs took ~15 % longer with a call after each).
+REPLAN_MIN_ROWS = 1_000
 
 __all__ = ["GraphStore", "ManagedTransaction", "open_graph"]
 

@@ -287,15 +287,12 @@ class GraphStore:
         where the server's user may not call the procedure (on a server of another
         deployment it may need an administrator): plans are then only slower, never wrong."""
         try:
-            with self._session() as session:
-                session.run(Query(self.cypher("store/replan"))).consume()
-        except Neo4jError as exc:
-            if exc.code and (exc.code.startswith("Neo.ClientError.Security.")
-                             or exc.code == "Neo.ClientError.Procedure.ProcedureNotFound"):
+            self._run_auto_commit(self.cypher("store/replan"), {}, "refreshing the planner's statistics")
+        except GraphError as exc:
+            code = getattr(exc.__cause__, "code", None) or ""
+            if code.startswith("Neo.ClientError.Security.") or code == "Neo.ClientError.Procedure.ProcedureNotFound":
                 return False
-            raise _graph_error(exc, "refreshing the planner's statistics", self) from exc
-        except DriverError as exc:
-            raise _graph_error(exc, "refreshing the planner's statistics", self) from exc
+            raise
         return True
 
     def node_counts(self) -> dict[str, int]:

@@ -146,6 +146,37 @@ def test_reconcile_act_and_rerun(graph, monkeypatch, part: int) -> None:
     assert p1.case_id in {c.case_id for c in overdue} and gap not in {c.case_id for c in overdue}
 
 
+def test_new_cases_are_linked_as_they_are_opened(graph, monkeypatch) -> None:
+    """cases/create_cases links each new case to its person, county and opening run where those
+    nodes exist, so that link_cases (cases/link_keys) has nothing left to link; a merged
+    person's case (its person_id now the survivor's) is linked by link_cases, as before."""
+    linked: list[int] = []  # what each reconciliation's link_cases wrote
+    original = ledger.link_cases
+    monkeypatch.setattr(ledger, "link_cases", lambda store: linked.append(original(store)) or linked[-1])
+    graph.execute_write(lambda tx: tx.run(
+        "CREATE (:Person {person_id: 'P1'}), (:Person {person_id: 'P11'}), (:Person {person_id: 'P12'}), "
+        "(:Division {code: '431222'}), (:Run {run_id: 'run-1'}), (:Run {run_id: 'run-2'})").consume())
+    s1 = reconcile(graph, "run-1", {"unmatched_children": [child("P1", "张一"), child("P2", "张二"),
+                                                           child("P12", "赵一")]}, merges={}, today=DAY1)
+    assert len(s1.new) == 3
+
+    def links(tx):
+        return sorted((r["match_key"], r["p"], sorted(r["about"]), r["county"], r["run"]) for r in tx.run(
+            "MATCH (c:Case) RETURN c.match_key AS match_key, c.person_id AS p, "
+            "COLLECT { MATCH (c)-[:ABOUT]->(x) RETURN x.person_id } AS about, "
+            "COLLECT { MATCH (c)-[:RESPONSIBLE_COUNTY]->(d) RETURN d.code } AS county, "
+            "COLLECT { MATCH (c)-[:OPENED_IN]->(r) RETURN r.run_id } AS run"))
+
+    assert graph.execute_read(links) == [("dropout|P1", "P1", ["P1"], ["431222"], ["run-1"]),
+                                         ("dropout|P12", "P12", ["P12"], ["431222"], ["run-1"]),
+                                         ("dropout|P2", "P2", [], ["431222"], ["run-1"])]  # no Person P2 node
+    assert linked == [0]
+    reconcile(graph, "run-2", {"unmatched_children": [child("P11", "赵一")]}, merges={"P12": "P11"}, today=DAY2)
+    merged = [row for row in graph.execute_read(links) if row[1] == "P11"]
+    assert merged and all("P11" in about for _key, _p, about, _county, _run in merged)
+    assert linked[1] >= 1 and graph.query("cases/link_keys") == []
+
+
 def test_merge_of_two_open_cases_keeps_one(graph) -> None:
     reconcile(graph, "run-1", {"unmatched_children": [child("P11", "赵一"), child("P12", "赵一")]}, merges={}, today=DAY1)
     first = by_person(graph, "dropout")

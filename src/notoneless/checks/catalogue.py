@@ -31,6 +31,11 @@ STATUS_BATCH = 5_000
 CHECK_SESSIONS = 2
 # Findings per transaction of findings/seen (a key and a run id each).
 SEEN_BATCH = 50_000
+# New findings (findings/create: a node and up to three links each) per transaction, and the
+# transactions at once: a first run's 25,000 go two at a time (their persons rarely meet;
+# when two batches do, one waits or is retried as any transient error).
+CREATE_BATCH = 5_000
+CREATE_SESSIONS = 2
 KINDS: tuple[str, ...] = tuple(c.KIND for c in CHECKS)
 LABELS: dict[str, str] = {c.KIND: c.LABEL for c in CHECKS}
 COLUMNS: dict[str, tuple[str, ...]] = {c.KIND: c.COLUMNS for c in CHECKS}
@@ -123,7 +128,7 @@ def record_findings(store: GraphStore, run_id: str, findings: dict[str, list[Fin
             seen.append(r)
         else:  # changed, inactive, or a key repeated in this run (written after its first row, as before)
             changed.append(r)
-    written = store.write_rows("findings/create", new) if new else 0
+    written = store.write_rows("findings/create", new, batch_size=CREATE_BATCH, workers=CREATE_SESSIONS) if new else 0
     written += store.write_rows("findings/record", changed) if changed else 0
     if seen:
         store.write_rows("findings/seen", [{"key": r["key"], "run_id": run_id} for r in seen], batch_size=SEEN_BATCH)

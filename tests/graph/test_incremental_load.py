@@ -124,8 +124,8 @@ def test_a_changed_bundle_gives_the_graph_a_full_load_gives(graph, tmp_path):
 
 def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_path):
     """A record whose values change but whose links point where they did (a grade, an amount,
-    a relation) keeps its relationships, which get the new values; a record moved to another
-    school loses its old ENROLLED_AT. Either way the graph is what a full load writes."""
+    a relation, one gone) keeps its relationships, which get the new values; a record moved to
+    another school loses its old ENROLLED_AT. Either way the graph is what a full load writes."""
     state = tmp_path / "graph_load.duckdb"
     load_graph(_workspace(), graph, run_id="r1", state=state)
 
@@ -141,11 +141,13 @@ def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_pat
     moved = next(r for r in records if r["source"] == "xueji" and r["person_id"] == "P24")
     relation = next(r for r in records if r["source"] == "hukou" and r["person_id"] == "P01")
     amount = next(r for r in records if r["source"] == "zizhu" and r["person_id"] == "P20")
+    gone = next(r for r in records if r["source"] == "fupin" and r["person_id"] == "P27")
     grade["grade"], moved["school_id"], relation["relation"], amount["amount"] = "四年级", "S2", "孙子", 650
+    gone["relation"] = None  # the property goes from the record and from its MEMBER_OF
     changed = _workspace(records)
     report = load_graph(changed, graph, run_id="r2", state=state)
     assert report.mode == INCREMENTAL, report.reason
-    assert report.rows["SourceRecord 源记录"] == 4
+    assert report.rows["SourceRecord 源记录"] == 5
     after = graph.execute_read(rels)
     key = lambda r: f"{r['source']}:{r['row']}"
     kept = {(key(grade), "ENROLLED_AT>S1"): ("grade", "四年级"), (key(relation), "MEMBER_OF>hukou:H01"): ("relation", "孙子")}
@@ -154,6 +156,10 @@ def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_pat
         assert after[k][1][prop] == value and after[k][1]["run_id"] == "r2"
     assert (key(moved), "ENROLLED_AT>S1") in before and (key(moved), "ENROLLED_AT>S1") not in after
     assert (key(moved), "ENROLLED_AT>S2") in after
+    assert "relation" not in after[(key(gone), "MEMBER_OF>fupin:F27")][1]
+    assert graph.execute_read(lambda tx: tx.run(
+        "MATCH (r:SourceRecord {record_key: $k}) RETURN r.relation AS v, r.run_id AS run", k=key(gone)).single().data()
+    ) == {"v": None, "run": "r2"}
     assert _dump(graph) == _full_from_scratch(graph, changed)
 
 

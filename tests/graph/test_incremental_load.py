@@ -122,6 +122,26 @@ def test_a_changed_bundle_gives_the_graph_a_full_load_gives(graph, tmp_path):
     assert _dump(graph) == _full_from_scratch(graph, _workspace())
 
 
+def test_records_moved_between_persons_recompute_only_theirs(graph, tmp_path, monkeypatch):
+    """The schools and the manifest unchanged, an incremental load computes the rows of only
+    the persons whose records changed (graph/load.py persons_among), and the graph is still
+    what a full load writes."""
+    from notoneless.graph import load
+
+    state = tmp_path / "graph_load.duckdb"
+    load_graph(_workspace(), graph, run_id="r1", state=state)
+    among: list[str] = []
+    original = load.persons_among
+    monkeypatch.setattr(load, "persons_among", lambda t: among.append(t) or original(t))
+    changed = _workspace(_changed_records())
+    report = load_graph(changed, graph, run_id="r2", state=state)
+    assert report.mode == INCREMENTAL and len(among) == 1
+    recomputed = {k for (k,) in changed.execute(f"SELECT _k FROM {among[0]}").fetchall()}
+    assert recomputed == {"P01", "P01B", "P03", "P99"}  # P02 lost only a household: no input of its row
+    assert report.deleted["Person 人员"] >= 1  # P03
+    assert _dump(graph) == _full_from_scratch(graph, changed)
+
+
 def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_path):
     """A record whose values change but whose links point where they did (a grade, an amount,
     a relation, one gone) keeps its relationships, which get the new values; a record moved to

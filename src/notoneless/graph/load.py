@@ -257,6 +257,39 @@ ORDER BY f.person_id
 """
 PERSONS_SQL = PERSON_STATUS_SQL
 
+# What a person's row (PERSONS_SQL) is made of, so that an incremental load computes the rows
+# of only the persons whose inputs changed (at 1M, PERSONS_SQL over everyone was the larger
+# part of comparing a 5 %-changed bundle). Per person: each of their records' columns that
+# PERSONS_SQL reads (keep the two in step: tests/graph/test_person_inputs.py changes each
+# of them); shared by every person: the manifest and the schools' counties.
+PERSON_INPUTS_SQL = """
+SELECT e.person_id AS _k,
+       sum(hash(p.record_key, p.source, p.row_no, p.id_norm, p.id_valid, p.name_norm, p.name_pinyin, p.sex,
+                p.birth_date, p.village_code, p.town_code, p.county_code, h.hukou_status, x.enrol_status,
+                x.grade, x.hukou_code, x.school_id, mz.relief_type)::HUGEINT)::VARCHAR AS _fp
+FROM person_records p JOIN entities e USING (record_key)
+LEFT JOIN hukou h USING (record_key)
+LEFT JOIN xueji x USING (record_key)
+LEFT JOIN minzheng mz USING (record_key)
+GROUP BY e.person_id
+"""
+PERSONS_SHARED_SQL = f"""
+SELECT '*' AS _k,
+       (coalesce((SELECT sum(hash(m)::HUGEINT) FROM manifest m), 0)
+        + coalesce((SELECT sum(hash(s.school_id, s.county_code)::HUGEINT) FROM ({SCHOOLS_SQL.strip()}) s), 0))::VARCHAR
+           AS _fp
+"""
+# Their fingerprints' names in the workspace's record (graph/load_state.py).
+_PERSON_INPUTS, _PERSONS_SHARED = "load/persons#inputs", "load/persons#shared"
+
+
+def persons_among(persons: str) -> str:
+    """PERSONS_SQL for only the persons in the TEMP table ``persons`` (its ``_k``)."""
+    among = f"(SELECT * FROM entities WHERE person_id IN (SELECT _k FROM {persons}))"
+    sql = PERSONS_SQL.replace(" entities e ", f" {among} e ")
+    assert sql.count(among) == 2, "PERSONS_SQL reads entities twice (its facts and its status)"
+    return sql
+
 RECORDS_SQL = """
 SELECT p.record_key, e.person_id, p.source, p.row_no, p.fingerprint,
        p.id_raw, p.id_norm, p.id_valid, p.id_issue, p.id_candidates, p.xueji_no,
@@ -650,13 +683,18 @@ def load_graph(
         phase("prepare")
         plans = []
         moved: dict[int, str | None] = {}  # step: TEMP table of the keys whose links differ (None: written whole)
+        inputs = _person_inputs(con, kept if report.mode == INCREMENTAL else None)
         for i, step in enumerate(STEPS):
             sql = _step_sql(con, i, step, targets, links)
             fp = f"g_load_fp_{i}"
             whole = report.mode == FULL or (step.service and report.service_steps_whole)
+            among = None  # the persons whose rows are computed (None: everyone)
+            if step.query == "load/persons" and not whole and inputs.changed is not None:
+                sql, among = persons_among(inputs.changed), inputs.changed
             # a step compared key by key keeps its rows for writing the changed ones
             _fingerprint(con, fp, step, sql, rows=None if whole else _kept_rows(i))
-            plans.append((step, sql, fp, None if whole else _diff(con, f"g_load_diff_{i}", fp, kept, step.query)))
+            plans.append((step, sql, fp,
+                          None if whole else _diff(con, f"g_load_diff_{i}", fp, kept, step.query, among=among)))
             if step.links:  # where its links point, kept as a step of its own
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {_links_fp(i)} AS SELECT _k, _lfp AS _fp FROM {fp}")
                 moved[i] = None if whole else _diff(con, f"g_load_ldiff_{i}", _links_fp(i), kept,
@@ -732,7 +770,8 @@ def load_graph(
                     at=dt.datetime.now(dt.UTC).isoformat())
         if kept is not None:
             kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans]
-                      + [(_links_name(plans[i][0]), _links_fp(i), diff) for i, diff in moved.items()],
+                      + [(_links_name(plans[i][0]), _links_fp(i), diff) for i, diff in moved.items()]
+                      + [(_PERSON_INPUTS, inputs.fingerprints, inputs.diff), (_PERSONS_SHARED, inputs.shared, None)],
                       token=token, service=service_token, run_id=run_id)
         if report.bulk:
             report.bulk_phases["marker"] = time.perf_counter() - clock[0]
@@ -767,18 +806,48 @@ def _bulk_write(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Set
                    for step, sql, _fp, _diff in plans}
 
 
-def _diff(con: duckdb.DuckDBPyConnection, table: str, fp: str, kept: LoadState | None, name: str) -> str:
+def _diff(con: duckdb.DuckDBPyConnection, table: str, fp: str, kept: LoadState | None, name: str,
+          among: str | None = None) -> str:
     """TEMP ``table`` of the new, changed and removed keys of ``fp`` against the workspace's
-    record of ``name`` (a step's query, or ``_links_name``)."""
+    record of ``name`` (a step's query, or ``_links_name``). ``among``: ``fp`` holds only the
+    keys of that TEMP table (its ``_k``), and only they are compared."""
     assert kept is not None
+    old = kept.old(name) if among is None else f"(SELECT * FROM {kept.old(name)} WHERE k IN (SELECT _k FROM {among}))"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT coalesce(n._k, o.k) AS _k,
                    CASE WHEN o.k IS NULL THEN 'new' WHEN n._k IS NULL THEN 'removed' ELSE 'changed' END AS change
-            FROM {fp} n FULL JOIN {kept.old(name)} o ON n._k = o.k
+            FROM {fp} n FULL JOIN {old} o ON n._k = o.k
             WHERE n._fp IS DISTINCT FROM o.fp"""
     )
     return table
+
+
+@dataclass(frozen=True)
+class PersonInputs:
+    """The persons' inputs (``PERSON_INPUTS_SQL``, ``PERSONS_SHARED_SQL``) as TEMP tables of
+    ``_k, _fp``; ``diff``: the persons whose inputs differ from the workspace's record (None:
+    not compared, a full load); ``changed``: the TEMP table of the persons whose rows must be
+    computed again, or None when every person's must (a full load, no record of the inputs
+    yet, or the shared inputs changed: a new term's manifest, a school's county)."""
+
+    fingerprints: str
+    shared: str
+    diff: str | None = None
+    changed: str | None = None
+
+
+def _person_inputs(con: duckdb.DuckDBPyConnection, kept: LoadState | None) -> PersonInputs:
+    """Fingerprint the persons' inputs and, with ``kept`` (an incremental load), compare them."""
+    fps, shared = "g_load_fp_person_inputs", "g_load_fp_persons_shared"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {fps} AS {PERSON_INPUTS_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {shared} AS {PERSONS_SHARED_SQL}")
+    if kept is None:
+        return PersonInputs(fps, shared)
+    diff = _diff(con, "g_load_diff_person_inputs", fps, kept, _PERSON_INPUTS)
+    same = con.execute(f"SELECT count(*) FROM {shared} n JOIN {kept.old(_PERSONS_SHARED)} o "
+                       "ON n._k = o.k AND n._fp = o.fp").fetchone()[0] == 1
+    return PersonInputs(fps, shared, diff, diff if same else None)
 
 
 def _delete(con: duckdb.DuckDBPyConnection, store: GraphStore, step: Step, diff: str,

@@ -590,9 +590,10 @@ def _links_name(step: Step) -> str:
 
 
 def _load_version(store: GraphStore) -> str:
-    """What the fingerprints mean: the steps (SQL, keys, queries) and their queries' Cypher.
-    Another version (an upgrade that writes differently) makes the next load full."""
-    text = repr((_FINGERPRINT_FORMAT, STEPS)) + "".join(
+    """What the fingerprints mean: the steps (SQL, keys, queries), their queries' Cypher and
+    the persons' inputs. Another version (an upgrade that writes differently, or a version
+    that keeps no persons' inputs and so would leave them stale) makes the next load full."""
+    text = repr((_FINGERPRINT_FORMAT, STEPS, PERSON_INPUTS_SQL, PERSONS_SHARED_SQL)) + "".join(
         store.cypher(s.query) + (store.cypher(s.create) if s.create else "") for s in STEPS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -142,6 +142,28 @@ def test_records_moved_between_persons_recompute_only_theirs(graph, tmp_path, mo
     assert _dump(graph) == _full_from_scratch(graph, changed)
 
 
+def test_persons_inputs_left_stale_by_another_version_are_not_trusted(graph, tmp_path, monkeypatch):
+    """A load by a version that keeps no persons' inputs (simulated: it saves none) leaves the
+    workspace's record of them one load behind; the next load knows it by its token, computes
+    every person's row and keeps the inputs whole again: the graph is what a full load writes."""
+    from notoneless.graph import load
+
+    state = tmp_path / "graph_load.duckdb"
+    load_graph(_workspace(), graph, run_id="r1", state=state)
+    with monkeypatch.context() as older:
+        older.setattr(load.PersonInputs, "kept", lambda self, con, token: [])
+        assert load_graph(_workspace(_changed_records()), graph, run_id="r2", state=state).mode == INCREMENTAL
+    among: list[str] = []
+    original = load.persons_among
+    monkeypatch.setattr(load, "persons_among", lambda t: among.append(t) or original(t))
+    back = load_graph(_workspace(), graph, run_id="r3", state=state)  # the inputs as r1 recorded them
+    assert back.mode == INCREMENTAL and among == [] and back.rows["Person 人员"] > 0
+    assert _dump(graph) == _full_from_scratch(graph, _workspace())
+    load_graph(_workspace(), graph, run_id="r4", state=state)  # after the scratch load: full, inputs kept
+    load_graph(_workspace(_changed_records()), graph, run_id="r5", state=state)
+    assert len(among) == 1  # trusted again
+
+
 def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_path):
     """A record whose values change but whose links point where they did (a grade, an amount,
     a relation, one gone) keeps its relationships, which get the new values; a record moved to

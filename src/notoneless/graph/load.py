@@ -590,10 +590,9 @@ def _links_name(step: Step) -> str:
 
 
 def _load_version(store: GraphStore) -> str:
-    """What the fingerprints mean: the steps (SQL, keys, queries), their queries' Cypher and
-    the persons' inputs. Another version (an upgrade that writes differently, or a version
-    that keeps no persons' inputs and so would leave them stale) makes the next load full."""
-    text = repr((_FINGERPRINT_FORMAT, STEPS, PERSON_INPUTS_SQL, PERSONS_SHARED_SQL)) + "".join(
+    """What the fingerprints mean: the steps (SQL, keys, queries) and their queries' Cypher.
+    Another version (an upgrade that writes differently) makes the next load full."""
+    text = repr((_FINGERPRINT_FORMAT, STEPS)) + "".join(
         store.cypher(s.query) + (store.cypher(s.create) if s.create else "") for s in STEPS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -772,7 +771,7 @@ def load_graph(
         if kept is not None:
             kept.save([(step.query, fp, diff) for step, _sql, fp, diff in plans]
                       + [(_links_name(plans[i][0]), _links_fp(i), diff) for i, diff in moved.items()]
-                      + [(_PERSON_INPUTS, inputs.fingerprints, inputs.diff), (_PERSONS_SHARED, inputs.shared, None)],
+                      + inputs.kept(con, token),
                       token=token, service=service_token, run_id=run_id)
         if report.bulk:
             report.bulk_phases["marker"] = time.perf_counter() - clock[0]
@@ -828,26 +827,41 @@ def _diff(con: duckdb.DuckDBPyConnection, table: str, fp: str, kept: LoadState |
 class PersonInputs:
     """The persons' inputs (``PERSON_INPUTS_SQL``, ``PERSONS_SHARED_SQL``) as TEMP tables of
     ``_k, _fp``; ``diff``: the persons whose inputs differ from the workspace's record (None:
-    not compared, a full load); ``changed``: the TEMP table of the persons whose rows must be
-    computed again, or None when every person's must (a full load, no record of the inputs
-    yet, or the shared inputs changed: a new term's manifest, a school's county)."""
+    not compared: a full load, or a record that cannot be trusted); ``changed``: the TEMP
+    table of the persons whose rows must be computed again, or None when every person's must
+    (no such record, or the shared inputs changed: a new term's manifest, a school's county)."""
 
     fingerprints: str
     shared: str
     diff: str | None = None
     changed: str | None = None
 
+    def kept(self, con: duckdb.DuckDBPyConnection, token: str) -> list[tuple[str, str, str | None]]:
+        """What ``LoadState.save`` keeps of them, as of the load ``token``: the shared inputs
+        carry the token (``_INPUTS_TOKEN``), so that a record another version of the program
+        left behind (one that keeps no persons' inputs, and saved its own load since) is
+        known for stale, and not trusted."""
+        con.execute(f"DELETE FROM {self.shared} WHERE _k = '{_INPUTS_TOKEN}'")
+        con.execute(f"INSERT INTO {self.shared} VALUES ('{_INPUTS_TOKEN}', ?)", [token])
+        return [(_PERSON_INPUTS, self.fingerprints, self.diff), (_PERSONS_SHARED, self.shared, None)]
+
+
+_INPUTS_TOKEN = "token"  # the row of _PERSONS_SHARED naming the load its record belongs to
+
 
 def _person_inputs(con: duckdb.DuckDBPyConnection, kept: LoadState | None) -> PersonInputs:
-    """Fingerprint the persons' inputs and, with ``kept`` (an incremental load), compare them."""
+    """Fingerprint the persons' inputs and, with ``kept`` (an incremental load), compare them
+    with the workspace's record when that record belongs to the last load."""
     fps, shared = "g_load_fp_person_inputs", "g_load_fp_persons_shared"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {fps} AS {PERSON_INPUTS_SQL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {shared} AS {PERSONS_SHARED_SQL}")
     if kept is None:
         return PersonInputs(fps, shared)
+    recorded = dict(con.execute(f"SELECT k, fp FROM {kept.old(_PERSONS_SHARED)}").fetchall())
+    if recorded.get(_INPUTS_TOKEN) is None or recorded[_INPUTS_TOKEN] != kept.meta()[0]:
+        return PersonInputs(fps, shared)  # no record of them for the last load: every person, kept whole
     diff = _diff(con, "g_load_diff_person_inputs", fps, kept, _PERSON_INPUTS)
-    same = con.execute(f"SELECT count(*) FROM {shared} n JOIN {kept.old(_PERSONS_SHARED)} o "
-                       "ON n._k = o.k AND n._fp = o.fp").fetchone()[0] == 1
+    same = recorded.get("*") == con.execute(f"SELECT _fp FROM {shared} WHERE _k = '*'").fetchone()[0]
     return PersonInputs(fps, shared, diff, diff if same else None)
 
 

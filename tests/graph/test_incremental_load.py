@@ -12,6 +12,7 @@ import pytest
 from handbuilt_workspace import build_workspace
 
 from notoneless import backup
+from notoneless.graph import load
 from notoneless.graph.load import FULL, INCREMENTAL, STEPS, load_graph
 
 pytestmark = pytest.mark.graph
@@ -122,17 +123,22 @@ def test_a_changed_bundle_gives_the_graph_a_full_load_gives(graph, tmp_path):
     assert _dump(graph) == _full_from_scratch(graph, _workspace())
 
 
+def _watch_persons_among(monkeypatch) -> list[str]:
+    """The TEMP tables of persons each load computed the rows of (graph/load.py persons_among);
+    a load that computed every person's adds none."""
+    among: list[str] = []
+    original = load.persons_among
+    monkeypatch.setattr(load, "persons_among", lambda t: among.append(t) or original(t))
+    return among
+
+
 def test_records_moved_between_persons_recompute_only_theirs(graph, tmp_path, monkeypatch):
     """The schools and the manifest unchanged, an incremental load computes the rows of only
     the persons whose records changed (graph/load.py persons_among), and the graph is still
     what a full load writes."""
-    from notoneless.graph import load
-
     state = tmp_path / "graph_load.duckdb"
     load_graph(_workspace(), graph, run_id="r1", state=state)
-    among: list[str] = []
-    original = load.persons_among
-    monkeypatch.setattr(load, "persons_among", lambda t: among.append(t) or original(t))
+    among = _watch_persons_among(monkeypatch)
     changed = _workspace(_changed_records())
     report = load_graph(changed, graph, run_id="r2", state=state)
     assert report.mode == INCREMENTAL and len(among) == 1
@@ -146,16 +152,12 @@ def test_persons_inputs_left_stale_by_another_version_are_not_trusted(graph, tmp
     """A load by a version that keeps no persons' inputs (simulated: it saves none) leaves the
     workspace's record of them one load behind; the next load knows it by its token, computes
     every person's row and keeps the inputs whole again: the graph is what a full load writes."""
-    from notoneless.graph import load
-
     state = tmp_path / "graph_load.duckdb"
     load_graph(_workspace(), graph, run_id="r1", state=state)
     with monkeypatch.context() as older:
         older.setattr(load.PersonInputs, "kept", lambda self, con, token: [])
         assert load_graph(_workspace(_changed_records()), graph, run_id="r2", state=state).mode == INCREMENTAL
-    among: list[str] = []
-    original = load.persons_among
-    monkeypatch.setattr(load, "persons_among", lambda t: among.append(t) or original(t))
+    among = _watch_persons_among(monkeypatch)
     back = load_graph(_workspace(), graph, run_id="r3", state=state)  # the inputs as r1 recorded them
     assert back.mode == INCREMENTAL and among == [] and back.rows["Person 人员"] > 0
     assert _dump(graph) == _full_from_scratch(graph, _workspace())

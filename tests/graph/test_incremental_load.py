@@ -168,7 +168,8 @@ def test_persons_inputs_left_stale_by_another_version_are_not_trusted(graph, tmp
 
 def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_path):
     """A record whose values change but whose links point where they did (a grade, an amount,
-    a relation, one gone) keeps its relationships, which get the new values; a record moved to
+    a relation, one gone) keeps its relationships, which get the new values (and only those
+    whose values changed are written); a record moved to
     another school loses its old ENROLLED_AT. Either way the graph is what a full load writes."""
     state = tmp_path / "graph_load.duckdb"
     load_graph(_workspace(), graph, run_id="r1", state=state)
@@ -198,6 +199,9 @@ def test_a_changed_value_keeps_its_links_and_a_move_replaces_them(graph, tmp_pat
     for k, (prop, value) in kept.items():
         assert after[k][0] == before[k][0], k  # the same relationship, not deleted and made again
         assert after[k][1][prop] == value and after[k][1]["run_id"] == "r2"
+    # a link that carries no value that changed is not written: it keeps the run that wrote it
+    paid = next(k for k in after if k[0] == key(amount) and k[1].startswith("PAID_BY>"))
+    assert after[paid] == before[paid] and after[paid][1]["run_id"] == "r1"
     assert (key(moved), "ENROLLED_AT>S1") in before and (key(moved), "ENROLLED_AT>S1") not in after
     assert (key(moved), "ENROLLED_AT>S2") in after
     assert "relation" not in after[(key(gone), "MEMBER_OF>fupin:F27")][1]

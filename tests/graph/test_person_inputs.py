@@ -10,7 +10,14 @@ import handbuilt_scenario as sc
 import pytest
 from handbuilt_workspace import build_workspace
 
-from notoneless.graph.load import PERSON_INPUTS_SQL, PERSONS_SHARED_SQL, PERSONS_SQL, persons_among
+from notoneless.graph.load import (
+    PERSON_INPUTS_SQL,
+    PERSONS_SHARED_SQL,
+    PERSONS_SQL,
+    RECORDS_SQL,
+    persons_among,
+    records_among,
+)
 
 TABLES = ("person_records", "hukou", "xueji", "fupin", "canlian", "minzheng", "zizhu", "schools", "manifest")
 
@@ -64,3 +71,14 @@ def test_the_rows_of_some_persons_are_theirs_in_the_rows_of_everyone() -> None:
     con.execute("CREATE TEMP TABLE some_persons AS SELECT unnest(?) AS _k", [some])
     among = {r[0]: r for r in con.execute(f"SELECT person_id, * FROM ({persons_among('some_persons')})").fetchall()}
     assert among == {p: everyone[p] for p in some}
+
+
+def test_the_rows_of_some_records_are_theirs_in_the_rows_of_every_record_in_order() -> None:
+    """An incremental load computes a changed record's row again for its key alone
+    (graph/load.py _RECOMPUTED): the same row, in the same order, as over every record."""
+    con = _workspace()
+    every = con.execute(RECORDS_SQL).fetchall()
+    some = sorted(r[0] for r in every)[1::3]
+    con.execute("CREATE TEMP TABLE some_records AS SELECT unnest(?) AS _k", [some])
+    among = con.execute(records_among("SELECT _k FROM some_records")).fetchall()
+    assert len(some) > 5 and among == [r for r in every if r[0] in set(some)]

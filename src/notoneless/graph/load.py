@@ -310,6 +310,26 @@ LEFT JOIN minzheng m USING (record_key)
 LEFT JOIN zizhu z USING (record_key)
 ORDER BY e.person_id, p.record_key
 """
+_RECORDS_ORDER = "ORDER BY e.person_id, p.record_key\n"
+
+
+def records_among(keys: str) -> str:
+    """RECORDS_SQL for only the records whose keys the SQL ``keys`` selects (as ``_k``)."""
+    among = f"(SELECT * FROM person_records WHERE record_key IN ({keys}))"
+    sql = RECORDS_SQL.replace("FROM person_records p\n", f"FROM {among} p\n")
+    assert sql.count(among) == 1, "RECORDS_SQL reads person_records once"
+    return sql
+
+
+# Steps whose changed rows an incremental load computes again for their keys, rather than
+# keeping every row while fingerprinting: (the step's SQL without its ORDER BY, to hash;
+# keys → the step's SQL for those keys only). A record's row is wide (35 columns, seven
+# joins): at 1M, keeping every one took 1.8 s of a 5 %-changed load's comparison, hashing
+# them unordered and computing the 5 % again 1.1 s (docs/scale.md).
+_RECOMPUTED: dict[str, tuple[str, Callable[[str], str]]] = {
+    "load/records": (RECORDS_SQL.replace(_RECORDS_ORDER, ""), records_among),
+}
+assert _RECOMPUTED["load/records"][0] != RECORDS_SQL
 
 HOUSEHOLDS_SQL = """
 SELECT DISTINCT source || ':' || household_key AS key, household_key AS number, source AS system
@@ -568,10 +588,13 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: st
 
 
 def _changed_rows(step: Step, rows: str, diff: str, where: str = "change <> 'removed'") -> str:
-    """SQL: the rows of a step kept by ``_fingerprint`` whose keys ``where`` selects in
-    ``diff`` (default: the new and changed ones), in their order."""
-    return (f"SELECT * EXCLUDE (_k, _h{', _l' if step.links else ''}) FROM {rows} "
-            f"WHERE _k IN (SELECT _k FROM {diff} WHERE {where}) ORDER BY rowid")
+    """SQL: the rows of a step whose keys ``where`` selects in ``diff`` (default: the new
+    and changed ones), in the step's order: those kept by ``_fingerprint`` (``rows``), or,
+    for a step in ``_RECOMPUTED``, its SQL for those keys."""
+    keys = f"SELECT _k FROM {diff} WHERE {where}"
+    if step.query in _RECOMPUTED:
+        return _RECOMPUTED[step.query][1](keys)
+    return f"SELECT * EXCLUDE (_k, _h{', _l' if step.links else ''}) FROM {rows} WHERE _k IN ({keys}) ORDER BY rowid"
 
 
 def _kept_rows(i: int) -> str:
@@ -692,7 +715,10 @@ def load_graph(
             if step.query == "load/persons" and not whole and inputs.changed is not None:
                 sql, among = persons_among(inputs.changed), inputs.changed
             # a step compared key by key keeps its rows for writing the changed ones
-            _fingerprint(con, fp, step, sql, rows=None if whole else _kept_rows(i))
+            if step.query in _RECOMPUTED:  # hashed unordered; its changed rows computed again to write
+                _fingerprint(con, fp, step, _RECOMPUTED[step.query][0])
+            else:
+                _fingerprint(con, fp, step, sql, rows=None if whole else _kept_rows(i))
             plans.append((step, sql, fp,
                           None if whole else _diff(con, f"g_load_diff_{i}", fp, kept, step.query, among=among)))
             if step.links:  # where its links point, kept as a step of its own
@@ -737,12 +763,13 @@ def load_graph(
                     written = f"change = 'new' OR (change = 'changed' AND _k IN (SELECT _k FROM {moved[i]}))"
                 if differs[diff] and con.execute(f"SELECT count(*) FROM {diff} WHERE {written}").fetchone()[0]:
                     # The new and changed rows (a few % of the step), from the rows kept while
-                    # fingerprinting: counted and streamed from there, the step's SQL is not run again.
+                    # fingerprinting (or computed for their keys alone, _RECOMPUTED): counted and
+                    # streamed from there, the step's SQL is not run again over every row.
                     changed_rows = f"g_load_write_{i}"
                     con.execute(f"CREATE OR REPLACE TEMP TABLE {changed_rows} AS "
                                 f"{_changed_rows(step, kept_rows, diff, written)}")
                     sql = f"SELECT * FROM {changed_rows}"
-                con.execute(f"DROP TABLE {kept_rows}")  # the whole step's rows: memory, freed at once
+                con.execute(f"DROP TABLE IF EXISTS {kept_rows}")  # the whole step's rows: memory, freed at once
                 if changed_rows is None:
                     report.rows[step.label] = updated  # nothing new or moved
                     continue

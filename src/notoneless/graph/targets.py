@@ -28,16 +28,20 @@ import pyarrow as pa
 from notoneless.handoffs import G_HOUSEHOLD_KEYS, G_VILLAGES
 from notoneless.normalize.idnumber import clean_id, normalize_id
 
-_KEYS_SQL = f"""
+# The records' person keys that a target's keys (g_target_keys) name, and no others: the
+# match below joins on them, and at 1M every record's keys (783k) took most of the time.
+_PERSON_KEYS_SQL = """
 CREATE OR REPLACE TEMP TABLE g_person_keys AS
 SELECT DISTINCT id_norm AS key, e.person_id FROM person_records p JOIN entities e USING (record_key)
-WHERE id_norm IS NOT NULL
+WHERE id_norm IN (SELECT key FROM g_target_keys WHERE rank < 2)
 UNION
 SELECT DISTINCT xueji_no AS key, e.person_id FROM person_records p JOIN entities e USING (record_key)
-WHERE xueji_no IS NOT NULL;
+WHERE xueji_no IN (SELECT key FROM g_target_keys WHERE rank < 2);
 CREATE OR REPLACE TEMP TABLE g_valid_ids AS
 SELECT DISTINCT id_norm AS key, e.person_id FROM person_records p JOIN entities e USING (record_key)
-WHERE id_norm IS NOT NULL AND id_valid;
+WHERE id_norm IN (SELECT key FROM g_target_keys WHERE rank = 2) AND id_valid;
+"""
+_KEYS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE {G_HOUSEHOLD_KEYS} AS
 SELECT DISTINCT household_key AS key, source || ':' || household_key AS uid
 FROM person_records JOIN entities USING (record_key)
@@ -114,6 +118,7 @@ def resolve_targets(con: duckdb.DuckDBPyConnection) -> TargetResolution:
     con.register("g_target_keys_arrow", keys_arrow)
     con.execute("CREATE OR REPLACE TEMP TABLE g_target_keys AS SELECT * FROM g_target_keys_arrow")
     con.unregister("g_target_keys_arrow")
+    con.execute(_PERSON_KEYS_SQL)
     con.execute(f"CREATE OR REPLACE TEMP TABLE g_target_person AS {_MATCH_SQL}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE g_target_household AS

@@ -10,8 +10,8 @@ from neo4j import GraphDatabase
 
 from notoneless.config import Settings
 from notoneless.errors import GraphError
-from notoneless.graph import server
-from notoneless.graph.store import GraphStore
+from notoneless.graph import cypher_files, server
+from notoneless.graph.store import _SCHEMA_NAME, GraphStore
 
 pytestmark = pytest.mark.graph
 
@@ -45,6 +45,32 @@ def test_clear_empties_the_graph_and_keeps_the_schema(store: GraphStore) -> None
     store.init_schema()  # idempotent on an existing schema
     assert store.node_counts().get("WriteCheck", 0) == 0
     assert {"Person", "Case"} <= store.node_counts().keys()  # labels of the constraints stay
+
+
+def test_init_schema_sends_only_what_the_graph_lacks(store: GraphStore, monkeypatch) -> None:
+    """Every schema statement names its constraint or index; what the graph already has is
+    not sent again, and what was dropped behind the store's back is made again."""
+    named = {found["name"]: bool(found["constraint"])
+             for file_name in cypher_files.SCHEMA_FILES
+             for statement in cypher_files.read_statements(store.schema_dir / file_name)
+             if (found := _SCHEMA_NAME.search(statement.text))}
+    assert len(named) == sum(len(cypher_files.read_statements(store.schema_dir / f)) for f in cypher_files.SCHEMA_FILES)
+    constraint = next(n for n, is_constraint in named.items() if is_constraint)
+    index = next(n for n, is_constraint in named.items() if not is_constraint)
+    dealt: list[bool] = []  # the statements are dealt out by their labels' nodes only when some are sent
+    counts = store.node_counts
+    monkeypatch.setattr(store, "node_counts", lambda: dealt.append(True) or counts())
+    store.init_schema()
+    assert dealt == []
+    try:
+        store.execute_write(lambda tx: [tx.run(f"DROP CONSTRAINT {constraint}").consume(),
+                                        tx.run(f"DROP INDEX {index}").consume()])
+        assert constraint not in {r["name"] for r in store.query("store/constraint_names")}
+    finally:
+        store.init_schema()
+    assert dealt == [True]
+    assert constraint in {r["name"] for r in store.query("store/constraint_names")}
+    assert index in {r["name"] for r in store.query("store/index_names")}
 
 
 def test_execute_write_is_one_transaction(store: GraphStore) -> None:

@@ -254,8 +254,8 @@ class GraphStore:
 
         A statement whose constraint or index the graph already has, by name
         (``store/constraint_names``, ``store/index_names``), is not sent: IF NOT EXISTS would
-        make it a no-op, but every run starts here, and on a server just started the no-ops
-        cost seconds of planning (46 statements at 1M: 2.7 s)."""
+        make it a no-op, but every run starts here, and on a server just started each no-op is
+        planned (46 statements, the 1M workspace's server just started: 0.97-1.17 s, now 0.31-0.37 s)."""
         have = {"constraint": {r["name"] for r in self.query("store/constraint_names")},
                 "index": {r["name"] for r in self.query("store/index_names")}}
 

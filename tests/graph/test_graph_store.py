@@ -54,7 +54,8 @@ def test_init_schema_sends_only_what_the_graph_lacks(store: GraphStore, monkeypa
              for file_name in cypher_files.SCHEMA_FILES
              for statement in cypher_files.read_statements(store.schema_dir / file_name)
              if (found := _SCHEMA_NAME.search(statement.text))}
-    assert len(named) == sum(len(cypher_files.read_statements(store.schema_dir / f)) for f in cypher_files.SCHEMA_FILES)
+    statements = sum(len(cypher_files.read_statements(store.schema_dir / f)) for f in cypher_files.SCHEMA_FILES)
+    assert len(named) == statements  # every statement named
     constraint = next(n for n, is_constraint in named.items() if is_constraint)
     index = next(n for n, is_constraint in named.items() if not is_constraint)
     dealt: list[bool] = []  # the statements are dealt out by their labels' nodes only when some are sent

@@ -32,8 +32,9 @@ T = TypeVar("T")
 # The label of a schema statement (``FOR (n:Label)``): init_schema applies each label's in its own transaction.
 _SCHEMA_LABEL = re.compile(r"FOR\s*\(\s*\w+\s*:\s*(?P<label>\w+)\s*\)")
 # A schema statement's name: CREATE CONSTRAINT <name> …, CREATE [<kind>] INDEX <name> …
-_SCHEMA_NAME = re.compile(r"^\s*CREATE\s+(?:(?P<constraint>CONSTRAINT)|(?:\w+\s+)?INDEX)\s+(?P<name>\w+)\s+IF\s+NOT\s+EXISTS",
-                          re.IGNORECASE | re.MULTILINE)
+_SCHEMA_NAME = re.compile(
+    r"^\s*CREATE\s+(?:(?P<constraint>CONSTRAINT)|(?:\w+\s+)?INDEX)\s+(?P<name>\w+)\s+IF\s+NOT\s+EXISTS",
+    re.IGNORECASE | re.MULTILINE)
 SCHEMA_SESSIONS = 3  # schema transactions at once (their index populations run side by side)
 # Rows a write must reach before its writer calls replan(): a few new entries cannot make a
 # plan badly wrong (scanning a small index costs little), and each call empties the query

@@ -283,14 +283,23 @@ SELECT '*' AS _k,
 _PERSON_INPUTS, _PERSONS_SHARED = "load/persons#inputs", "load/persons#shared"
 
 
-def persons_among(persons: str) -> str:
-    """PERSONS_SQL for only the persons in the TEMP table ``persons`` (its ``_k``)."""
-    among = f"(SELECT * FROM entities WHERE person_id IN (SELECT _k FROM {persons}))"
-    sql = PERSONS_SQL.replace(" entities e ", f" {among} e ")
-    assert sql.count(among) == 2, "PERSONS_SQL reads entities twice (its facts and its status)"
-    return sql
+def _only(sql: str, table: str, alias: str, column: str, keys: str, times: int) -> str:
+    """``sql`` reading only the rows of ``table`` (read as ``alias``, ``times`` times) whose
+    ``column`` the SQL ``keys`` selects: each reading narrowed in place."""
+    narrowed = f"(SELECT * FROM {table} WHERE {column} IN ({keys})) {alias}"
+    out, n = re.subn(rf"(?<=\s){table} {alias}(?=\s)", lambda _m: narrowed, sql)
+    assert n == times, f"the SQL reads {table} {n} times, not {times}"
+    return out
 
-RECORDS_SQL = """
+
+def persons_among(persons: str) -> str:
+    """PERSONS_SQL for only the persons in the TEMP table ``persons`` (its ``_k``); it reads
+    entities twice (the persons' facts and their status)."""
+    return _only(PERSONS_SQL, "entities", "e", "person_id", f"SELECT _k FROM {persons}", times=2)
+
+
+# A record's row (load/records); RECORDS_SQL writes them in order, a fingerprint hashes them in any.
+RECORDS_UNORDERED_SQL = """
 SELECT p.record_key, e.person_id, p.source, p.row_no, p.fingerprint,
        p.id_raw, p.id_norm, p.id_valid, p.id_issue, p.id_candidates, p.xueji_no,
        p.name_raw, p.name_norm, p.birth_date, p.sex,
@@ -308,17 +317,13 @@ LEFT JOIN fupin f USING (record_key)
 LEFT JOIN canlian c USING (record_key)
 LEFT JOIN minzheng m USING (record_key)
 LEFT JOIN zizhu z USING (record_key)
-ORDER BY e.person_id, p.record_key
 """
-_RECORDS_ORDER = "ORDER BY e.person_id, p.record_key\n"
+RECORDS_SQL = RECORDS_UNORDERED_SQL + "ORDER BY e.person_id, p.record_key\n"
 
 
 def records_among(keys: str) -> str:
     """RECORDS_SQL for only the records whose keys the SQL ``keys`` selects (as ``_k``)."""
-    among = f"(SELECT * FROM person_records WHERE record_key IN ({keys}))"
-    sql = RECORDS_SQL.replace("FROM person_records p\n", f"FROM {among} p\n")
-    assert sql.count(among) == 1, "RECORDS_SQL reads person_records once"
-    return sql
+    return _only(RECORDS_SQL, "person_records", "p", "record_key", keys, times=1)
 
 
 # Steps whose changed rows an incremental load computes again for their keys, rather than
@@ -327,9 +332,8 @@ def records_among(keys: str) -> str:
 # joins): at 1M, keeping every one took 1.8 s of a 5 %-changed load's comparison, hashing
 # them unordered and computing the 5 % again 1.1 s (docs/scale.md).
 _RECOMPUTED: dict[str, tuple[str, Callable[[str], str]]] = {
-    "load/records": (RECORDS_SQL.replace(_RECORDS_ORDER, ""), records_among),
+    "load/records": (RECORDS_UNORDERED_SQL, records_among),
 }
-assert _RECOMPUTED["load/records"][0] != RECORDS_SQL
 
 HOUSEHOLDS_SQL = """
 SELECT DISTINCT source || ':' || household_key AS key, household_key AS number, source AS system

@@ -22,7 +22,8 @@ PACKAGE = Path(notoneless.__file__).resolve().parent
 # Bottom to top. One line a layer: its name and the parts (top-level modules or
 # subpackages of notoneless) that belong to it.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("foundation", frozenset({"__init__", "errors", "config", "localtime", "resources", "handoffs", "workspace_lock"})),
+    ("foundation", frozenset({"__init__", "errors", "config", "localtime", "resources", "handoffs", "workspace_lock",
+                              "workbook"})),
     ("normalize", frozenset({"normalize"})),
     ("bundle", frozenset({"bundle"})),
     ("linkage", frozenset({"linkage"})),

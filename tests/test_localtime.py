@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import neo4j.time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notoneless.cases.export import _cell
+from openpyxl import load_workbook
+
 from notoneless.localtime import china_day, excel_time, shown
+from notoneless.workbook import Sheet, write_workbook
 
 
 def test_a_utc_time_is_shown_eight_hours_later() -> None:
@@ -20,12 +23,15 @@ def test_a_utc_time_is_shown_eight_hours_later() -> None:
     assert shown(datetime(2025, 10, 16, 16, 30, tzinfo=timezone(timedelta(hours=8)))) == "2025-10-16 16:30"
 
 
-def test_late_evening_utc_is_the_next_day_in_china() -> None:
+def test_late_evening_utc_is_the_next_day_in_china(tmp_path: Path) -> None:
     at = datetime(2025, 10, 16, 20, 5, tzinfo=UTC)
     assert shown(at) == "2025-10-17 04:05"
     assert excel_time(at) == datetime(2025, 10, 17, 4, 5)
-    assert _cell(at) == datetime(2025, 10, 17, 4, 5)  # the case ledger's XLSX cells
     assert china_day(at) == date(2025, 10, 17)
+    # the officers' workbooks (case ledgers, rosters) hold it in China time
+    write_workbook([Sheet("t", ("时间",), [(at,)])], tmp_path / "t.xlsx")
+    cell = load_workbook(tmp_path / "t.xlsx")["t"]["A2"]
+    assert (cell.value, cell.number_format) == (datetime(2025, 10, 17, 4, 5), "yyyy-mm-dd hh:mm")
 
 
 def test_dates_none_and_other_text() -> None:

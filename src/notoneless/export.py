@@ -5,7 +5,7 @@
 - ``findings/<kind>.csv``: UTF-8 with BOM so Excel opens them, the contract's columns
   in the contract's order, one row per finding, stable order.
 - ``findings.xlsx``: one sheet per finding kind for officers (Chinese sheet names and
-  headers, frozen header row, column widths set): the contract's columns first, in their
+  headers, frozen header row, filters, column widths: ``workbook.py``): the contract's columns first, in their
   order (笔数, 重复金额 as numbers and dates as date cells), then readable columns that
   the CSVs do not have — the child beside the person id (``cases.export.PERSON_HEADERS``:
   姓名, 身份证号 masked, 性别, 出生日期, 学校) and, for each division-code column, its
@@ -18,24 +18,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
 from notoneless.bundle.schema import ALL_STEMS, PERSON_SOURCES
 from notoneless.cases.export import PERSON_HEADERS, division_names, read_persons
 from notoneless.checks.findings import Finding
 from notoneless.graph.store import GraphStore
+from notoneless.workbook import Sheet, write_workbook
 
 # Headers of the workbook where the contract's CSV header is not Chinese.
 XLSX_HEADERS = {"person_id": "人员编号"}
-_MAX_WIDTH = 48
 # The contract's columns that hold division codes (发放县: several, joined with ;), numbers, dates.
 CODE_COLUMNS = ("户籍区划代码", "责任县", "户籍县", "学籍县", "资助责任县", "核实责任县", "发放县", "应发县", "区划代码")
 NUMBER_FORMATS = {"笔数": "0", "重复金额": "0.00"}
@@ -131,46 +127,24 @@ def write_findings_csv(out_dir: Path, kind: str, columns: Sequence[str], finding
     return path
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def write_findings_xlsx(
-    path: Path,
-    sheets: Sequence[tuple[str, Sequence[str], list[Finding]]],
-    readable: Readable | None = None,
-) -> Path:
-    """One sheet per (sheet name, contract columns, findings): the contract's columns, then
-    ``readable``'s (the child, division names)."""
+def findings_sheets(sheets: Sequence[tuple[str, Sequence[str], list[Finding]]],
+                    readable: Readable | None = None) -> list[Sheet]:
+    """The workbook's sheets, one per (sheet name, contract columns, findings): the contract's
+    columns, then ``readable``'s (the child, division names)."""
     readable = readable or Readable()
-    wb = Workbook()
-    wb.remove(wb.active)
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for title, columns, findings in sheets:
-        ws = wb.create_sheet(title=title[:31])
-        headers = [XLSX_HEADERS.get(c, c) for c in columns] + readable.extra_headers(columns)
-        ws.append(headers)
-        widths = [_display_width(h) for h in headers]
-        for f in findings:
-            values = [_xlsx_value(c, f.row[c]) for c in columns] + readable.extra_values(f, columns)
-            ws.append(values)
-            for i, v in enumerate(values):
-                widths[i] = max(widths[i], _display_width("0000-00-00" if isinstance(v, dt.date) else str(v)))
-        for cell in ws[1]:
-            cell.font = header_font
-            cell.fill = header_fill
-        for i, header in enumerate(headers, start=1):
-            fmt = NUMBER_FORMATS.get(header) or ("yyyy-mm-dd" if header in DATE_COLUMNS else None)
-            if fmt and findings:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = fmt
-        ws.freeze_panes = "A2"
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(w + 2, _MAX_WIDTH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return [
+        Sheet(title, tuple(XLSX_HEADERS.get(c, c) for c in columns) + tuple(readable.extra_headers(columns)),
+              [tuple(_xlsx_value(c, f.row[c]) for c in columns) + tuple(readable.extra_values(f, columns))
+               for f in findings],
+              formats=NUMBER_FORMATS)
+        for title, columns, findings in sheets
+    ]
+
+
+def write_findings_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], list[Finding]]],
+                        readable: Readable | None = None) -> Path:
+    """``findings.xlsx``: :func:`findings_sheets` written by ``workbook.write_workbook``."""
+    return write_workbook(findings_sheets(sheets, readable), path)
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> Path:

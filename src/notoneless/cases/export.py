@@ -29,10 +29,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from notoneless.access.masking import mask_id
 from notoneless.cases.ledger_reads import CaseRecord, case_changes, native, native_map
 from notoneless.cases.reasons import REASONS
@@ -40,14 +36,7 @@ from notoneless.cases.states import ACTION_LABELS, Action, State
 from notoneless.cases.types import CASE_TYPES, CaseType
 from notoneless.errors import CaseError
 from notoneless.graph.store import GraphStore
-from notoneless.localtime import excel_time
-
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
+from notoneless.workbook import Sheet, write_workbook
 
 
 def _yn(v: Any) -> str:
@@ -318,51 +307,6 @@ def _day(v: str | None) -> date | str | None:
 def _counties(codes: str | None, ctx: _Ctx) -> str:
     """``431222;431202`` → ``芷江县(431222)；鹤城区(431202)``."""
     return "；".join(ctx.named(c.strip()) for c in (codes or "").split(";") if c.strip())
-
-
-def _cell(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return excel_time(v)  # China time, without the offset Excel cannot hold
-    return v
-
-
-def _width(v: Any) -> int:
-    s = v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else str(v if v is not None else "")
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
-
-
-def write_workbook(sheets: Sequence[Sheet], out: Path) -> None:
-    wb = Workbook()
-    wb.remove(wb.active)
-    head_font = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.title)
-        ws.append(list(sheet.headers))
-        for row in sheet.rows:
-            ws.append([_cell(v) for v in row])
-        for cell in ws[1]:
-            cell.font = head_font
-            cell.fill = head_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.freeze_panes = "A2"
-        if sheet.rows:
-            ws.auto_filter.ref = ws.dimensions
-        for i, header in enumerate(sheet.headers, start=1):
-            widest = max([_width(header), *(_width(r[i - 1]) for r in sheet.rows[:2000])])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(widest + 2, 8), 48)
-            values = [r[i - 1] for r in sheet.rows[:50] if r[i - 1] is not None]
-            fmt = "yyyy-mm-dd hh:mm" if any(isinstance(v, datetime) for v in values) else (
-                "yyyy-mm-dd" if any(isinstance(v, date) for v in values) else None
-            )
-            if fmt:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = fmt
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        wb.save(out)
-    except OSError as exc:
-        raise CaseError(f"无法写入 {out}（{exc}）：请确认目录可写、文件没有在 Excel 中打开。") from exc
 
 
 def export_county(store: GraphStore, county: str, out: Path, *, today: date | None = None,

@@ -1,6 +1,6 @@
 """The 三包 roster of a town (三包花名册) as an XLSX workbook, from the current graph.
 
-Three sheets (Chinese headers, frozen header row, column widths; ``cases.export.write_workbook``):
+Three sheets (Chinese headers, frozen header row, filters, column widths; ``workbook.write_workbook``):
 
 - 包村: every village of the town, its number of target children, its 包村 contacts;
 - 包户: the households of the town's target children, their 包户 contacts, last visit;
@@ -27,7 +27,7 @@ from typing import Any
 from notoneless.access.audit import ROSTER_READ, ROSTER_REVEAL, cli_source, record_event
 from notoneless.access.masking import mask_phone
 from notoneless.access.users import Caller
-from notoneless.cases.export import Sheet, write_workbook
+from notoneless.workbook import Sheet, write_workbook
 from notoneless.checks.definitions import visit_window
 from notoneless.contacts.visits import last_reference_date, visit_status
 from notoneless.errors import ContactError, ContactNotFound

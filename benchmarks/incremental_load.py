@@ -16,6 +16,8 @@ Each round loads B, then A, each in a new child process (with each ``--src`` in 
 read as a run reads them. Each load is what a monthly re-run's load stage does: compare,
 delete, write, finish. Prints each load's phases (``LoadReport.phases``), rows written
 and deleted, and Neo4j's CPU seconds during it; the machine's load average before each.
+``--cold`` stops the server before each load, so that each meets a server just started,
+as a run does (its start's seconds printed too; Neo4j's CPU seconds then include the start).
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ from notoneless.graph.load import load_graph
 from notoneless.graph.store import GraphStore
 ws, db = Path(sys.argv[1]), sys.argv[2]
 settings = Settings(workspace=ws)
+t0 = time.perf_counter()
 running = server.start(settings)
+start_s = time.perf_counter() - t0 if running.started else 0.0
 with duckdb.connect(db) as con, GraphStore.connect(running.uri, "neo4j", server.read_password(settings)) as store:
     ctx = CheckContext.from_workspace(con)
     started = time.perf_counter()
@@ -58,7 +62,7 @@ with duckdb.connect(db) as con, GraphStore.connect(running.uri, "neo4j", server.
     report = load_graph(con, store, run_id="bench-" + uuid.uuid4().hex[:8], service=service, on_progress=on_progress,
                         state=settings.paths.graph_load, writers=settings.graph_load_writers, settings=settings)
     seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "mode": report.mode, "phases": report.phases,
+print(json.dumps({"seconds": seconds, "start": start_s, "mode": report.mode, "phases": report.phases,
                   "written": sum(report.rows.values()), "deleted": sum(report.deleted.values()),
                   "steps": {k: [round(v[1] - v[0], 2), v[2]] for k, v in spans.items()}}))
 """
@@ -72,17 +76,21 @@ def main() -> None:
     ap.add_argument("--src", action="append", default=[], help="name=/path/to/src (repeatable)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--steps", action="store_true", help="also print each written step's rows and seconds")
+    ap.add_argument("--cold", action="store_true",
+                    help="stop the server before each load, so that each meets a just-started server, as a run does")
     args = ap.parse_args()
     sources = [tuple(s.split("=", 1)) for s in args.src] or [("this", str(ROOT / "src"))]
     settings = Settings(workspace=args.workspace)
     started_here = not (server.status(settings).running)
     server.start(settings)
     print(f"{'round':>5} {'src':>8} {'to':>2} {'mode':>11} {'load s':>7} {'prepare':>7} {'compare':>7} "
-          f"{'delete':>7} {'write':>7} {'finish':>7} {'written':>8} {'deleted':>7} {'neo4j cpu':>9} {'loadavg':>7}")
+          f"{'delete':>7} {'write':>7} {'finish':>7} {'written':>8} {'deleted':>7} {'neo4j cpu':>9} {'loadavg':>7} {'start s':>7}")
     try:
         for rnd in range(1, args.rounds + 1):
             for name, src in sources:
                 for to, db in (("B", args.b), ("A", args.a)):
+                    if args.cold:
+                        server.stop(settings)
                     load = os.getloadavg()[0]
                     cpu = _neo4j_cpu(args.workspace) or 0.0
                     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, str(ROOT / "benchmarks")])}
@@ -94,7 +102,7 @@ def main() -> None:
                     p = r["phases"]
                     print(f"{rnd:>5} {name:>8} {to:>2} {r['mode']:>11} {r['seconds']:>7.1f} "
                           + " ".join(f"{p.get(k, 0.0):>7.1f}" for k in ("prepare", "compare", "delete", "write", "finish"))
-                          + f" {r['written']:>8,} {r['deleted']:>7,} {(_neo4j_cpu(args.workspace) or 0.0) - cpu:>9.1f} {load:>7.1f}",
+                          + f" {r['written']:>8,} {r['deleted']:>7,} {(_neo4j_cpu(args.workspace) or 0.0) - cpu:>9.1f} {load:>7.1f} {r['start']:>7.1f}",
                           flush=True)
                     if args.steps:
                         print("      " + "; ".join(f"{k} {n:,} rows {s:.1f} s" for k, (s, n) in r["steps"].items() if n))

@@ -62,6 +62,9 @@ def test_start_status_second_start_stop(tmp_path: Path) -> None:
         assert VERSION.search(output), output
         assert password not in output
         assert password not in server.server_paths(settings).log.read_text(errors="replace")
+        # no usage report to Neo4j (GraphServer: udc_enabled false); Neo4j logs it when it would send one
+        debug = (server.server_paths(settings).home / "logs" / "debug.log").read_text(errors="replace")
+        assert "Bolt enabled" in debug and "Usage Data is being sent" not in debug
     finally:
         assert server.stop(settings)
     assert not server.status(settings).running

@@ -68,7 +68,10 @@ public final class GraphServer {
                             // work that never comes here: the server is stopped only when no
                             // run holds the workspace (server.py). 10.6 s of every stop went
                             // there, and the bulk first load stops the server once.
-                            GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, Duration.ZERO))
+                            GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, Duration.ZERO,
+                            // No usage report to Neo4j: the server holds children's records, and
+                            // the bureaus' networks have no way out anyway.
+                            GraphDatabaseSettings.udc_enabled, false))
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown, "graph-server-shutdown"));
 

@@ -152,9 +152,14 @@ def _plain(con: duckdb.DuckDBPyConnection, workspace: Path) -> dict:
 
     seconds: dict[str, float] = {}
     t = time.perf_counter()
+    # Blank texts as NULL, as Splink's own data-preparation advice has it: a blank ID number
+    # is no ID number. Left as '', block_on("id_raw") paired every record without one with
+    # every other (16.7M of 17.5M pairs at 1M) and clustered 6,643 of them as one child.
     con.execute(
         """CREATE OR REPLACE TABLE plain_input AS
-           SELECT record_key, id_raw, name_raw, birth_date, sex, village_code FROM person_records"""
+           SELECT record_key, nullif(trim(id_raw), '') AS id_raw, nullif(trim(name_raw), '') AS name_raw,
+                  birth_date, nullif(trim(sex), '') AS sex, nullif(trim(village_code), '') AS village_code
+           FROM person_records"""
     )
     db_api = DuckDBAPI(connection=con)
     linker = Linker(db_api.register("plain_input"), plain_settings(), log_level=None)

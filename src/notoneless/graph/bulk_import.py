@@ -221,10 +221,11 @@ def _empty_texts(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
 
 
 def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id: str, out: Path,
-            result: BulkResult) -> tuple[list[str], list[Blanks]]:
+            result: BulkResult, shaped: Callable[[str], None] | None = None) -> tuple[list[str], list[Blanks]]:
     """Write the Parquet files; the importer's --nodes/--relationships arguments, and what
     holds an empty text (written as ``EMPTY_TEXT``, made '' after the import).
-    Each step's rows are shaped once, into a TEMP table (``_n``: their order)."""
+    Each step's rows are shaped once, into a TEMP table (``_n``: their order); then
+    ``shaped(step)`` is called (the caller may free what its SQL read)."""
     args: list[str] = []
     blanks: list[Blanks] = []
     run = _sql_str(run_id)
@@ -234,6 +235,8 @@ def _export(con: duckdb.DuckDBPyConnection, step_sql: Mapping[str, str], run_id:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {rows[step]} AS "
                     f"SELECT *, row_number() OVER () AS _n FROM ({step_sql[step]})")
         result.rows[step] = con.execute(f"SELECT count(*) FROM {rows[step]}").fetchone()[0]
+        if shaped:
+            shaped(step)
     for node in NODES:
         table = rows[node.step]
         columns = [(n, t) for n, t in _columns(con, table) if n not in (*node.drop, "run_id", "_n")]
@@ -356,11 +359,13 @@ def _swap(settings: Settings, store: GraphStore, imported: Path, work: Path, pha
 
 def import_first_load(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Settings, run_id: str,
                       step_sql: Mapping[str, str],
-                      on_phase: Callable[[str], None] | None = None) -> BulkResult:
+                      on_phase: Callable[[str], None] | None = None,
+                      shaped: Callable[[str], None] | None = None) -> BulkResult:
     """Make the first load of ``step_sql`` (write query name: the step's rows' SQL, as
     graph/load.py shapes them) with the offline importer. Call only when :func:`refusal`
     is None. Raises :class:`BulkFailed` when the graph is left as it was (load through
-    Bolt then); any later failure is a GraphError like a failed Bolt write."""
+    Bolt then); any later failure is a GraphError like a failed Bolt write. ``shaped(step)``:
+    called once the step's SQL has been read (its rows are kept here from then on)."""
     result = BulkResult()
     clock = [time.perf_counter()]
 
@@ -375,7 +380,7 @@ def import_first_load(con: duckdb.DuckDBPyConnection, store: GraphStore, setting
     shutil.rmtree(work, ignore_errors=True)
     (work / "files").mkdir(parents=True)
     try:
-        files, blanks = _export(con, step_sql, run_id, work / "files", result)
+        files, blanks = _export(con, step_sql, run_id, work / "files", result, shaped)
         run_node = store.query("load/bulk/run_node", run_id=run_id)
         phase("export")
         imported = _run_importer(settings, work, files)

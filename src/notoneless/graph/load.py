@@ -579,7 +579,8 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, step: Step, sql: st
 
     ``rows``: also keep the step's rows, each with its key ``_k`` and hashes, as that
     TEMP table, and fingerprint from it (an incremental load: its changed rows are then
-    read from there, ``_changed_rows``, not by running the step's SQL over every row again)."""
+    read from there, ``_changed_rows``, not by running the step's SQL over every row again;
+    a bulk first load: the importer's files are written from there, ``_kept_sql``)."""
     depends = f", {step.depends}" if step.depends else ""
     links = f", hash({step.links}) AS _l" if step.links else ""
     hashed = f"SELECT {'q.*, ' if rows else ''}{_key_sql(step)} AS _k, hash(q{depends}) AS _h{links} FROM ({sql}) q"
@@ -598,7 +599,13 @@ def _changed_rows(step: Step, rows: str, diff: str, where: str = "change <> 'rem
     keys = f"SELECT _k FROM {diff} WHERE {where}"
     if step.query in _RECOMPUTED:
         return _RECOMPUTED[step.query][1](keys)
-    return f"SELECT * EXCLUDE (_k, _h{', _l' if step.links else ''}) FROM {rows} WHERE _k IN ({keys}) ORDER BY rowid"
+    return _kept_sql(step, rows, f"WHERE _k IN ({keys})")
+
+
+def _kept_sql(step: Step, rows: str, where: str = "") -> str:
+    """SQL: the step's rows kept by ``_fingerprint`` in ``rows`` (those ``where`` selects), as
+    the step's SQL gives them, in its order."""
+    return f"SELECT * EXCLUDE (_k, _h{', _l' if step.links else ''}) FROM {rows} {where} ORDER BY rowid"
 
 
 def _kept_rows(i: int) -> str:
@@ -718,8 +725,11 @@ def load_graph(
             among = None  # the persons whose rows are computed (None: everyone)
             if step.query == "load/persons" and not whole and inputs.changed is not None:
                 sql, among = persons_among(inputs.changed), inputs.changed
-            # a step compared key by key keeps its rows for writing the changed ones
-            if step.query in _RECOMPUTED:  # hashed unordered; its changed rows computed again to write
+            # A step compared key by key keeps its rows for writing the changed ones, and a
+            # bulk first load every step's, for the importer's files: each step's SQL runs once.
+            if report.bulk:
+                _fingerprint(con, fp, step, sql, rows=_kept_rows(i))
+            elif step.query in _RECOMPUTED:  # hashed unordered; its changed rows computed again to write
                 _fingerprint(con, fp, step, _RECOMPUTED[step.query][0])
             else:
                 _fingerprint(con, fp, step, sql, rows=None if whole else _kept_rows(i))
@@ -807,7 +817,7 @@ def load_graph(
         if report.bulk:
             report.bulk_phases["marker"] = time.perf_counter() - clock[0]
     finally:
-        for i in range(len(STEPS)):  # rows kept for a step not written (nothing to write, or a failure)
+        for i in range(len(STEPS)):  # rows kept for a step not written (nothing to write, no file, or a failure)
             con.execute(f"DROP TABLE IF EXISTS {_kept_rows(i)}")
         if kept is not None:
             kept.close()
@@ -830,11 +840,14 @@ def _bulk_write(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Set
 
     if on_progress:
         on_progress(label, 0, len(phases))
-    done = bulk_import.import_first_load(con, store, settings, run_id, {step.query: sql for step, sql, _fp, _d in plans},
-                                         on_phase=tick)
+    # each step's rows as kept while fingerprinting (load_graph), freed once the export holds them
+    index = {step.query: i for i, (step, _sql, _fp, _d) in enumerate(plans)}
+    kept = {step.query: _kept_sql(step, _kept_rows(i)) for i, (step, _sql, _fp, _d) in enumerate(plans)}
+    done = bulk_import.import_first_load(con, store, settings, run_id, kept, on_phase=tick,
+                                         shaped=lambda q: con.execute(f"DROP TABLE {_kept_rows(index[q])}"))
     report.bulk_phases = dict(done.phases)
-    report.rows = {step.label: done.rows[step.query] if step.query in done.rows else _count(con, sql)
-                   for step, sql, _fp, _diff in plans}
+    report.rows = {step.label: done.rows[step.query] if step.query in done.rows else _count(con, kept[step.query])
+                   for step, _sql, _fp, _diff in plans}
 
 
 def _diff(con: duckdb.DuckDBPyConnection, table: str, fp: str, kept: LoadState | None, name: str,

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
 from notoneless.bundle.schema import ALL_STEMS, PERSON_SOURCES
 from notoneless.cases.export import PERSON_HEADERS, division_names, read_persons
 from notoneless.checks.findings import Finding

@@ -27,11 +27,11 @@ from typing import Any
 from notoneless.access.audit import ROSTER_READ, ROSTER_REVEAL, cli_source, record_event
 from notoneless.access.masking import mask_phone
 from notoneless.access.users import Caller
-from notoneless.workbook import Sheet, write_workbook
 from notoneless.checks.definitions import visit_window
 from notoneless.contacts.visits import last_reference_date, visit_status
 from notoneless.errors import ContactError, ContactNotFound
 from notoneless.graph.store import GraphStore
+from notoneless.workbook import Sheet, write_workbook
 
 ON_DUTY = "在岗"
 REVEALED_FIELD = "contacts.phone"  # what a revealed roster shows in full

@@ -159,10 +159,17 @@ def test_a_graph_holding_an_officer_refuses_the_bulk_import(generated, bulk_sett
 
 
 def _ledger(store, run_id: str) -> list:
-    """The case ledger without what names the run (case ids, run ids, times)."""
+    """The case ledger without what names the run (case ids, run ids, times); a deadline as
+    the days after the case opened, so that two runs either side of midnight compare."""
     cases = store.execute_read(lambda tx: tx.run("MATCH (c:Case) RETURN properties(c) AS p").data())
     assert cases
-    return sorted(sorted((k, str(v)) for k, v in c["p"].items()
+
+    def value(k: str, v: object, p: dict) -> str:
+        if k == "deadline":
+            return f"+{(v.to_native() - p['opened_at'].to_native().date()).days} days"
+        return str(v)
+
+    return sorted(sorted((k, value(k, v, c["p"])) for k, v in c["p"].items()
                          if k != "case_id" and run_id not in str(v) and not isinstance(v, DateTime)) for c in cases)
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import neo4j.time
 from hypothesis import given
 from hypothesis import strategies as st
-
 from openpyxl import load_workbook
 
 from notoneless.localtime import china_day, excel_time, shown

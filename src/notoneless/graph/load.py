@@ -841,10 +841,10 @@ def _bulk_write(con: duckdb.DuckDBPyConnection, store: GraphStore, settings: Set
     if on_progress:
         on_progress(label, 0, len(phases))
     # each step's rows as kept while fingerprinting (load_graph), freed once the export holds them
-    index = {step.query: i for i, (step, _sql, _fp, _d) in enumerate(plans)}
-    kept = {step.query: _kept_sql(step, _kept_rows(i)) for i, (step, _sql, _fp, _d) in enumerate(plans)}
+    tables = {step.query: _kept_rows(i) for i, (step, _sql, _fp, _d) in enumerate(plans)}
+    kept = {step.query: _kept_sql(step, tables[step.query]) for step, _sql, _fp, _d in plans}
     done = bulk_import.import_first_load(con, store, settings, run_id, kept, on_phase=tick,
-                                         shaped=lambda q: con.execute(f"DROP TABLE {_kept_rows(index[q])}"))
+                                         shaped=lambda q: con.execute(f"DROP TABLE {tables[q]}"))
     report.bulk_phases = dict(done.phases)
     report.rows = {step.label: done.rows[step.query] if step.query in done.rows else _count(con, kept[step.query])
                    for step, _sql, _fp, _diff in plans}
